@@ -1,0 +1,13 @@
+/**
+ * Jest transpiles only (ts-jest with isolatedModules): type-checking every provider SDK per test
+ * file would take minutes. `npm test` runs `tsc --noEmit` once instead.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+    testEnvironment: "node",
+    roots: ["<rootDir>/tests"],
+    testMatch: ["**/*.test.ts"],
+    transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+    // Planning a stack loads all four cloud SDKs: give each test room on a 2-core machine.
+    testTimeout: 60000,
+};

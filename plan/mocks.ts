@@ -1,0 +1,184 @@
+/**
+ * The mock engine shared by the offline plan and the tests: Pulumi's own mock runtime
+ * (`pulumi.runtime.setMocks`) with a monitor that records every registration (type, name,
+ * inputs, parent, provider, dependencies), and an invoke table that throws on any function it
+ * does not know, so a new invoke cannot slip into the program unnoticed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource as the program registered it. */
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** True for resources a provider manages; false for components and the stack. */
+    readonly custom: boolean;
+    /** URN of the parent, or undefined for the stack itself. */
+    readonly parent?: string;
+    /** URN of the explicit provider, or undefined when the default provider would be used. */
+    readonly provider?: string;
+    /** Inputs with secrets unwrapped (see `secretPaths`). */
+    readonly inputs: Record<string, unknown>;
+    /** Paths of inputs that were sent as secrets, e.g. `kubeconfig` or `values.global.key`. */
+    readonly secretPaths: string[];
+    /** URNs this resource depends on (explicit `dependsOn` and input dependencies). */
+    readonly dependencies: string[];
+    /** Component outputs passed to `registerOutputs`, with secrets unwrapped. */
+    outputs?: Record<string, unknown>;
+    /** Paths of component outputs that are secret. */
+    outputSecretPaths?: string[];
+}
+
+export interface RecordedInvoke {
+    readonly token: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+/** Answers to provider functions (invokes), by token. Add one here for every new invoke. */
+export type InvokeAnswers = Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+
+/** The fixed identity every mock answer uses, so plans and tests are deterministic. */
+export const MOCK_IDENTITY = {
+    awsAccountId: "123456789012",
+    azureTenantId: "00000000-0000-0000-0000-000000000000",
+} as const;
+
+/** Invokes the program makes today. An unknown token fails the plan with a message naming it. */
+export const INVOKES: InvokeAnswers = {};
+
+// The wire markers of the Pulumi RPC layer for secret values (see @pulumi/pulumi runtime/rpc).
+const SIG_KEY = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+
+/** Unwraps secret markers in deserialized RPC values, collecting the paths that were secret. */
+export function unwrapSecrets(value: unknown, at: string, secretPaths: string[]): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, secretPaths));
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) {
+            secretPaths.push(at);
+            return unwrapSecrets(obj.value, at, []);
+        }
+        return Object.fromEntries(
+            Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, secretPaths)]),
+        );
+    }
+    return value;
+}
+
+function deserialize(struct: unknown): { value: Record<string, unknown>; secretPaths: string[] } {
+    const secretPaths: string[] = [];
+    const raw = struct ? pulumi.runtime.deserializeProperties(struct as never) : {};
+    return { value: unwrapSecrets(raw, "", secretPaths) as Record<string, unknown>, secretPaths };
+}
+
+/** Strips the `::<id>` suffix of a provider reference, leaving the provider's URN. */
+function providerUrn(ref: string): string | undefined {
+    if (!ref) return undefined;
+    const at = ref.lastIndexOf("::");
+    return at > 0 ? ref.slice(0, at) : ref;
+}
+
+/** The id and outputs a resource reports back: its inputs plus plausible computed values. */
+function mockState(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const [pkg, mod] = args.type.split(":");
+    const id = `${args.name}-id`;
+    const state: Record<string, unknown> = { ...args.inputs };
+    if (pkg === "aws") {
+        const service = (mod ?? "").split("/")[0];
+        state.arn ??= `arn:aws:${service}:mock-region:${MOCK_IDENTITY.awsAccountId}:${args.name}`;
+    }
+    if (pkg === "azure-native") {
+        state.name ??= args.inputs.resourceGroupName ?? args.name;
+        state.azureApiVersion ??= "mock";
+    }
+    return { id, state };
+}
+
+/**
+ * `pulumi.runtime.Mocks` that records what the program does. Create one, pass it to
+ * `install()`, run the program, then read `resources` and `invokes`.
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    /** Every registered resource, in registration order. */
+    readonly resources: RecordedResource[] = [];
+    readonly invokes: RecordedInvoke[] = [];
+    private readonly byUrn = new Map<string, RecordedResource>();
+
+    constructor(private readonly answers: InvokeAnswers = INVOKES) {}
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        this.invokes.push({ token: args.token, inputs: args.inputs });
+        const answer = this.answers[args.token];
+        if (!answer) {
+            throw new Error(
+                `the mock engine has no answer for invoke '${args.token}': add one to INVOKES in plan/mocks.ts ` +
+                    `so that plans and tests stay deterministic`,
+            );
+        }
+        return answer(args.inputs);
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        return mockState(args);
+    }
+
+    /** Registers these mocks with Pulumi's mock runtime and starts recording. */
+    async install(project: string, stack: string, preview: boolean): Promise<void> {
+        await pulumi.runtime.setMocks(this, project, stack, preview);
+        const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+        const registerResource = monitor.registerResource.bind(monitor);
+        const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
+        monitor.registerResource = (req, callback) =>
+            registerResource(req, (err, resp) => {
+                if (!err && resp) this.record(req, resp.getUrn());
+                callback(err, resp);
+            });
+        monitor.registerResourceOutputs = (req, callback) => {
+            const found = this.byUrn.get(req.getUrn());
+            if (found) {
+                const { value, secretPaths } = deserialize(req.getOutputs());
+                found.outputs = value;
+                found.outputSecretPaths = secretPaths;
+            }
+            registerResourceOutputs(req, callback);
+        };
+    }
+
+    private record(req: RegisterRequest, urn: string): void {
+        const { value, secretPaths } = deserialize(req.getObject());
+        const resource: RecordedResource = {
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            parent: req.getParent() || undefined,
+            provider: providerUrn(req.getProvider()),
+            inputs: value,
+            secretPaths,
+            dependencies: req.getDependenciesList(),
+        };
+        this.resources.push(resource);
+        this.byUrn.set(urn, resource);
+    }
+}
+
+// The slice of the generated gRPC request types the recorder reads.
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getCustom(): boolean;
+    getParent(): string;
+    getProvider(): string;
+    getObject(): unknown;
+    getDependenciesList(): string[];
+}
+interface RegisterOutputsRequest {
+    getUrn(): string;
+    getOutputs(): unknown;
+}
+type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
+interface MonitorLike {
+    registerResource(req: RegisterRequest, callback: Callback): unknown;
+    registerResourceOutputs(req: RegisterOutputsRequest, callback: (err: unknown, resp?: unknown) => void): unknown;
+}

@@ -1,0 +1,249 @@
+/**
+ * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI does, and turns them into
+ * the config map the CLI hands a program (`PULUMI_CONFIG`): namespaced keys, scalars as text,
+ * structured values as JSON, project-level values and defaults under stack values.
+ *
+ * There is no secrets provider offline, so every `secure:` value becomes a clearly marked
+ * placeholder and its top-level key is reported as secret, exactly as the CLI reports it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/** A problem with the project or stack files: the CLI prints its message and exits non-zero. */
+export class PlanInputError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "PlanInputError";
+    }
+}
+
+export interface ProjectFile {
+    /** Folder holding `Pulumi.yaml`. */
+    readonly dir: string;
+    readonly name: string;
+    readonly runtime: string;
+    /** Absolute path of the program's entry point. */
+    readonly main: string;
+    /** Folder holding the stack files. */
+    readonly stackConfigDir: string;
+    /** The `config:` block of `Pulumi.yaml`, as written. */
+    readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface StackSettings {
+    readonly stack: string;
+    /** Path of the stack file, relative to the project folder. */
+    readonly file: string;
+    /** What the program sees as `PULUMI_CONFIG`: `namespace:key` -> text. */
+    readonly config: Record<string, string>;
+    /** Keys holding a secret anywhere inside (`PULUMI_CONFIG_SECRET_KEYS`). */
+    readonly secretKeys: string[];
+    /** `pulumi:disable-default-providers`: packages that must use explicit providers ("*" = all). */
+    readonly disableDefaultProviders: string[];
+    /** Full paths (`ns:key.a[0].b`) of the secure values replaced by placeholders. */
+    readonly placeholders: string[];
+}
+
+/** The text an offline plan puts where a `secure:` value stands. Never a real secret. */
+export function secretPlaceholder(fullPath: string): string {
+    return `<offline-plan placeholder for secret ${fullPath}>`;
+}
+
+const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
+
+function readYaml(file: string): unknown {
+    try {
+        return YAML.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new PlanInputError(`${file} is not valid YAML: ${(e as Error).message}`);
+    }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Loads `Pulumi.yaml` (or `Pulumi.yml`) from `dir`. */
+export function loadProject(dir: string): ProjectFile {
+    const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    if (!file) {
+        throw new PlanInputError(`no Pulumi.yaml in ${dir}: run the plan from the project folder`);
+    }
+    const doc = readYaml(file);
+    if (!isRecord(doc) || typeof doc.name !== "string" || doc.runtime === undefined) {
+        throw new PlanInputError(`${file} must set at least 'name' and 'runtime'`);
+    }
+    const runtime = isRecord(doc.runtime) ? String(doc.runtime.name) : String(doc.runtime);
+    if (runtime !== "nodejs") {
+        throw new PlanInputError(`${file}: runtime is '${runtime}', but the offline plan runs nodejs programs only`);
+    }
+    const main = typeof doc.main === "string" ? doc.main : "index.ts";
+    return {
+        dir,
+        name: doc.name,
+        runtime,
+        main: path.resolve(dir, main),
+        stackConfigDir: path.resolve(dir, typeof doc.stackConfigDir === "string" ? doc.stackConfigDir : "."),
+        config: isRecord(doc.config) ? doc.config : {},
+    };
+}
+
+/** Names of the stacks that have a settings file, sorted. */
+export function listStacks(project: ProjectFile): string[] {
+    return fs
+        .readdirSync(project.stackConfigDir)
+        .map((f) => STACK_FILE.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/**
+ * Builds the program's config for `stack`: project-level values and defaults from `Pulumi.yaml`,
+ * then the stack file's `config:` on top, then `overrides` (used by tests and benchmarks), each
+ * applied like `pulumi config set --path <key> <value>` (`undefined` removes it, like `config rm`).
+ */
+export function loadStackSettings(
+    project: ProjectFile,
+    stack: string,
+    overrides: Readonly<Record<string, unknown>> = {},
+): StackSettings {
+    const file = ["yaml", "yml"]
+        .map((ext) => path.join(project.stackConfigDir, `Pulumi.${stack}.${ext}`))
+        .find((f) => fs.existsSync(f));
+    if (!file) {
+        const stacks = listStacks(project);
+        throw new PlanInputError(
+            `unknown stack '${stack}': there is no Pulumi.${stack}.yaml in ${project.stackConfigDir}. ` +
+                (stacks.length ? `Stacks that exist: ${stacks.join(", ")}.` : "No stack files exist yet.") +
+                ` Create one with \`pulumi stack init ${stack}\` and \`pulumi config set ...\`.`,
+        );
+    }
+    const doc = readYaml(file) ?? {};
+    if (!isRecord(doc)) {
+        throw new PlanInputError(`${file} must be a YAML mapping with a 'config:' block`);
+    }
+    if (doc.environment !== undefined) {
+        throw new PlanInputError(
+            `${file} imports Pulumi ESC environments ('environment:'), which cannot be opened offline: ` +
+                `plan a stack whose config is all in its stack file`,
+        );
+    }
+    const stackConfig = doc.config ?? {};
+    if (!isRecord(stackConfig)) {
+        throw new PlanInputError(`${file}: 'config:' must be a mapping of keys to values`);
+    }
+
+    const merged = new Map<string, unknown>();
+    for (const [key, decl] of Object.entries(project.config)) {
+        const value = projectConfigValue(decl);
+        if (value !== undefined) merged.set(fullKey(project.name, key), value);
+    }
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(stackConfig)) {
+        if (!key.includes(":")) {
+            problems.push(
+                `${path.basename(file)}: config key '${key}' has no namespace; write it as '${project.name}:${key}'`,
+            );
+            continue;
+        }
+        merged.set(key, value);
+    }
+    for (const [keyPath, value] of Object.entries(overrides)) setPath(merged, project.name, keyPath, value);
+    if (problems.length) throw new PlanInputError(problems.join("\n"));
+
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    const placeholders: string[] = [];
+    let disableDefaultProviders: string[] = [];
+    for (const [key, value] of merged) {
+        if (key === "pulumi:disable-default-providers") {
+            disableDefaultProviders = toStringList(value);
+            continue;
+        }
+        if (key.startsWith("pulumi:")) continue; // engine settings, not program config
+        const found: string[] = [];
+        const plain = replaceSecure(value, key, found);
+        if (found.length) {
+            secretKeys.push(key);
+            placeholders.push(...found);
+        }
+        config[key] = typeof plain === "string" ? plain : isScalar(plain) ? String(plain) : JSON.stringify(plain);
+    }
+    return {
+        stack,
+        file: path.relative(project.dir, file),
+        config,
+        secretKeys,
+        disableDefaultProviders,
+        placeholders,
+    };
+}
+
+/** `pulumi config set --path` semantics: `aws.fleet.maxSize` sets `maxSize` inside `<project>:aws`. */
+function setPath(merged: Map<string, unknown>, project: string, keyPath: string, value: unknown): void {
+    const segments = keyPath
+        .split(/\.|(?=\[)/)
+        .map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s));
+    const top = fullKey(project, String(segments[0]));
+    const rest = segments.slice(1);
+    if (rest.length === 0) {
+        if (value === undefined) merged.delete(top);
+        else merged.set(top, value);
+        return;
+    }
+    const root: unknown = structuredClone(merged.get(top) ?? {});
+    let node = root as Record<string | number, unknown>;
+    for (const [i, seg] of rest.slice(0, -1).entries()) {
+        if (typeof node[seg] !== "object" || node[seg] === null) {
+            node[seg] = typeof rest[i + 1] === "number" ? [] : {};
+        }
+        node = node[seg] as Record<string | number, unknown>;
+    }
+    const last = rest[rest.length - 1];
+    if (value === undefined) delete node[last];
+    else node[last] = value;
+    merged.set(top, root);
+}
+
+function fullKey(project: string, key: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/**
+ * A `Pulumi.yaml` config entry is either a plain value (lists included), `{ value: ... }`, or a
+ * declaration `{ type, description, default, secret, items }` whose `default` applies.
+ */
+function projectConfigValue(decl: unknown): unknown {
+    if (!isRecord(decl)) return decl;
+    if ("value" in decl) return decl.value;
+    return decl.default;
+}
+
+function toStringList(value: unknown): string[] {
+    const list = typeof value === "string" && value.trim().startsWith("[") ? JSON.parse(value) : value;
+    return (Array.isArray(list) ? list : [list]).map(String);
+}
+
+function isScalar(v: unknown): boolean {
+    return v === null || ["number", "boolean", "bigint"].includes(typeof v);
+}
+
+function isSecure(v: unknown): v is { secure: string } {
+    return isRecord(v) && Object.keys(v).length === 1 && typeof v.secure === "string";
+}
+
+/** Replaces every `{ secure: ... }` inside `value` by a placeholder, collecting its path. */
+function replaceSecure(value: unknown, at: string, found: string[]): unknown {
+    if (isSecure(value)) {
+        found.push(at);
+        return secretPlaceholder(at);
+    }
+    if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, `${at}[${i}]`, found));
+    if (isRecord(value)) {
+        return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [k, replaceSecure(v, `${at}.${k}`, found)]),
+        );
+    }
+    return value;
+}

@@ -1,0 +1,213 @@
+import { ConfigError, parseStackConfig, StackConfig } from "../config";
+
+const NS = "multicloud";
+
+/** A valid raw config map, as `pulumi.runtime.allConfig()` returns it. */
+function raw(overrides: Record<string, unknown> = {}): Record<string, string> {
+    const base: Record<string, unknown> = {
+        environment: "dev",
+        aws: { enabled: true, region: "us-east-1" },
+        ...overrides,
+    };
+    return Object.fromEntries(
+        Object.entries(base)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k.includes(":") ? k : `${NS}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+}
+
+function problemsOf(config: Record<string, string>): string[] {
+    try {
+        parseStackConfig(config, NS, "dev");
+    } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return [...(e as ConfigError).problems];
+    }
+    throw new Error("expected the config to be rejected");
+}
+
+describe("parseStackConfig: valid config", () => {
+    it("settles every default, with the blueprint's fleet values", () => {
+        const config: StackConfig = parseStackConfig(raw(), NS);
+        expect(config.aws).toEqual({
+            enabled: true,
+            region: "us-east-1",
+            allowedAccountIds: [],
+            fleet: { minSize: 2, maxSize: 10, desiredCapacity: 2, targetCpuUtilization: 65 },
+        });
+        expect(config.gcp.enabled).toBe(false);
+        expect(config.azure.enabled).toBe(false);
+        expect(config.tags).toEqual({});
+    });
+
+    it("lets a team run AWS alone, Google Cloud alone, or all three", () => {
+        expect(parseStackConfig(raw(), NS).aws.enabled).toBe(true);
+        const gcpOnly = parseStackConfig(
+            raw({ aws: undefined, gcp: { enabled: true, project: "my-project-1", region: "europe-west1" } }),
+            NS,
+        );
+        expect([gcpOnly.aws.enabled, gcpOnly.gcp.enabled, gcpOnly.azure.enabled]).toEqual([false, true, false]);
+    });
+
+    it("accepts numbers and booleans given as text, as `pulumi config set` may store them", () => {
+        const config = parseStackConfig(
+            raw({ aws: { enabled: "true", region: "us-east-1", fleet: { minSize: "3", desiredCapacity: "3" } } }),
+            NS,
+        );
+        expect(config.aws.enabled).toBe(true);
+        expect(config.aws.fleet.minSize).toBe(3);
+    });
+
+    it("ignores other namespaces such as pulumi: and policy packs", () => {
+        expect(() => parseStackConfig({ ...raw(), "pulumi:tags": "{}", "other:key": "x" }, NS)).not.toThrow();
+    });
+});
+
+describe("parseStackConfig: every kind of bad input is reported with its key and fix", () => {
+    const cases: [string, Record<string, string>, string[]][] = [
+        [
+            "maxSize below minSize",
+            raw({ aws: { enabled: true, region: "us-east-1", fleet: { minSize: 2, maxSize: 1 } } }),
+            ["multicloud:aws.fleet.maxSize (1) must be >= minSize (2): raise maxSize or lower minSize"],
+        ],
+        [
+            "desiredCapacity outside [min, max]",
+            raw({ aws: { enabled: true, region: "us-east-1", fleet: { desiredCapacity: 20 } } }),
+            ["multicloud:aws.fleet.desiredCapacity (20) must be within [minSize, maxSize] = [2, 10]"],
+        ],
+        [
+            "a CPU target outside (0, 100]",
+            raw({ aws: { enabled: true, region: "us-east-1", fleet: { targetCpuUtilization: 0 } } }),
+            ["multicloud:aws.fleet.targetCpuUtilization (0) must be a percentage in (0, 100], e.g. 65"],
+        ],
+        [
+            "a missing required key",
+            raw({ environment: undefined }),
+            ["multicloud:environment is required: fix it with `pulumi config set --path environment <value>`"],
+        ],
+        [
+            "a field required once its cloud is enabled",
+            raw({ azure: { enabled: true, location: "westeurope" } }),
+            [
+                "multicloud:azure.subscriptionId is required when azure.enabled is true: set it with " +
+                    "`pulumi config set --path azure.subscriptionId <value>`, or set azure.enabled to false",
+            ],
+        ],
+        [
+            "a misspelt key",
+            raw({ aws: { enabled: true, region: "us-east-1", fleet: { maxsize: 4 } } }),
+            [
+                "multicloud:aws.fleet.maxsize is not a known setting (known here: minSize, maxSize, desiredCapacity, " +
+                    "targetCpuUtilization): remove it with `pulumi config rm --path aws.fleet.maxsize` or fix its spelling",
+            ],
+        ],
+        [
+            "a wrong type",
+            raw({ aws: { enabled: "yes", region: "us-east-1" } }),
+            ['multicloud:aws.enabled must be a boolean, got "yes": fix it with `pulumi config set --path aws.enabled <value>`'],
+        ],
+        [
+            "a fractional instance count",
+            raw({ aws: { enabled: true, region: "us-east-1", fleet: { minSize: 1.5 } } }),
+            ["multicloud:aws.fleet.minSize must be a whole number, got 1.5: fix it with `pulumi config set --path aws.fleet.minSize <value>`"],
+        ],
+        [
+            "a malformed region",
+            raw({ aws: { enabled: true, region: "US East" } }),
+            [
+                'multicloud:aws.region must be an AWS region code such as us-east-1 or eu-west-2, got "US East": ' +
+                    "fix it with `pulumi config set --path aws.region <value>`",
+            ],
+        ],
+        [
+            "a malformed account id",
+            raw({ aws: { enabled: true, region: "us-east-1", allowedAccountIds: ["1234"] } }),
+            [
+                'multicloud:aws.allowedAccountIds[0] must be a 12-digit AWS account id, got "1234": ' +
+                    "fix it with `pulumi config set --path aws.allowedAccountIds[0] <value>`",
+            ],
+        ],
+        [
+            "a Google Cloud zone where a region belongs",
+            raw({ gcp: { enabled: true, project: "my-project-1", region: "europe-west1-b" } }),
+            [
+                "multicloud:gcp.region must be a Google Cloud region such as europe-west1 or us-central1 (not a zone), " +
+                    'got "europe-west1-b": fix it with `pulumi config set --path gcp.region <value>`',
+            ],
+        ],
+        [
+            "a subscription id that is not a GUID",
+            raw({ azure: { enabled: true, subscriptionId: "my-sub", location: "westeurope" } }),
+            [
+                "multicloud:azure.subscriptionId must be the Azure subscription id as a GUID " +
+                    '(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got "my-sub": fix it with `pulumi config set --path azure.subscriptionId <value>`',
+            ],
+        ],
+        [
+            "a tag key no cloud accepts everywhere",
+            raw({ tags: { CostCenter: "x" } }),
+            [
+                'multicloud:tags.CostCenter must be a valid tag key on every cloud: start with a lowercase letter, ' +
+                    "then up to 62 lowercase letters, digits, _ or - (Google Cloud label rules): rename the key in the stack file",
+            ],
+        ],
+        [
+            "a tag the program owns",
+            raw({ tags: { environment: "x" } }),
+            ["multicloud:tags.environment is set by the program on every resource; remove it (reserved: project, stack, environment, managed-by)"],
+        ],
+        [
+            "no cloud enabled",
+            raw({ aws: { enabled: false } }),
+            ["the multicloud stack config enables no cloud: set at least one of aws.enabled, gcp.enabled, azure.enabled to true"],
+        ],
+        [
+            "ambient provider config that the program would ignore",
+            raw({ "aws:region": "eu-west-1" }),
+            [
+                "aws:region has no effect: this program configures every provider explicitly from multicloud:* keys " +
+                    "(e.g. multicloud:aws.region, multicloud:gcp.project); remove it with `pulumi config rm aws:region`",
+            ],
+        ],
+        [
+            "structured config that is not JSON",
+            { ...raw(), "multicloud:gcp": "{not json" },
+            ["multicloud:gcp is not valid structured config: rewrite it as YAML in the stack file"],
+        ],
+    ];
+
+    it.each(cases)("%s", (_what, config, expected) => {
+        expect(problemsOf(config)).toEqual(expected);
+    });
+
+    it("lists every problem at once, in one error that names the stack", () => {
+        const config = raw({
+            environment: undefined,
+            aws: { enabled: true, fleet: { minSize: 2, maxSize: 1 } },
+            gcp: { enabled: true, project: "x" },
+        });
+        let error: ConfigError | undefined;
+        try {
+            parseStackConfig(config, NS, "dev");
+        } catch (e) {
+            error = e as ConfigError;
+        }
+        expect(error?.problems).toHaveLength(5);
+        expect(error?.message).toMatch(/^Invalid stack config for stack 'dev' \(5 problems\); nothing was created:\n {2}- /);
+        for (const key of ["environment", "aws.region", "aws.fleet.maxSize", "gcp.project", "gcp.region"]) {
+            expect(error?.message).toContain(`multicloud:${key} `);
+        }
+    });
+
+    it("is a RunError, so `pulumi up` prints the message without a stack trace", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        try {
+            parseStackConfig(raw({ environment: undefined }), NS);
+        } catch (e) {
+            expect(pulumi.RunError.isInstance(e)).toBe(true);
+            return;
+        }
+        throw new Error("expected a ConfigError");
+    });
+});

@@ -1,0 +1,53 @@
+/**
+ * Shared test harness: plans a stack of this project under the recording mocks of
+ * `plan/mocks.ts` (every registration recorded with type, name, inputs, parent and provider;
+ * any unknown invoke throws), in a fresh module registry so one test file can plan many stacks.
+ */
+import * as path from "path";
+import type { RecordedResource } from "../plan/mocks";
+import type { PlanOptions, PlanResult } from "../plan/run";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** Plans `stack` of this project (or of `projectDir`), with `pulumi config set --path` overrides. */
+export async function planStack(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    options: Partial<PlanOptions> = {},
+): Promise<PlanResult> {
+    let result: PlanResult | undefined;
+    await jest.isolateModulesAsync(async () => {
+        // Required inside the isolated registry: the program, Pulumi and the SDKs load afresh.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runPlan } = require("../plan/run") as typeof import("../plan/run");
+        result = await runPlan({ projectDir: PROJECT_DIR, stack, overrides, ...options });
+    });
+    return result!;
+}
+
+/** The resources of one type, in registration order. */
+export function ofType(plan: PlanResult, type: string): RecordedResource[] {
+    return plan.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of `type` named `name`; fails the test when there is not exactly one. */
+export function one(plan: PlanResult, type: string, name: string): RecordedResource {
+    const found = plan.resources.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) {
+        throw new Error(
+            `expected one ${type} named ${name}, found ${found.length}; registered: ` +
+                plan.resources.map((r) => `${r.type} ${r.name}`).join(", "),
+        );
+    }
+    return found[0];
+}
+
+/** The resource whose URN is `urn`. */
+export function byUrn(plan: PlanResult, urn: string | undefined): RecordedResource | undefined {
+    return plan.resources.find((r) => r.urn === urn);
+}
+
+/** Everything registered except the stack resource itself. */
+export function created(plan: PlanResult): RecordedResource[] {
+    return plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+}
