@@ -40,11 +40,9 @@ const boolean = () =>
         z.boolean(),
     );
 
-const awsRegion = z
-    .string()
-    .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
-        message: "must be an AWS region code such as us-east-1 or eu-west-2",
-    });
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
+    message: "must be an AWS region code such as us-east-1 or eu-west-2",
+});
 const awsAccountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
 const gcpProject = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
     message:
@@ -230,11 +228,14 @@ function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
         ctx.addIssue({
             code: "custom",
             path: [],
-            message: "enables no cloud: set at least one of aws.enabled, gcp.enabled, azure.enabled to true",
+            message:
+                "enables no cloud: set at least one of aws.enabled, gcp.enabled, azure.enabled to true",
         });
     }
     const tags = c.tags && typeof c.tags === "object" ? c.tags : {};
-    for (const key of Object.keys(tags).filter((k) => (RESERVED_TAGS as readonly string[]).includes(k))) {
+    for (const key of Object.keys(tags).filter((k) =>
+        (RESERVED_TAGS as readonly string[]).includes(k),
+    )) {
         ctx.addIssue({
             code: "custom",
             path: ["tags", key],
@@ -251,7 +252,9 @@ type Parsed = z.output<typeof StackConfigSchema>;
  */
 type Section<T extends { enabled: boolean }, Required extends keyof T> =
     | (Omit<T, "enabled"> & { enabled: false })
-    | (Omit<T, "enabled" | Required> & { enabled: true } & { [P in Required]-?: NonNullable<T[P]> });
+    | (Omit<T, "enabled" | Required> & { enabled: true } & {
+          [P in Required]-?: NonNullable<T[P]>;
+      });
 
 export type AwsConfig = Section<Parsed["aws"], (typeof AWS_REQUIRED)[number]>;
 export type GcpConfig = Section<Parsed["gcp"], (typeof GCP_REQUIRED)[number]>;
@@ -293,7 +296,7 @@ function pathText(path: readonly PropertyKey[]): string {
 }
 
 function show(v: unknown): string {
-    return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+    return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
 }
 
 /** Known keys of the object schema at `path`, for "not a known setting" messages. */
@@ -337,7 +340,14 @@ function describe(issue: z.core.$ZodIssue, ns: string): string[] {
         case "too_small":
         case "too_big": {
             const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-            const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
+            const op =
+                issue.code === "too_small"
+                    ? issue.inclusive
+                        ? ">="
+                        : ">"
+                    : issue.inclusive
+                      ? "<="
+                      : "<";
             const what =
                 issue.origin === "array"
                     ? `must list ${op} ${bound} items`
@@ -364,7 +374,9 @@ function describe(issue: z.core.$ZodIssue, ns: string): string[] {
                 `${key(issue.path)} must be one of ${issue.values.map(show).join(", ")}, got ${show(input)}: ${setHint(issue.path)}`,
             ];
         case "invalid_format":
-            return [`${key(issue.path)} ${issue.message}, got ${show(input)}: ${setHint(issue.path)}`];
+            return [
+                `${key(issue.path)} ${issue.message}, got ${show(input)}: ${setHint(issue.path)}`,
+            ];
         default:
             return [`${key(issue.path)} ${issue.message}`];
     }
@@ -403,7 +415,9 @@ export function parseStackConfig(
             try {
                 values[key] = JSON.parse(text);
             } catch {
-                problems.push(`${fullKey} is not valid structured config: rewrite it as YAML in the stack file`);
+                problems.push(
+                    `${fullKey} is not valid structured config: rewrite it as YAML in the stack file`,
+                );
             }
         } else {
             values[key] = text;
@@ -412,8 +426,12 @@ export function parseStackConfig(
     const result = StackConfigSchema.safeParse(values, { reportInput: true });
     if (!result.success) {
         // A cross-field check on a key that already failed on its own adds nothing: drop it.
-        const failed = new Set(result.error.issues.filter((i) => i.code !== "custom").map((i) => pathText(i.path)));
-        const issues = result.error.issues.filter((i) => i.code !== "custom" || !failed.has(pathText(i.path)));
+        const failed = new Set(
+            result.error.issues.filter((i) => i.code !== "custom").map((i) => pathText(i.path)),
+        );
+        const issues = result.error.issues.filter(
+            (i) => i.code !== "custom" || !failed.has(pathText(i.path)),
+        );
         problems.push(...issues.flatMap((issue) => describe(issue, project)));
     }
     if (problems.length > 0 || !result.success) {

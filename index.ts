@@ -2,7 +2,7 @@
  * The multi-cloud fleet: reads the stack config once, validates all of it before anything is
  * registered, then composes one component per concern on each enabled cloud.
  */
-import * as azure from "@pulumi/azure-native";
+import * as azureNative from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { ProjectServices } from "./components/gcp/ProjectServices";
 import { parseStackConfig, REQUIRED_GCP_SERVICES } from "./config";
@@ -42,7 +42,7 @@ const gcpServices =
 // --- Azure: the resource group that holds the fleet's Arc, Policy and Monitor resources -------
 const fleetResourceGroup =
     config.azure.enabled && providers.azure
-        ? new azure.resources.ResourceGroup(
+        ? new azureNative.resources.ResourceGroup(
               "fleet",
               {
                   resourceGroupName: config.azure.resourceGroupName ?? `${project}-${stack}`,
@@ -54,10 +54,18 @@ const fleetResourceGroup =
         : undefined;
 
 // --- Stack outputs ---------------------------------------------------------------------------
+// One object per cloud, `null` when the stack switches that cloud off (an undefined output
+// would only earn a warning from the engine).
 export const environment = config.environment;
 export const enabledClouds = (["aws", "gcp", "azure"] as const).filter((c) => config[c].enabled);
-export const awsRegion = config.aws.enabled ? config.aws.region : undefined;
-export const gcpProject = config.gcp.enabled ? config.gcp.project : undefined;
-export const gcpEnabledServices = gcpServices?.services;
-export const azureResourceGroupName = fleetResourceGroup?.name;
-export const azureResourceGroupId = fleetResourceGroup?.id;
+export const aws = config.aws.enabled ? { region: config.aws.region } : null;
+export const gcp = config.gcp.enabled
+    ? {
+          project: config.gcp.project,
+          region: config.gcp.region,
+          enabledServices: gcpServices?.services,
+      }
+    : null;
+export const azure = fleetResourceGroup
+    ? { resourceGroupName: fleetResourceGroup.name, resourceGroupId: fleetResourceGroup.id }
+    : null;

@@ -8,7 +8,7 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { renderPlan } from "./render";
-import { runPlan } from "./run";
+import { runPlan, STACK_TYPE } from "./run";
 import { PlanInputError } from "./stack-files";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--cwd <project folder>]
@@ -46,9 +46,11 @@ async function main(argv: string[]): Promise<number> {
     try {
         const plan = await runPlan({ projectDir, stack: args.stack });
         if (plan.errors.length > 0) {
+            const registered = plan.resources.filter((r) => r.type !== STACK_TYPE).length;
             console.error(
                 `plan: the program failed for stack '${args.stack}'; \`pulumi preview\` would fail the same way:\n\n` +
-                    plan.errors.join("\n\n"),
+                    plan.errors.join("\n\n") +
+                    `\n\n(${registered} resource${registered === 1 ? "" : "s"} registered before the failure)`,
             );
             return 1;
         }
@@ -62,6 +64,16 @@ async function main(argv: string[]): Promise<number> {
         throw e;
     }
 }
+
+// Rejections that surface after the plan returned (consequences of a failure already reported,
+// or a late program error) must still fail the run, never crash it with a raw stack trace.
+let reported = false;
+process.on("unhandledRejection", (reason) => {
+    if (process.exitCode) return; // the failure is already reported
+    if (!reported) console.error(`plan: the program failed after planning: ${String(reason)}`);
+    reported = true;
+    process.exitCode = 1;
+});
 
 main(process.argv.slice(2)).then(
     (code) => {

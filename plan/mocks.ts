@@ -35,7 +35,9 @@ export interface RecordedInvoke {
 }
 
 /** Answers to provider functions (invokes), by token. Add one here for every new invoke. */
-export type InvokeAnswers = Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+export type InvokeAnswers = Readonly<
+    Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>
+>;
 
 /** The fixed identity every mock answer uses, so plans and tests are deterministic. */
 export const MOCK_IDENTITY = {
@@ -52,7 +54,8 @@ const SECRET_SIG = pulumi.runtime.specialSecretSig;
 
 /** Unwraps secret markers in deserialized RPC values, collecting the paths that were secret. */
 export function unwrapSecrets(value: unknown, at: string, secretPaths: string[]): unknown {
-    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, secretPaths));
+    if (Array.isArray(value))
+        return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, secretPaths));
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
         if (obj[SIG_KEY] === SECRET_SIG) {
@@ -60,7 +63,10 @@ export function unwrapSecrets(value: unknown, at: string, secretPaths: string[])
             return unwrapSecrets(obj.value, at, []);
         }
         return Object.fromEntries(
-            Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, secretPaths)]),
+            Object.entries(obj).map(([k, v]) => [
+                k,
+                unwrapSecrets(v, at ? `${at}.${k}` : k, secretPaths),
+            ]),
         );
     }
     return value;
@@ -103,7 +109,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     /** Every registered resource, in registration order. */
     readonly resources: RecordedResource[] = [];
     readonly invokes: RecordedInvoke[] = [];
+    /** Invokes that had no answer: each fails the plan, even if the program swallowed the error. */
+    readonly failedInvokes: Error[] = [];
     private readonly byUrn = new Map<string, RecordedResource>();
+    /** Called on every failure the mocks raise, so a runner can stop waiting for the program. */
+    onFailure?: (error: Error) => void;
 
     constructor(private readonly answers: InvokeAnswers = INVOKES) {}
 
@@ -111,10 +121,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.invokes.push({ token: args.token, inputs: args.inputs });
         const answer = this.answers[args.token];
         if (!answer) {
-            throw new Error(
+            const error = new Error(
                 `the mock engine has no answer for invoke '${args.token}': add one to INVOKES in plan/mocks.ts ` +
                     `so that plans and tests stay deterministic`,
             );
+            // The SDK reports a failed invoke with the gRPC error's `details`: give it ours.
+            Object.assign(error, { details: error.message });
+            this.failedInvokes.push(error);
+            this.onFailure?.(error);
+            throw error;
         }
         return answer(args.inputs);
     }
@@ -180,5 +195,8 @@ interface RegisterOutputsRequest {
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
 interface MonitorLike {
     registerResource(req: RegisterRequest, callback: Callback): unknown;
-    registerResourceOutputs(req: RegisterOutputsRequest, callback: (err: unknown, resp?: unknown) => void): unknown;
+    registerResourceOutputs(
+        req: RegisterOutputsRequest,
+        callback: (err: unknown, resp?: unknown) => void,
+    ): unknown;
 }

@@ -30,7 +30,9 @@ export function packageOf(type: string): string {
 }
 
 /** Counts by package, then by type within it, sorted by name. The stack itself is left out. */
-export function countByProvider(resources: readonly RecordedResource[]): Map<string, Map<string, number>> {
+export function countByProvider(
+    resources: readonly RecordedResource[],
+): Map<string, Map<string, number>> {
     const counts = new Map<string, Map<string, number>>();
     for (const r of resources.filter((r) => r.type !== "pulumi:pulumi:Stack")) {
         const pkg = packageOf(r.type);
@@ -41,17 +43,25 @@ export function countByProvider(resources: readonly RecordedResource[]): Map<str
     return new Map(
         [...counts.entries()]
             .sort(([a], [b]) => a.localeCompare(b))
-            .map(([pkg, types]) => [pkg, new Map([...types.entries()].sort(([a], [b]) => a.localeCompare(b)))]),
+            .map(([pkg, types]) => [
+                pkg,
+                new Map([...types.entries()].sort(([a], [b]) => a.localeCompare(b))),
+            ]),
     );
 }
 
 /** Replaces the secret paths of `value` by `[secret]`. */
-export function maskSecrets(value: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
+export function maskSecrets(
+    value: Record<string, unknown>,
+    secretPaths: readonly string[],
+): Record<string, unknown> {
     const mask = (v: unknown, at: string): unknown => {
         if (secretPaths.includes(at)) return SECRET;
         if (Array.isArray(v)) return v.map((x, i) => mask(x, `${at}[${i}]`));
         if (v && typeof v === "object") {
-            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x, at ? `${at}.${k}` : k)]));
+            return Object.fromEntries(
+                Object.entries(v).map(([k, x]) => [k, mask(x, at ? `${at}.${k}` : k)]),
+            );
         }
         return v;
     };
@@ -82,7 +92,10 @@ export function renderPlan(plan: PlanResult): string {
         nodes.forEach((node, i) => {
             const last = i === nodes.length - 1;
             const branch = isRoot ? "" : last ? "└─ " : "├─ ";
-            rows.push([`${prefix}${branch}${node.resource.type}`, node.resource.name + providerLabel(node.resource)]);
+            rows.push([
+                `${prefix}${branch}${node.resource.type}`,
+                node.resource.name + providerLabel(node.resource),
+            ]);
             walk(node.children, isRoot ? "" : prefix + (last ? "   " : "│  "), false);
         });
     };

@@ -47,23 +47,45 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
 
     const errors: string[] = [];
-    // Failures inside async registrations (an unknown invoke, a rejected apply) surface here,
-    // as they do in the Pulumi language host.
-    const onRejection = (reason: unknown) => errors.push(errorText(reason));
+    // A failure inside an async registration (an unknown invoke, a rejected apply) leaves the
+    // program's promises pending forever: as in the Pulumi language host, the first unhandled
+    // rejection ends the run.
+    let failed!: () => void;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
+    const onRejection = (reason: unknown) => {
+        errors.push(errorText(reason));
+        failed();
+    };
+    mocks.onFailure = () => failed();
     process.on("unhandledRejection", onRejection);
     try {
+        // The program is loaded the way the Pulumi language host loads it: a CommonJS require.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const load = options.load ?? ((main: string) => require(main));
-        await pulumi.runtime.runInPulumiStack(async () => load(project.main)).catch((e: unknown) => {
-            errors.push(errorText(e));
-        });
-        await pulumi.runtime.disconnect();
+        const program = (async () => {
+            // A program that throws (invalid config) fails the plan; catching it inside the stack
+            // keeps the stack's own promises from rejecting a second time.
+            await pulumi.runtime.runInPulumiStack(async () => {
+                try {
+                    return await load(project.main);
+                } catch (e) {
+                    errors.push(errorText(e));
+                    return undefined;
+                }
+            });
+            await pulumi.runtime.disconnect();
+        })();
+        await Promise.race([program, failure]);
         // Let rejections queued by the last registrations reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
         process.off("unhandledRejection", onRejection);
     }
 
-    errors.push(...defaultProviderErrors(mocks.resources, settings.disableDefaultProviders));
+    // A failed invoke surfaces again as the rejections it causes: report it once, by its message.
+    const invokeErrors = [...new Set(mocks.failedInvokes.map((f) => f.message))];
+    const programErrors = errors.filter((e) => !invokeErrors.some((m) => e.includes(m)));
+    const providerErrors = defaultProviderErrors(mocks.resources, settings.disableDefaultProviders);
     const stackResource = mocks.resources.find((r) => r.type === STACK_TYPE);
     return {
         project,
@@ -72,12 +94,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         invokes: mocks.invokes,
         outputs: stackResource?.outputs ?? {},
         outputSecretPaths: stackResource?.outputSecretPaths ?? [],
-        errors: [...new Set(errors)],
+        errors: [...new Set([...programErrors, ...invokeErrors, ...providerErrors])],
     };
 }
 
 function errorText(e: unknown): string {
-    if (pulumi.RunError.isInstance(e)) return (e as Error).message;
+    if (pulumi.RunError.isInstance(e) || (e instanceof Error && e.name === "ConfigError"))
+        return (e as Error).message;
     if (e instanceof Error) return e.stack ?? e.message;
     return String(e);
 }
@@ -86,9 +109,14 @@ function errorText(e: unknown): string {
  * What the engine reports when `pulumi:disable-default-providers` covers a resource registered
  * without an explicit provider.
  */
-function defaultProviderErrors(resources: readonly RecordedResource[], disabled: readonly string[]): string[] {
+function defaultProviderErrors(
+    resources: readonly RecordedResource[],
+    disabled: readonly string[],
+): string[] {
     return resources
-        .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && r.provider === undefined)
+        .filter(
+            (r) => r.custom && !r.type.startsWith("pulumi:providers:") && r.provider === undefined,
+        )
         .filter((r) => disabled.includes("*") || disabled.includes(r.type.split(":")[0]))
         .map(
             (r) =>

@@ -66,7 +66,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Loads `Pulumi.yaml` (or `Pulumi.yml`) from `dir`. */
 export function loadProject(dir: string): ProjectFile {
-    const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    const file = ["Pulumi.yaml", "Pulumi.yml"]
+        .map((f) => path.join(dir, f))
+        .find((f) => fs.existsSync(f));
     if (!file) {
         throw new PlanInputError(`no Pulumi.yaml in ${dir}: run the plan from the project folder`);
     }
@@ -76,7 +78,9 @@ export function loadProject(dir: string): ProjectFile {
     }
     const runtime = isRecord(doc.runtime) ? String(doc.runtime.name) : String(doc.runtime);
     if (runtime !== "nodejs") {
-        throw new PlanInputError(`${file}: runtime is '${runtime}', but the offline plan runs nodejs programs only`);
+        throw new PlanInputError(
+            `${file}: runtime is '${runtime}', but the offline plan runs nodejs programs only`,
+        );
     }
     const main = typeof doc.main === "string" ? doc.main : "index.ts";
     return {
@@ -84,7 +88,10 @@ export function loadProject(dir: string): ProjectFile {
         name: doc.name,
         runtime,
         main: path.resolve(dir, main),
-        stackConfigDir: path.resolve(dir, typeof doc.stackConfigDir === "string" ? doc.stackConfigDir : "."),
+        stackConfigDir: path.resolve(
+            dir,
+            typeof doc.stackConfigDir === "string" ? doc.stackConfigDir : ".",
+        ),
         config: isRecord(doc.config) ? doc.config : {},
     };
 }
@@ -115,7 +122,9 @@ export function loadStackSettings(
         const stacks = listStacks(project);
         throw new PlanInputError(
             `unknown stack '${stack}': there is no Pulumi.${stack}.yaml in ${project.stackConfigDir}. ` +
-                (stacks.length ? `Stacks that exist: ${stacks.join(", ")}.` : "No stack files exist yet.") +
+                (stacks.length
+                    ? `Stacks that exist: ${stacks.join(", ")}.`
+                    : "No stack files exist yet.") +
                 ` Create one with \`pulumi stack init ${stack}\` and \`pulumi config set ...\`.`,
         );
     }
@@ -149,7 +158,8 @@ export function loadStackSettings(
         }
         merged.set(key, value);
     }
-    for (const [keyPath, value] of Object.entries(overrides)) setPath(merged, project.name, keyPath, value);
+    for (const [keyPath, value] of Object.entries(overrides))
+        setPath(merged, project.name, keyPath, value);
     if (problems.length) throw new PlanInputError(problems.join("\n"));
 
     const config: Record<string, string> = {};
@@ -168,7 +178,12 @@ export function loadStackSettings(
             secretKeys.push(key);
             placeholders.push(...found);
         }
-        config[key] = typeof plain === "string" ? plain : isScalar(plain) ? String(plain) : JSON.stringify(plain);
+        config[key] =
+            typeof plain === "string"
+                ? plain
+                : isScalar(plain)
+                  ? String(plain)
+                  : JSON.stringify(plain);
     }
     return {
         stack,
@@ -181,7 +196,12 @@ export function loadStackSettings(
 }
 
 /** `pulumi config set --path` semantics: `aws.fleet.maxSize` sets `maxSize` inside `<project>:aws`. */
-function setPath(merged: Map<string, unknown>, project: string, keyPath: string, value: unknown): void {
+function setPath(
+    merged: Map<string, unknown>,
+    project: string,
+    keyPath: string,
+    value: unknown,
+): void {
     const segments = keyPath
         .split(/\.|(?=\[)/)
         .map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s));
@@ -221,7 +241,8 @@ function projectConfigValue(decl: unknown): unknown {
 }
 
 function toStringList(value: unknown): string[] {
-    const list = typeof value === "string" && value.trim().startsWith("[") ? JSON.parse(value) : value;
+    const list =
+        typeof value === "string" && value.trim().startsWith("[") ? JSON.parse(value) : value;
     return (Array.isArray(list) ? list : [list]).map(String);
 }
 

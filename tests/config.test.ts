@@ -12,7 +12,10 @@ function raw(overrides: Record<string, unknown> = {}): Record<string, string> {
     return Object.fromEntries(
         Object.entries(base)
             .filter(([, v]) => v !== undefined)
-            .map(([k, v]) => [k.includes(":") ? k : `${NS}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+            .map(([k, v]) => [
+                k.includes(":") ? k : `${NS}:${k}`,
+                typeof v === "string" ? v : JSON.stringify(v),
+            ]),
     );
 }
 
@@ -43,15 +46,28 @@ describe("parseStackConfig: valid config", () => {
     it("lets a team run AWS alone, Google Cloud alone, or all three", () => {
         expect(parseStackConfig(raw(), NS).aws.enabled).toBe(true);
         const gcpOnly = parseStackConfig(
-            raw({ aws: undefined, gcp: { enabled: true, project: "my-project-1", region: "europe-west1" } }),
+            raw({
+                aws: undefined,
+                gcp: { enabled: true, project: "my-project-1", region: "europe-west1" },
+            }),
             NS,
         );
-        expect([gcpOnly.aws.enabled, gcpOnly.gcp.enabled, gcpOnly.azure.enabled]).toEqual([false, true, false]);
+        expect([gcpOnly.aws.enabled, gcpOnly.gcp.enabled, gcpOnly.azure.enabled]).toEqual([
+            false,
+            true,
+            false,
+        ]);
     });
 
     it("accepts numbers and booleans given as text, as `pulumi config set` may store them", () => {
         const config = parseStackConfig(
-            raw({ aws: { enabled: "true", region: "us-east-1", fleet: { minSize: "3", desiredCapacity: "3" } } }),
+            raw({
+                aws: {
+                    enabled: "true",
+                    region: "us-east-1",
+                    fleet: { minSize: "3", desiredCapacity: "3" },
+                },
+            }),
             NS,
         );
         expect(config.aws.enabled).toBe(true);
@@ -59,7 +75,9 @@ describe("parseStackConfig: valid config", () => {
     });
 
     it("ignores other namespaces such as pulumi: and policy packs", () => {
-        expect(() => parseStackConfig({ ...raw(), "pulumi:tags": "{}", "other:key": "x" }, NS)).not.toThrow();
+        expect(() =>
+            parseStackConfig({ ...raw(), "pulumi:tags": "{}", "other:key": "x" }, NS),
+        ).not.toThrow();
     });
 });
 
@@ -68,22 +86,32 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         [
             "maxSize below minSize",
             raw({ aws: { enabled: true, region: "us-east-1", fleet: { minSize: 2, maxSize: 1 } } }),
-            ["multicloud:aws.fleet.maxSize (1) must be >= minSize (2): raise maxSize or lower minSize"],
+            [
+                "multicloud:aws.fleet.maxSize (1) must be >= minSize (2): raise maxSize or lower minSize",
+            ],
         ],
         [
             "desiredCapacity outside [min, max]",
             raw({ aws: { enabled: true, region: "us-east-1", fleet: { desiredCapacity: 20 } } }),
-            ["multicloud:aws.fleet.desiredCapacity (20) must be within [minSize, maxSize] = [2, 10]"],
+            [
+                "multicloud:aws.fleet.desiredCapacity (20) must be within [minSize, maxSize] = [2, 10]",
+            ],
         ],
         [
             "a CPU target outside (0, 100]",
-            raw({ aws: { enabled: true, region: "us-east-1", fleet: { targetCpuUtilization: 0 } } }),
-            ["multicloud:aws.fleet.targetCpuUtilization (0) must be a percentage in (0, 100], e.g. 65"],
+            raw({
+                aws: { enabled: true, region: "us-east-1", fleet: { targetCpuUtilization: 0 } },
+            }),
+            [
+                "multicloud:aws.fleet.targetCpuUtilization (0) must be a percentage in (0, 100], e.g. 65",
+            ],
         ],
         [
             "a missing required key",
             raw({ environment: undefined }),
-            ["multicloud:environment is required: fix it with `pulumi config set --path environment <value>`"],
+            [
+                "multicloud:environment is required: fix it with `pulumi config set --path environment <value>`",
+            ],
         ],
         [
             "a field required once its cloud is enabled",
@@ -104,12 +132,16 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         [
             "a wrong type",
             raw({ aws: { enabled: "yes", region: "us-east-1" } }),
-            ['multicloud:aws.enabled must be a boolean, got "yes": fix it with `pulumi config set --path aws.enabled <value>`'],
+            [
+                'multicloud:aws.enabled must be a boolean, got "yes": fix it with `pulumi config set --path aws.enabled <value>`',
+            ],
         ],
         [
             "a fractional instance count",
             raw({ aws: { enabled: true, region: "us-east-1", fleet: { minSize: 1.5 } } }),
-            ["multicloud:aws.fleet.minSize must be a whole number, got 1.5: fix it with `pulumi config set --path aws.fleet.minSize <value>`"],
+            [
+                "multicloud:aws.fleet.minSize must be a whole number, got 1.5: fix it with `pulumi config set --path aws.fleet.minSize <value>`",
+            ],
         ],
         [
             "a malformed region",
@@ -147,19 +179,23 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             "a tag key no cloud accepts everywhere",
             raw({ tags: { CostCenter: "x" } }),
             [
-                'multicloud:tags.CostCenter must be a valid tag key on every cloud: start with a lowercase letter, ' +
+                "multicloud:tags.CostCenter must be a valid tag key on every cloud: start with a lowercase letter, " +
                     "then up to 62 lowercase letters, digits, _ or - (Google Cloud label rules): rename the key in the stack file",
             ],
         ],
         [
             "a tag the program owns",
             raw({ tags: { environment: "x" } }),
-            ["multicloud:tags.environment is set by the program on every resource; remove it (reserved: project, stack, environment, managed-by)"],
+            [
+                "multicloud:tags.environment is set by the program on every resource; remove it (reserved: project, stack, environment, managed-by)",
+            ],
         ],
         [
             "no cloud enabled",
             raw({ aws: { enabled: false } }),
-            ["the multicloud stack config enables no cloud: set at least one of aws.enabled, gcp.enabled, azure.enabled to true"],
+            [
+                "the multicloud stack config enables no cloud: set at least one of aws.enabled, gcp.enabled, azure.enabled to true",
+            ],
         ],
         [
             "ambient provider config that the program would ignore",
@@ -193,14 +229,21 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             error = e as ConfigError;
         }
         expect(error?.problems).toHaveLength(5);
-        expect(error?.message).toMatch(/^Invalid stack config for stack 'dev' \(5 problems\); nothing was created:\n {2}- /);
-        for (const key of ["environment", "aws.region", "aws.fleet.maxSize", "gcp.project", "gcp.region"]) {
+        expect(error?.message).toMatch(
+            /^Invalid stack config for stack 'dev' \(5 problems\); nothing was created:\n {2}- /,
+        );
+        for (const key of [
+            "environment",
+            "aws.region",
+            "aws.fleet.maxSize",
+            "gcp.project",
+            "gcp.region",
+        ]) {
             expect(error?.message).toContain(`multicloud:${key} `);
         }
     });
 
     it("is a RunError, so `pulumi up` prints the message without a stack trace", () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
         try {
             parseStackConfig(raw({ environment: undefined }), NS);

@@ -9,6 +9,9 @@ import type { PlanOptions, PlanResult } from "../plan/run";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
+// Each plan loads the Pulumi SDK afresh, and the SDK adds one `exit` listener per load.
+process.setMaxListeners(0);
+
 /** Plans `stack` of this project (or of `projectDir`), with `pulumi config set --path` overrides. */
 export async function planStack(
     stack: string,
@@ -18,7 +21,6 @@ export async function planStack(
     let result: PlanResult | undefined;
     await jest.isolateModulesAsync(async () => {
         // Required inside the isolated registry: the program, Pulumi and the SDKs load afresh.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { runPlan } = require("../plan/run") as typeof import("../plan/run");
         result = await runPlan({ projectDir: PROJECT_DIR, stack, overrides, ...options });
     });
@@ -50,4 +52,17 @@ export function byUrn(plan: PlanResult, urn: string | undefined): RecordedResour
 /** Everything registered except the stack resource itself. */
 export function created(plan: PlanResult): RecordedResource[] {
     return plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+}
+
+/**
+ * A provider's inputs as the provider reads them: the SDK sends a provider's structured inputs
+ * (defaultTags, allowedAccountIds, ...) as JSON text.
+ */
+export function providerInputs(r: RecordedResource): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(r.inputs).map(([k, v]) => {
+            if (typeof v !== "string" || !/^[[{]/.test(v)) return [k, v];
+            return [k, JSON.parse(v)];
+        }),
+    );
 }

@@ -23,7 +23,9 @@ export function validateProjectServicesArgs(args: ProjectServicesArgs): string[]
         problems.push("services must name at least one API, e.g. container.googleapis.com");
     }
     for (const s of args.services.filter((s) => !SERVICE.test(s))) {
-        problems.push(`services: '${s}' is not a Google API service name such as container.googleapis.com`);
+        problems.push(
+            `services: '${s}' is not a Google API service name such as container.googleapis.com`,
+        );
     }
     return problems;
 }

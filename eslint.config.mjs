@@ -1,0 +1,28 @@
+// ESLint flat config: typescript-eslint's recommended type-aware rules, plus the Pulumi plugin,
+// which catches Outputs interpolated into template literals (use pulumi.interpolate instead).
+import pulumi from "@pulumi/eslint-plugin";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/", "bin/", "coverage/", "**/*.js", "**/*.mjs"] },
+    ...tseslint.configs.recommended,
+    {
+        files: ["**/*.ts"],
+        languageOptions: {
+            parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+        },
+        plugins: { "@pulumi": pulumi },
+        rules: {
+            "@pulumi/no-output-in-template-literal": "error",
+            "@pulumi/no-output-instance-in-template-literal": "error",
+            "@typescript-eslint/no-floating-promises": "error",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+        },
+    },
+    {
+        // Tests load the program and SDKs with require() inside a fresh module registry
+        // (jest.isolateModulesAsync), so one test file can plan several stacks.
+        files: ["tests/**/*.ts"],
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+);

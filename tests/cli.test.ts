@@ -1,0 +1,106 @@
+/**
+ * `npm run plan` end to end, as a newcomer runs it: a real child process through tsx, with its
+ * exit code and what it prints.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_DIR } from "./harness";
+
+const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+
+function plan(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(TSX, [path.join(PROJECT_DIR, "plan", "cli.ts"), ...args], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        env: { ...process.env, FORCE_COLOR: "0" },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of this project's Pulumi.yaml in a temp folder, running the real index.ts, with `stackFiles`. */
+function projectWith(stackFiles: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multicloud-cli-"));
+    const projectYaml = fs
+        .readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")
+        .replace(/^main: index\.ts$/m, `main: ${path.join(PROJECT_DIR, "index.ts")}`);
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), projectYaml);
+    for (const [name, text] of Object.entries(stackFiles))
+        fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+}
+
+describe("npm run plan", () => {
+    it("prints the dev plan: the tree of type, name and parent, counts by provider and type, outputs", () => {
+        const r = plan("--stack", "dev");
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(
+            "Plan for stack multicloud/dev (Pulumi.dev.yaml), run under Pulumi's mock runtime",
+        );
+        expect(r.stdout).toMatch(/^pulumi:pulumi:Stack\s+multicloud-dev$/m);
+        expect(r.stdout).toMatch(/^├─ multicloud:gcp:ProjectServices\s+gcp-services$/m);
+        expect(r.stdout).toMatch(
+            /^│  ├─ gcp:projects\/service:Service\s+gcp-services-container {2}\(provider: gcp\)$/m,
+        );
+        expect(r.stdout).toMatch(
+            /^└─ azure-native:resources:ResourceGroup\s+fleet {2}\(provider: azure\)$/m,
+        );
+        expect(r.stdout).toContain("Resources: 12 to create");
+        expect(r.stdout).toMatch(
+            /^ {2}gcp: 8\n {7}7 {2}gcp:projects\/service:Service\n {7}1 {2}pulumi:providers:gcp$/m,
+        );
+        expect(r.stdout).toMatch(/^ {2}environment: "dev"$/m);
+    });
+
+    it("refuses an unknown stack, listing the stacks that exist", () => {
+        const r = plan("--stack", "staging");
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("plan: unknown stack 'staging'");
+        expect(r.stderr).toContain("Stacks that exist: dev, prod.");
+    });
+
+    it("stops a broken Pulumi.dev.yaml before any resource, naming each key and its fix", () => {
+        const dev = fs
+            .readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")
+            .replace("      maxSize: 3", "      maxSize: 0")
+            .replace("    region: us-east-1", "    regoin: us-east-1");
+        const r = plan("--stack", "dev", "--cwd", projectWith({ "Pulumi.dev.yaml": dev }));
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toContain(
+            "Invalid stack config for stack 'dev' (3 problems); nothing was created:",
+        );
+        expect(r.stderr).toContain(
+            "multicloud:aws.regoin is not a known setting (known here: enabled, region, allowedAccountIds, fleet): " +
+                "remove it with `pulumi config rm --path aws.regoin` or fix its spelling",
+        );
+        expect(r.stderr).toContain("multicloud:aws.region is required when aws.enabled is true");
+        expect(r.stderr).toContain("multicloud:aws.fleet.maxSize (0) must be >= 1");
+        expect(r.stderr).toContain("(0 resources registered before the failure)");
+    });
+
+    it("fails on an invoke the mock engine does not know, naming it", () => {
+        const r = plan(
+            "--stack",
+            "dev",
+            "--cwd",
+            path.join(__dirname, "fixtures", "unknown-invoke"),
+        );
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(
+            "the mock engine has no answer for invoke 'aws:index/getAvailabilityZones:getAvailabilityZones': " +
+                "add one to INVOKES in plan/mocks.ts",
+        );
+    });
+
+    it("rejects unknown flags and a missing --stack with the usage", () => {
+        expect(plan("--stack", "dev", "--bogus").stderr).toMatch(
+            /Unknown option '--bogus'[\s\S]*usage: npm run plan/,
+        );
+        const r = plan();
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("plan: --stack is required");
+    });
+});
