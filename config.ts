@@ -9,6 +9,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { FLEET_OS } from "./components/aws/AsgFleet";
+import { AWS_FORMATS, DEFAULT_SSL_POLICY, fleetSizingProblems } from "./components/aws/checks";
 
 /** Tag keys the program sets itself on every resource; users may not override them. */
 export const RESERVED_TAGS = ["project", "stack", "environment", "managed-by"] as const;
@@ -85,40 +87,121 @@ const tagValue = z.string().regex(/^[a-z0-9_-]{0,63}$/, {
 // Sections
 // ---------------------------------------------------------------------------------------------
 
-/** Sizing of the EC2 Auto Scaling fleet; defaults are the blueprint's Terraform values. */
+const awsFormat = (pattern: RegExp, message: string) => z.string().regex(pattern, { message });
+const percentage = (fallback: number) => number().pipe(z.number().gt(0).lte(100)).default(fallback);
+
+/** The EC2 Auto Scaling fleet; sizing defaults are the blueprint's Terraform values. */
 const AwsFleetSchema = z
     .strictObject({
         /** @default 2 */
         minSize: integer().pipe(z.number().min(0)).default(2),
         /** @default 10 */
         maxSize: integer().pipe(z.number().min(1)).default(10),
-        /** @default 2 */
+        /** Initial size; the scaling policy owns it afterwards. @default 2 */
         desiredCapacity: integer().pipe(z.number().min(0)).default(2),
         /** Target average CPU utilization (percent) of the target-tracking policy. @default 65 */
         targetCpuUtilization: number().default(65),
+        /** @default "t3.small" */
+        instanceType: z
+            .string()
+            .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+                message: "must be an EC2 instance type such as t3.small or m7g.large",
+            })
+            .default("t3.small"),
+        /** @default "al2023" */
+        os: z.enum(Object.keys(FLEET_OS) as [keyof typeof FLEET_OS]).default("al2023"),
+        /** CPU architecture; must match instanceType (arm64 for Graviton types such as m7g). @default "x86_64" */
+        architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+        /** @default 20 */
+        rootVolumeSizeGiB: integer().pipe(z.number().min(8).max(16384)).default(20),
+        /** KMS key for root volumes and the alert topic. @default a key created with rotation on */
+        kmsKeyArn: awsFormat(
+            AWS_FORMATS.kmsKeyArn,
+            "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias",
+        ).optional(),
+        /** Create the Auto Scaling service-linked role (fresh accounts only). @default false */
+        createServiceLinkedRole: boolean().default(false),
+        /** @default 300 */
+        healthCheckGracePeriodSeconds: integer().pipe(z.number().min(0)).default(300),
+        /** The app image by digest. Required when aws.enabled is true. */
+        image: awsFormat(
+            AWS_FORMATS.imageByDigest,
+            "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>",
+        ).optional(),
     })
     .superRefine((f, ctx) => {
-        if (f.maxSize < f.minSize) {
+        for (const p of fleetSizingProblems(f))
+            ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+    });
+
+/** Where the fleet lives: an existing VPC and subnets, or a VPC the program creates. */
+const AwsNetworkSchema = z
+    .strictObject({
+        /** Existing VPC. @default a VPC created by the program */
+        vpcId: awsFormat(AWS_FORMATS.vpcId, "must be a VPC id (vpc-...)").optional(),
+        /** Existing public subnets for the load balancer (two or more). */
+        publicSubnetIds: z
+            .array(awsFormat(AWS_FORMATS.subnetId, "must be a subnet id (subnet-...)"))
+            .min(2)
+            .optional(),
+        /** Existing private subnets for the instances (two or more). */
+        privateSubnetIds: z
+            .array(awsFormat(AWS_FORMATS.subnetId, "must be a subnet id (subnet-...)"))
+            .min(2)
+            .optional(),
+        /** Range of a created VPC. @default "10.0.0.0/16" */
+        cidrBlock: awsFormat(
+            AWS_FORMATS.cidr,
+            "must be an IPv4 CIDR block such as 10.0.0.0/16",
+        ).default("10.0.0.0/16"),
+        /** Zones a created VPC spans. @default 2 */
+        availabilityZoneCount: integer().pipe(z.number().min(2).max(6)).default(2),
+        /** NAT gateways of a created VPC: one, or one per zone. @default "single" */
+        natGateways: z.enum(["single", "perZone"]).default("single"),
+    })
+    .superRefine((n, ctx) => {
+        const given = (["vpcId", "publicSubnetIds", "privateSubnetIds"] as const).filter(
+            (k) => n[k] !== undefined,
+        );
+        if (given.length > 0 && given.length < 3) {
             ctx.addIssue({
                 code: "custom",
-                path: ["maxSize"],
-                message: `(${f.maxSize}) must be >= minSize (${f.minSize}): raise maxSize or lower minSize`,
-            });
-        } else if (f.desiredCapacity < f.minSize || f.desiredCapacity > f.maxSize) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["desiredCapacity"],
-                message: `(${f.desiredCapacity}) must be within [minSize, maxSize] = [${f.minSize}, ${f.maxSize}]`,
-            });
-        }
-        if (!(f.targetCpuUtilization > 0 && f.targetCpuUtilization <= 100)) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["targetCpuUtilization"],
-                message: `(${f.targetCpuUtilization}) must be a percentage in (0, 100], e.g. 65`,
+                path: [],
+                message: `gives ${given.join(" and ")} but not all of vpcId, publicSubnetIds and privateSubnetIds: give all three to use an existing network, or none to create one`,
             });
         }
     });
+
+const AwsLoadBalancerSchema = z.strictObject({
+    /** ACM certificate of the HTTPS listener. Required when aws.enabled is true. */
+    certificateArn: awsFormat(
+        AWS_FORMATS.certificateArn,
+        "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
+    ).optional(),
+    /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2); "ELBSecurityPolicy-TLS13-1-3-2021-06" is TLS 1.3 only */
+    sslPolicy: awsFormat(
+        AWS_FORMATS.tls13SslPolicy,
+        "must be a TLS 1.3 policy (ELBSecurityPolicy-TLS13-*)",
+    ).default(DEFAULT_SSL_POLICY),
+    /** Client ranges allowed on 443 and 80. @default ["0.0.0.0/0"] */
+    ingressCidrs: z
+        .array(awsFormat(AWS_FORMATS.cidr, "must be an IPv4 CIDR block such as 203.0.113.0/24"))
+        .min(1)
+        .default(["0.0.0.0/0"]),
+    /** @default false */
+    deletionProtection: boolean().default(false),
+    /** @default 60 */
+    idleTimeoutSeconds: integer().pipe(z.number().min(1).max(4000)).default(60),
+});
+
+const AwsAlertsSchema = z.strictObject({
+    /** Subscribed to the alert topic; each must confirm by mail. @default [] */
+    emails: z.array(awsFormat(AWS_FORMATS.email, "must be an email address")).default([]),
+    /** Average CPU (percent, over 15 minutes) that raises the high-CPU alarm. @default 85 */
+    highCpuThreshold: percentage(85),
+    /** Share of 5xx responses (percent, over 15 minutes) that raises the alarm. @default 5 */
+    error5xxRatePercent: percentage(5),
+});
 
 /** Adds "X is required when <section>.enabled is true" problems for missing fields. */
 function requiredWhenEnabled(section: string, fields: readonly string[]) {
@@ -128,10 +211,15 @@ function requiredWhenEnabled(section: string, fields: readonly string[]) {
             const v = value as Record<string, unknown> | undefined;
             if (!v || v.enabled !== true) return;
             for (const field of fields) {
-                if (v[field] === undefined) {
+                const path = field.split(".");
+                const value = path.reduce<unknown>(
+                    (at, k) => (at as Record<string, unknown> | undefined)?.[k],
+                    v,
+                );
+                if (value === undefined) {
                     ctx.addIssue({
                         code: "custom",
-                        path: [field],
+                        path,
                         message: `is required when ${section}.enabled is true: set it with \`pulumi config set --path ${section}.${field} <value>\`, or set ${section}.enabled to false`,
                     });
                 }
@@ -142,7 +230,7 @@ function requiredWhenEnabled(section: string, fields: readonly string[]) {
     };
 }
 
-const AWS_REQUIRED = ["region"] as const;
+const AWS_REQUIRED = ["region", "fleet.image", "loadBalancer.certificateArn"] as const;
 const awsRequired = requiredWhenEnabled("aws", AWS_REQUIRED);
 const AwsSchema = z
     .strictObject({
@@ -157,6 +245,9 @@ const AwsSchema = z
         allowedAccountIds: z.array(awsAccountId).default([]),
         /** The Auto Scaling fleet. @default the blueprint's values */
         fleet: AwsFleetSchema.prefault({}),
+        network: AwsNetworkSchema.prefault({}),
+        loadBalancer: AwsLoadBalancerSchema.prefault({}),
+        alerts: AwsAlertsSchema.prefault({}),
     })
     .check(z.superRefine(awsRequired.check, { when: awsRequired.when }));
 
@@ -250,15 +341,26 @@ type Parsed = z.output<typeof StackConfigSchema>;
  * A cloud section, narrowed on `enabled`: when a cloud is on, the fields it requires are
  * present (the schema's `requiredWhenEnabled` checks guarantee it).
  */
-type Section<T extends { enabled: boolean }, Required extends keyof T> =
+type RequirePath<T, P extends string> = P extends `${infer K}.${infer Rest}`
+    ? K extends keyof T
+        ? Omit<T, K> & { [Q in K]: RequirePath<T[K], Rest> }
+        : T
+    : P extends keyof T
+      ? Omit<T, P> & { [Q in P]-?: NonNullable<T[P]> }
+      : T;
+type RequireAll<T, Paths extends readonly string[]> = Paths extends readonly [
+    infer H extends string,
+    ...infer R extends string[],
+]
+    ? RequireAll<RequirePath<T, H>, R>
+    : T;
+type Section<T extends { enabled: boolean }, Required extends readonly string[]> =
     | (Omit<T, "enabled"> & { enabled: false })
-    | (Omit<T, "enabled" | Required> & { enabled: true } & {
-          [P in Required]-?: NonNullable<T[P]>;
-      });
+    | RequireAll<Omit<T, "enabled"> & { enabled: true }, Required>;
 
-export type AwsConfig = Section<Parsed["aws"], (typeof AWS_REQUIRED)[number]>;
-export type GcpConfig = Section<Parsed["gcp"], (typeof GCP_REQUIRED)[number]>;
-export type AzureConfig = Section<Parsed["azure"], (typeof AZURE_REQUIRED)[number]>;
+export type AwsConfig = Section<Parsed["aws"], typeof AWS_REQUIRED>;
+export type GcpConfig = Section<Parsed["gcp"], typeof GCP_REQUIRED>;
+export type AzureConfig = Section<Parsed["azure"], typeof AZURE_REQUIRED>;
 
 /** The validated stack config, every default settled. */
 export type StackConfig = Omit<Parsed, "aws" | "gcp" | "azure"> & {

@@ -4,6 +4,8 @@
  */
 import * as azureNative from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { AsgFleet } from "./components/aws/AsgFleet";
+import { Network } from "./components/aws/Network";
 import { ProjectServices } from "./components/gcp/ProjectServices";
 import { parseStackConfig, REQUIRED_GCP_SERVICES } from "./config";
 import { createProviders } from "./providers";
@@ -25,6 +27,59 @@ const tags: Record<string, string> = {
 };
 
 const providers = createProviders(config, tags);
+
+// --- AWS: the Auto Scaling fleet behind a TLS 1.3 load balancer, in its own or a given VPC ------
+function awsFleet() {
+    if (!config.aws.enabled || !providers.aws) return undefined;
+    const aws = config.aws;
+    const opts = { providers: [providers.aws] };
+    const { vpcId, publicSubnetIds, privateSubnetIds } = aws.network;
+    const network =
+        vpcId && publicSubnetIds && privateSubnetIds
+            ? { vpcId, publicSubnetIds, privateSubnetIds }
+            : new Network(
+                  "aws-network",
+                  {
+                      cidrBlock: aws.network.cidrBlock,
+                      availabilityZoneCount: aws.network.availabilityZoneCount,
+                      natGateways: aws.network.natGateways,
+                  },
+                  opts,
+              );
+    const fleet = new AsgFleet(
+        "app",
+        {
+            vpcId: network.vpcId,
+            publicSubnetIds: network.publicSubnetIds,
+            privateSubnetIds: network.privateSubnetIds,
+            image: aws.fleet.image,
+            environment: config.environment,
+            tags,
+            minSize: aws.fleet.minSize,
+            maxSize: aws.fleet.maxSize,
+            desiredCapacity: aws.fleet.desiredCapacity,
+            targetCpuUtilization: aws.fleet.targetCpuUtilization,
+            instanceType: aws.fleet.instanceType,
+            os: aws.fleet.os,
+            architecture: aws.fleet.architecture,
+            rootVolumeSizeGiB: aws.fleet.rootVolumeSizeGiB,
+            kmsKeyArn: aws.fleet.kmsKeyArn,
+            createServiceLinkedRole: aws.fleet.createServiceLinkedRole,
+            healthCheckGracePeriodSeconds: aws.fleet.healthCheckGracePeriodSeconds,
+            certificateArn: aws.loadBalancer.certificateArn,
+            sslPolicy: aws.loadBalancer.sslPolicy,
+            ingressCidrs: aws.loadBalancer.ingressCidrs,
+            deletionProtection: aws.loadBalancer.deletionProtection,
+            idleTimeoutSeconds: aws.loadBalancer.idleTimeoutSeconds,
+            alertEmails: aws.alerts.emails,
+            highCpuThreshold: aws.alerts.highCpuThreshold,
+            error5xxRatePercent: aws.alerts.error5xxRatePercent,
+        },
+        opts,
+    );
+    return { fleet, vpcId: pulumi.output(network.vpcId) };
+}
+const awsSide = awsFleet();
 
 // --- Google Cloud: the APIs the GKE fleet (clusters, Hub, Config Management) needs -----------
 const gcpServices =
@@ -58,7 +113,17 @@ const fleetResourceGroup =
 // would only earn a warning from the engine).
 export const environment = config.environment;
 export const enabledClouds = (["aws", "gcp", "azure"] as const).filter((c) => config[c].enabled);
-export const aws = config.aws.enabled ? { region: config.aws.region } : null;
+export const aws =
+    config.aws.enabled && awsSide
+        ? {
+              region: config.aws.region,
+              vpcId: awsSide.vpcId,
+              albDnsName: awsSide.fleet.albDnsName,
+              targetGroupArn: awsSide.fleet.targetGroupArn,
+              groupName: awsSide.fleet.groupName,
+              alertTopicArn: awsSide.fleet.alertTopicArn,
+          }
+        : null;
 export const gcp = config.gcp.enabled
     ? {
           project: config.gcp.project,

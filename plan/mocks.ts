@@ -23,6 +23,8 @@ export interface RecordedResource {
     readonly secretPaths: string[];
     /** URNs this resource depends on (explicit `dependsOn` and input dependencies). */
     readonly dependencies: string[];
+    /** Properties whose changes `pulumi up` ignores (the `ignoreChanges` option). */
+    readonly ignoreChanges: string[];
     /** Component outputs passed to `registerOutputs`, with secrets unwrapped. */
     outputs?: Record<string, unknown>;
     /** Paths of component outputs that are secret. */
@@ -34,9 +36,18 @@ export interface RecordedInvoke {
     readonly inputs: Record<string, unknown>;
 }
 
+/** What an invoke answer may read besides its inputs. */
+export interface InvokeContext {
+    /** Inputs of the provider the invoke runs through (e.g. its `region`), when explicit. */
+    readonly providerInputs: Record<string, unknown>;
+}
+
 /** Answers to provider functions (invokes), by token. Add one here for every new invoke. */
 export type InvokeAnswers = Readonly<
-    Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>
+    Record<
+        string,
+        (inputs: Record<string, unknown>, context: InvokeContext) => Record<string, unknown>
+    >
 >;
 
 /** The fixed identity every mock answer uses, so plans and tests are deterministic. */
@@ -45,8 +56,80 @@ export const MOCK_IDENTITY = {
     azureTenantId: "00000000-0000-0000-0000-000000000000",
 } as const;
 
+/** A deterministic fake id of `length` hex digits derived from `seed`. */
+function fakeHex(seed: string, length: number): string {
+    let h = 2166136261;
+    let out = "";
+    while (out.length < length) {
+        for (const c of seed + out.length) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+        out += h.toString(16).padStart(8, "0");
+    }
+    return out.slice(0, length);
+}
+
+/** Provider inputs arrive JSON-encoded when structured (the SDK sends them so). */
+function jsonOrValue(v: unknown): unknown {
+    if (typeof v !== "string" || !/^[[{]/.test(v)) return v;
+    try {
+        return JSON.parse(v);
+    } catch {
+        return v;
+    }
+}
+
+const regionOf = (ctx: InvokeContext) => String(ctx.providerInputs.region ?? "us-east-1");
+
 /** Invokes the program makes today. An unknown token fails the plan with a message naming it. */
-export const INVOKES: InvokeAnswers = {};
+export const INVOKES: InvokeAnswers = {
+    // The caller is in the first account the provider allows, as it must be for a real deploy.
+    "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, ctx) => {
+        const allowed = jsonOrValue(ctx.providerInputs.allowedAccountIds);
+        const accountId =
+            Array.isArray(allowed) && allowed.length
+                ? String(allowed[0])
+                : MOCK_IDENTITY.awsAccountId;
+        return {
+            accountId,
+            arn: `arn:aws:iam::${accountId}:user/offline-plan`,
+            userId: "AIDAOFFLINEPLAN",
+            id: accountId,
+        };
+    },
+    "aws:index/getPartition:getPartition": () => ({
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+        id: "aws",
+    }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, ctx) => {
+        const region = regionOf(ctx);
+        const names = ["a", "b", "c"].map((z) => `${region}${z}`);
+        return {
+            id: region,
+            names,
+            zoneIds: names.map((_, i) => `use1-az${i + 1}`),
+            groupNames: [region],
+        };
+    },
+    // Public parameters only: the AMI ids AWS publishes under /aws/service/.
+    "aws:ssm/getParameter:getParameter": (inputs, ctx) => {
+        const name = String(inputs.name);
+        if (!name.startsWith("/aws/service/")) {
+            throw new Error(
+                `the mock engine answers public SSM parameters (/aws/service/...) only, not '${name}'`,
+            );
+        }
+        const ami = `ami-${fakeHex(name, 17)}`;
+        return {
+            id: name,
+            name,
+            type: "String",
+            value: ami,
+            insecureValue: ami,
+            version: 1,
+            arn: `arn:aws:ssm:${regionOf(ctx)}::parameter${name}`,
+        };
+    },
+};
 
 // The wire markers of the Pulumi RPC layer for secret values (see @pulumi/pulumi runtime/rpc).
 const SIG_KEY = pulumi.runtime.specialSigKey;
@@ -86,16 +169,53 @@ function providerUrn(ref: string): string | undefined {
 }
 
 /** The id and outputs a resource reports back: its inputs plus plausible computed values. */
-function mockState(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-    const [pkg, mod] = args.type.split(":");
+function mockState(
+    args: pulumi.runtime.MockResourceArgs,
+    providerInputs: Record<string, unknown>,
+): pulumi.runtime.MockResourceResult {
+    const [pkg, mod, kind] = args.type.split(":");
+    const inputs = args.inputs as Record<string, unknown>;
+    const suffix = fakeHex(args.type + args.name, 7);
     const id = `${args.name}-id`;
-    const state: Record<string, unknown> = { ...args.inputs };
+    const state: Record<string, unknown> = { ...inputs };
+    if (pkg === "aws" || pkg === "gcp") {
+        // Autonaming, as Pulumi does it: the logical name (or the prefix) plus a random suffix.
+        state.name ??= inputs.namePrefix
+            ? `${inputs.namePrefix}${suffix}`
+            : `${args.name}-${suffix}`;
+    }
     if (pkg === "aws") {
+        const region = String(providerInputs.region ?? "us-east-1");
+        const account = MOCK_IDENTITY.awsAccountId;
         const service = (mod ?? "").split("/")[0];
-        state.arn ??= `arn:aws:${service}:mock-region:${MOCK_IDENTITY.awsAccountId}:${args.name}`;
+        const arnOf = (resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`;
+        switch (`${mod}:${kind}`) {
+            case "lb/loadBalancer:LoadBalancer": {
+                state.arnSuffix = `app/${state.name}/${fakeHex(args.name, 16)}`;
+                state.arn = `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/${state.arnSuffix}`;
+                state.dnsName = `${state.name}-${fakeHex(args.name, 10)}.${region}.elb.amazonaws.com`;
+                break;
+            }
+            case "lb/targetGroup:TargetGroup":
+                state.arnSuffix = `targetgroup/${state.name}/${fakeHex(args.name, 16)}`;
+                state.arn = `arn:aws:elasticloadbalancing:${region}:${account}:${state.arnSuffix}`;
+                break;
+            case "ec2/launchTemplate:LaunchTemplate":
+                state.latestVersion = 1;
+                state.defaultVersion = 1;
+                break;
+            case "kms/key:Key":
+                state.keyId = `${fakeHex(args.name, 8)}-0000-4000-8000-${fakeHex(args.name, 12)}`;
+                state.arn = arnOf(`key/${state.keyId}`);
+                break;
+            case "sns/topic:Topic":
+                state.arn = `arn:aws:sns:${region}:${account}:${state.name}`;
+                break;
+        }
+        state.arn ??= arnOf(`${kind.toLowerCase()}/${state.name}`);
     }
     if (pkg === "azure-native") {
-        state.name ??= args.inputs.resourceGroupName ?? args.name;
+        state.name ??= inputs.resourceGroupName ?? args.name;
         state.azureApiVersion ??= "mock";
     }
     return { id, state };
@@ -131,11 +251,17 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             this.onFailure?.(error);
             throw error;
         }
-        return answer(args.inputs);
+        const provider = args.provider
+            ? this.byUrn.get(providerUrn(args.provider) ?? "")
+            : undefined;
+        return answer(args.inputs, { providerInputs: provider?.inputs ?? {} });
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        return mockState(args);
+        const provider = args.provider
+            ? this.byUrn.get(providerUrn(args.provider) ?? "")
+            : undefined;
+        return mockState(args, provider?.inputs ?? {});
     }
 
     /** Registers these mocks with Pulumi's mock runtime and starts recording. */
@@ -172,6 +298,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             inputs: value,
             secretPaths,
             dependencies: req.getDependenciesList(),
+            ignoreChanges: req.getIgnorechangesList(),
         };
         this.resources.push(resource);
         this.byUrn.set(urn, resource);
@@ -187,6 +314,7 @@ interface RegisterRequest {
     getProvider(): string;
     getObject(): unknown;
     getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
 }
 interface RegisterOutputsRequest {
     getUrn(): string;

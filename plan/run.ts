@@ -85,7 +85,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     // A failed invoke surfaces again as the rejections it causes: report it once, by its message.
     const invokeErrors = [...new Set(mocks.failedInvokes.map((f) => f.message))];
     const programErrors = errors.filter((e) => !invokeErrors.some((m) => e.includes(m)));
-    const providerErrors = defaultProviderErrors(mocks.resources, settings.disableDefaultProviders);
+    const providerErrors = [
+        ...duplicateUrnErrors(mocks.resources),
+        ...defaultProviderErrors(mocks.resources, settings.disableDefaultProviders),
+    ];
     const stackResource = mocks.resources.find((r) => r.type === STACK_TYPE);
     return {
         project,
@@ -123,4 +126,16 @@ function defaultProviderErrors(
                 `Default provider for '${r.type.split(":")[0]}' disabled. '${r.urn}' must use an explicit provider ` +
                 `(pass { provider } or { parent } whose provider applies).`,
         );
+}
+
+/** What the engine reports when two resources share a URN (same type, name and parent type). */
+function duplicateUrnErrors(resources: readonly RecordedResource[]): string[] {
+    const seen = new Set<string>();
+    const errors: string[] = [];
+    for (const r of resources) {
+        if (seen.has(r.urn))
+            errors.push(`Duplicate resource URN '${r.urn}'; try giving it a unique name`);
+        seen.add(r.urn);
+    }
+    return errors;
 }

@@ -2,11 +2,28 @@ import { ConfigError, parseStackConfig, StackConfig } from "../config";
 
 const NS = "multicloud";
 
+/** The least an enabled AWS section needs. */
+const AWS_REQUIRED = {
+    fleet: { image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"0".repeat(64)}` },
+    loadBalancer: {
+        certificateArn:
+            "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+    },
+};
+const AWS_ON = { enabled: true, region: "us-east-1", ...AWS_REQUIRED };
+
+/** `aws` with `fleet` merged over the required fleet settings. */
+const awsWith = (patch: Record<string, unknown>, fleet: Record<string, unknown> = {}) => ({
+    ...AWS_ON,
+    ...patch,
+    fleet: { ...AWS_REQUIRED.fleet, ...fleet },
+});
+
 /** A valid raw config map, as `pulumi.runtime.allConfig()` returns it. */
 function raw(overrides: Record<string, unknown> = {}): Record<string, string> {
     const base: Record<string, unknown> = {
         environment: "dev",
-        aws: { enabled: true, region: "us-east-1" },
+        aws: AWS_ON,
         ...overrides,
     };
     return Object.fromEntries(
@@ -36,7 +53,28 @@ describe("parseStackConfig: valid config", () => {
             enabled: true,
             region: "us-east-1",
             allowedAccountIds: [],
-            fleet: { minSize: 2, maxSize: 10, desiredCapacity: 2, targetCpuUtilization: 65 },
+            fleet: {
+                minSize: 2,
+                maxSize: 10,
+                desiredCapacity: 2,
+                targetCpuUtilization: 65,
+                instanceType: "t3.small",
+                os: "al2023",
+                architecture: "x86_64",
+                rootVolumeSizeGiB: 20,
+                createServiceLinkedRole: false,
+                healthCheckGracePeriodSeconds: 300,
+                image: AWS_REQUIRED.fleet.image,
+            },
+            network: { cidrBlock: "10.0.0.0/16", availabilityZoneCount: 2, natGateways: "single" },
+            loadBalancer: {
+                certificateArn: AWS_REQUIRED.loadBalancer.certificateArn,
+                sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                ingressCidrs: ["0.0.0.0/0"],
+                deletionProtection: false,
+                idleTimeoutSeconds: 60,
+            },
+            alerts: { emails: [], highCpuThreshold: 85, error5xxRatePercent: 5 },
         });
         expect(config.gcp.enabled).toBe(false);
         expect(config.azure.enabled).toBe(false);
@@ -61,13 +99,7 @@ describe("parseStackConfig: valid config", () => {
 
     it("accepts numbers and booleans given as text, as `pulumi config set` may store them", () => {
         const config = parseStackConfig(
-            raw({
-                aws: {
-                    enabled: "true",
-                    region: "us-east-1",
-                    fleet: { minSize: "3", desiredCapacity: "3" },
-                },
-            }),
+            raw({ aws: awsWith({ enabled: "true" }, { minSize: "3", desiredCapacity: "3" }) }),
             NS,
         );
         expect(config.aws.enabled).toBe(true);
@@ -85,14 +117,14 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
     const cases: [string, Record<string, string>, string[]][] = [
         [
             "maxSize below minSize",
-            raw({ aws: { enabled: true, region: "us-east-1", fleet: { minSize: 2, maxSize: 1 } } }),
+            raw({ aws: awsWith({}, { minSize: 2, maxSize: 1 }) }),
             [
                 "multicloud:aws.fleet.maxSize (1) must be >= minSize (2): raise maxSize or lower minSize",
             ],
         ],
         [
             "desiredCapacity outside [min, max]",
-            raw({ aws: { enabled: true, region: "us-east-1", fleet: { desiredCapacity: 20 } } }),
+            raw({ aws: awsWith({}, { desiredCapacity: 20 }) }),
             [
                 "multicloud:aws.fleet.desiredCapacity (20) must be within [minSize, maxSize] = [2, 10]",
             ],
@@ -100,7 +132,7 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         [
             "a CPU target outside (0, 100]",
             raw({
-                aws: { enabled: true, region: "us-east-1", fleet: { targetCpuUtilization: 0 } },
+                aws: awsWith({}, { targetCpuUtilization: 0 }),
             }),
             [
                 "multicloud:aws.fleet.targetCpuUtilization (0) must be a percentage in (0, 100], e.g. 65",
@@ -123,29 +155,31 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         ],
         [
             "a misspelt key",
-            raw({ aws: { enabled: true, region: "us-east-1", fleet: { maxsize: 4 } } }),
+            raw({ aws: awsWith({}, { maxsize: 4 }) }),
             [
                 "multicloud:aws.fleet.maxsize is not a known setting (known here: minSize, maxSize, desiredCapacity, " +
-                    "targetCpuUtilization): remove it with `pulumi config rm --path aws.fleet.maxsize` or fix its spelling",
+                    "targetCpuUtilization, instanceType, os, architecture, rootVolumeSizeGiB, kmsKeyArn, " +
+                    "createServiceLinkedRole, healthCheckGracePeriodSeconds, image): " +
+                    "remove it with `pulumi config rm --path aws.fleet.maxsize` or fix its spelling",
             ],
         ],
         [
             "a wrong type",
-            raw({ aws: { enabled: "yes", region: "us-east-1" } }),
+            raw({ aws: awsWith({ enabled: "yes" }) }),
             [
                 'multicloud:aws.enabled must be a boolean, got "yes": fix it with `pulumi config set --path aws.enabled <value>`',
             ],
         ],
         [
             "a fractional instance count",
-            raw({ aws: { enabled: true, region: "us-east-1", fleet: { minSize: 1.5 } } }),
+            raw({ aws: awsWith({}, { minSize: 1.5 }) }),
             [
                 "multicloud:aws.fleet.minSize must be a whole number, got 1.5: fix it with `pulumi config set --path aws.fleet.minSize <value>`",
             ],
         ],
         [
             "a malformed region",
-            raw({ aws: { enabled: true, region: "US East" } }),
+            raw({ aws: awsWith({ region: "US East" }) }),
             [
                 'multicloud:aws.region must be an AWS region code such as us-east-1 or eu-west-2, got "US East": ' +
                     "fix it with `pulumi config set --path aws.region <value>`",
@@ -153,7 +187,7 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         ],
         [
             "a malformed account id",
-            raw({ aws: { enabled: true, region: "us-east-1", allowedAccountIds: ["1234"] } }),
+            raw({ aws: awsWith({ allowedAccountIds: ["1234"] }) }),
             [
                 'multicloud:aws.allowedAccountIds[0] must be a 12-digit AWS account id, got "1234": ' +
                     "fix it with `pulumi config set --path aws.allowedAccountIds[0] <value>`",
@@ -219,7 +253,11 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
     it("lists every problem at once, in one error that names the stack", () => {
         const config = raw({
             environment: undefined,
-            aws: { enabled: true, fleet: { minSize: 2, maxSize: 1 } },
+            aws: {
+                enabled: true,
+                fleet: { minSize: 2, maxSize: 1, image: AWS_REQUIRED.fleet.image },
+                loadBalancer: AWS_REQUIRED.loadBalancer,
+            },
             gcp: { enabled: true, project: "x" },
         });
         let error: ConfigError | undefined;

@@ -1,0 +1,771 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AWS_FORMATS, DEFAULT_SSL_POLICY, fleetSizingProblems } from "./checks";
+
+/** The port the app listens on, behind the load balancer. */
+export const APP_PORT = 5001;
+/** The app's health endpoint, used by the target group. */
+export const HEALTH_CHECK_PATH = "/healthz";
+
+/** Operating systems the fleet can run, with the public SSM parameter of their latest AMI. */
+export const FLEET_OS = {
+    al2023: {
+        ami: (arch: FleetArchitecture) =>
+            `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`,
+        rootDevice: "/dev/xvda",
+        install: "dnf install -y docker amazon-ecr-credential-helper",
+        /** Package repositories are reached over HTTPS only. */
+        needsHttpEgress: false,
+    },
+    "ubuntu-24.04": {
+        ami: (arch: FleetArchitecture) =>
+            `/aws/service/canonical/ubuntu/server/24.04/stable/current/${arch === "x86_64" ? "amd64" : "arm64"}/hvm/ebs-gp3/ami-id`,
+        rootDevice: "/dev/sda1",
+        install: "apt-get update && apt-get install -y docker.io amazon-ecr-credential-helper",
+        /** Ubuntu's archive mirrors serve packages over plain HTTP (signed with apt keys). */
+        needsHttpEgress: true,
+    },
+} as const;
+export type FleetOs = keyof typeof FLEET_OS;
+export type FleetArchitecture = "x86_64" | "arm64";
+
+export interface AsgFleetArgs {
+    /** VPC of the fleet. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Public subnets for the load balancer: at least two, in different zones. */
+    readonly publicSubnetIds: readonly pulumi.Input<string>[];
+    /** Private subnets for the instances (no public IPs): at least two, in different zones. */
+    readonly privateSubnetIds: readonly pulumi.Input<string>[];
+    /** The app image, pinned by digest (`registry/repo@sha256:...`). Pulled on boot. */
+    readonly image: pulumi.Input<string>;
+    /** ACM certificate of the HTTPS listener. */
+    readonly certificateArn: pulumi.Input<string>;
+    /** Environment name, the `Environment` tag propagated to every instance. */
+    readonly environment: string;
+    /** Extra tags propagated to the instances and their volumes. @default {} */
+    readonly tags?: Readonly<Record<string, string>>;
+    /** Name prefix of the Auto Scaling group. @default `<project>-app-asg-` */
+    readonly groupNamePrefix?: string;
+    /** @default 2 */
+    readonly minSize?: number;
+    /** @default 10 */
+    readonly maxSize?: number;
+    /** Initial size; the scaling policy owns it afterwards. @default 2 */
+    readonly desiredCapacity?: number;
+    /** Average CPU (percent) the target-tracking policy holds the group at. @default 65 */
+    readonly targetCpuUtilization?: number;
+    /** @default "t3.small" */
+    readonly instanceType?: string;
+    /** @default "al2023" */
+    readonly os?: FleetOs;
+    /** Must match the instance type's architecture. @default "x86_64" */
+    readonly architecture?: FleetArchitecture;
+    /** Size of the gp3 root volume. @default 20 */
+    readonly rootVolumeSizeGiB?: number;
+    /**
+     * KMS key (ARN) that encrypts the root volumes and the alert topic. Its policy must let the
+     * Auto Scaling service-linked role use it for EBS and CloudWatch publish to SNS with it.
+     * @default a key created here, with rotation on and exactly that policy
+     */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Create the Auto Scaling service-linked role, which the created key's policy names. Only a
+     * fresh account lacks it (AWS creates it with the account's first Auto Scaling group).
+     * @default false
+     */
+    readonly createServiceLinkedRole?: boolean;
+    /** Seconds after launch before ELB health checks count. @default 300 */
+    readonly healthCheckGracePeriodSeconds?: number;
+    /** Security policy of the HTTPS listener; must offer TLS 1.3. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+    readonly sslPolicy?: string;
+    /** Client ranges allowed to reach the load balancer on 443 and 80. @default ["0.0.0.0/0"] */
+    readonly ingressCidrs?: readonly string[];
+    /** Protect the load balancer from deletion. @default false */
+    readonly deletionProtection?: boolean;
+    /** Load balancer idle timeout, seconds. @default 60 */
+    readonly idleTimeoutSeconds?: number;
+    /** Addresses subscribed to the alert topic (each must confirm by mail). @default [] */
+    readonly alertEmails?: readonly string[];
+    /** Average CPU (percent) over 15 minutes that raises the high-CPU alarm. @default 85 */
+    readonly highCpuThreshold?: number;
+    /** Share of 5xx responses (percent of requests, over 15 minutes) that raises the alarm. @default 5 */
+    readonly error5xxRatePercent?: number;
+}
+
+const plain = (v: unknown): v is string => typeof v === "string";
+
+/** Every problem with `args`, each naming the argument and the fix; empty when valid. */
+export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[] {
+    const problems: string[] = [];
+    if (!/^[a-z][a-z0-9-]{0,19}$/.test(name)) {
+        problems.push(
+            `name '${name}' must be 1-20 lowercase letters, digits or hyphens: it prefixes the load balancer and target group names, which AWS caps at 32 characters`,
+        );
+    }
+    for (const p of fleetSizingProblems({
+        minSize: args.minSize ?? 2,
+        maxSize: args.maxSize ?? 10,
+        desiredCapacity: args.desiredCapacity ?? 2,
+        targetCpuUtilization: args.targetCpuUtilization ?? 65,
+    })) {
+        problems.push(`${p.path} ${p.message}`);
+    }
+    if ((args.minSize ?? 2) < 0 || !Number.isInteger(args.minSize ?? 2))
+        problems.push("minSize must be a whole number >= 0");
+    for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
+        if (args[key].length < 2) {
+            problems.push(
+                `${key} lists ${args[key].length} subnet(s): give at least two, in different availability zones`,
+            );
+        }
+        for (const id of args[key].filter(plain).filter((id) => !AWS_FORMATS.subnetId.test(id))) {
+            problems.push(`${key}: '${id}' is not a subnet id (subnet-...)`);
+        }
+    }
+    if (plain(args.vpcId) && !AWS_FORMATS.vpcId.test(args.vpcId))
+        problems.push(`vpcId '${args.vpcId}' is not a VPC id (vpc-...)`);
+    if (plain(args.certificateArn) && !AWS_FORMATS.certificateArn.test(args.certificateArn)) {
+        problems.push(
+            `certificateArn '${args.certificateArn}' is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`,
+        );
+    }
+    if (plain(args.kmsKeyArn) && !AWS_FORMATS.kmsKeyArn.test(args.kmsKeyArn)) {
+        problems.push(
+            `kmsKeyArn '${args.kmsKeyArn}' is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); aliases are not accepted`,
+        );
+    }
+    if (plain(args.image) && !AWS_FORMATS.imageByDigest.test(args.image)) {
+        problems.push(
+            `image '${args.image}' must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>`,
+        );
+    }
+    const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
+    if (!AWS_FORMATS.tls13SslPolicy.test(sslPolicy)) {
+        problems.push(
+            `sslPolicy '${sslPolicy}' does not offer TLS 1.3: use an ELBSecurityPolicy-TLS13-* policy such as ${DEFAULT_SSL_POLICY}`,
+        );
+    }
+    const cidrs = args.ingressCidrs ?? ["0.0.0.0/0"];
+    if (cidrs.length === 0)
+        problems.push(
+            "ingressCidrs is empty: nobody could reach the load balancer; give at least one range",
+        );
+    for (const cidr of cidrs.filter((c) => !AWS_FORMATS.cidr.test(c))) {
+        problems.push(`ingressCidrs: '${cidr}' is not an IPv4 CIDR block such as 203.0.113.0/24`);
+    }
+    for (const email of (args.alertEmails ?? []).filter((e) => !AWS_FORMATS.email.test(e))) {
+        problems.push(`alertEmails: '${email}' is not an email address`);
+    }
+    if (args.os !== undefined && !(args.os in FLEET_OS))
+        problems.push(`os '${args.os}' must be one of ${Object.keys(FLEET_OS).join(", ")}`);
+    const size = args.rootVolumeSizeGiB ?? 20;
+    if (!Number.isInteger(size) || size < 8 || size > 16384)
+        problems.push(`rootVolumeSizeGiB (${size}) must be a whole number from 8 to 16384`);
+    const grace = args.healthCheckGracePeriodSeconds ?? 300;
+    if (!Number.isInteger(grace) || grace < 0)
+        problems.push(`healthCheckGracePeriodSeconds (${grace}) must be a whole number >= 0`);
+    const idle = args.idleTimeoutSeconds ?? 60;
+    if (!Number.isInteger(idle) || idle < 1 || idle > 4000)
+        problems.push(`idleTimeoutSeconds (${idle}) must be from 1 to 4000`);
+    const cpu = args.highCpuThreshold ?? 85;
+    if (!(cpu > 0 && cpu <= 100))
+        problems.push(`highCpuThreshold (${cpu}) must be a percentage in (0, 100]`);
+    const rate = args.error5xxRatePercent ?? 5;
+    if (!(rate > 0 && rate <= 100))
+        problems.push(`error5xxRatePercent (${rate}) must be a percentage in (0, 100]`);
+    return problems;
+}
+
+/** The ECR repository an image reference points into, or undefined for other registries. */
+export function ecrRepositoryOf(
+    image: string,
+): { region: string; account: string; repository: string } | undefined {
+    const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^@:]+)/.exec(image);
+    return m ? { account: m[1], region: m[2], repository: m[4] } : undefined;
+}
+
+/**
+ * The boot script: install Docker and the ECR credential helper, then run the image by digest
+ * as a systemd service on the app port, read-only, with every capability dropped.
+ */
+export function userDataScript(os: FleetOs, image: string): string {
+    const registry = image.split("/")[0];
+    return `#!/bin/bash
+set -euo pipefail
+${FLEET_OS[os].install}
+systemctl enable --now docker
+mkdir -p /root/.docker
+cat > /root/.docker/config.json <<'JSON'
+{ "credHelpers": { "${registry}": "ecr-login" } }
+JSON
+cat > /etc/systemd/system/app.service <<'UNIT'
+[Unit]
+Description=app container
+After=docker.service
+Requires=docker.service
+
+[Service]
+Restart=always
+RestartSec=5
+ExecStartPre=-/usr/bin/docker rm -f app
+ExecStartPre=/usr/bin/docker pull ${image}
+ExecStart=/usr/bin/docker run --rm --name app -p ${APP_PORT}:${APP_PORT} --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges ${image}
+ExecStop=/usr/bin/docker stop app
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now app.service
+`;
+}
+
+/**
+ * An EC2 Auto Scaling fleet behind an internet-facing Application Load Balancer that speaks
+ * TLS 1.3, scaling on average CPU, with alarms to an encrypted SNS topic.
+ *
+ * Parity with the blueprint's Terraform: group name prefix `<project>-app-asg-`, 2/2/10
+ * desired/min/max, spread over the given subnets, launch template at its latest version,
+ * attached to the target group, `Environment` tag propagated at launch, target tracking on
+ * `ASGAverageCPUUtilization` at 65 %.
+ */
+export class AsgFleet extends pulumi.ComponentResource {
+    public readonly albDnsName: pulumi.Output<string>;
+    public readonly albArn: pulumi.Output<string>;
+    public readonly targetGroupArn: pulumi.Output<string>;
+    public readonly groupName: pulumi.Output<string>;
+    public readonly alertTopicArn: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    public readonly albSecurityGroupId: pulumi.Output<string>;
+    public readonly instanceSecurityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: AsgFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = validateAsgFleetArgs(name, args);
+        if (problems.length > 0) {
+            throw new Error(
+                `AsgFleet '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+            );
+        }
+        super("multicloud:aws:AsgFleet", name, {}, opts);
+
+        // --- Defaults, settled once ---------------------------------------------------------
+        const minSize = args.minSize ?? 2;
+        const maxSize = args.maxSize ?? 10;
+        const desiredCapacity = args.desiredCapacity ?? 2;
+        const targetCpuUtilization = args.targetCpuUtilization ?? 65;
+        const instanceType = args.instanceType ?? "t3.small";
+        const os = args.os ?? "al2023";
+        const architecture = args.architecture ?? "x86_64";
+        const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? 20;
+        const healthCheckGracePeriod = args.healthCheckGracePeriodSeconds ?? 300;
+        const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
+        const ingressCidrs = args.ingressCidrs ?? ["0.0.0.0/0"];
+        const alertEmails = args.alertEmails ?? [];
+        const highCpuThreshold = args.highCpuThreshold ?? 85;
+        const error5xxRatePercent = args.error5xxRatePercent ?? 5;
+        const groupNamePrefix = args.groupNamePrefix ?? `${pulumi.getProject()}-app-asg-`;
+        const instanceTags = { Environment: args.environment, ...args.tags };
+        const parent = { parent: this };
+
+        const identity = aws.getCallerIdentityOutput({}, parent);
+        const partition = aws.getPartitionOutput({}, parent);
+
+        // --- Encryption key: root volumes and the alert topic -------------------------------
+        const autoscalingRole = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+        const serviceLinkedRole = args.createServiceLinkedRole
+            ? new aws.iam.ServiceLinkedRole(
+                  `${name}-autoscaling`,
+                  { awsServiceName: "autoscaling.amazonaws.com" },
+                  parent,
+              )
+            : undefined;
+        const createdKey =
+            args.kmsKeyArn === undefined
+                ? new aws.kms.Key(
+                      `${name}-key`,
+                      {
+                          description: `${name}: EBS root volumes and alert topic of the Auto Scaling fleet`,
+                          enableKeyRotation: true,
+                          deletionWindowInDays: 30,
+                          policy: pulumi.jsonStringify({
+                              Version: "2012-10-17",
+                              Statement: [
+                                  {
+                                      Sid: "AccountAdministersTheKey",
+                                      Effect: "Allow",
+                                      Principal: {
+                                          AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root`,
+                                      },
+                                      Action: "kms:*",
+                                      Resource: "*",
+                                  },
+                                  {
+                                      // Without this, launches fail with Client.InternalError.
+                                      Sid: "AutoScalingUsesTheKeyForEbs",
+                                      Effect: "Allow",
+                                      Principal: { AWS: autoscalingRole },
+                                      Action: [
+                                          "kms:Encrypt",
+                                          "kms:Decrypt",
+                                          "kms:ReEncrypt*",
+                                          "kms:GenerateDataKey*",
+                                          "kms:DescribeKey",
+                                      ],
+                                      Resource: "*",
+                                  },
+                                  {
+                                      Sid: "AutoScalingGrantsEbs",
+                                      Effect: "Allow",
+                                      Principal: { AWS: autoscalingRole },
+                                      Action: "kms:CreateGrant",
+                                      Resource: "*",
+                                      Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+                                  },
+                                  {
+                                      // CloudWatch cannot publish alarms to a topic whose key it may not use.
+                                      Sid: "CloudWatchPublishesToTheAlertTopic",
+                                      Effect: "Allow",
+                                      Principal: { Service: "cloudwatch.amazonaws.com" },
+                                      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                      Resource: "*",
+                                  },
+                              ],
+                          }),
+                      },
+                      { parent: this, dependsOn: serviceLinkedRole ? [serviceLinkedRole] : [] },
+                  )
+                : undefined;
+        const kmsKeyArn =
+            args.kmsKeyArn !== undefined ? pulumi.output(args.kmsKeyArn) : createdKey!.arn;
+
+        // --- Instance identity: SSM, CloudWatch agent, pull from the image's repository -----
+        const role = new aws.iam.Role(
+            `${name}-instance`,
+            {
+                description: `${name}: EC2 instances of the Auto Scaling fleet`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "ec2.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                        },
+                    ],
+                }),
+            },
+            parent,
+        );
+        for (const [suffix, policy] of [
+            ["ssm", "AmazonSSMManagedInstanceCore"],
+            ["cloudwatch-agent", "CloudWatchAgentServerPolicy"],
+        ] as const) {
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${suffix}`,
+                {
+                    role: role.name,
+                    policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policy}`,
+                },
+                parent,
+            );
+        }
+        new aws.iam.RolePolicy(
+            `${name}-ecr-pull`,
+            {
+                role: role.id,
+                policy: pulumi
+                    .all([pulumi.output(args.image), partition.partition])
+                    .apply(([image, part]) => {
+                        const repo = ecrRepositoryOf(image);
+                        return JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                // GetAuthorizationToken has no resource-level permissions.
+                                {
+                                    Sid: "EcrLogin",
+                                    Effect: "Allow",
+                                    Action: "ecr:GetAuthorizationToken",
+                                    Resource: "*",
+                                },
+                                {
+                                    Sid: "PullTheAppImageOnly",
+                                    Effect: "Allow",
+                                    Action: [
+                                        "ecr:BatchGetImage",
+                                        "ecr:GetDownloadUrlForLayer",
+                                        "ecr:BatchCheckLayerAvailability",
+                                    ],
+                                    Resource: repo
+                                        ? `arn:${part}:ecr:${repo.region}:${repo.account}:repository/${repo.repository}`
+                                        : `arn:${part}:ecr:*:*:repository/none-the-image-is-not-in-ecr`,
+                                },
+                            ],
+                        });
+                    }),
+            },
+            parent,
+        );
+        const profile = new aws.iam.InstanceProfile(
+            `${name}-instance`,
+            { role: role.name },
+            parent,
+        );
+
+        // --- Security groups: clients -> ALB on 443/80; ALB -> instances on the app port only
+        const albSg = new aws.ec2.SecurityGroup(
+            `${name}-alb`,
+            {
+                vpcId: args.vpcId,
+                description: `${name}: load balancer`,
+                tags: { Name: `${name}-alb` },
+            },
+            parent,
+        );
+        const instanceSg = new aws.ec2.SecurityGroup(
+            `${name}-instances`,
+            {
+                vpcId: args.vpcId,
+                description: `${name}: instances, reachable from the load balancer only`,
+                tags: { Name: `${name}-instances` },
+            },
+            parent,
+        );
+        ingressCidrs.forEach((cidr, i) => {
+            for (const port of [443, 80]) {
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-alb-in-${port}-${i}`,
+                    {
+                        securityGroupId: albSg.id,
+                        cidrIpv4: cidr,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        description: `clients on ${port}`,
+                    },
+                    parent,
+                );
+            }
+        });
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-alb-out-app`,
+            {
+                securityGroupId: albSg.id,
+                referencedSecurityGroupId: instanceSg.id,
+                ipProtocol: "tcp",
+                fromPort: APP_PORT,
+                toPort: APP_PORT,
+                description: "to the instances' app port",
+            },
+            parent,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-instances-in-app`,
+            {
+                securityGroupId: instanceSg.id,
+                referencedSecurityGroupId: albSg.id,
+                ipProtocol: "tcp",
+                fromPort: APP_PORT,
+                toPort: APP_PORT,
+                description: "from the load balancer only",
+            },
+            parent,
+        );
+        for (const port of FLEET_OS[os].needsHttpEgress ? [443, 80] : [443]) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-instances-out-${port}`,
+                {
+                    securityGroupId: instanceSg.id,
+                    cidrIpv4: "0.0.0.0/0",
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    description: "registries, SSM, CloudWatch and packages",
+                },
+                parent,
+            );
+        }
+
+        // --- Launch template ------------------------------------------------------------------
+        const ami = aws.ssm.getParameterOutput({ name: FLEET_OS[os].ami(architecture) }, parent);
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-lt`,
+            {
+                description: `${name}: app instances`,
+                imageId: ami.insecureValue,
+                instanceType,
+                iamInstanceProfile: { arn: profile.arn },
+                networkInterfaces: [
+                    {
+                        deviceIndex: 0,
+                        associatePublicIpAddress: "false",
+                        securityGroups: [instanceSg.id],
+                        deleteOnTermination: "true",
+                    },
+                ],
+                metadataOptions: {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: 1,
+                    instanceMetadataTags: "disabled",
+                },
+                monitoring: { enabled: true },
+                ebsOptimized: "true",
+                blockDeviceMappings: [
+                    {
+                        deviceName: FLEET_OS[os].rootDevice,
+                        ebs: {
+                            volumeType: "gp3",
+                            volumeSize: rootVolumeSizeGiB,
+                            encrypted: "true",
+                            kmsKeyId: kmsKeyArn,
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                userData: pulumi
+                    .output(args.image)
+                    .apply((image) => Buffer.from(userDataScript(os, image)).toString("base64")),
+                updateDefaultVersion: true,
+                tagSpecifications: ["instance", "volume", "network-interface"].map(
+                    (resourceType) => ({ resourceType, tags: { ...instanceTags, Name: name } }),
+                ),
+            },
+            parent,
+        );
+
+        // --- Load balancer ----------------------------------------------------------------------
+        const targetGroup = new aws.lb.TargetGroup(
+            `${name}-tg`,
+            {
+                vpcId: args.vpcId,
+                port: APP_PORT,
+                protocol: "HTTP",
+                targetType: "instance",
+                deregistrationDelay: 30,
+                healthCheck: {
+                    enabled: true,
+                    path: HEALTH_CHECK_PATH,
+                    port: "traffic-port",
+                    protocol: "HTTP",
+                    matcher: "200",
+                    interval: 15,
+                    timeout: 5,
+                    healthyThreshold: 2,
+                    unhealthyThreshold: 3,
+                },
+            },
+            parent,
+        );
+        const alb = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                subnets: [...args.publicSubnetIds],
+                securityGroups: [albSg.id],
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: args.deletionProtection ?? false,
+                idleTimeout: args.idleTimeoutSeconds ?? 60,
+            },
+            parent,
+        );
+        new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: alb.arn,
+                port: 443,
+                protocol: "HTTPS",
+                certificateArn: args.certificateArn,
+                sslPolicy,
+                defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+            },
+            parent,
+        );
+        new aws.lb.Listener(
+            `${name}-http`,
+            {
+                loadBalancerArn: alb.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [
+                    {
+                        type: "redirect",
+                        redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+                    },
+                ],
+            },
+            parent,
+        );
+
+        // --- The group and its scaling ------------------------------------------------------
+        const group = new aws.autoscaling.Group(
+            `${name}-asg`,
+            {
+                namePrefix: groupNamePrefix,
+                minSize,
+                maxSize,
+                desiredCapacity,
+                vpcZoneIdentifiers: [...args.privateSubnetIds],
+                // The version number, not "$Latest": a new template version changes the group, and
+                // that change is what starts the instance refresh.
+                launchTemplate: {
+                    id: launchTemplate.id,
+                    version: launchTemplate.latestVersion.apply(String),
+                },
+                targetGroupArns: [targetGroup.arn],
+                healthCheckType: "ELB",
+                healthCheckGracePeriod,
+                capacityRebalance: true,
+                instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+                metricsGranularity: "1Minute",
+                enabledMetrics: [
+                    "GroupMinSize",
+                    "GroupMaxSize",
+                    "GroupDesiredCapacity",
+                    "GroupInServiceInstances",
+                    "GroupPendingInstances",
+                    "GroupTerminatingInstances",
+                    "GroupTotalInstances",
+                ],
+                tags: Object.entries(instanceTags).map(([key, value]) => ({
+                    key,
+                    value,
+                    propagateAtLaunch: true,
+                })),
+            },
+            // The scaling policy owns the desired capacity once the group exists: a later
+            // `pulumi up` must not reset it to the initial value.
+            { parent: this, ignoreChanges: ["desiredCapacity"] },
+        );
+        new aws.autoscaling.Policy(
+            `${name}-cpu-target`,
+            {
+                autoscalingGroupName: group.name,
+                policyType: "TargetTrackingScaling",
+                targetTrackingConfiguration: {
+                    predefinedMetricSpecification: {
+                        predefinedMetricType: "ASGAverageCPUUtilization",
+                    },
+                    targetValue: targetCpuUtilization,
+                },
+            },
+            parent,
+        );
+
+        // --- Alerts ---------------------------------------------------------------------------
+        const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: kmsKeyArn }, parent);
+        alertEmails.forEach((endpoint, i) => {
+            new aws.sns.TopicSubscription(
+                `${name}-alert-email-${i}`,
+                { topic: topic.arn, protocol: "email", endpoint },
+                parent,
+            );
+        });
+        const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
+        const albDimensions = { LoadBalancer: alb.arnSuffix };
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-high-cpu`,
+            {
+                alarmDescription: `${name}: average CPU above ${highCpuThreshold}% for 15 minutes although the group scales at ${targetCpuUtilization}%`,
+                namespace: "AWS/EC2",
+                metricName: "CPUUtilization",
+                dimensions: { AutoScalingGroupName: group.name },
+                statistic: "Average",
+                period: 300,
+                evaluationPeriods: 3,
+                threshold: highCpuThreshold,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "missing",
+                ...actions,
+            },
+            parent,
+        );
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-unhealthy-hosts`,
+            {
+                alarmDescription: `${name}: at least one target fails the ${HEALTH_CHECK_PATH} health check`,
+                namespace: "AWS/ApplicationELB",
+                metricName: "UnHealthyHostCount",
+                dimensions: { ...albDimensions, TargetGroup: targetGroup.arnSuffix },
+                statistic: "Maximum",
+                period: 60,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 2,
+                threshold: 0,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+                ...actions,
+            },
+            parent,
+        );
+        const sum = (id: string, metricName: string) => ({
+            id,
+            metric: {
+                namespace: "AWS/ApplicationELB",
+                metricName,
+                dimensions: albDimensions,
+                stat: "Sum",
+                period: 300,
+            },
+        });
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-5xx-rate`,
+            {
+                alarmDescription: `${name}: more than ${error5xxRatePercent}% of requests answered 5xx for 15 minutes`,
+                metricQueries: [
+                    sum("target5xx", "HTTPCode_Target_5XX_Count"),
+                    sum("elb5xx", "HTTPCode_ELB_5XX_Count"),
+                    sum("requests", "RequestCount"),
+                    {
+                        id: "rate",
+                        expression: "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests",
+                        label: "5xx responses, % of requests",
+                        returnData: true,
+                    },
+                ],
+                evaluationPeriods: 3,
+                threshold: error5xxRatePercent,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+                ...actions,
+            },
+            parent,
+        );
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-at-max-size`,
+            {
+                alarmDescription: `${name}: the group has sat at its maximum (${maxSize}) for 15 minutes; raise maxSize or find the load`,
+                namespace: "AWS/AutoScaling",
+                metricName: "GroupInServiceInstances",
+                dimensions: { AutoScalingGroupName: group.name },
+                statistic: "Maximum",
+                period: 300,
+                evaluationPeriods: 3,
+                threshold: maxSize,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                treatMissingData: "missing",
+                ...actions,
+            },
+            parent,
+        );
+
+        this.albDnsName = alb.dnsName;
+        this.albArn = alb.arn;
+        this.targetGroupArn = targetGroup.arn;
+        this.groupName = group.name;
+        this.alertTopicArn = topic.arn;
+        this.kmsKeyArn = kmsKeyArn;
+        this.albSecurityGroupId = albSg.id;
+        this.instanceSecurityGroupId = instanceSg.id;
+        this.registerOutputs({
+            albDnsName: this.albDnsName,
+            albArn: this.albArn,
+            targetGroupArn: this.targetGroupArn,
+            groupName: this.groupName,
+            alertTopicArn: this.alertTopicArn,
+            kmsKeyArn: this.kmsKeyArn,
+            albSecurityGroupId: this.albSecurityGroupId,
+            instanceSecurityGroupId: this.instanceSecurityGroupId,
+        });
+    }
+}

@@ -1,0 +1,609 @@
+/**
+ * The AWS side: the Auto Scaling fleet, its load balancer, network and alarms, as the committed
+ * stacks register them under the recording mocks.
+ */
+import type { PlanResult } from "../../plan/run";
+import {
+    AsgFleetArgs,
+    ecrRepositoryOf,
+    userDataScript,
+    validateAsgFleetArgs,
+} from "../../components/aws/AsgFleet";
+import { subnetCidr, validateNetworkArgs } from "../../components/aws/Network";
+import { byUrn, created, ofType, one, planStack } from "../harness";
+
+const T = {
+    group: "aws:autoscaling/group:Group",
+    policy: "aws:autoscaling/policy:Policy",
+    lt: "aws:ec2/launchTemplate:LaunchTemplate",
+    tg: "aws:lb/targetGroup:TargetGroup",
+    alb: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    topic: "aws:sns/topic:Topic",
+    key: "aws:kms/key:Key",
+    subnet: "aws:ec2/subnet:Subnet",
+};
+
+const DIGEST = "sha256:" + "ab".repeat(32);
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/multicloud-app@${DIGEST}`;
+
+/** The mock id of the resource of `type` named `name` (mock ids are `<name>-id`). */
+const idOf = (plan: PlanResult, type: string, name: string) => `${one(plan, type, name).name}-id`;
+describe("AsgFleet in the prod stack (the blueprint's values)", () => {
+    let plan: PlanResult;
+    beforeAll(async () => {
+        plan = await planStack("prod");
+        expect(plan.errors).toEqual([]);
+    });
+
+    it("keeps parity with the blueprint: prefix, 2/2/10, private subnets, latest template, target group, Environment tag", () => {
+        const group = one(plan, T.group, "app-asg");
+        expect(group.inputs).toMatchObject({
+            namePrefix: "multicloud-app-asg-",
+            desiredCapacity: 2,
+            minSize: 2,
+            maxSize: 10,
+            vpcZoneIdentifiers: [
+                "aws-network-private-0-id",
+                "aws-network-private-1-id",
+                "aws-network-private-2-id",
+            ],
+            launchTemplate: { id: idOf(plan, T.lt, "app-lt"), version: "1" },
+            targetGroupArns: [expect.stringMatching(/:targetgroup\/app-tg-/)],
+        });
+        expect(group.inputs.tags).toContainEqual({
+            key: "Environment",
+            value: "prod",
+            propagateAtLaunch: true,
+        });
+    });
+
+    it("scales on average CPU at 65 % with a target-tracking policy on that group", () => {
+        const policy = one(plan, T.policy, "app-cpu-target");
+        expect(policy.inputs).toMatchObject({
+            policyType: "TargetTrackingScaling",
+            targetTrackingConfiguration: {
+                predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+                targetValue: 65,
+            },
+        });
+        expect(policy.inputs.autoscalingGroupName).toMatch(/^multicloud-app-asg-/);
+        expect(policy.dependencies).toContain(one(plan, T.group, "app-asg").urn);
+    });
+
+    it("uses ELB health checks, a rolling refresh at 90 % healthy, rebalancing, and never fights the scaler", () => {
+        const group = one(plan, T.group, "app-asg");
+        expect(group.inputs).toMatchObject({
+            healthCheckType: "ELB",
+            healthCheckGracePeriod: 300,
+            capacityRebalance: true,
+            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+        });
+        expect(group.ignoreChanges).toEqual(["desiredCapacity"]);
+        expect(group.inputs.enabledMetrics).toContain("GroupInServiceInstances");
+    });
+
+    it("launches with IMDSv2 only, no public IP, detailed monitoring and an encrypted gp3 root volume", () => {
+        const lt = one(plan, T.lt, "app-lt");
+        expect(lt.inputs.metadataOptions).toMatchObject({
+            httpTokens: "required",
+            httpPutResponseHopLimit: 1,
+            httpEndpoint: "enabled",
+        });
+        expect(lt.inputs.monitoring).toEqual({ enabled: true });
+        expect(lt.inputs.networkInterfaces).toEqual([
+            expect.objectContaining({
+                associatePublicIpAddress: "false",
+                securityGroups: [idOf(plan, T.sg, "app-instances")],
+            }),
+        ]);
+        const key = one(plan, T.key, "app-key");
+        expect(lt.inputs.blockDeviceMappings).toEqual([
+            {
+                deviceName: "/dev/xvda",
+                ebs: {
+                    volumeType: "gp3",
+                    volumeSize: 30,
+                    encrypted: "true",
+                    kmsKeyId: expect.stringContaining(":key/"),
+                    deleteOnTermination: "true",
+                },
+            },
+        ]);
+        expect(lt.dependencies).toContain(key.urn);
+    });
+
+    it("takes the AMI from the public SSM parameter of the chosen OS and architecture", () => {
+        const ssm = plan.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter");
+        expect(ssm.map((i) => i.inputs.name)).toEqual([
+            "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+        ]);
+        expect(one(plan, T.lt, "app-lt").inputs.imageId).toMatch(/^ami-[0-9a-f]{17}$/);
+    });
+
+    it("boots the image by digest on port 5001", () => {
+        const script = Buffer.from(
+            String(one(plan, T.lt, "app-lt").inputs.userData),
+            "base64",
+        ).toString();
+        const image =
+            "210987654321.dkr.ecr.us-east-1.amazonaws.com/multicloud-app@sha256:" + "0".repeat(64);
+        expect(script).toContain(`ExecStartPre=/usr/bin/docker pull ${image}`);
+        expect(script).toContain(`docker run --rm --name app -p 5001:5001 --read-only`);
+        expect(script).toContain(`"210987654321.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"`);
+        expect(script).not.toMatch(/:latest\b/);
+    });
+
+    it("creates the KMS key with rotation, usable by Auto Scaling for EBS and by CloudWatch for the topic", () => {
+        const key = one(plan, T.key, "app-key");
+        expect(key.inputs.enableKeyRotation).toBe(true);
+        const policy = JSON.parse(String(key.inputs.policy));
+        const sids = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
+        expect(sids.AutoScalingUsesTheKeyForEbs.Principal.AWS).toBe(
+            "arn:aws:iam::210987654321:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+        );
+        expect(sids.CloudWatchPublishesToTheAlertTopic.Principal).toEqual({
+            Service: "cloudwatch.amazonaws.com",
+        });
+        // The same key encrypts the alert topic and the root volumes.
+        const topic = one(plan, T.topic, "app-alerts");
+        const ebs = (
+            one(plan, T.lt, "app-lt").inputs.blockDeviceMappings as { ebs: { kmsKeyId: string } }[]
+        )[0].ebs;
+        expect(topic.inputs.kmsMasterKeyId).toBe(ebs.kmsKeyId);
+        expect(topic.dependencies).toContain(key.urn);
+    });
+
+    it("gives instances least privilege: SSM core, CloudWatch agent, and pull from the app's repository only", () => {
+        const attached = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(
+            (a) => a.inputs.policyArn,
+        );
+        expect(attached.sort()).toEqual([
+            "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+        ]);
+        const pull = JSON.parse(
+            String(one(plan, "aws:iam/rolePolicy:RolePolicy", "app-ecr-pull").inputs.policy),
+        );
+        expect(pull.Statement[1]).toMatchObject({
+            Action: [
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchCheckLayerAvailability",
+            ],
+            Resource: "arn:aws:ecr:us-east-1:210987654321:repository/multicloud-app",
+        });
+        const role = JSON.parse(
+            String(one(plan, "aws:iam/role:Role", "app-instance").inputs.assumeRolePolicy),
+        );
+        expect(role.Statement).toEqual([
+            {
+                Effect: "Allow",
+                Principal: { Service: "ec2.amazonaws.com" },
+                Action: "sts:AssumeRole",
+            },
+        ]);
+    });
+
+    it("serves HTTPS with a TLS 1.3 policy and the configured certificate, and HTTP only redirects", () => {
+        const alb = one(plan, T.alb, "app-alb");
+        expect(alb.inputs).toMatchObject({
+            internal: false,
+            loadBalancerType: "application",
+            subnets: [
+                "aws-network-public-0-id",
+                "aws-network-public-1-id",
+                "aws-network-public-2-id",
+            ],
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: true,
+        });
+        const https = one(plan, T.listener, "app-https");
+        expect(https.inputs).toMatchObject({
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            certificateArn:
+                "arn:aws:acm:us-east-1:210987654321:certificate/11111111-1111-1111-1111-111111111111",
+            defaultActions: [
+                { type: "forward", targetGroupArn: expect.stringMatching(/:targetgroup\/app-tg-/) },
+            ],
+        });
+        expect(one(plan, T.listener, "app-http").inputs).toMatchObject({
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [
+                {
+                    type: "redirect",
+                    redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+                },
+            ],
+        });
+        const tg = one(plan, T.tg, "app-tg");
+        expect(tg.inputs).toMatchObject({
+            port: 5001,
+            protocol: "HTTP",
+            healthCheck: { path: "/healthz", matcher: "200" },
+        });
+    });
+
+    it("lets clients reach the ALB on 443/80, and instances only from the ALB's group on 5001", () => {
+        const albSg = idOf(plan, T.sg, "app-alb");
+        const instanceSg = idOf(plan, T.sg, "app-instances");
+        const ingress = ofType(plan, T.ingress);
+        expect(
+            ingress
+                .filter((r) => r.inputs.securityGroupId === albSg)
+                .map((r) => [r.inputs.fromPort, r.inputs.cidrIpv4]),
+        ).toEqual([
+            [443, "0.0.0.0/0"],
+            [80, "0.0.0.0/0"],
+        ]);
+        expect(
+            ingress.filter((r) => r.inputs.securityGroupId === instanceSg).map((r) => r.inputs),
+        ).toEqual([
+            expect.objectContaining({
+                referencedSecurityGroupId: albSg,
+                fromPort: 5001,
+                toPort: 5001,
+                ipProtocol: "tcp",
+            }),
+        ]);
+        const albEgress = ofType(plan, T.egress).filter((r) => r.inputs.securityGroupId === albSg);
+        expect(albEgress.map((r) => r.inputs)).toEqual([
+            expect.objectContaining({ referencedSecurityGroupId: instanceSg, fromPort: 5001 }),
+        ]);
+    });
+
+    it("alarms on sustained CPU, unhealthy hosts, the 5xx rate and the group at max size, to the encrypted topic", () => {
+        const topic = one(plan, T.topic, "app-alerts");
+        const alarms = Object.fromEntries(ofType(plan, T.alarm).map((a) => [a.name, a.inputs]));
+        for (const alarm of Object.values(alarms)) {
+            expect(alarm.alarmActions).toEqual([
+                expect.stringMatching(/^arn:aws:sns:us-east-1:\d{12}:app-alerts-/),
+            ]);
+        }
+        expect(topic.urn).toBeDefined();
+        expect(alarms["app-high-cpu"]).toMatchObject({
+            metricName: "CPUUtilization",
+            threshold: 85,
+            comparisonOperator: "GreaterThanThreshold",
+            evaluationPeriods: 3,
+            period: 300,
+        });
+        expect(alarms["app-unhealthy-hosts"]).toMatchObject({
+            metricName: "UnHealthyHostCount",
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+        });
+        expect(alarms["app-unhealthy-hosts"].dimensions).toEqual({
+            LoadBalancer: expect.stringMatching(/^app\/app-alb-/),
+            TargetGroup: expect.stringMatching(/^targetgroup\/app-tg-/),
+        });
+        expect(alarms["app-5xx-rate"]).toMatchObject({
+            threshold: 2,
+            comparisonOperator: "GreaterThanThreshold",
+        });
+        expect(alarms["app-5xx-rate"].metricQueries).toContainEqual(
+            expect.objectContaining({
+                id: "rate",
+                expression: "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests",
+                returnData: true,
+            }),
+        );
+        expect(alarms["app-at-max-size"]).toMatchObject({
+            metricName: "GroupInServiceInstances",
+            threshold: 10,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+        });
+        const subs = ofType(plan, "aws:sns/topicSubscription:TopicSubscription");
+        expect(subs.map((s) => [s.inputs.protocol, s.inputs.endpoint])).toEqual([
+            ["email", "platform-oncall@example.com"],
+        ]);
+    });
+
+    it("creates a three-zone VPC with one NAT gateway per zone and routes each private subnet through its own", () => {
+        expect(ofType(plan, "aws:ec2/natGateway:NatGateway")).toHaveLength(3);
+        const subnets = ofType(plan, T.subnet);
+        expect(
+            subnets.map((s) => [s.name, s.inputs.cidrBlock, s.inputs.mapPublicIpOnLaunch]),
+        ).toEqual([
+            ["aws-network-public-0", "10.20.0.0/20", false],
+            ["aws-network-public-1", "10.20.16.0/20", false],
+            ["aws-network-public-2", "10.20.32.0/20", false],
+            ["aws-network-private-0", "10.20.48.0/20", false],
+            ["aws-network-private-1", "10.20.64.0/20", false],
+            ["aws-network-private-2", "10.20.80.0/20", false],
+        ]);
+        expect(subnets.map((s) => s.inputs.availabilityZone)).toEqual(
+            ["a", "b", "c", "a", "b", "c"].map((z) => `us-east-1${z}`),
+        );
+        const route = one(plan, "aws:ec2/route:Route", "aws-network-private-2-default");
+        expect(route.inputs.natGatewayId).toBe("aws-network-nat-2-id");
+    });
+
+    it("exports the fleet's outputs on the stack", () => {
+        expect(plan.outputs.aws).toMatchObject({
+            region: "us-east-1",
+            vpcId: "aws-network-vpc-id",
+            albDnsName: expect.stringMatching(/^app-alb-.*\.us-east-1\.elb\.amazonaws\.com$/),
+            targetGroupArn: expect.stringMatching(/:targetgroup\/app-tg-/),
+            groupName: expect.stringMatching(/^multicloud-app-asg-/),
+            alertTopicArn: expect.stringMatching(/:app-alerts-/),
+        });
+    });
+});
+
+describe("AsgFleet variants", () => {
+    it("selects the TLS 1.3-only policy, uses an existing network and a given key", async () => {
+        const plan = await planStack("dev", {
+            "aws.loadBalancer.sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06",
+            "aws.network.vpcId": "vpc-0123456789abcdef0",
+            "aws.network.publicSubnetIds": ["subnet-0000000a", "subnet-0000000b"],
+            "aws.network.privateSubnetIds": ["subnet-0000000c", "subnet-0000000d"],
+            "aws.fleet.kmsKeyArn":
+                "arn:aws:kms:us-east-1:123456789012:key/0f0f0f0f-0000-4000-8000-0f0f0f0f0f0f",
+        });
+        expect(plan.errors).toEqual([]);
+        expect(one(plan, T.listener, "app-https").inputs.sslPolicy).toBe(
+            "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        );
+        expect(ofType(plan, "multicloud:aws:Network")).toEqual([]);
+        expect(ofType(plan, T.key)).toEqual([]);
+        expect(one(plan, T.group, "app-asg").inputs.vpcZoneIdentifiers).toEqual([
+            "subnet-0000000c",
+            "subnet-0000000d",
+        ]);
+        expect(one(plan, T.alb, "app-alb").inputs.subnets).toEqual([
+            "subnet-0000000a",
+            "subnet-0000000b",
+        ]);
+        expect(one(plan, T.topic, "app-alerts").inputs.kmsMasterKeyId).toBe(
+            "arn:aws:kms:us-east-1:123456789012:key/0f0f0f0f-0000-4000-8000-0f0f0f0f0f0f",
+        );
+    });
+
+    it("defaults to the blueprint's values when built with only what it requires", async () => {
+        const plan = await planStack(
+            "dev",
+            {},
+            {
+                load: () => {
+                    const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+                    const { AsgFleet } =
+                        require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
+                    const provider = new aws.Provider("aws", { region: "eu-west-1" });
+                    new AsgFleet("web", minimalArgs(), { providers: [provider] });
+                },
+            },
+        );
+        expect(plan.errors).toEqual([]);
+        expect(one(plan, T.group, "web-asg").inputs).toMatchObject({
+            minSize: 2,
+            maxSize: 10,
+            desiredCapacity: 2,
+        });
+        expect(
+            one(plan, T.policy, "web-cpu-target").inputs.targetTrackingConfiguration,
+        ).toMatchObject({ targetValue: 65 });
+        expect(one(plan, T.listener, "web-https").inputs.sslPolicy).toBe(
+            "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        );
+        expect(one(plan, T.alarm, "web-at-max-size").inputs.threshold).toBe(10);
+    });
+
+    it("lets two fleets share a stack without a single name collision", async () => {
+        const plan = await planStack(
+            "dev",
+            {},
+            {
+                load: () => {
+                    const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+                    const { AsgFleet } =
+                        require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
+                    const provider = new aws.Provider("aws", { region: "eu-west-1" });
+                    new AsgFleet("blue", minimalArgs(), { providers: [provider] });
+                    new AsgFleet("green", minimalArgs(), { providers: [provider] });
+                },
+            },
+        );
+        expect(plan.errors).toEqual([]);
+        const fleetChildren = created(plan).filter(
+            (r) => byUrn(plan, r.parent)?.type === "multicloud:aws:AsgFleet",
+        );
+        const names = fleetChildren.map((r) => `${r.type}::${r.name}`);
+        expect(new Set(names).size).toBe(names.length);
+        expect(fleetChildren.filter((r) => r.name.startsWith("blue-")).length).toBe(
+            fleetChildren.filter((r) => r.name.startsWith("green-")).length,
+        );
+    });
+
+    it("registers nothing when its arguments are invalid, listing every problem", async () => {
+        const plan = await planStack(
+            "dev",
+            {},
+            {
+                load: () => {
+                    const { AsgFleet } =
+                        require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
+                    new AsgFleet("bad", {
+                        ...minimalArgs(),
+                        minSize: 5,
+                        maxSize: 3,
+                        privateSubnetIds: ["subnet-0000000c"],
+                    });
+                },
+            },
+        );
+        expect(created(plan)).toEqual([]);
+        expect(plan.errors[0]).toContain("AsgFleet 'bad' has invalid arguments:");
+        expect(plan.errors[0]).toContain("maxSize (3) must be >= minSize (5)");
+        expect(plan.errors[0]).toContain("privateSubnetIds lists 1 subnet(s): give at least two");
+    });
+});
+
+function minimalArgs(): AsgFleetArgs {
+    return {
+        vpcId: "vpc-0123456789abcdef0",
+        publicSubnetIds: ["subnet-0000000a", "subnet-0000000b"],
+        privateSubnetIds: ["subnet-0000000c", "subnet-0000000d"],
+        image: IMAGE,
+        certificateArn:
+            "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+        environment: "test",
+    };
+}
+
+describe("validateAsgFleetArgs", () => {
+    const problems = (patch: Partial<AsgFleetArgs>, name = "app") =>
+        validateAsgFleetArgs(name, { ...minimalArgs(), ...patch });
+
+    it("accepts the minimal arguments", () => {
+        expect(problems({})).toEqual([]);
+    });
+
+    it.each<[string, Partial<AsgFleetArgs>, string]>([
+        [
+            "min > max",
+            { minSize: 4, maxSize: 2 },
+            "maxSize (2) must be >= minSize (4): raise maxSize or lower minSize",
+        ],
+        [
+            "desired outside [min, max]",
+            { desiredCapacity: 11 },
+            "desiredCapacity (11) must be within [minSize, maxSize] = [2, 10]",
+        ],
+        [
+            "a target of 0",
+            { targetCpuUtilization: 0 },
+            "targetCpuUtilization (0) must be a percentage in (0, 100], e.g. 65",
+        ],
+        [
+            "a target over 100",
+            { targetCpuUtilization: 120 },
+            "targetCpuUtilization (120) must be a percentage in (0, 100], e.g. 65",
+        ],
+        [
+            "one public subnet",
+            { publicSubnetIds: ["subnet-0000000a"] },
+            "publicSubnetIds lists 1 subnet(s): give at least two, in different availability zones",
+        ],
+        [
+            "a malformed subnet id",
+            { privateSubnetIds: ["subnet-0000000c", "sub-1"] },
+            "privateSubnetIds: 'sub-1' is not a subnet id (subnet-...)",
+        ],
+        [
+            "a malformed CIDR",
+            { ingressCidrs: ["10.0.0.0/33"] },
+            "ingressCidrs: '10.0.0.0/33' is not an IPv4 CIDR block such as 203.0.113.0/24",
+        ],
+        [
+            "a malformed certificate ARN",
+            { certificateArn: "arn:aws:iam::123456789012:server-certificate/x" },
+            "certificateArn 'arn:aws:iam::123456789012:server-certificate/x' is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
+        ],
+        [
+            "a KMS alias instead of a key ARN",
+            { kmsKeyArn: "alias/aws/ebs" },
+            "kmsKeyArn 'alias/aws/ebs' is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); aliases are not accepted",
+        ],
+        [
+            "an SSL policy without TLS 1.3",
+            { sslPolicy: "ELBSecurityPolicy-2016-08" },
+            "sslPolicy 'ELBSecurityPolicy-2016-08' does not offer TLS 1.3: use an ELBSecurityPolicy-TLS13-* policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+        ],
+        [
+            "an image by tag",
+            { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest" },
+            "image '123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest' must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>",
+        ],
+        [
+            "a bad email",
+            { alertEmails: ["oncall"] },
+            "alertEmails: 'oncall' is not an email address",
+        ],
+    ])("names %s", (_what, patch, message) => {
+        expect(problems(patch)).toEqual([message]);
+    });
+
+    it("refuses a name too long for AWS's 32-character load balancer names", () => {
+        expect(problems({}, "a-very-long-fleet-name-indeed")).toEqual([
+            "name 'a-very-long-fleet-name-indeed' must be 1-20 lowercase letters, digits or hyphens: it prefixes the load balancer and target group names, which AWS caps at 32 characters",
+        ]);
+    });
+});
+
+describe("AWS stack config", () => {
+    it("requires the image and certificate once AWS is on, and a whole existing network or none", async () => {
+        const plan = await planStack("dev", {
+            "aws.fleet.image": undefined,
+            "aws.loadBalancer.certificateArn": undefined,
+            "aws.network.vpcId": "vpc-0123456789abcdef0",
+        });
+        expect(created(plan)).toEqual([]);
+        const message = plan.errors[0];
+        expect(message).toContain(
+            "multicloud:aws.fleet.image is required when aws.enabled is true",
+        );
+        expect(message).toContain(
+            "multicloud:aws.loadBalancer.certificateArn is required when aws.enabled is true",
+        );
+        expect(message).toContain(
+            "multicloud:aws.network gives vpcId but not all of vpcId, publicSubnetIds and privateSubnetIds: give all three to use an existing network, or none to create one",
+        );
+    });
+
+    it("refuses an SSL policy without TLS 1.3 and an alarm threshold outside (0, 100]", async () => {
+        const plan = await planStack("dev", {
+            "aws.loadBalancer.sslPolicy": "ELBSecurityPolicy-2016-08",
+            "aws.alerts.error5xxRatePercent": 0,
+        });
+        expect(plan.errors[0]).toContain(
+            "multicloud:aws.loadBalancer.sslPolicy must be a TLS 1.3 policy (ELBSecurityPolicy-TLS13-*)",
+        );
+        expect(plan.errors[0]).toContain(
+            "multicloud:aws.alerts.error5xxRatePercent (0) must be > 0",
+        );
+    });
+});
+
+describe("helpers", () => {
+    it("splits a VPC range into sixteenths", () => {
+        expect([0, 1, 15].map((i) => subnetCidr("10.0.0.0/16", i))).toEqual([
+            "10.0.0.0/20",
+            "10.0.16.0/20",
+            "10.0.240.0/20",
+        ]);
+        expect(subnetCidr("192.168.4.0/24", 3)).toBe("192.168.4.48/28");
+    });
+
+    it("validates network arguments", () => {
+        expect(validateNetworkArgs({ availabilityZoneCount: 1, cidrBlock: "10.0.0.0/8" })).toEqual([
+            "cidrBlock '10.0.0.0/8' must have a prefix from /16 to /24 (AWS VPC limits, room for subnets)",
+            "availabilityZoneCount (1) must be a whole number from 2 to 6",
+        ]);
+    });
+
+    it("finds the ECR repository of an image, and none for other registries", () => {
+        expect(ecrRepositoryOf(IMAGE)).toEqual({
+            account: "123456789012",
+            region: "us-east-1",
+            repository: "multicloud-app",
+        });
+        expect(ecrRepositoryOf(`ghcr.io/org/app@${DIGEST}`)).toBeUndefined();
+    });
+
+    it("writes a boot script that installs with the OS's package manager", () => {
+        expect(userDataScript("ubuntu-24.04", IMAGE)).toContain(
+            "apt-get install -y docker.io amazon-ecr-credential-helper",
+        );
+        expect(userDataScript("al2023", IMAGE)).toContain(
+            "dnf install -y docker amazon-ecr-credential-helper",
+        );
+    });
+});
