@@ -45,7 +45,14 @@ const boolean = () =>
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
     message: "must be an AWS region code such as us-east-1 or eu-west-2",
 });
-const awsAccountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
+/** Text that YAML or `pulumi config set --path` may have stored as a number. */
+const text = () => z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
+const awsAccountId = text().pipe(
+    z.string().regex(/^\d{12}$/, {
+        message:
+            'must be a 12-digit AWS account id, quoted in the stack file ("012345678901") so that a leading zero survives',
+    }),
+);
 const gcpProject = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
     message:
         "must be a Google Cloud project id: 6-30 lowercase letters, digits or hyphens, starting with a letter",
@@ -65,7 +72,7 @@ const uuid = (what: string) =>
         .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
             message: `must be the ${what} as a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
         });
-const azureResourceGroupName = z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, {
+const azureResourceGroupName = z.string().regex(/^[-\w.()]{0,89}[-\w()]$/, {
     message:
         "must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period",
 });
@@ -78,10 +85,12 @@ const tagKey = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, {
     message:
         "must be a valid tag key on every cloud: start with a lowercase letter, then up to 62 lowercase letters, digits, _ or - (Google Cloud label rules)",
 });
-const tagValue = z.string().regex(/^[a-z0-9_-]{0,63}$/, {
-    message:
-        "must be a valid tag value on every cloud: up to 63 lowercase letters, digits, _ or - (Google Cloud label rules)",
-});
+const tagValue = text().pipe(
+    z.string().regex(/^[a-z0-9_-]{0,63}$/, {
+        message:
+            "must be a valid tag value on every cloud: up to 63 lowercase letters, digits, _ or - (Google Cloud label rules)",
+    }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Sections
@@ -313,6 +322,15 @@ export const StackConfigSchema = z
 /** Cross-section checks. The value may be partly invalid here: read it defensively. */
 function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
     const c = value as Record<string, { enabled?: unknown } | undefined>;
+    const sections = ["aws", "gcp", "azure"].map((cloud) => c[cloud]);
+    // A section that is not an object is reported on its own; "no cloud" would only be noise.
+    if (
+        sections.some(
+            (section) => section !== undefined && (typeof section !== "object" || section === null),
+        )
+    ) {
+        return;
+    }
     const flags = ["aws", "gcp", "azure"].map((cloud) => c[cloud]?.enabled ?? false);
     // An invalid flag is reported on its own; "no cloud" would only be noise then.
     if (flags.every((f) => f === false)) {
@@ -331,6 +349,8 @@ function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
             code: "custom",
             path: ["tags", key],
             message: `is set by the program on every resource; remove it (reserved: ${RESERVED_TAGS.join(", ")})`,
+            // Reported even when the value is invalid too: it is a separate problem.
+            params: { standalone: true },
         });
     }
 }
@@ -525,14 +545,31 @@ export function parseStackConfig(
             values[key] = text;
         }
     }
+    // The program tags everything with the project and stack names: they must be label-safe too.
+    for (const [what, name, fix] of [
+        ["project", project, "rename the project in Pulumi.yaml"],
+        [
+            "stack",
+            stack,
+            `rename the stack with \`pulumi stack rename ${stack?.toLowerCase().replace(/[^a-z0-9_-]/g, "-")}\``,
+        ],
+    ] as const) {
+        if (name !== undefined && !/^[a-z0-9_-]{1,63}$/.test(name)) {
+            problems.push(
+                `the ${what} name '${name}' cannot be a tag value on every cloud (Google Cloud label rules: up to 63 lowercase letters, digits, _ or -): ${fix}`,
+            );
+        }
+    }
     const result = StackConfigSchema.safeParse(values, { reportInput: true });
     if (!result.success) {
         // A cross-field check on a key that already failed on its own adds nothing: drop it.
         const failed = new Set(
             result.error.issues.filter((i) => i.code !== "custom").map((i) => pathText(i.path)),
         );
+        const standalone = (i: z.core.$ZodIssue) =>
+            i.code === "custom" && (i.params as { standalone?: boolean } | undefined)?.standalone;
         const issues = result.error.issues.filter(
-            (i) => i.code !== "custom" || !failed.has(pathText(i.path)),
+            (i) => i.code !== "custom" || standalone(i) || !failed.has(pathText(i.path)),
         );
         problems.push(...issues.flatMap((issue) => describe(issue, project)));
     }

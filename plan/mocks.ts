@@ -34,6 +34,8 @@ export interface RecordedResource {
 export interface RecordedInvoke {
     readonly token: string;
     readonly inputs: Record<string, unknown>;
+    /** URN of the explicit provider, or undefined when the default provider would be used. */
+    readonly provider?: string;
 }
 
 /** What an invoke answer may read besides its inputs. */
@@ -238,7 +240,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     constructor(private readonly answers: InvokeAnswers = INVOKES) {}
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        this.invokes.push({ token: args.token, inputs: args.inputs });
+        this.invokes.push({
+            token: args.token,
+            inputs: args.inputs,
+            provider: providerUrn(args.provider ?? ""),
+        });
         const answer = this.answers[args.token];
         if (!answer) {
             const error = new Error(

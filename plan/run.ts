@@ -87,7 +87,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const programErrors = errors.filter((e) => !invokeErrors.some((m) => e.includes(m)));
     const providerErrors = [
         ...duplicateUrnErrors(mocks.resources),
-        ...defaultProviderErrors(mocks.resources, settings.disableDefaultProviders),
+        ...defaultProviderErrors(mocks.resources, mocks.invokes, settings.disableDefaultProviders),
     ];
     const stackResource = mocks.resources.find((r) => r.type === STACK_TYPE);
     return {
@@ -109,23 +109,34 @@ function errorText(e: unknown): string {
 }
 
 /**
- * What the engine reports when `pulumi:disable-default-providers` covers a resource registered
- * without an explicit provider.
+ * What the engine reports when `pulumi:disable-default-providers` covers a resource or an
+ * invoke made without an explicit provider.
  */
 function defaultProviderErrors(
     resources: readonly RecordedResource[],
+    invokes: readonly RecordedInvoke[],
     disabled: readonly string[],
 ): string[] {
-    return resources
+    const denied = (token: string) =>
+        disabled.includes("*") || disabled.includes(token.split(":")[0]);
+    const resourceErrors = resources
         .filter(
             (r) => r.custom && !r.type.startsWith("pulumi:providers:") && r.provider === undefined,
         )
-        .filter((r) => disabled.includes("*") || disabled.includes(r.type.split(":")[0]))
+        .filter((r) => denied(r.type))
         .map(
             (r) =>
                 `Default provider for '${r.type.split(":")[0]}' disabled. '${r.urn}' must use an explicit provider ` +
                 `(pass { provider } or { parent } whose provider applies).`,
         );
+    const invokeErrors = invokes
+        .filter((i) => i.provider === undefined && denied(i.token))
+        .map(
+            (i) =>
+                `Default provider for '${i.token.split(":")[0]}' disabled. Invoke '${i.token}' must use an explicit provider ` +
+                `(pass { provider } or { parent } whose provider applies).`,
+        );
+    return [...resourceErrors, ...new Set(invokeErrors)];
 }
 
 /** What the engine reports when two resources share a URN (same type, name and parent type). */

@@ -143,23 +143,40 @@ export function loadStackSettings(
         throw new PlanInputError(`${file}: 'config:' must be a mapping of keys to values`);
     }
 
-    const merged = new Map<string, unknown>();
-    for (const [key, decl] of Object.entries(project.config)) {
-        const value = projectConfigValue(decl);
-        if (value !== undefined) merged.set(fullKey(project.name, key), value);
-    }
     const problems: string[] = [];
+    const merged = new Map<string, unknown>();
+    const requiredByProject: string[] = [];
+    for (const [key, decl] of Object.entries(project.config)) {
+        const full = fullKey(project.name, key);
+        const { value, required, problem } = projectConfigValue(full, project.name, decl);
+        if (problem) problems.push(`Pulumi.yaml: ${problem}`);
+        if (required) requiredByProject.push(full);
+        if (value !== undefined) merged.set(full, value);
+    }
     for (const [key, value] of Object.entries(stackConfig)) {
-        if (!key.includes(":")) {
+        const parts = key.split(":");
+        if (parts.length === 1) {
             problems.push(
                 `${path.basename(file)}: config key '${key}' has no namespace; write it as '${project.name}:${key}'`,
             );
             continue;
         }
-        merged.set(key, value);
+        if (parts.length > 2 && !(parts.length === 3 && parts[1] === "config")) {
+            problems.push(
+                `${path.basename(file)}: config key '${key}' has more than one ':'; keys are <namespace>:<name>`,
+            );
+            continue;
+        }
+        merged.set(parts.length === 3 ? `${parts[0]}:${parts[2]}` : key, value);
     }
     for (const [keyPath, value] of Object.entries(overrides))
         setPath(merged, project.name, keyPath, value);
+    for (const key of requiredByProject.filter((k) => !merged.has(k))) {
+        problems.push(
+            `Stack '${stack}' is missing configuration value '${key}', which Pulumi.yaml declares without a default: ` +
+                `set it with \`pulumi config set ${key.split(":")[1]} <value>\``,
+        );
+    }
     if (problems.length) throw new PlanInputError(problems.join("\n"));
 
     const config: Record<string, string> = {};
@@ -167,11 +184,9 @@ export function loadStackSettings(
     const placeholders: string[] = [];
     let disableDefaultProviders: string[] = [];
     for (const [key, value] of merged) {
-        if (key === "pulumi:disable-default-providers") {
+        // The engine reads this one; the program sees it too, as with the CLI.
+        if (key === "pulumi:disable-default-providers")
             disableDefaultProviders = toStringList(value);
-            continue;
-        }
-        if (key.startsWith("pulumi:")) continue; // engine settings, not program config
         const found: string[] = [];
         const plain = replaceSecure(value, key, found);
         if (found.length) {
@@ -231,19 +246,49 @@ function fullKey(project: string, key: string): string {
 }
 
 /**
- * A `Pulumi.yaml` config entry is either a plain value (lists included), `{ value: ... }`, or a
- * declaration `{ type, description, default, secret, items }` whose `default` applies.
+ * A `Pulumi.yaml` config entry, read as the CLI reads it: a short-form value (a string, number,
+ * boolean or list), `{ value: ... }`, or, for the project's own keys only, a declaration
+ * `{ type, description, default, secret, items }`: its `default` applies, and a declared key
+ * without a default must be set by every stack.
  */
-function projectConfigValue(decl: unknown): unknown {
-    if (!isRecord(decl)) return decl;
-    if ("value" in decl) return decl.value;
-    return decl.default;
+function projectConfigValue(
+    key: string,
+    project: string,
+    decl: unknown,
+): { value?: unknown; required?: boolean; problem?: string } {
+    if (!isRecord(decl)) return { value: decl };
+    const own = key.startsWith(`${project}:`);
+    if ("value" in decl && "default" in decl) {
+        return { problem: `config '${key}' sets both 'value' and 'default'; keep one` };
+    }
+    if ("value" in decl) return { value: decl.value };
+    if (!own && ("default" in decl || "type" in decl)) {
+        return {
+            problem: `config '${key}' is not in the project's namespace, so it cannot be declared with 'type' or 'default'; write its value directly or under 'value:'`,
+        };
+    }
+    if ("default" in decl) return { value: decl.default };
+    return { required: true };
 }
 
+/** `pulumi:disable-default-providers` is JSON: a list of package names, or "*". */
 function toStringList(value: unknown): string[] {
-    const list =
-        typeof value === "string" && value.trim().startsWith("[") ? JSON.parse(value) : value;
-    return (Array.isArray(list) ? list : [list]).map(String);
+    let list = value;
+    if (typeof value === "string") {
+        try {
+            list = JSON.parse(value);
+        } catch {
+            throw new PlanInputError(
+                `pulumi:disable-default-providers must be a list such as ["*"] or ["aws", "gcp"], got ${JSON.stringify(value)}`,
+            );
+        }
+    }
+    if (!Array.isArray(list)) {
+        throw new PlanInputError(
+            `pulumi:disable-default-providers must be a list such as ["*"] or ["aws", "gcp"], got ${JSON.stringify(value)}`,
+        );
+    }
+    return list.map((p) => String(p).trim());
 }
 
 function isScalar(v: unknown): boolean {

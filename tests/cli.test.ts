@@ -98,9 +98,9 @@ describe("npm run plan", () => {
     });
 
     it("rejects unknown flags and a missing --stack with the usage", () => {
-        expect(plan("--stack", "dev", "--bogus").stderr).toMatch(
-            /Unknown option '--bogus'[\s\S]*usage: npm run plan/,
-        );
+        const bogus = plan("--stack", "dev", "--bogus");
+        expect(bogus.code).toBe(2);
+        expect(bogus.stderr).toMatch(/Unknown option '--bogus'[\s\S]*usage: npm run plan/);
         const r = plan();
         expect(r.code).toBe(2);
         expect(r.stderr).toContain("plan: --stack is required");

@@ -106,6 +106,18 @@ describe("parseStackConfig: valid config", () => {
         expect(config.aws.fleet.minSize).toBe(3);
     });
 
+    it("takes account ids and tag values that YAML or `config set --path` stored as numbers", () => {
+        const config = parseStackConfig(
+            raw({
+                aws: awsWith({ allowedAccountIds: [123456789012] }),
+                tags: { "cost-center": 4711 },
+            }),
+            NS,
+        );
+        expect(config.aws.enabled && config.aws.allowedAccountIds).toEqual(["123456789012"]);
+        expect(config.tags).toEqual({ "cost-center": "4711" });
+    });
+
     it("ignores other namespaces such as pulumi: and policy packs", () => {
         expect(() =>
             parseStackConfig({ ...raw(), "pulumi:tags": "{}", "other:key": "x" }, NS),
@@ -189,7 +201,8 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             "a malformed account id",
             raw({ aws: awsWith({ allowedAccountIds: ["1234"] }) }),
             [
-                'multicloud:aws.allowedAccountIds[0] must be a 12-digit AWS account id, got "1234": ' +
+                "multicloud:aws.allowedAccountIds[0] must be a 12-digit AWS account id, quoted in the stack file " +
+                    '("012345678901") so that a leading zero survives, got "1234": ' +
                     "fix it with `pulumi config set --path aws.allowedAccountIds[0] <value>`",
             ],
         ],
@@ -279,6 +292,28 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         ]) {
             expect(error?.message).toContain(`multicloud:${key} `);
         }
+    });
+
+    it("refuses a stack name that cannot be a Google Cloud label, since every resource is tagged with it", () => {
+        expect(() => parseStackConfig(raw(), NS, "Prod.EU")).toThrow(
+            "the stack name 'Prod.EU' cannot be a tag value on every cloud (Google Cloud label rules: up to 63 " +
+                "lowercase letters, digits, _ or -): rename the stack with `pulumi stack rename prod-eu`",
+        );
+    });
+
+    it("reports a section of the wrong type once, without a misleading 'no cloud'", () => {
+        expect(problemsOf(raw({ aws: "yes" }))).toEqual([
+            'multicloud:aws must be an object, got "yes": fix it with `pulumi config set --path aws <value>`',
+        ]);
+    });
+
+    it("reports a reserved tag even when its value is invalid too", () => {
+        expect(problemsOf(raw({ tags: { environment: "Prod" } }))).toEqual([
+            expect.stringMatching(/^multicloud:tags.environment must be a valid tag value/),
+            expect.stringMatching(
+                /^multicloud:tags.environment is set by the program on every resource/,
+            ),
+        ]);
     });
 
     it("is a RunError, so `pulumi up` prints the message without a stack trace", () => {

@@ -72,12 +72,18 @@ describe.each([
         }
     });
 
-    it("hangs every resource under the stack", () => {
+    it("names every child from its component, so two instances never collide", () => {
+        const children = created(plan).filter((r) =>
+            byUrn(plan, r.parent)?.type.startsWith("multicloud:"),
+        );
+        expect(children.length).toBeGreaterThan(10);
+        for (const child of children) {
+            expect(child.name.startsWith(`${byUrn(plan, child.parent)!.name}-`)).toBe(true);
+        }
+        // Components hang directly under the stack.
         const root = one(plan, "pulumi:pulumi:Stack", `multicloud-${stack}`);
-        for (const r of created(plan)) {
-            let at = r;
-            while (at.parent && at.parent !== root.urn) at = byUrn(plan, at.parent)!;
-            expect(at.parent).toBe(root.urn);
+        for (const component of created(plan).filter((r) => r.type.startsWith("multicloud:"))) {
+            expect(component.parent).toBe(root.urn);
         }
     });
 
@@ -158,6 +164,23 @@ describe("stack variants", () => {
         expect(plan.errors).toEqual([
             "Default provider for 'gcp' disabled. 'urn:pulumi:dev::multicloud::pulumi:pulumi:Stack$gcp:projects/service:Service::stray' " +
                 "must use an explicit provider (pass { provider } or { parent } whose provider applies).",
+        ]);
+    });
+
+    it("fails like the engine when an invoke would fall back to a disabled default provider", async () => {
+        const plan = await planStack(
+            "dev",
+            {},
+            {
+                load: () => {
+                    const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+                    return { account: aws.getCallerIdentityOutput().accountId };
+                },
+            },
+        );
+        expect(plan.errors).toEqual([
+            "Default provider for 'aws' disabled. Invoke 'aws:index/getCallerIdentity:getCallerIdentity' must use " +
+                "an explicit provider (pass { provider } or { parent } whose provider applies).",
         ]);
     });
 });

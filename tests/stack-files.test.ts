@@ -67,6 +67,7 @@ describe("loadStackSettings", () => {
             "demo:shape": '{"size":"small"}', // project value, structured
             "demo:flag": "true", // scalars are text, as the CLI passes them
             "demo:nested": '{"a":[1,2]}',
+            "pulumi:disable-default-providers": '["*"]', // the program sees engine keys too
         });
         expect(s.disableDefaultProviders).toEqual(["*"]);
         expect(s.secretKeys).toEqual([]);
@@ -139,6 +140,56 @@ describe("loadStackSettings", () => {
         });
         expect(() => loadStackSettings(loadProject(dir), "dev")).toThrow(
             "Pulumi.dev.yaml: config key 'count' has no namespace; write it as 'demo:count'",
+        );
+    });
+
+    it("refuses what the CLI refuses in Pulumi.yaml's config block, and requires declared keys", () => {
+        const dir = project({
+            "Pulumi.yaml": [
+                "name: demo",
+                "runtime: nodejs",
+                "config:",
+                "  size:",
+                "    type: integer", // declared, no default: every stack must set it
+                "  both:",
+                "    value: 1",
+                "    default: 2",
+                "  aws:region:",
+                "    default: us-east-1",
+            ].join("\n"),
+            "Pulumi.dev.yaml": "config: {}\n",
+        });
+        expect(() => loadStackSettings(loadProject(dir), "dev")).toThrow(
+            [
+                "Pulumi.yaml: config 'demo:both' sets both 'value' and 'default'; keep one",
+                "Pulumi.yaml: config 'aws:region' is not in the project's namespace, so it cannot be declared with 'type' or 'default'; write its value directly or under 'value:'",
+                "Stack 'dev' is missing configuration value 'demo:size', which Pulumi.yaml declares without a default: set it with `pulumi config set size <value>`",
+            ].join("\n"),
+        );
+    });
+
+    it("reads legacy <ns>:config:<key> keys, and refuses keys with more colons", () => {
+        const ok = project({
+            "Pulumi.yaml": PROJECT_YAML,
+            "Pulumi.dev.yaml": "config:\n  demo:config:count: 7\n",
+        });
+        expect(loadStackSettings(loadProject(ok), "dev").config["demo:count"]).toBe("7");
+        const bad = project({
+            "Pulumi.yaml": PROJECT_YAML,
+            "Pulumi.dev.yaml": "config:\n  demo:a:b: 1\n",
+        });
+        expect(() => loadStackSettings(loadProject(bad), "dev")).toThrow(
+            "Pulumi.dev.yaml: config key 'demo:a:b' has more than one ':'; keys are <namespace>:<name>",
+        );
+    });
+
+    it("refuses a disable-default-providers value the engine could not parse", () => {
+        const dir = project({
+            "Pulumi.yaml": PROJECT_YAML,
+            "Pulumi.dev.yaml": "config:\n  pulumi:disable-default-providers: aws\n",
+        });
+        expect(() => loadStackSettings(loadProject(dir), "dev")).toThrow(
+            'pulumi:disable-default-providers must be a list such as ["*"] or ["aws", "gcp"], got "aws"',
         );
     });
 
