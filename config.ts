@@ -11,6 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { FLEET_OS } from "./components/aws/AsgFleet";
 import { AWS_FORMATS, DEFAULT_SSL_POLICY, fleetSizingProblems } from "./components/aws/checks";
+import { GIT_URL, SECRET_TYPES } from "./components/gcp/ConfigSync";
+import { GCP_LOCATION } from "./components/gcp/GkeCluster";
 
 /** Tag keys the program sets itself on every resource; users may not override them. */
 export const RESERVED_TAGS = ["project", "stack", "environment", "managed-by"] as const;
@@ -271,6 +273,119 @@ export const REQUIRED_GCP_SERVICES = [
     "artifactregistry.googleapis.com",
 ] as const;
 
+const dnsLabel = z.string().regex(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/, {
+    message: "must be 1-20 lowercase letters, digits or hyphens, starting with a letter",
+});
+const gcpLocation = z.string().regex(GCP_LOCATION, {
+    message:
+        "must be a Google Cloud region (europe-west1) for a regional cluster or a zone (europe-west1-b) for a zonal one",
+});
+const cidr = z
+    .string()
+    .regex(AWS_FORMATS.cidr, { message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
+const gitUrl = z.string().regex(GIT_URL, {
+    message:
+        "must be an https or ssh git URL (https://host/org/repo.git or git@host:org/repo.git); plain http is refused",
+});
+
+/** A GKE cluster of the fleet. */
+const GkeClusterSchema = z
+    .strictObject({
+        /** Name of the cluster, its membership and its node service account prefix. */
+        name: dnsLabel,
+        /** A region (regional, highly available control plane) or a zone (zonal). */
+        location: gcpLocation,
+        /** @default "REGULAR" */
+        releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+        /** @default "e2-standard-4" */
+        machineType: z
+            .string()
+            .regex(/^[a-z0-9]+-[a-z0-9-]+$/, {
+                message: "must be a machine type such as e2-standard-4",
+            })
+            .default("e2-standard-4"),
+        /** @default 1 */
+        minNodesPerZone: integer().pipe(z.number().min(0)).default(1),
+        /** @default 3 */
+        maxNodesPerZone: integer().pipe(z.number().min(1)).default(3),
+        /** Ranges allowed to reach the control plane. @default [] */
+        masterAuthorizedNetworks: z
+            .array(z.strictObject({ cidrBlock: cidr, displayName: z.string().min(1) }))
+            .default([]),
+        /** Cloud KMS key for Secrets encryption. @default a key created with 90-day rotation */
+        databaseEncryptionKey: z
+            .string()
+            .regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/, {
+                message:
+                    "must be a Cloud KMS key id: projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>",
+            })
+            .optional(),
+        /** VPC network of the nodes. @default "default" */
+        network: z.string().min(1).optional(),
+        /** Subnetwork of the nodes. @default the network's subnetwork in the region */
+        subnetwork: z.string().min(1).optional(),
+        /** @default true */
+        deletionProtection: boolean().default(true),
+        /** Config Sync branch for this cluster only. @default the fleet's */
+        configSyncBranch: z.string().min(1).optional(),
+        /** Config Sync folder for this cluster only. @default the fleet's */
+        configSyncPolicyDir: z.string().min(1).optional(),
+    })
+    .superRefine((c, ctx) => {
+        if (c.maxNodesPerZone < c.minNodesPerZone) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["maxNodesPerZone"],
+                message: `(${c.maxNodesPerZone}) must be >= minNodesPerZone (${c.minNodesPerZone})`,
+            });
+        }
+    });
+
+/** A cluster outside Google Cloud, attached to the fleet (EKS, AKS, on-prem). */
+const AttachedClusterSchema = z.strictObject({
+    name: dnsLabel,
+    /** Google Cloud region that hosts the attached cluster's resource. */
+    location: gcpRegion,
+    distribution: z.enum(["eks", "aks", "generic"]),
+    /** The cluster's OIDC issuer URL (https). */
+    oidcIssuerUrl: z
+        .string()
+        .regex(/^https:\/\/\S+$/, { message: "must be the cluster's https OIDC issuer URL" }),
+    /** Attached clusters platform version, e.g. 1.31.0-gke.1. */
+    platformVersion: z.string().regex(/^\d+\.\d+\.\d+-gke\.\d+$/, {
+        message: "must be an attached clusters version such as 1.31.0-gke.1",
+    }),
+    /** The issuer's JWKS, for issuers not reachable from the internet. */
+    jwks: z.string().min(1).optional(),
+    /** Kubeconfig of the cluster, set with `pulumi config set --secret --path`. */
+    kubeconfig: z.string().min(1),
+    /** Google users granted cluster-admin through the Connect gateway. @default [] */
+    adminUsers: z
+        .array(z.string().regex(AWS_FORMATS.email, { message: "must be a Google account email" }))
+        .default([]),
+});
+
+/** Config Sync: what every cluster of the fleet syncs. */
+const ConfigSyncSchema = z.strictObject({
+    /** @default true */
+    enabled: boolean().default(true),
+    /** Repository, https or ssh. Required when Config Sync is enabled. */
+    syncRepo: gitUrl.optional(),
+    /** @default "main" */
+    syncBranch: z.string().min(1).default("main"),
+    /** @default "gitops/cluster" */
+    policyDir: z.string().min(1).default("gitops/cluster"),
+    /** @default "none" */
+    secretType: z.enum(SECRET_TYPES).default("none"),
+    /** @default "unstructured" */
+    sourceFormat: z.enum(["unstructured", "hierarchy"]).default("unstructured"),
+    /** Google service account for secretType gcpserviceaccount. */
+    gcpServiceAccountEmail: z
+        .string()
+        .regex(AWS_FORMATS.email, { message: "must be a service account email" })
+        .optional(),
+});
+
 const GCP_REQUIRED = ["project", "region"] as const;
 const gcpRequired = requiredWhenEnabled("gcp", GCP_REQUIRED);
 const GcpSchema = z
@@ -283,8 +398,47 @@ const GcpSchema = z
         region: gcpRegion.optional(),
         /** Extra Google APIs to enable besides the ones the program needs. @default [] */
         extraServices: z.array(gcpService).default([]),
+        /** Domain of the gke-security-groups@<domain> group for Google Groups for RBAC. @default off */
+        rbacGroupDomain: z
+            .string()
+            .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, {
+                message: "must be a domain such as example.com",
+            })
+            .optional(),
+        /** GKE clusters, each registered into the fleet. @default [] */
+        clusters: z.array(GkeClusterSchema).default([]),
+        /** Clusters outside Google Cloud, attached to the fleet. @default [] */
+        attachedClusters: z.array(AttachedClusterSchema).default([]),
+        configSync: ConfigSyncSchema.prefault({}),
     })
-    .check(z.superRefine(gcpRequired.check, { when: gcpRequired.when }));
+    .check(z.superRefine(gcpRequired.check, { when: gcpRequired.when }))
+    .superRefine((g, ctx) => {
+        const names = [...g.clusters, ...g.attachedClusters].map((c) => c.name);
+        names.forEach((n, i) => {
+            if (names.indexOf(n) !== i) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["clusters"],
+                    message: `name '${n}' is used twice: every fleet member needs its own name`,
+                });
+            }
+        });
+        if (g.enabled && g.configSync.enabled && !g.configSync.syncRepo) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["configSync", "syncRepo"],
+                message:
+                    "is required when gcp.configSync.enabled is true: set it with `pulumi config set --path gcp.configSync.syncRepo https://...`, or set gcp.configSync.enabled to false",
+            });
+        }
+        if (g.configSync.secretType === "ssh" && g.configSync.syncRepo?.startsWith("https://")) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["configSync", "secretType"],
+                message: "'ssh' needs an ssh syncRepo URL, but syncRepo is https",
+            });
+        }
+    });
 
 const AZURE_REQUIRED = ["subscriptionId", "location"] as const;
 const azureRequired = requiredWhenEnabled("azure", AZURE_REQUIRED);
@@ -513,11 +667,13 @@ function article(expected: string): string {
  * Validates the raw config map Pulumi gives the program (`pulumi.runtime.allConfig()`: keys
  * `<namespace>:<key>`, structured values as JSON text) and returns the typed config. Throws one
  * `ConfigError` listing every problem: the key path, what is wrong, and how to fix it.
+ * `secretKeys` are the keys Pulumi holds as secrets (values that must be secret are checked).
  */
 export function parseStackConfig(
     raw: Readonly<Record<string, string>>,
     project: string,
     stack?: string,
+    secretKeys: readonly string[] = [],
 ): StackConfig {
     const problems: string[] = [];
     const values: Record<string, unknown> = {};
@@ -572,6 +728,19 @@ export function parseStackConfig(
             (i) => i.code !== "custom" || standalone(i) || !failed.has(pathText(i.path)),
         );
         problems.push(...issues.flatMap((issue) => describe(issue, project)));
+    }
+    // Kubeconfigs grant cluster access: they must arrive as Pulumi secrets.
+    if (
+        result.success &&
+        result.data.gcp.attachedClusters.length &&
+        !secretKeys.includes(`${project}:gcp`)
+    ) {
+        result.data.gcp.attachedClusters.forEach((c, i) =>
+            problems.push(
+                `${project}:gcp.attachedClusters[${i}].kubeconfig must be a secret: set it with ` +
+                    `\`pulumi config set --secret --path 'gcp.attachedClusters[${i}].kubeconfig' "$(cat kubeconfig-${c.name})"\``,
+            ),
+        );
     }
     if (problems.length > 0 || !result.success) {
         throw new ConfigError(problems, stack);

@@ -6,6 +6,9 @@ import * as azureNative from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { AsgFleet } from "./components/aws/AsgFleet";
 import { Network } from "./components/aws/Network";
+import { ConfigSync } from "./components/gcp/ConfigSync";
+import { GkeCluster } from "./components/gcp/GkeCluster";
+import { HubMembership } from "./components/gcp/HubMembership";
 import { ProjectServices } from "./components/gcp/ProjectServices";
 import { parseStackConfig, REQUIRED_GCP_SERVICES } from "./config";
 import { createProviders } from "./providers";
@@ -15,7 +18,16 @@ const stack = pulumi.getStack();
 
 // The only place that reads stack config. Throws one error listing every problem, before any
 // resource is registered.
-const config = parseStackConfig(pulumi.runtime.allConfig(), project, stack);
+const rawConfig = pulumi.runtime.allConfig();
+// Which keys Pulumi holds as secrets (the runtime knows; its typings do not export the check).
+const isSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean })
+    .isConfigSecret;
+const config = parseStackConfig(
+    rawConfig,
+    project,
+    stack,
+    Object.keys(rawConfig).filter((key) => isSecret(key)),
+);
 
 /** Stamped on every resource of every cloud (AWS tags, Google Cloud labels, Azure tags). */
 const tags: Record<string, string> = {
@@ -94,6 +106,101 @@ const gcpServices =
           )
         : undefined;
 
+// --- Google Cloud: GKE clusters and outside clusters in one fleet, Config Sync for all ---------
+function gcpFleet() {
+    if (!config.gcp.enabled || !providers.gcp || !gcpServices) return undefined;
+    const gcp = config.gcp;
+    // Every Google resource waits for the APIs it needs.
+    const opts = { providers: [providers.gcp], dependsOn: gcpServices.resources };
+    const clusters = gcp.clusters.map((c) => ({
+        config: c,
+        cluster: new GkeCluster(
+            c.name,
+            {
+                project: gcp.project,
+                location: c.location,
+                releaseChannel: c.releaseChannel,
+                machineType: c.machineType,
+                minNodesPerZone: c.minNodesPerZone,
+                maxNodesPerZone: c.maxNodesPerZone,
+                masterAuthorizedNetworks: c.masterAuthorizedNetworks,
+                databaseEncryptionKey: c.databaseEncryptionKey,
+                network: c.network,
+                subnetwork: c.subnetwork,
+                deletionProtection: c.deletionProtection,
+                rbacGroupDomain: gcp.rbacGroupDomain,
+                labels: tags,
+            },
+            opts,
+        ),
+    }));
+    const gkeMembers = clusters.map(
+        ({ config: c, cluster }) =>
+            new HubMembership(
+                c.name,
+                { kind: "gke", project: gcp.project, clusterId: cluster.clusterId },
+                opts,
+            ),
+    );
+    const attachedMembers = gcp.attachedClusters.map(
+        (a) =>
+            new HubMembership(
+                a.name,
+                {
+                    kind: "attached",
+                    project: gcp.project,
+                    location: a.location,
+                    distribution: a.distribution,
+                    oidcIssuerUrl: a.oidcIssuerUrl,
+                    platformVersion: a.platformVersion,
+                    jwks: a.jwks,
+                    kubeconfig: pulumi.secret(a.kubeconfig),
+                    adminUsers: a.adminUsers,
+                },
+                opts,
+            ),
+    );
+    const configSync = gcp.configSync.enabled
+        ? new ConfigSync(
+              "config-sync",
+              {
+                  project: gcp.project,
+                  git: {
+                      // Present: the schema requires it whenever Config Sync is enabled.
+                      syncRepo: gcp.configSync.syncRepo!,
+                      syncBranch: gcp.configSync.syncBranch,
+                      policyDir: gcp.configSync.policyDir,
+                      secretType: gcp.configSync.secretType,
+                      gcpServiceAccountEmail: gcp.configSync.gcpServiceAccountEmail,
+                  },
+                  sourceFormat: gcp.configSync.sourceFormat,
+                  overrides: clusters
+                      .map(({ config: c }, i) => ({ c, member: gkeMembers[i] }))
+                      .filter(({ c }) => c.configSyncBranch || c.configSyncPolicyDir)
+                      .map(({ c, member }) => ({
+                          membership: member.membershipName,
+                          syncBranch: c.configSyncBranch,
+                          policyDir: c.configSyncPolicyDir,
+                      })),
+              },
+              {
+                  providers: [providers.gcp],
+                  dependsOn: [...gcpServices.resources, ...gkeMembers, ...attachedMembers],
+              },
+          )
+        : undefined;
+    return {
+        clusters: clusters.map(({ config: c, cluster }) => ({
+            name: c.name,
+            clusterId: cluster.clusterId,
+            endpoint: cluster.endpoint,
+        })),
+        membershipIds: [...gkeMembers, ...attachedMembers].map((m) => m.membershipId),
+        configSyncFeatureState: configSync?.featureState ?? null,
+    };
+}
+const gcpSide = gcpFleet();
+
 // --- Azure: the resource group that holds the fleet's Arc, Policy and Monitor resources -------
 const fleetResourceGroup =
     config.azure.enabled && providers.azure
@@ -124,13 +231,15 @@ export const aws =
               alertTopicArn: awsSide.fleet.alertTopicArn,
           }
         : null;
-export const gcp = config.gcp.enabled
-    ? {
-          project: config.gcp.project,
-          region: config.gcp.region,
-          enabledServices: gcpServices?.services,
-      }
-    : null;
+export const gcp =
+    config.gcp.enabled && gcpSide
+        ? {
+              project: config.gcp.project,
+              region: config.gcp.region,
+              enabledServices: gcpServices?.services,
+              ...gcpSide,
+          }
+        : null;
 export const azure = fleetResourceGroup
     ? { resourceGroupName: fleetResourceGroup.name, resourceGroupId: fleetResourceGroup.id }
     : null;

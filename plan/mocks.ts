@@ -97,6 +97,20 @@ export const INVOKES: InvokeAnswers = {
             id: accountId,
         };
     },
+    "gcp:organizations/getProject:getProject": (inputs) => ({
+        id: `projects/${inputs.projectId}`,
+        projectId: inputs.projectId,
+        name: inputs.projectId,
+        number: String(parseInt(fakeHex(String(inputs.projectId), 10), 16)).slice(0, 12),
+    }),
+    "gcp:container/getAttachedInstallManifest:getAttachedInstallManifest": (inputs) => ({
+        id: `${inputs.location}/${inputs.clusterId}`,
+        clusterId: inputs.clusterId,
+        location: inputs.location,
+        platformVersion: inputs.platformVersion,
+        project: inputs.project,
+        manifest: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gke-install-${inputs.clusterId}\n`,
+    }),
     "aws:index/getPartition:getPartition": () => ({
         partition: "aws",
         dnsSuffix: "amazonaws.com",
@@ -216,11 +230,46 @@ function mockState(
         }
         state.arn ??= arnOf(`${kind.toLowerCase()}/${state.name}`);
     }
+    let resourceId = id;
+    if (pkg === "gcp") {
+        const project = String(inputs.project ?? providerInputs.project ?? "mock-project");
+        switch (`${mod}:${kind}`) {
+            case "container/cluster:Cluster":
+                resourceId = `projects/${project}/locations/${inputs.location}/clusters/${state.name}`;
+                state.endpoint = `203.0.113.${(parseInt(fakeHex(args.name, 2), 16) % 250) + 1}`;
+                state.masterAuth = {
+                    clusterCaCertificate: Buffer.from(`mock CA of ${args.name}`).toString("base64"),
+                };
+                break;
+            case "gkehub/membership:Membership":
+                resourceId = `projects/${project}/locations/${inputs.location ?? "global"}/memberships/${inputs.membershipId}`;
+                break;
+            case "gkehub/feature:Feature":
+                resourceId = `projects/${project}/locations/${inputs.location}/features/${inputs.name}`;
+                state.resourceStates = [{ hasResources: false, state: "ACTIVE" }];
+                break;
+            case "serviceaccount/account:Account":
+                state.email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
+                break;
+            case "kms/keyRing:KeyRing":
+                resourceId = `projects/${project}/locations/${inputs.location}/keyRings/${state.name}`;
+                break;
+            case "kms/cryptoKey:CryptoKey":
+                resourceId = `${inputs.keyRing}/cryptoKeys/${state.name}`;
+                break;
+            case "container/attachedCluster:AttachedCluster":
+                state.fleet = {
+                    ...(inputs.fleet as Record<string, unknown>),
+                    membership: `${(inputs.fleet as { project: string }).project}/locations/${inputs.location}/memberships/${inputs.name}`,
+                };
+                break;
+        }
+    }
     if (pkg === "azure-native") {
         state.name ??= inputs.resourceGroupName ?? args.name;
         state.azureApiVersion ??= "mock";
     }
-    return { id, state };
+    return { id: resourceId, state };
 }
 
 /**

@@ -86,7 +86,12 @@ describe("parseStackConfig: valid config", () => {
         const gcpOnly = parseStackConfig(
             raw({
                 aws: undefined,
-                gcp: { enabled: true, project: "my-project-1", region: "europe-west1" },
+                gcp: {
+                    enabled: true,
+                    project: "my-project-1",
+                    region: "europe-west1",
+                    configSync: { syncRepo: "https://github.com/org/fleet.git" },
+                },
             }),
             NS,
         );
@@ -208,7 +213,14 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         ],
         [
             "a Google Cloud zone where a region belongs",
-            raw({ gcp: { enabled: true, project: "my-project-1", region: "europe-west1-b" } }),
+            raw({
+                gcp: {
+                    enabled: true,
+                    project: "my-project-1",
+                    region: "europe-west1-b",
+                    configSync: { enabled: false },
+                },
+            }),
             [
                 "multicloud:gcp.region must be a Google Cloud region such as europe-west1 or us-central1 (not a zone), " +
                     'got "europe-west1-b": fix it with `pulumi config set --path gcp.region <value>`',
@@ -279,9 +291,9 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         } catch (e) {
             error = e as ConfigError;
         }
-        expect(error?.problems).toHaveLength(5);
+        expect(error?.problems).toHaveLength(6);
         expect(error?.message).toMatch(
-            /^Invalid stack config for stack 'dev' \(5 problems\); nothing was created:\n {2}- /,
+            /^Invalid stack config for stack 'dev' \(6 problems\); nothing was created:\n {2}- /,
         );
         for (const key of [
             "environment",
@@ -289,6 +301,7 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             "aws.fleet.maxSize",
             "gcp.project",
             "gcp.region",
+            "gcp.configSync.syncRepo",
         ]) {
             expect(error?.message).toContain(`multicloud:${key} `);
         }

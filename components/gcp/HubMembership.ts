@@ -1,0 +1,174 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GCP_LOCATION } from "./GkeCluster";
+
+/** A GKE cluster: its id (`projects/<p>/locations/<l>/clusters/<name>`). */
+export interface GkeMemberArgs {
+    readonly kind: "gke";
+    /** Fleet host project. */
+    readonly project: string;
+    /** The cluster id, e.g. `GkeCluster.clusterId`. */
+    readonly clusterId: pulumi.Input<string>;
+}
+
+/**
+ * A cluster outside Google Cloud (EKS, AKS or any conformant on-prem cluster), registered as a
+ * GKE attached cluster: the way Anthos attaches them, with fleet Workload Identity from the
+ * cluster's own OIDC issuer.
+ */
+export interface AttachedMemberArgs {
+    readonly kind: "attached";
+    /** Fleet host project. */
+    readonly project: string;
+    /** Google Cloud region that hosts the attached cluster's resource (e.g. us-west1). */
+    readonly location: string;
+    /** `eks`, `aks` or `generic` (any other conformant cluster). */
+    readonly distribution: "eks" | "aks" | "generic";
+    /** The cluster's service account token issuer (its OIDC issuer URL, https). */
+    readonly oidcIssuerUrl: string;
+    /** Attached clusters platform version matching the cluster's Kubernetes minor, e.g. 1.31.0-gke.1. */
+    readonly platformVersion: string;
+    /**
+     * The issuer's JSON Web Key Set, for issuers not reachable from the internet (on-prem):
+     * `kubectl get --raw /openid/v1/jwks`. @default none (the issuer is public, as on EKS and AKS)
+     */
+    readonly jwks?: pulumi.Input<string>;
+    /** Kubeconfig of the cluster (a secret), to install the attach agent's bootstrap manifest. */
+    readonly kubeconfig: pulumi.Input<string>;
+    /** Google users or groups granted cluster-admin through the Connect gateway. @default [] */
+    readonly adminUsers?: readonly string[];
+}
+
+export type HubMembershipArgs = GkeMemberArgs | AttachedMemberArgs;
+
+const DISTRIBUTIONS = ["eks", "aks", "generic"];
+
+/** Every problem with `args`, each naming the argument; empty when valid. */
+export function validateHubMembershipArgs(name: string, args: HubMembershipArgs): string[] {
+    const problems: string[] = [];
+    if (!/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
+        problems.push(
+            `name '${name}' must be a lowercase DNS label (it becomes the membership id)`,
+        );
+    }
+    if (args.kind === "attached") {
+        if (!GCP_LOCATION.test(args.location) || /-[a-z]$/.test(args.location)) {
+            problems.push(
+                `location '${args.location}' must be a Google Cloud region such as us-west1`,
+            );
+        }
+        if (!DISTRIBUTIONS.includes(args.distribution)) {
+            problems.push(
+                `distribution '${args.distribution}' must be one of ${DISTRIBUTIONS.join(", ")}`,
+            );
+        }
+        if (!/^https:\/\/[^\s]+$/.test(args.oidcIssuerUrl)) {
+            problems.push(
+                `oidcIssuerUrl '${args.oidcIssuerUrl}' must be the cluster's https OIDC issuer URL`,
+            );
+        }
+        if (!/^\d+\.\d+\.\d+-gke\.\d+$/.test(args.platformVersion)) {
+            problems.push(
+                `platformVersion '${args.platformVersion}' must be an attached clusters version such as 1.31.0-gke.1`,
+            );
+        }
+    }
+    return problems;
+}
+
+/**
+ * Registers a cluster into the fleet (GKE Hub) of the host project, so fleet features (Config
+ * Sync among them) reach it. GKE clusters get a `gkehub.Membership` linked to the cluster with
+ * fleet Workload Identity; outside clusters become GKE attached clusters.
+ */
+export class HubMembership extends pulumi.ComponentResource {
+    /** Full membership id: `projects/<p>/locations/<l>/memberships/<name>`. */
+    public readonly membershipId: pulumi.Output<string>;
+    /** The short membership name, as feature memberships refer to it. */
+    public readonly membershipName: pulumi.Output<string>;
+    public readonly location: pulumi.Output<string>;
+
+    constructor(name: string, args: HubMembershipArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = validateHubMembershipArgs(name, args);
+        if (problems.length > 0) {
+            throw new Error(
+                `HubMembership '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+            );
+        }
+        super("multicloud:gcp:HubMembership", name, {}, opts);
+
+        if (args.kind === "gke") {
+            const membership = new gcp.gkehub.Membership(
+                name,
+                {
+                    project: args.project,
+                    membershipId: name,
+                    location: "global",
+                    endpoint: {
+                        gkeCluster: {
+                            resourceLink: pulumi.interpolate`//container.googleapis.com/${args.clusterId}`,
+                        },
+                    },
+                    // Fleet Workload Identity: the fleet trusts the cluster's own issuer.
+                    authority: {
+                        issuer: pulumi.interpolate`https://container.googleapis.com/v1/${args.clusterId}`,
+                    },
+                },
+                { parent: this },
+            );
+            this.membershipId = membership.id;
+            this.membershipName = membership.membershipId;
+            this.location = pulumi.output("global");
+        } else {
+            const project = gcp.organizations.getProjectOutput(
+                { projectId: args.project },
+                { parent: this },
+            );
+            const manifest = gcp.container.getAttachedInstallManifestOutput(
+                {
+                    project: args.project,
+                    location: args.location,
+                    clusterId: name,
+                    platformVersion: args.platformVersion,
+                },
+                { parent: this },
+            );
+            const k8sProvider = new k8s.Provider(
+                `${name}-k8s`,
+                { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true },
+                { parent: this },
+            );
+            // The bootstrap manifest must be in the cluster before Google Cloud attaches it.
+            const bootstrap = new k8s.yaml.v2.ConfigGroup(
+                `${name}-attach-bootstrap`,
+                { yaml: manifest.manifest },
+                { parent: this, provider: k8sProvider },
+            );
+            const attached = new gcp.container.AttachedCluster(
+                name,
+                {
+                    project: args.project,
+                    name,
+                    location: args.location,
+                    distribution: args.distribution,
+                    platformVersion: args.platformVersion,
+                    oidcConfig: { issuerUrl: args.oidcIssuerUrl, jwks: args.jwks },
+                    fleet: { project: pulumi.interpolate`projects/${project.number}` },
+                    authorization: args.adminUsers?.length
+                        ? { adminUsers: [...args.adminUsers] }
+                        : undefined,
+                },
+                { parent: this, dependsOn: [bootstrap] },
+            );
+            this.membershipId = attached.fleet.apply((f) => f.membership ?? "");
+            this.membershipName = pulumi.output(name);
+            this.location = pulumi.output(args.location);
+        }
+        this.registerOutputs({
+            membershipId: this.membershipId,
+            membershipName: this.membershipName,
+            location: this.location,
+        });
+    }
+}

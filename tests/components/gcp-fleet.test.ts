@@ -1,0 +1,350 @@
+/**
+ * The Google Cloud side: GKE clusters, their fleet memberships, attached outside clusters and
+ * Config Sync, as the committed stacks register them under the recording mocks.
+ */
+import type { PlanResult } from "../../plan/run";
+import { validateConfigSyncArgs } from "../../components/gcp/ConfigSync";
+import { regionOf, validateGkeClusterArgs } from "../../components/gcp/GkeCluster";
+import { validateHubMembershipArgs } from "../../components/gcp/HubMembership";
+import { byUrn, created, ofType, one, planStack } from "../harness";
+
+const T = {
+    cluster: "gcp:container/cluster:Cluster",
+    pool: "gcp:container/nodePool:NodePool",
+    membership: "gcp:gkehub/membership:Membership",
+    feature: "gcp:gkehub/feature:Feature",
+    featureMembership: "gcp:gkehub/featureMembership:FeatureMembership",
+    key: "gcp:kms/cryptoKey:CryptoKey",
+    keyRing: "gcp:kms/keyRing:KeyRing",
+    keyIam: "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+    sa: "gcp:serviceaccount/account:Account",
+    iam: "gcp:projects/iAMMember:IAMMember",
+    attached: "gcp:container/attachedCluster:AttachedCluster",
+};
+const PROJECT = "multicloud-prod-000000";
+
+type ClusterOutput = { name: string; clusterId: string; endpoint: string };
+
+describe("the prod stack's GKE fleet", () => {
+    let plan: PlanResult;
+    let clusters: ClusterOutput[];
+    beforeAll(async () => {
+        plan = await planStack("prod");
+        expect(plan.errors).toEqual([]);
+        clusters = (plan.outputs.gcp as { clusters: ClusterOutput[] }).clusters;
+    });
+
+    it("links each membership to its cluster, with the cluster's issuer for fleet Workload Identity", () => {
+        expect(clusters.map((c) => c.name)).toEqual(["prod-eu", "prod-us"]);
+        for (const c of clusters) {
+            expect(c.clusterId).toMatch(
+                new RegExp(
+                    `^projects/${PROJECT}/locations/[a-z0-9-]+/clusters/${c.name}-[0-9a-f]+$`,
+                ),
+            );
+            const membership = one(plan, T.membership, c.name);
+            expect(membership.inputs).toMatchObject({
+                project: PROJECT,
+                membershipId: c.name,
+                location: "global",
+                endpoint: {
+                    gkeCluster: { resourceLink: `//container.googleapis.com/${c.clusterId}` },
+                },
+                authority: { issuer: `https://container.googleapis.com/v1/${c.clusterId}` },
+            });
+            expect(membership.dependencies).toContain(one(plan, T.cluster, c.name).urn);
+        }
+    });
+
+    it("turns Config Sync on for the whole fleet through the feature's default member config", () => {
+        const feature = one(plan, T.feature, "config-sync");
+        expect(feature.inputs).toMatchObject({
+            project: PROJECT,
+            name: "configmanagement",
+            location: "global",
+        });
+        expect(feature.inputs.fleetDefaultMemberConfig).toEqual({
+            configmanagement: {
+                management: "MANAGEMENT_AUTOMATIC",
+                configSync: {
+                    enabled: true,
+                    sourceFormat: "unstructured",
+                    preventDrift: true,
+                    git: {
+                        syncRepo: "https://github.com/example-org/multicloud-fleet.git",
+                        syncBranch: "main",
+                        policyDir: "gitops/cluster",
+                        secretType: "none",
+                    },
+                },
+            },
+        });
+    });
+
+    it("overrides the branch only for the cluster that asks for it", () => {
+        const overrides = ofType(plan, T.featureMembership);
+        expect(overrides).toHaveLength(1);
+        expect(overrides[0].inputs).toMatchObject({
+            feature: "configmanagement",
+            membership: "prod-us",
+            membershipLocation: "global",
+            configmanagement: {
+                configSync: {
+                    enabled: true,
+                    git: {
+                        syncRepo: "https://github.com/example-org/multicloud-fleet.git",
+                        syncBranch: "prod-us",
+                        policyDir: "gitops/cluster",
+                    },
+                },
+            },
+        });
+    });
+
+    it("encrypts Secrets with a rotating Cloud KMS key in the cluster's region that the GKE agent may use", () => {
+        for (const c of clusters) {
+            const cluster = one(plan, T.cluster, c.name);
+            const ring = one(plan, T.keyRing, `${c.name}-keyring`);
+            expect(ring.inputs.location).toBe(cluster.inputs.location);
+            const key = one(plan, T.key, `${c.name}-secrets`);
+            expect(key.inputs).toMatchObject({
+                purpose: "ENCRYPT_DECRYPT",
+                rotationPeriod: "7776000s",
+            });
+            expect(cluster.inputs.databaseEncryption).toEqual({
+                state: "ENCRYPTED",
+                keyName: expect.stringMatching(
+                    new RegExp(
+                        `/keyRings/${c.name}-keyring-[0-9a-f]+/cryptoKeys/${c.name}-secrets-[0-9a-f]+$`,
+                    ),
+                ),
+            });
+            const grant = one(plan, T.keyIam, `${c.name}-secrets-gke`);
+            expect(grant.inputs).toMatchObject({
+                role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                member: expect.stringMatching(
+                    /^serviceAccount:service-\d+@container-engine-robot\.iam\.gserviceaccount\.com$/,
+                ),
+            });
+            // The grant exists before the cluster tries to encrypt with the key.
+            expect(cluster.dependencies).toContain(grant.urn);
+        }
+    });
+
+    it("runs private, shielded nodes with Workload Identity, no legacy ABAC, and Google Groups for RBAC", () => {
+        const cluster = one(plan, T.cluster, "prod-eu");
+        expect(cluster.inputs).toMatchObject({
+            location: "europe-west1",
+            releaseChannel: { channel: "STABLE" },
+            workloadIdentityConfig: { workloadPool: `${PROJECT}.svc.id.goog` },
+            enableShieldedNodes: true,
+            enableLegacyAbac: false,
+            privateClusterConfig: {
+                enablePrivateNodes: true,
+                enablePrivateEndpoint: false,
+                masterIpv4CidrBlock: "172.16.0.0/28",
+            },
+            masterAuthorizedNetworksConfig: {
+                cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "platform-vpn" }],
+            },
+            authenticatorGroupsConfig: { securityGroup: "gke-security-groups@example.com" },
+            removeDefaultNodePool: true,
+            deletionProtection: true,
+        });
+    });
+
+    it("manages the node pool separately, autoscaled, under a least-privilege service account", () => {
+        const sa = one(plan, T.sa, "prod-eu-nodes");
+        const email = `prod-eu-nodes@${PROJECT}.iam.gserviceaccount.com`;
+        expect(sa.inputs.accountId).toBe("prod-eu-nodes");
+        const pool = one(plan, T.pool, "prod-eu-nodes");
+        expect(pool.inputs).toMatchObject({
+            autoscaling: { minNodeCount: 1, maxNodeCount: 5 },
+            management: { autoRepair: true, autoUpgrade: true },
+            nodeConfig: {
+                serviceAccount: email,
+                machineType: "e2-standard-4",
+                shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                workloadMetadataConfig: { mode: "GKE_METADATA" },
+            },
+        });
+        const roles = ofType(plan, T.iam)
+            .filter((m) => m.inputs.member === `serviceAccount:${email}`)
+            .map((m) => m.inputs.role);
+        expect(roles.sort()).toEqual([
+            "roles/artifactregistry.reader",
+            "roles/autoscaling.metricsWriter",
+            "roles/logging.logWriter",
+            "roles/monitoring.metricWriter",
+            "roles/monitoring.viewer",
+            "roles/stackdriver.resourceMetadata.writer",
+        ]);
+    });
+
+    it("keeps each cluster's kubeconfig a secret", () => {
+        for (const component of ofType(plan, "multicloud:gcp:GkeCluster")) {
+            expect(component.outputSecretPaths).toContain("kubeconfig");
+            expect(String(component.outputs?.kubeconfig)).toContain(
+                "command: gke-gcloud-auth-plugin",
+            );
+        }
+    });
+
+    it("waits for the Google APIs before creating anything", () => {
+        const services = ofType(plan, "gcp:projects/service:Service").map((s) => s.urn);
+        for (const component of created(plan).filter((r) =>
+            /^multicloud:gcp:(GkeCluster|HubMembership|ConfigSync)$/.test(r.type),
+        )) {
+            expect(component.dependencies).toEqual(expect.arrayContaining(services));
+        }
+    });
+
+    it("exports clusters, memberships and the fleet feature state", () => {
+        expect(plan.outputs.gcp).toMatchObject({
+            membershipIds: [
+                `projects/${PROJECT}/locations/global/memberships/prod-eu`,
+                `projects/${PROJECT}/locations/global/memberships/prod-us`,
+            ],
+            configSyncFeatureState: [{ state: "ACTIVE", hasResources: false }],
+        });
+    });
+});
+
+describe("the dev stack's GKE fleet", () => {
+    it("runs one zonal cluster, its key ring in the zone's region, without Google Groups for RBAC", async () => {
+        const plan = await planStack("dev");
+        expect(plan.errors).toEqual([]);
+        const cluster = one(plan, T.cluster, "dev-gke");
+        expect(cluster.inputs.location).toBe("europe-west1-b");
+        expect(cluster.inputs.authenticatorGroupsConfig).toBeUndefined();
+        expect(cluster.inputs.deletionProtection).toBe(false);
+        expect(one(plan, T.keyRing, "dev-gke-keyring").inputs.location).toBe("europe-west1");
+        expect(ofType(plan, T.featureMembership)).toEqual([]);
+    });
+});
+
+describe("clusters outside Google Cloud", () => {
+    const onprem = {
+        name: "onprem-1",
+        location: "us-west1",
+        distribution: "generic",
+        oidcIssuerUrl: "https://k8s.onprem.example.com",
+        platformVersion: "1.31.0-gke.1",
+        kubeconfig: { secure: "v1:ciphertext-of-the-kubeconfig" },
+    };
+
+    it("attaches them to the fleet after installing the bootstrap manifest, with the kubeconfig kept secret", async () => {
+        const plan = await planStack("dev", { "gcp.attachedClusters": [onprem] });
+        expect(plan.errors).toEqual([]);
+        const attached = one(plan, T.attached, "onprem-1");
+        expect(attached.inputs).toMatchObject({
+            name: "onprem-1",
+            location: "us-west1",
+            distribution: "generic",
+            platformVersion: "1.31.0-gke.1",
+            oidcConfig: { issuerUrl: "https://k8s.onprem.example.com" },
+            fleet: { project: expect.stringMatching(/^projects\/\d+$/) },
+        });
+        const bootstrap = one(plan, "kubernetes:yaml/v2:ConfigGroup", "onprem-1-attach-bootstrap");
+        expect(attached.dependencies).toContain(bootstrap.urn);
+        const provider = byUrn(plan, bootstrap.provider)!;
+        expect(provider.type).toBe("pulumi:providers:kubernetes");
+        expect(provider.secretPaths).toContain("kubeconfig");
+        expect(plan.outputs.gcp).toMatchObject({
+            membershipIds: expect.arrayContaining([
+                expect.stringMatching(
+                    /^projects\/\d+\/locations\/us-west1\/memberships\/onprem-1$/,
+                ),
+            ]),
+        });
+    });
+
+    it("refuses a kubeconfig that is not a Pulumi secret, and one missing what attaching needs", async () => {
+        const plan = await planStack("dev", {
+            "gcp.attachedClusters": [
+                { ...onprem, kubeconfig: "apiVersion: v1" },
+                { name: "eks-1", location: "us-west1", distribution: "eks" },
+            ],
+        });
+        expect(created(plan)).toEqual([]);
+        const message = plan.errors[0];
+        expect(message).toContain("multicloud:gcp.attachedClusters[1].oidcIssuerUrl is required");
+        expect(message).toContain("multicloud:gcp.attachedClusters[1].platformVersion is required");
+        expect(message).toContain("multicloud:gcp.attachedClusters[1].kubeconfig is required");
+    });
+
+    it("refuses a plain-text kubeconfig", async () => {
+        const plan = await planStack("dev", {
+            "gcp.attachedClusters": [{ ...onprem, kubeconfig: "apiVersion: v1" }],
+        });
+        expect(plan.errors[0]).toContain(
+            "multicloud:gcp.attachedClusters[0].kubeconfig must be a secret: set it with `pulumi config set --secret --path 'gcp.attachedClusters[0].kubeconfig'",
+        );
+    });
+});
+
+describe("bad Google Cloud config", () => {
+    it("names an unknown location, a non-https/ssh git URL and an empty repository", async () => {
+        const plan = await planStack("dev", {
+            "gcp.clusters[0].location": "europe-west",
+            "gcp.configSync.syncRepo": "http://git.example.com/fleet.git",
+        });
+        expect(created(plan)).toEqual([]);
+        expect(plan.errors[0]).toContain(
+            'multicloud:gcp.clusters[0].location must be a Google Cloud region (europe-west1) for a regional cluster or a zone (europe-west1-b) for a zonal one, got "europe-west"',
+        );
+        expect(plan.errors[0]).toContain(
+            "multicloud:gcp.configSync.syncRepo must be an https or ssh git URL (https://host/org/repo.git or git@host:org/repo.git); plain http is refused",
+        );
+        const empty = await planStack("dev", { "gcp.configSync.syncRepo": undefined });
+        expect(empty.errors[0]).toContain(
+            "multicloud:gcp.configSync.syncRepo is required when gcp.configSync.enabled is true",
+        );
+    });
+
+    it("validates component arguments directly", () => {
+        expect(
+            validateGkeClusterArgs("c", {
+                project: "p",
+                location: "mars-1",
+                minNodesPerZone: 3,
+                maxNodesPerZone: 2,
+            }),
+        ).toEqual([
+            "location 'mars-1' is neither a region (europe-west1) nor a zone (europe-west1-b)",
+            "maxNodesPerZone (2) must be >= minNodesPerZone (3)",
+        ]);
+        expect(validateConfigSyncArgs({ project: "p", git: { syncRepo: "" } })).toEqual([
+            "git.syncRepo is empty: give the repository Config Sync applies to every cluster",
+        ]);
+        expect(
+            validateConfigSyncArgs({
+                project: "p",
+                git: { syncRepo: "https://h/r.git", secretType: "ssh" },
+            }),
+        ).toEqual(["git.secretType 'ssh' needs an ssh URL, but git.syncRepo is https"]);
+        expect(
+            validateConfigSyncArgs({
+                project: "p",
+                git: { syncRepo: "git@github.com:org/repo.git", policyDir: "../x" },
+            }),
+        ).toEqual(["policyDir '../x' must be a folder inside the repository (relative, no '..')"]);
+        expect(
+            validateHubMembershipArgs("x", {
+                kind: "attached",
+                project: "p",
+                location: "us-west1-a",
+                distribution: "eks",
+                oidcIssuerUrl: "http://issuer",
+                platformVersion: "1.31",
+                kubeconfig: "k",
+            }),
+        ).toEqual([
+            "location 'us-west1-a' must be a Google Cloud region such as us-west1",
+            "oidcIssuerUrl 'http://issuer' must be the cluster's https OIDC issuer URL",
+            "platformVersion '1.31' must be an attached clusters version such as 1.31.0-gke.1",
+        ]);
+        expect(regionOf("europe-west1-b")).toBe("europe-west1");
+        expect(regionOf("europe-west1")).toBe("europe-west1");
+    });
+});
