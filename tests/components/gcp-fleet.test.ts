@@ -25,26 +25,30 @@ const PROJECT = "multicloud-prod-000000";
 
 type ClusterOutput = { name: string; clusterId: string; endpoint: string };
 
-describe("the prod stack's GKE fleet", () => {
+describe.each([
+    ["dev", ["dev-gke"]],
+    ["prod", ["prod-eu", "prod-us"]],
+])("the %s stack's GKE fleet", (stack, names) => {
+    const project = `multicloud-${stack}-000000`;
     let plan: PlanResult;
     let clusters: ClusterOutput[];
     beforeAll(async () => {
-        plan = await planStack("prod");
+        plan = await planStack(stack);
         expect(plan.errors).toEqual([]);
         clusters = (plan.outputs.gcp as { clusters: ClusterOutput[] }).clusters;
     });
 
     it("links each membership to its cluster, with the cluster's issuer for fleet Workload Identity", () => {
-        expect(clusters.map((c) => c.name)).toEqual(["prod-eu", "prod-us"]);
+        expect(clusters.map((c) => c.name)).toEqual(names);
         for (const c of clusters) {
             expect(c.clusterId).toMatch(
                 new RegExp(
-                    `^projects/${PROJECT}/locations/[a-z0-9-]+/clusters/${c.name}-[0-9a-f]+$`,
+                    `^projects/${project}/locations/[a-z0-9-]+/clusters/${c.name}-[0-9a-f]+$`,
                 ),
             );
             const membership = one(plan, T.membership, c.name);
             expect(membership.inputs).toMatchObject({
-                project: PROJECT,
+                project,
                 membershipId: c.name,
                 location: "global",
                 endpoint: {
@@ -59,7 +63,7 @@ describe("the prod stack's GKE fleet", () => {
     it("turns Config Sync on for the whole fleet through the feature's default member config", () => {
         const feature = one(plan, T.feature, "config-sync");
         expect(feature.inputs).toMatchObject({
-            project: PROJECT,
+            project,
             name: "configmanagement",
             location: "global",
         });
@@ -79,6 +83,40 @@ describe("the prod stack's GKE fleet", () => {
                 },
             },
         });
+    });
+
+    it("encrypts Secrets with a rotating Cloud KMS key the GKE agent may use, and enables Workload Identity", () => {
+        for (const c of clusters) {
+            const cluster = one(plan, T.cluster, c.name);
+            expect(cluster.inputs.workloadIdentityConfig).toEqual({
+                workloadPool: `${project}.svc.id.goog`,
+            });
+            expect(one(plan, T.key, `${c.name}-secrets`).inputs.rotationPeriod).toBe("7776000s");
+            expect(cluster.inputs.databaseEncryption).toEqual({
+                state: "ENCRYPTED",
+                keyName: expect.stringMatching(
+                    new RegExp(
+                        `/keyRings/${c.name}-keyring-[0-9a-f]+/cryptoKeys/${c.name}-secrets-[0-9a-f]+$`,
+                    ),
+                ),
+            });
+            expect(cluster.dependencies).toContain(
+                one(plan, T.keyIam, `${c.name}-secrets-gke`).urn,
+            );
+            expect(one(plan, T.pool, `${c.name}-nodes`).inputs.nodeConfig).toMatchObject({
+                workloadMetadataConfig: { mode: "GKE_METADATA" },
+            });
+        }
+    });
+});
+
+describe("the prod stack's GKE fleet in detail", () => {
+    let plan: PlanResult;
+    let clusters: ClusterOutput[];
+    beforeAll(async () => {
+        plan = await planStack("prod");
+        expect(plan.errors).toEqual([]);
+        clusters = (plan.outputs.gcp as { clusters: ClusterOutput[] }).clusters;
     });
 
     it("overrides the branch only for the cluster that asks for it", () => {
