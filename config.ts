@@ -11,6 +11,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { FLEET_OS } from "./components/aws/AsgFleet";
 import { AWS_FORMATS, DEFAULT_SSL_POLICY, fleetSizingProblems } from "./components/aws/checks";
+import {
+    ARC_DISTRIBUTIONS,
+    ARC_INFRASTRUCTURES,
+    kubeconfigProblem,
+} from "./components/azure/ArcConnectedCluster";
 import { GIT_URL, SECRET_TYPES } from "./components/gcp/ConfigSync";
 import { GCP_LOCATION } from "./components/gcp/GkeCluster";
 
@@ -440,7 +445,48 @@ const GcpSchema = z
         }
     });
 
-const AZURE_REQUIRED = ["subscriptionId", "location"] as const;
+/** A cluster outside Azure, projected into Azure by Arc. */
+const ArcClusterSchema = z.strictObject({
+    /** Name of the connected cluster in Azure. */
+    name: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,61}[a-zA-Z0-9])?$/, {
+        message: "must be 1-63 letters, digits, - or _",
+    }),
+    /** Kubeconfig of the cluster, set with `pulumi config set --secret --path`. */
+    kubeconfig: z.string().min(1).superRefine((text, ctx) => {
+        // The offline plan's placeholders are well-formed kubeconfigs; anything else is checked.
+        const problem = kubeconfigProblem(text);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    distribution: z.enum(ARC_DISTRIBUTIONS).default("generic"),
+    infrastructure: z.enum(ARC_INFRASTRUCTURES).default("generic"),
+});
+
+const ArcSchema = z.strictObject({
+    /** Version of the azure-arc-k8sagents chart, pinned. Required when clusters are listed. */
+    agentChartVersion: z.string().optional(),
+    /** Proxy the agents reach Azure through. @default none */
+    proxy: z
+        .strictObject({
+            httpsProxy: z.string().regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" }).optional(),
+            httpProxy: z.string().regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" }).optional(),
+            noProxy: z.string().optional(),
+        })
+        .optional(),
+    /** Clusters to project into Azure. @default [] */
+    clusters: z.array(ArcClusterSchema).default([]),
+});
+
+/** What Flux syncs on every Arc cluster: the same tree Config Sync syncs on Google Cloud. */
+const AzureGitOpsSchema = z.strictObject({
+    /** https or ssh URL. Required when Azure is enabled. */
+    url: gitUrl.optional(),
+    /** @default "main" */
+    branch: z.string().min(1).default("main"),
+    /** @default "./gitops/cluster" */
+    path: z.string().min(1).default("./gitops/cluster"),
+});
+
+const AZURE_REQUIRED = ["subscriptionId", "location", "gitops.url"] as const;
 const azureRequired = requiredWhenEnabled("azure", AZURE_REQUIRED);
 const AzureSchema = z
     .strictObject({
@@ -454,8 +500,41 @@ const AzureSchema = z
         location: azureLocation.optional(),
         /** Name of the fleet's resource group. @default `<project>-<stack>` */
         resourceGroupName: azureResourceGroupName.optional(),
+        /** Log Analytics retention for Container Insights, days. @default 30 */
+        logRetentionDays: integer().pipe(z.number().min(30).max(730)).default(30),
+        /** Pod security baseline: `audit` reports, `deny` blocks. @default "audit" */
+        podSecurityEffect: z.enum(["audit", "deny"]).default("audit"),
+        /** Entra ID groups (object ids) with Azure Arc Kubernetes Cluster Admin. @default [] */
+        adminGroupObjectIds: z.array(uuid("Entra ID group object id")).default([]),
+        /** Entra ID groups (object ids) with Azure Arc Kubernetes Viewer. @default [] */
+        viewerGroupObjectIds: z.array(uuid("Entra ID group object id")).default([]),
+        arc: ArcSchema.prefault({}),
+        gitops: AzureGitOpsSchema.prefault({}),
     })
-    .check(z.superRefine(azureRequired.check, { when: azureRequired.when }));
+    .check(z.superRefine(azureRequired.check, { when: azureRequired.when }))
+    .superRefine((a, ctx) => {
+        if (a.arc.clusters.length > 0 && !a.arc.agentChartVersion?.trim()) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["arc", "agentChartVersion"],
+                message:
+                    "is required when arc.clusters are listed: pin the azure-arc-k8sagents chart version with `pulumi config set --path azure.arc.agentChartVersion <version>`",
+            });
+        }
+        if (a.gitops.url && !a.gitops.url.startsWith("https://")) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["gitops", "url"],
+                message: "must be https: the built-in Azure policy that deploys Flux to every Arc cluster takes public https repositories",
+            });
+        }
+        const names = a.arc.clusters.map((c) => c.name);
+        names.forEach((n, i) => {
+            if (names.indexOf(n) !== i) {
+                ctx.addIssue({ code: "custom", path: ["arc", "clusters", i, "name"], message: `'${n}' is used twice` });
+            }
+        });
+    });
 
 /** The whole stack config, keyed without the `multicloud:` namespace. */
 export const StackConfigSchema = z

@@ -5,6 +5,8 @@
 import * as azureNative from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { AsgFleet } from "./components/aws/AsgFleet";
+import { ArcConnectedCluster } from "./components/azure/ArcConnectedCluster";
+import { ArcGovernance } from "./components/azure/ArcGovernance";
 import { Network } from "./components/aws/Network";
 import { ConfigSync } from "./components/gcp/ConfigSync";
 import { GkeCluster } from "./components/gcp/GkeCluster";
@@ -215,6 +217,63 @@ const fleetResourceGroup =
           )
         : undefined;
 
+// --- Azure: Arc-connected clusters, governed and fed by fleet-wide assignments ----------------
+function azureFleet() {
+    if (!config.azure.enabled || !providers.azure || !providers.tls || !fleetResourceGroup) return undefined;
+    const az = config.azure;
+    const opts = { providers: [providers.azure, providers.tls] };
+    const git = { url: az.gitops.url, branch: az.gitops.branch, path: az.gitops.path };
+    const tenantId =
+        az.tenantId ?? azureNative.authorization.getClientConfigOutput({ provider: providers.azure }).tenantId;
+    const governance = new ArcGovernance(
+        "arc-governance",
+        {
+            subscriptionId: az.subscriptionId,
+            resourceGroupName: fleetResourceGroup.name,
+            resourceGroupId: fleetResourceGroup.id,
+            location: az.location,
+            logRetentionDays: az.logRetentionDays,
+            podSecurityEffect: az.podSecurityEffect,
+            git,
+            adminGroupObjectIds: az.adminGroupObjectIds,
+            viewerGroupObjectIds: az.viewerGroupObjectIds,
+            tags,
+        },
+        opts,
+    );
+    const clusters = az.arc.clusters.map(
+        (c) =>
+            new ArcConnectedCluster(
+                c.name,
+                {
+                    resourceGroupName: fleetResourceGroup.name,
+                    location: az.location,
+                    subscriptionId: az.subscriptionId,
+                    tenantId,
+                    kubeconfig: pulumi.secret(c.kubeconfig),
+                    distribution: c.distribution,
+                    infrastructure: c.infrastructure,
+                    // Present: the schema requires it whenever clusters are listed.
+                    agentChartVersion: az.arc.agentChartVersion!,
+                    proxy: az.arc.proxy,
+                    logAnalyticsWorkspace: {
+                        id: governance.workspaceId,
+                        customerId: governance.workspaceCustomerId,
+                        sharedKey: governance.workspaceSharedKey,
+                    },
+                    git,
+                    tags,
+                },
+                opts,
+            ),
+    );
+    return {
+        connectedClusterIds: clusters.map((c) => c.connectedClusterId),
+        workspaceId: governance.workspaceId,
+    };
+}
+const azureSide = azureFleet();
+
 // --- Stack outputs ---------------------------------------------------------------------------
 // One object per cloud, `null` when the stack switches that cloud off (an undefined output
 // would only earn a warning from the engine).
@@ -241,5 +300,9 @@ export const gcp =
           }
         : null;
 export const azure = fleetResourceGroup
-    ? { resourceGroupName: fleetResourceGroup.name, resourceGroupId: fleetResourceGroup.id }
+    ? {
+          resourceGroupName: fleetResourceGroup.name,
+          resourceGroupId: fleetResourceGroup.id,
+          ...azureSide,
+      }
     : null;

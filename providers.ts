@@ -7,12 +7,15 @@ import * as aws from "@pulumi/aws";
 import * as azure from "@pulumi/azure-native";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import type { StackConfig } from "./config";
 
 export interface CloudProviders {
     readonly aws?: aws.Provider;
     readonly gcp?: gcp.Provider;
     readonly azure?: azure.Provider;
+    /** Key pairs held in state (Arc agents' onboarding keys); present when Azure is on. */
+    readonly tls?: tls.Provider;
 }
 
 /**
@@ -63,5 +66,6 @@ export function createProviders(
                   opts,
               )
             : undefined,
+        tls: config.azure.enabled ? new tls.Provider("tls", {}, opts) : undefined,
     };
 }

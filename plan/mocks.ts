@@ -5,6 +5,7 @@
  * does not know, so a new invoke cannot slip into the program unnoticed.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { generateKeyPairSync } from "crypto";
 
 /** One resource as the program registered it. */
 export interface RecordedResource {
@@ -56,7 +57,28 @@ export type InvokeAnswers = Readonly<
 export const MOCK_IDENTITY = {
     awsAccountId: "123456789012",
     azureTenantId: "00000000-0000-0000-0000-000000000000",
+    azureSubscriptionId: "00000000-0000-0000-0000-000000000001",
 } as const;
+
+const keyPairs = new Map<string, Record<string, string>>();
+/**
+ * A real RSA key pair for a `tls.PrivateKey`, in the formats the TLS provider reports:
+ * `privateKeyPem` PKCS#1, `privateKeyPemPkcs8`, `publicKeyPem` SPKI. Memoized by name and size.
+ */
+function mockKeyPair(name: string, bits: number): Record<string, string> {
+    const cacheKey = `${name}/${bits}`;
+    let pair = keyPairs.get(cacheKey);
+    if (!pair) {
+        const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+        pair = {
+            privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+            privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+            publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+        };
+        keyPairs.set(cacheKey, pair);
+    }
+    return pair;
+}
 
 /** A deterministic fake id of `length` hex digits derived from `seed`. */
 function fakeHex(seed: string, length: number): string {
@@ -77,6 +99,12 @@ function jsonOrValue(v: unknown): unknown {
     } catch {
         return v;
     }
+}
+
+/** A deterministic GUID derived from `seed`. */
+function fakeUuid(seed: string): string {
+    const h = fakeHex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 const regionOf = (ctx: InvokeContext) => String(ctx.providerInputs.region ?? "us-east-1");
@@ -110,6 +138,16 @@ export const INVOKES: InvokeAnswers = {
         platformVersion: inputs.platformVersion,
         project: inputs.project,
         manifest: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gke-install-${inputs.clusterId}\n`,
+    }),
+    "azure-native:authorization:getClientConfig": (_inputs, ctx) => ({
+        clientId: "00000000-0000-0000-0000-00000000c11e",
+        objectId: "00000000-0000-0000-0000-0000000000b1",
+        subscriptionId: String(ctx.providerInputs.subscriptionId ?? MOCK_IDENTITY.azureSubscriptionId),
+        tenantId: String(ctx.providerInputs.tenantId ?? MOCK_IDENTITY.azureTenantId),
+    }),
+    "azure-native:operationalinsights:getSharedKeys": (inputs) => ({
+        primarySharedKey: Buffer.from(`mock primary key of ${inputs.workspaceName}`).toString("base64"),
+        secondarySharedKey: Buffer.from(`mock secondary key of ${inputs.workspaceName}`).toString("base64"),
     }),
     "aws:index/getPartition:getPartition": () => ({
         partition: "aws",
@@ -266,8 +304,45 @@ function mockState(
         }
     }
     if (pkg === "azure-native") {
-        state.name ??= inputs.resourceGroupName ?? args.name;
+        const subscription = String(providerInputs.subscriptionId ?? MOCK_IDENTITY.azureSubscriptionId);
+        const group = `/subscriptions/${subscription}/resourceGroups/${inputs.resourceGroupName}`;
+        switch (`${mod}:${kind}`) {
+            case "resources:ResourceGroup":
+                state.name = inputs.resourceGroupName ?? `${args.name}${suffix}`;
+                resourceId = `/subscriptions/${subscription}/resourceGroups/${state.name}`;
+                break;
+            case "kubernetes:ConnectedCluster":
+                state.name = inputs.clusterName;
+                resourceId = `${group}/providers/Microsoft.Kubernetes/connectedClusters/${inputs.clusterName}`;
+                state.identity = { type: "SystemAssigned", principalId: fakeUuid(resourceId), tenantId: MOCK_IDENTITY.azureTenantId };
+                break;
+            case "operationalinsights:Workspace":
+                state.name = inputs.workspaceName ?? `${args.name}${suffix}`;
+                resourceId = `${group}/providers/Microsoft.OperationalInsights/workspaces/${state.name}`;
+                state.customerId = fakeUuid(resourceId);
+                break;
+            case "kubernetesconfiguration:Extension":
+            case "kubernetesconfiguration:FluxConfiguration": {
+                const child = kind === "Extension" ? "extensions" : "fluxConfigurations";
+                const childName = inputs.extensionName ?? inputs.fluxConfigurationName;
+                resourceId = `${group}/providers/Microsoft.Kubernetes/connectedClusters/${inputs.clusterName}/providers/Microsoft.KubernetesConfiguration/${child}/${childName}`;
+                break;
+            }
+            case "authorization:PolicyAssignment":
+                state.name = inputs.policyAssignmentName ?? `${args.name}${suffix}`;
+                resourceId = `${inputs.scope}/providers/Microsoft.Authorization/policyAssignments/${state.name}`;
+                if (inputs.identity) state.identity = { type: "SystemAssigned", principalId: fakeUuid(resourceId) };
+                break;
+            case "authorization:RoleAssignment":
+                state.name = inputs.roleAssignmentName ?? fakeUuid(`${inputs.scope}${inputs.roleDefinitionId}${inputs.principalId}`);
+                resourceId = `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${state.name}`;
+                break;
+        }
+        state.name ??= args.name;
         state.azureApiVersion ??= "mock";
+    }
+    if (args.type === "tls:index/privateKey:PrivateKey") {
+        Object.assign(state, mockKeyPair(args.name, Number(inputs.rsaBits ?? 2048)));
     }
     return { id: resourceId, state };
 }

@@ -45,9 +45,23 @@ export interface StackSettings {
     readonly placeholders: string[];
 }
 
-/** The text an offline plan puts where a `secure:` value stands. Never a real secret. */
+/**
+ * The text an offline plan puts where a `secure:` value stands. Never a real secret. A value
+ * whose key ends in `kubeconfig` gets a well-formed kubeconfig, so validation still runs.
+ */
 export function secretPlaceholder(fullPath: string): string {
-    return `<offline-plan placeholder for secret ${fullPath}>`;
+    const marker = `<offline-plan placeholder for secret ${fullPath}>`;
+    if (!/kubeconfig$/i.test(fullPath)) return marker;
+    return [
+        `# ${marker}`,
+        "apiVersion: v1",
+        "kind: Config",
+        "current-context: offline-plan",
+        "contexts: [{ name: offline-plan, context: { cluster: offline-plan, user: offline-plan } }]",
+        "clusters: [{ name: offline-plan, cluster: { server: 'https://offline-plan.invalid' } }]",
+        "users: [{ name: offline-plan, user: { token: offline-plan-placeholder } }]",
+        "",
+    ].join("\n");
 }
 
 const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
