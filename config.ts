@@ -166,10 +166,12 @@ const AwsNetworkSchema = z
             .min(2)
             .optional(),
         /** Range of a created VPC. @default "10.0.0.0/16" */
-        cidrBlock: awsFormat(
-            AWS_FORMATS.cidr,
-            "must be an IPv4 CIDR block such as 10.0.0.0/16",
-        ).default("10.0.0.0/16"),
+        cidrBlock: awsFormat(AWS_FORMATS.cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16")
+            .refine((c) => Number(c.split("/")[1]) >= 16 && Number(c.split("/")[1]) <= 23, {
+                message:
+                    "must have a prefix from /16 to /23 (subnets of /27 or larger for load balancers)",
+            })
+            .default("10.0.0.0/16"),
         /** Zones a created VPC spans. @default 2 */
         availabilityZoneCount: integer().pipe(z.number().min(2).max(6)).default(2),
         /** NAT gateways of a created VPC: one, or one per zone. @default "single" */
@@ -276,6 +278,10 @@ export const REQUIRED_GCP_SERVICES = [
     "gkehub.googleapis.com",
     "anthosconfigmanagement.googleapis.com",
     "artifactregistry.googleapis.com",
+    // Attached clusters (EKS, AKS, on-prem) and the Connect gateway to reach them.
+    "gkemulticloud.googleapis.com",
+    "gkeconnect.googleapis.com",
+    "connectgateway.googleapis.com",
 ] as const;
 
 const dnsLabel = z.string().regex(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/, {
@@ -313,6 +319,19 @@ const GkeClusterSchema = z
         minNodesPerZone: integer().pipe(z.number().min(0)).default(1),
         /** @default 3 */
         maxNodesPerZone: integer().pipe(z.number().min(1)).default(3),
+        /**
+         * Private /28 of the control plane; unique per cluster in a network.
+         * @default `172.16.0.<16 x the cluster's index>/28`
+         */
+        masterIpv4CidrBlock: z
+            .string()
+            .regex(
+                /^172\.(1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}\/28$|^10\.\d{1,3}\.\d{1,3}\.\d{1,3}\/28$|^192\.168\.\d{1,3}\.\d{1,3}\/28$/,
+                {
+                    message: "must be a private /28 such as 172.16.0.16/28",
+                },
+            )
+            .optional(),
         /** Ranges allowed to reach the control plane. @default [] */
         masterAuthorizedNetworks: z
             .array(z.strictObject({ cidrBlock: cidr, displayName: z.string().min(1) }))
@@ -345,6 +364,11 @@ const GkeClusterSchema = z
             });
         }
     });
+
+/** The control-plane range of the `index`-th cluster: its own, or a distinct default /28. */
+export function masterRange(cluster: { masterIpv4CidrBlock?: string }, index: number): string {
+    return cluster.masterIpv4CidrBlock ?? `172.16.0.${16 * index}/28`;
+}
 
 /** A cluster outside Google Cloud, attached to the fleet (EKS, AKS, on-prem). */
 const AttachedClusterSchema = z.strictObject({
@@ -418,6 +442,16 @@ const GcpSchema = z
     })
     .check(z.superRefine(gcpRequired.check, { when: gcpRequired.when }))
     .superRefine((g, ctx) => {
+        const ranges = g.clusters.map((c, i) => `${c.network ?? "default"} ${masterRange(c, i)}`);
+        ranges.forEach((r, i) => {
+            if (ranges.indexOf(r) !== i) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["clusters", i, "masterIpv4CidrBlock"],
+                    message: `(${r.split(" ")[1]}) is already the control-plane range of another cluster in network '${r.split(" ")[0]}': give each cluster its own /28`,
+                });
+            }
+        });
         const names = [...g.clusters, ...g.attachedClusters].map((c) => c.name);
         names.forEach((n, i) => {
             if (names.indexOf(n) !== i) {
@@ -452,11 +486,14 @@ const ArcClusterSchema = z.strictObject({
         message: "must be 1-63 letters, digits, - or _",
     }),
     /** Kubeconfig of the cluster, set with `pulumi config set --secret --path`. */
-    kubeconfig: z.string().min(1).superRefine((text, ctx) => {
-        // The offline plan's placeholders are well-formed kubeconfigs; anything else is checked.
-        const problem = kubeconfigProblem(text);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+    kubeconfig: z
+        .string()
+        .min(1)
+        .superRefine((text, ctx) => {
+            // The offline plan's placeholders are well-formed kubeconfigs; anything else is checked.
+            const problem = kubeconfigProblem(text);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
     distribution: z.enum(ARC_DISTRIBUTIONS).default("generic"),
     infrastructure: z.enum(ARC_INFRASTRUCTURES).default("generic"),
 });
@@ -467,8 +504,14 @@ const ArcSchema = z.strictObject({
     /** Proxy the agents reach Azure through. @default none */
     proxy: z
         .strictObject({
-            httpsProxy: z.string().regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" }).optional(),
-            httpProxy: z.string().regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" }).optional(),
+            httpsProxy: z
+                .string()
+                .regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" })
+                .optional(),
+            httpProxy: z
+                .string()
+                .regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" })
+                .optional(),
             noProxy: z.string().optional(),
         })
         .optional(),
@@ -512,29 +555,44 @@ const AzureSchema = z
         gitops: AzureGitOpsSchema.prefault({}),
     })
     .check(z.superRefine(azureRequired.check, { when: azureRequired.when }))
-    .superRefine((a, ctx) => {
-        if (a.arc.clusters.length > 0 && !a.arc.agentChartVersion?.trim()) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["arc", "agentChartVersion"],
-                message:
-                    "is required when arc.clusters are listed: pin the azure-arc-k8sagents chart version with `pulumi config set --path azure.arc.agentChartVersion <version>`",
-            });
-        }
-        if (a.gitops.url && !a.gitops.url.startsWith("https://")) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["gitops", "url"],
-                message: "must be https: the built-in Azure policy that deploys Flux to every Arc cluster takes public https repositories",
-            });
-        }
-        const names = a.arc.clusters.map((c) => c.name);
-        names.forEach((n, i) => {
-            if (names.indexOf(n) !== i) {
-                ctx.addIssue({ code: "custom", path: ["arc", "clusters", i, "name"], message: `'${n}' is used twice` });
-            }
+    // Runs even when other Azure keys are invalid, so every problem is listed: read defensively.
+    .check(z.superRefine(checkAzure, { when: () => true }));
+
+function checkAzure(value: unknown, ctx: z.RefinementCtx): void {
+    const a = value as {
+        arc?: { agentChartVersion?: unknown; clusters?: { name?: unknown }[] };
+        gitops?: { url?: unknown };
+    };
+    const clusters = Array.isArray(a.arc?.clusters) ? a.arc.clusters : [];
+    const version = a.arc?.agentChartVersion;
+    if (clusters.length > 0 && !(typeof version === "string" && version.trim())) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["arc", "agentChartVersion"],
+            message:
+                "is required when arc.clusters are listed: pin the azure-arc-k8sagents chart version with `pulumi config set --path azure.arc.agentChartVersion <version>`",
         });
+    }
+    const url = a.gitops?.url;
+    if (typeof url === "string" && GIT_URL.test(url) && !url.startsWith("https://")) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["gitops", "url"],
+            message:
+                "must be https: the built-in Azure policy that deploys Flux to every Arc cluster takes public https repositories",
+        });
+    }
+    const names = clusters.map((c) => c?.name);
+    names.forEach((n, i) => {
+        if (typeof n === "string" && names.indexOf(n) !== i) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["arc", "clusters", i, "name"],
+                message: `'${n}' is used twice`,
+            });
+        }
     });
+}
 
 /** The whole stack config, keyed without the `multicloud:` namespace. */
 export const StackConfigSchema = z

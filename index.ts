@@ -8,11 +8,13 @@ import { AsgFleet } from "./components/aws/AsgFleet";
 import { ArcConnectedCluster } from "./components/azure/ArcConnectedCluster";
 import { ArcGovernance } from "./components/azure/ArcGovernance";
 import { Network } from "./components/aws/Network";
+import { CloudNat } from "./components/gcp/CloudNat";
 import { ConfigSync } from "./components/gcp/ConfigSync";
-import { GkeCluster } from "./components/gcp/GkeCluster";
+import { ConfigSyncOverride } from "./components/gcp/ConfigSyncOverride";
+import { GkeCluster, regionOf } from "./components/gcp/GkeCluster";
 import { HubMembership } from "./components/gcp/HubMembership";
 import { ProjectServices } from "./components/gcp/ProjectServices";
-import { parseStackConfig, REQUIRED_GCP_SERVICES } from "./config";
+import { masterRange, parseStackConfig, REQUIRED_GCP_SERVICES } from "./config";
 import { createProviders } from "./providers";
 
 const project = pulumi.getProject();
@@ -89,7 +91,8 @@ function awsFleet() {
             highCpuThreshold: aws.alerts.highCpuThreshold,
             error5xxRatePercent: aws.alerts.error5xxRatePercent,
         },
-        opts,
+        // A created network is complete (NAT routes included) before instances boot.
+        network instanceof Network ? { ...opts, dependsOn: [network] } : opts,
     );
     return { fleet, vpcId: pulumi.output(network.vpcId) };
 }
@@ -114,7 +117,45 @@ function gcpFleet() {
     const gcp = config.gcp;
     // Every Google resource waits for the APIs it needs.
     const opts = { providers: [providers.gcp], dependsOn: gcpServices.resources };
-    const clusters = gcp.clusters.map((c) => ({
+
+    // Private nodes reach git hosts and registries through one Cloud NAT per network and region.
+    const natSites = [
+        ...new Set(gcp.clusters.map((c) => `${c.network ?? "default"}/${regionOf(c.location)}`)),
+    ];
+    const nats = natSites.map((site) => {
+        const [network, region] = site.split("/");
+        return new CloudNat(
+            `nat-${network}-${region}`,
+            { project: gcp.project, region, network },
+            opts,
+        );
+    });
+
+    // Config Sync first: fleet defaults apply to clusters registered after the feature exists.
+    const configSync = gcp.configSync.enabled
+        ? new ConfigSync(
+              "config-sync",
+              {
+                  project: gcp.project,
+                  git: {
+                      // Present: the schema requires it whenever Config Sync is enabled.
+                      syncRepo: gcp.configSync.syncRepo!,
+                      syncBranch: gcp.configSync.syncBranch,
+                      policyDir: gcp.configSync.policyDir,
+                      secretType: gcp.configSync.secretType,
+                      gcpServiceAccountEmail: gcp.configSync.gcpServiceAccountEmail,
+                  },
+                  sourceFormat: gcp.configSync.sourceFormat,
+              },
+              opts,
+          )
+        : undefined;
+    const memberOpts = {
+        ...opts,
+        dependsOn: [...gcpServices.resources, ...(configSync ? [configSync] : [])],
+    };
+
+    const clusters = gcp.clusters.map((c, i) => ({
         config: c,
         cluster: new GkeCluster(
             c.name,
@@ -125,6 +166,7 @@ function gcpFleet() {
                 machineType: c.machineType,
                 minNodesPerZone: c.minNodesPerZone,
                 maxNodesPerZone: c.maxNodesPerZone,
+                masterIpv4CidrBlock: masterRange(c, i),
                 masterAuthorizedNetworks: c.masterAuthorizedNetworks,
                 databaseEncryptionKey: c.databaseEncryptionKey,
                 network: c.network,
@@ -133,7 +175,7 @@ function gcpFleet() {
                 rbacGroupDomain: gcp.rbacGroupDomain,
                 labels: tags,
             },
-            opts,
+            { ...opts, dependsOn: [...gcpServices.resources, ...nats] },
         ),
     }));
     const gkeMembers = clusters.map(
@@ -141,7 +183,7 @@ function gcpFleet() {
             new HubMembership(
                 c.name,
                 { kind: "gke", project: gcp.project, clusterId: cluster.clusterId },
-                opts,
+                memberOpts,
             ),
     );
     const attachedMembers = gcp.attachedClusters.map(
@@ -159,38 +201,26 @@ function gcpFleet() {
                     kubeconfig: pulumi.secret(a.kubeconfig),
                     adminUsers: a.adminUsers,
                 },
-                opts,
+                memberOpts,
             ),
     );
-    const configSync = gcp.configSync.enabled
-        ? new ConfigSync(
-              "config-sync",
-              {
-                  project: gcp.project,
-                  git: {
-                      // Present: the schema requires it whenever Config Sync is enabled.
-                      syncRepo: gcp.configSync.syncRepo!,
-                      syncBranch: gcp.configSync.syncBranch,
-                      policyDir: gcp.configSync.policyDir,
-                      secretType: gcp.configSync.secretType,
-                      gcpServiceAccountEmail: gcp.configSync.gcpServiceAccountEmail,
-                  },
-                  sourceFormat: gcp.configSync.sourceFormat,
-                  overrides: clusters
-                      .map(({ config: c }, i) => ({ c, member: gkeMembers[i] }))
-                      .filter(({ c }) => c.configSyncBranch || c.configSyncPolicyDir)
-                      .map(({ c, member }) => ({
-                          membership: member.membershipName,
-                          syncBranch: c.configSyncBranch,
-                          policyDir: c.configSyncPolicyDir,
-                      })),
-              },
-              {
-                  providers: [providers.gcp],
-                  dependsOn: [...gcpServices.resources, ...gkeMembers, ...attachedMembers],
-              },
-          )
-        : undefined;
+    // A cluster that needs another branch or folder than the fleet default.
+    clusters.forEach(({ config: c }, i) => {
+        if (!configSync || !(c.configSyncBranch || c.configSyncPolicyDir)) return;
+        new ConfigSyncOverride(
+            `config-sync-${c.name}`,
+            {
+                project: gcp.project,
+                feature: configSync.featureName,
+                membership: gkeMembers[i].membershipName,
+                git: configSync.git,
+                sourceFormat: gcp.configSync.sourceFormat,
+                syncBranch: c.configSyncBranch,
+                policyDir: c.configSyncPolicyDir,
+            },
+            { ...opts, dependsOn: [gkeMembers[i]] },
+        );
+    });
     return {
         clusters: clusters.map(({ config: c, cluster }) => ({
             name: c.name,
@@ -219,12 +249,14 @@ const fleetResourceGroup =
 
 // --- Azure: Arc-connected clusters, governed and fed by fleet-wide assignments ----------------
 function azureFleet() {
-    if (!config.azure.enabled || !providers.azure || !providers.tls || !fleetResourceGroup) return undefined;
+    if (!config.azure.enabled || !providers.azure || !providers.tls || !fleetResourceGroup)
+        return undefined;
     const az = config.azure;
     const opts = { providers: [providers.azure, providers.tls] };
     const git = { url: az.gitops.url, branch: az.gitops.branch, path: az.gitops.path };
     const tenantId =
-        az.tenantId ?? azureNative.authorization.getClientConfigOutput({ provider: providers.azure }).tenantId;
+        az.tenantId ??
+        azureNative.authorization.getClientConfigOutput({ provider: providers.azure }).tenantId;
     const governance = new ArcGovernance(
         "arc-governance",
         {

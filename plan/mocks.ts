@@ -142,12 +142,18 @@ export const INVOKES: InvokeAnswers = {
     "azure-native:authorization:getClientConfig": (_inputs, ctx) => ({
         clientId: "00000000-0000-0000-0000-00000000c11e",
         objectId: "00000000-0000-0000-0000-0000000000b1",
-        subscriptionId: String(ctx.providerInputs.subscriptionId ?? MOCK_IDENTITY.azureSubscriptionId),
+        subscriptionId: String(
+            ctx.providerInputs.subscriptionId ?? MOCK_IDENTITY.azureSubscriptionId,
+        ),
         tenantId: String(ctx.providerInputs.tenantId ?? MOCK_IDENTITY.azureTenantId),
     }),
     "azure-native:operationalinsights:getSharedKeys": (inputs) => ({
-        primarySharedKey: Buffer.from(`mock primary key of ${inputs.workspaceName}`).toString("base64"),
-        secondarySharedKey: Buffer.from(`mock secondary key of ${inputs.workspaceName}`).toString("base64"),
+        primarySharedKey: Buffer.from(`mock primary key of ${inputs.workspaceName}`).toString(
+            "base64",
+        ),
+        secondarySharedKey: Buffer.from(`mock secondary key of ${inputs.workspaceName}`).toString(
+            "base64",
+        ),
     }),
     "aws:index/getPartition:getPartition": () => ({
         partition: "aws",
@@ -298,13 +304,15 @@ function mockState(
             case "container/attachedCluster:AttachedCluster":
                 state.fleet = {
                     ...(inputs.fleet as Record<string, unknown>),
-                    membership: `${(inputs.fleet as { project: string }).project}/locations/${inputs.location}/memberships/${inputs.name}`,
+                    membership: `${(inputs.fleet as { project: string }).project}/locations/global/memberships/${inputs.name}`,
                 };
                 break;
         }
     }
     if (pkg === "azure-native") {
-        const subscription = String(providerInputs.subscriptionId ?? MOCK_IDENTITY.azureSubscriptionId);
+        const subscription = String(
+            providerInputs.subscriptionId ?? MOCK_IDENTITY.azureSubscriptionId,
+        );
         const group = `/subscriptions/${subscription}/resourceGroups/${inputs.resourceGroupName}`;
         switch (`${mod}:${kind}`) {
             case "resources:ResourceGroup":
@@ -314,7 +322,11 @@ function mockState(
             case "kubernetes:ConnectedCluster":
                 state.name = inputs.clusterName;
                 resourceId = `${group}/providers/Microsoft.Kubernetes/connectedClusters/${inputs.clusterName}`;
-                state.identity = { type: "SystemAssigned", principalId: fakeUuid(resourceId), tenantId: MOCK_IDENTITY.azureTenantId };
+                state.identity = {
+                    type: "SystemAssigned",
+                    principalId: fakeUuid(resourceId),
+                    tenantId: MOCK_IDENTITY.azureTenantId,
+                };
                 break;
             case "operationalinsights:Workspace":
                 state.name = inputs.workspaceName ?? `${args.name}${suffix}`;
@@ -331,10 +343,13 @@ function mockState(
             case "authorization:PolicyAssignment":
                 state.name = inputs.policyAssignmentName ?? `${args.name}${suffix}`;
                 resourceId = `${inputs.scope}/providers/Microsoft.Authorization/policyAssignments/${state.name}`;
-                if (inputs.identity) state.identity = { type: "SystemAssigned", principalId: fakeUuid(resourceId) };
+                if (inputs.identity)
+                    state.identity = { type: "SystemAssigned", principalId: fakeUuid(resourceId) };
                 break;
             case "authorization:RoleAssignment":
-                state.name = inputs.roleAssignmentName ?? fakeUuid(`${inputs.scope}${inputs.roleDefinitionId}${inputs.principalId}`);
+                state.name =
+                    inputs.roleAssignmentName ??
+                    fakeUuid(`${inputs.scope}${inputs.roleDefinitionId}${inputs.principalId}`);
                 resourceId = `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${state.name}`;
                 break;
         }

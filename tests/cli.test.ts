@@ -51,7 +51,7 @@ describe("npm run plan", () => {
         const rows = r.stdout.split("\n\n")[1].split("\n").slice(2); // after the header and the stack
         expect(r.stdout).toContain(`Resources: ${rows.length} to create`);
         expect(r.stdout).toMatch(/^ {2}gcp: \d+$/m);
-        expect(r.stdout).toMatch(/^ {7}7 {2}gcp:projects\/service:Service$/m);
+        expect(r.stdout).toMatch(/^ {6}10 {2}gcp:projects\/service:Service$/m);
         expect(r.stdout).toMatch(/^ {2}environment: "dev"$/m);
     });
 

@@ -2,6 +2,9 @@ import { ConfigError, parseStackConfig, StackConfig } from "../config";
 
 const NS = "multicloud";
 
+/** What Flux syncs on Arc clusters, required once Azure is on. */
+const GITOPS = { url: "https://github.com/org/fleet.git" };
+
 /** The least an enabled AWS section needs. */
 const AWS_REQUIRED = {
     fleet: { image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"0".repeat(64)}` },
@@ -164,7 +167,7 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         ],
         [
             "a field required once its cloud is enabled",
-            raw({ azure: { enabled: true, location: "westeurope" } }),
+            raw({ azure: { enabled: true, location: "westeurope", gitops: GITOPS } }),
             [
                 "multicloud:azure.subscriptionId is required when azure.enabled is true: set it with " +
                     "`pulumi config set --path azure.subscriptionId <value>`, or set azure.enabled to false",
@@ -228,7 +231,14 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         ],
         [
             "a subscription id that is not a GUID",
-            raw({ azure: { enabled: true, subscriptionId: "my-sub", location: "westeurope" } }),
+            raw({
+                azure: {
+                    enabled: true,
+                    subscriptionId: "my-sub",
+                    location: "westeurope",
+                    gitops: GITOPS,
+                },
+            }),
             [
                 "multicloud:azure.subscriptionId must be the Azure subscription id as a GUID " +
                     '(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got "my-sub": fix it with `pulumi config set --path azure.subscriptionId <value>`',

@@ -66,3 +66,16 @@ export function providerInputs(r: RecordedResource): Record<string, unknown> {
         }),
     );
 }
+
+/**
+ * Whether `r` waits for `component`: the SDK expands a dependency on a component into its
+ * children, so every child of `component` must be among `r`'s dependencies.
+ */
+export function waitsFor(
+    plan: PlanResult,
+    r: RecordedResource,
+    component: RecordedResource,
+): boolean {
+    const children = plan.resources.filter((c) => c.parent === component.urn && c.custom);
+    return children.length > 0 && children.every((c) => r.dependencies.includes(c.urn));
+}

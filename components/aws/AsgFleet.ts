@@ -192,7 +192,12 @@ export function userDataScript(os: FleetOs, image: string): string {
     const registry = image.split("/")[0];
     return `#!/bin/bash
 set -euo pipefail
-${FLEET_OS[os].install}
+# Package mirrors may be unreachable for a moment while NAT comes up: retry before giving up.
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  if ${FLEET_OS[os].install}; then break; fi
+  [ "$attempt" = 10 ] && exit 1
+  sleep 15
+done
 systemctl enable --now docker
 mkdir -p /root/.docker
 cat > /root/.docker/config.json <<'JSON'
@@ -328,6 +333,10 @@ export class AsgFleet extends pulumi.ComponentResource {
                                       Principal: { Service: "cloudwatch.amazonaws.com" },
                                       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                                       Resource: "*",
+                                      // Only on behalf of this account's alarms (no confused deputy).
+                                      Condition: {
+                                          StringEquals: { "aws:SourceAccount": identity.accountId },
+                                      },
                                   },
                               ],
                           }),
@@ -616,7 +625,11 @@ export class AsgFleet extends pulumi.ComponentResource {
                 healthCheckType: "ELB",
                 healthCheckGracePeriod,
                 capacityRebalance: true,
-                instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+                // Launch replacements before terminating (max 200 %), never below 90 % healthy.
+                instanceRefresh: {
+                    strategy: "Rolling",
+                    preferences: { minHealthyPercentage: 90, maxHealthyPercentage: 200 },
+                },
                 metricsGranularity: "1Minute",
                 enabledMetrics: [
                     "GroupMinSize",

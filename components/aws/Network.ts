@@ -30,9 +30,9 @@ export function validateNetworkArgs(args: NetworkArgs): string[] {
     const prefix = Number(cidr.split("/")[1]);
     if (!AWS_FORMATS.cidr.test(cidr)) {
         problems.push(`cidrBlock '${cidr}' is not an IPv4 CIDR block such as 10.0.0.0/16`);
-    } else if (prefix < 16 || prefix > 24) {
+    } else if (prefix < 16 || prefix > 23) {
         problems.push(
-            `cidrBlock '${cidr}' must have a prefix from /16 to /24 (AWS VPC limits, room for subnets)`,
+            `cidrBlock '${cidr}' must have a prefix from /16 to /23: AWS allows /16 at most, and each subnet (a sixteenth) must be /27 or larger for load balancers`,
         );
     }
     const zones = args.availabilityZoneCount ?? 2;

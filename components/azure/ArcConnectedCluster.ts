@@ -45,7 +45,8 @@ export const ARC_INFRASTRUCTURES = [
  * Where `az connectedk8s connect` pulls the Arc agents chart from in the public cloud (the
  * stable train's repository path, with the `/v2/` the CLI inserts before the chart name).
  */
-export const ARC_AGENTS_CHART = "oci://mcr.microsoft.com/azurearck8s/batch1/stable/v2/azure-arc-k8sagents";
+export const ARC_AGENTS_CHART =
+    "oci://mcr.microsoft.com/azurearck8s/batch1/stable/v2/azure-arc-k8sagents";
 /** The release and namespace the Azure CLI installs the agents as. */
 export const ARC_RELEASE = { name: "azure-arc", namespace: "azure-arc-release" } as const;
 
@@ -110,7 +111,8 @@ export function kubeconfigProblem(text: string): string | undefined {
     const config = doc as { "current-context"?: unknown; contexts?: { name?: unknown }[] } | null;
     if (!config || typeof config !== "object") return "is not a kubeconfig (a YAML mapping)";
     const current = config["current-context"];
-    if (typeof current !== "string" || current === "") return "has no current-context: set one with `kubectl config use-context`";
+    if (typeof current !== "string" || current === "")
+        return "has no current-context: set one with `kubectl config use-context`";
     if (!(config.contexts ?? []).some((c) => c?.name === current)) {
         return `names current-context '${current}', which is not among its contexts`;
     }
@@ -118,26 +120,45 @@ export function kubeconfigProblem(text: string): string | undefined {
 }
 
 /** Every problem with `args`, each naming the argument; empty when valid. */
-export function validateArcConnectedClusterArgs(name: string, args: ArcConnectedClusterArgs): string[] {
+export function validateArcConnectedClusterArgs(
+    name: string,
+    args: ArcConnectedClusterArgs,
+): string[] {
     const problems: string[] = [];
     if (!/^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,61}[a-zA-Z0-9])?$/.test(name)) {
-        problems.push(`name '${name}' must be 1-63 letters, digits, - or _ (an Azure connected cluster name)`);
+        problems.push(
+            `name '${name}' must be 1-63 letters, digits, - or _ (an Azure connected cluster name)`,
+        );
     }
     if (typeof args.kubeconfig === "string") {
         const problem = kubeconfigProblem(args.kubeconfig);
         if (problem) problems.push(`kubeconfig ${problem}`);
     }
-    if (args.distribution !== undefined && !(ARC_DISTRIBUTIONS as readonly string[]).includes(args.distribution)) {
-        problems.push(`distribution '${args.distribution}' must be one of ${ARC_DISTRIBUTIONS.join(", ")}`);
+    if (
+        args.distribution !== undefined &&
+        !(ARC_DISTRIBUTIONS as readonly string[]).includes(args.distribution)
+    ) {
+        problems.push(
+            `distribution '${args.distribution}' must be one of ${ARC_DISTRIBUTIONS.join(", ")}`,
+        );
     }
-    if (args.infrastructure !== undefined && !(ARC_INFRASTRUCTURES as readonly string[]).includes(args.infrastructure)) {
-        problems.push(`infrastructure '${args.infrastructure}' must be one of ${ARC_INFRASTRUCTURES.join(", ")}`);
+    if (
+        args.infrastructure !== undefined &&
+        !(ARC_INFRASTRUCTURES as readonly string[]).includes(args.infrastructure)
+    ) {
+        problems.push(
+            `infrastructure '${args.infrastructure}' must be one of ${ARC_INFRASTRUCTURES.join(", ")}`,
+        );
     }
     if (!args.agentChartVersion?.trim()) {
-        problems.push("agentChartVersion is empty: pin the azure-arc-k8sagents chart version the agents run");
+        problems.push(
+            "agentChartVersion is empty: pin the azure-arc-k8sagents chart version the agents run",
+        );
     }
     if (!/^(https:\/\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/.test(args.git.url)) {
-        problems.push(`git.url '${args.git.url}' must be an https or ssh git URL (plain http is refused)`);
+        problems.push(
+            `git.url '${args.git.url}' must be an https or ssh git URL (plain http is refused)`,
+        );
     }
     return problems;
 }
@@ -147,7 +168,9 @@ export function validateArcConnectedClusterArgs(name: string, args: ArcConnected
  * RSAPublicKey (the sequence of modulus and exponent), not a PEM and not SPKI.
  */
 export function agentPublicKeyCertificate(publicKeyPem: string): string {
-    return createPublicKey(publicKeyPem).export({ type: "pkcs1", format: "der" }).toString("base64");
+    return createPublicKey(publicKeyPem)
+        .export({ type: "pkcs1", format: "der" })
+        .toString("base64");
 }
 
 /**
@@ -161,20 +184,34 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
     public readonly connectedClusterId: pulumi.Output<string>;
     public readonly connectedClusterName: pulumi.Output<string>;
 
-    constructor(name: string, args: ArcConnectedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: ArcConnectedClusterArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         const problems = validateArcConnectedClusterArgs(name, args);
         if (problems.length > 0) {
-            throw new Error(`ArcConnectedCluster '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+            throw new Error(
+                `ArcConnectedCluster '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+            );
         }
         super("multicloud:azure:ArcConnectedCluster", name, {}, opts);
 
         const distribution = args.distribution ?? "generic";
         const infrastructure = args.infrastructure ?? "generic";
-        const git = { url: args.git.url, branch: args.git.branch ?? "main", path: args.git.path ?? "./gitops/cluster" };
+        const git = {
+            url: args.git.url,
+            branch: args.git.branch ?? "main",
+            path: args.git.path ?? "./gitops/cluster",
+        };
         const parent = { parent: this };
 
         // The agents authenticate their onboarding with this key; it lives in (encrypted) state.
-        const key = new tls.PrivateKey(`${name}-agent-key`, { algorithm: "RSA", rsaBits: 4096 }, parent);
+        const key = new tls.PrivateKey(
+            `${name}-agent-key`,
+            { algorithm: "RSA", rsaBits: 4096 },
+            parent,
+        );
 
         const cluster = new azure.kubernetes.ConnectedCluster(
             name,
@@ -223,7 +260,9 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
                                   httpsProxy: proxy.httpsProxy,
                                   httpProxy: proxy.httpProxy,
                                   noProxy: proxy.noProxy,
-                                  ...(proxy.certificate ? { proxyCert: proxy.certificate, isCustomCert: true } : {}),
+                                  ...(proxy.certificate
+                                      ? { proxyCert: proxy.certificate, isCustomCert: true }
+                                      : {}),
                               }
                             : {}),
                     },
@@ -256,7 +295,9 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
                 // Extensions need the agents running in the cluster.
                 { parent: this, dependsOn: [agents] },
             );
-        const flux = extension("flux", "microsoft.flux", { scope: { cluster: { releaseNamespace: "flux-system" } } });
+        const flux = extension("flux", "microsoft.flux", {
+            scope: { cluster: { releaseNamespace: "flux-system" } },
+        });
         extension("azurepolicy", "Microsoft.PolicyInsights", {
             scope: { cluster: { releaseNamespace: "kube-system" } },
         });
@@ -285,9 +326,19 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
                 scope: "cluster",
                 namespace: "flux-system",
                 sourceKind: "GitRepository",
-                gitRepository: { url: git.url, repositoryRef: { branch: git.branch }, syncIntervalInSeconds: 300, timeoutInSeconds: 600 },
+                gitRepository: {
+                    url: git.url,
+                    repositoryRef: { branch: git.branch },
+                    syncIntervalInSeconds: 300,
+                    timeoutInSeconds: 600,
+                },
                 kustomizations: {
-                    cluster: { path: git.path, prune: true, syncIntervalInSeconds: 300, timeoutInSeconds: 600 },
+                    cluster: {
+                        path: git.path,
+                        prune: true,
+                        syncIntervalInSeconds: 300,
+                        timeoutInSeconds: 600,
+                    },
                 },
             },
             // Flux must be installed before any Flux configuration.
@@ -296,6 +347,9 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
 
         this.connectedClusterId = cluster.id;
         this.connectedClusterName = cluster.name;
-        this.registerOutputs({ connectedClusterId: this.connectedClusterId, connectedClusterName: this.connectedClusterName });
+        this.registerOutputs({
+            connectedClusterId: this.connectedClusterId,
+            connectedClusterName: this.connectedClusterName,
+        });
     }
 }

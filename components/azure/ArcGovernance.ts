@@ -50,7 +50,9 @@ export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
         }
     }
     if (!/^https:\/\/\S+$/.test(args.git.url)) {
-        problems.push(`git.url '${args.git.url}' must be an https URL: the built-in Flux policy deploys public https repositories`);
+        problems.push(
+            `git.url '${args.git.url}' must be an https URL: the built-in Flux policy deploys public https repositories`,
+        );
     }
     return problems;
 }
@@ -73,7 +75,9 @@ export class ArcGovernance extends pulumi.ComponentResource {
     constructor(name: string, args: ArcGovernanceArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = validateArcGovernanceArgs(args);
         if (problems.length > 0) {
-            throw new Error(`ArcGovernance '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+            throw new Error(
+                `ArcGovernance '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+            );
         }
         super("multicloud:azure:ArcGovernance", name, {}, opts);
 
@@ -100,7 +104,10 @@ export class ArcGovernance extends pulumi.ComponentResource {
             {
                 scope: args.resourceGroupId,
                 displayName: "Kubernetes pod security baseline (fleet)",
-                policyDefinitionId: builtin("policySetDefinitions", AZURE_BUILTINS.podSecurityBaselineInitiative),
+                policyDefinitionId: builtin(
+                    "policySetDefinitions",
+                    AZURE_BUILTINS.podSecurityBaselineInitiative,
+                ),
                 parameters: { effect: { value: args.podSecurityEffect ?? "audit" } },
                 enforcementMode: "Default",
             },
@@ -114,7 +121,10 @@ export class ArcGovernance extends pulumi.ComponentResource {
             {
                 scope: args.resourceGroupId,
                 displayName: "Flux GitOps from the fleet repository (fleet)",
-                policyDefinitionId: builtin("policyDefinitions", AZURE_BUILTINS.fluxPublicGitPolicy),
+                policyDefinitionId: builtin(
+                    "policyDefinitions",
+                    AZURE_BUILTINS.fluxPublicGitPolicy,
+                ),
                 location: args.location,
                 identity: { type: "SystemAssigned" },
                 parameters: {
@@ -148,7 +158,12 @@ export class ArcGovernance extends pulumi.ComponentResource {
             groups.forEach((principalId, i) => {
                 new azure.authorization.RoleAssignment(
                     `${name}-${kind}-${i}`,
-                    { scope: args.resourceGroupId, roleDefinitionId: role(roleId), principalId, principalType: "Group" },
+                    {
+                        scope: args.resourceGroupId,
+                        roleDefinitionId: role(roleId),
+                        principalId,
+                        principalType: "Group",
+                    },
                     parent,
                 );
             });
@@ -159,7 +174,10 @@ export class ArcGovernance extends pulumi.ComponentResource {
         this.workspaceCustomerId = workspace.customerId;
         this.workspaceSharedKey = pulumi.secret(
             azure.operationalinsights
-                .getSharedKeysOutput({ resourceGroupName: args.resourceGroupName, workspaceName: workspace.name }, parent)
+                .getSharedKeysOutput(
+                    { resourceGroupName: args.resourceGroupName, workspaceName: workspace.name },
+                    parent,
+                )
                 .apply((keys) => keys.primarySharedKey ?? ""),
         );
         this.podSecurityAssignmentId = podSecurity.id;

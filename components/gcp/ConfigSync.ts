@@ -26,17 +26,6 @@ export interface ConfigSyncGit {
     readonly gcpServiceAccountEmail?: string;
 }
 
-export interface ConfigSyncOverride {
-    /** Membership name (as in `HubMembership.membershipName`). */
-    readonly membership: pulumi.Input<string>;
-    /** Location of the membership. @default "global" */
-    readonly membershipLocation?: pulumi.Input<string>;
-    /** Branch for this cluster. @default the fleet default */
-    readonly syncBranch?: string;
-    /** Folder for this cluster. @default the fleet default */
-    readonly policyDir?: string;
-}
-
 export interface ConfigSyncArgs {
     /** Fleet host project. */
     readonly project: string;
@@ -45,8 +34,6 @@ export interface ConfigSyncArgs {
     readonly sourceFormat?: "unstructured" | "hierarchy";
     /** Revert changes made to synced objects outside git. @default true */
     readonly preventDrift?: boolean;
-    /** Clusters that need another branch or folder than the fleet default. @default [] */
-    readonly overrides?: readonly ConfigSyncOverride[];
 }
 
 /** Every problem with `args`, each naming the argument; empty when valid. */
@@ -74,24 +61,34 @@ export function validateConfigSyncArgs(args: ConfigSyncArgs): string[] {
             "git.gcpServiceAccountEmail is required when git.secretType is 'gcpserviceaccount'",
         );
     }
-    for (const dir of [git.policyDir, ...(args.overrides ?? []).map((o) => o.policyDir)]) {
-        if (dir !== undefined && (dir.startsWith("/") || dir.split("/").includes(".."))) {
-            problems.push(
-                `policyDir '${dir}' must be a folder inside the repository (relative, no '..')`,
-            );
-        }
+    const dir = git.policyDir;
+    if (dir !== undefined && (dir.startsWith("/") || dir.split("/").includes(".."))) {
+        problems.push(
+            `policyDir '${dir}' must be a folder inside the repository (relative, no '..')`,
+        );
     }
     return problems;
 }
 
 /**
  * Config Sync for the whole fleet: the `configmanagement` fleet feature with a fleet-level
- * default member configuration, so every cluster registered later syncs the same git source
- * without a resource of its own, plus a feature membership per cluster that needs another
- * branch or folder.
+ * default member configuration, so every cluster registered after it syncs the same git source
+ * without a resource of its own. Register memberships after this component (fleet defaults
+ * apply to clusters registered later); a cluster that needs another branch or folder gets a
+ * `ConfigSyncOverride`.
  */
 export class ConfigSync extends pulumi.ComponentResource {
     public readonly featureId: pulumi.Output<string>;
+    /** The feature's name, for `ConfigSyncOverride`. */
+    public readonly featureName: pulumi.Output<string>;
+    /** The git source every member syncs, with defaults settled, for `ConfigSyncOverride`. */
+    public readonly git: {
+        readonly syncRepo: string;
+        readonly syncBranch: string;
+        readonly policyDir: string;
+        readonly secretType: string;
+        readonly gcpServiceAccountEmail?: string;
+    };
     /** Per-membership feature state, as the fleet reports it. */
     public readonly featureState: pulumi.Output<unknown>;
 
@@ -130,33 +127,9 @@ export class ConfigSync extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        (args.overrides ?? []).forEach((o, i) => {
-            new gcp.gkehub.FeatureMembership(
-                `${name}-override-${i}`,
-                {
-                    project: args.project,
-                    feature: feature.name,
-                    location: "global",
-                    membership: o.membership,
-                    membershipLocation: o.membershipLocation ?? "global",
-                    configmanagement: {
-                        management: "MANAGEMENT_AUTOMATIC",
-                        configSync: {
-                            enabled: true,
-                            sourceFormat,
-                            preventDrift,
-                            git: {
-                                ...git,
-                                syncBranch: o.syncBranch ?? git.syncBranch,
-                                policyDir: o.policyDir ?? git.policyDir,
-                            },
-                        },
-                    },
-                },
-                { parent: this },
-            );
-        });
         this.featureId = feature.id;
+        this.featureName = feature.name;
+        this.git = git;
         this.featureState = feature.resourceStates;
         this.registerOutputs({ featureId: this.featureId, featureState: this.featureState });
     }

@@ -153,7 +153,16 @@ export class HubMembership extends pulumi.ComponentResource {
                     location: args.location,
                     distribution: args.distribution,
                     platformVersion: args.platformVersion,
-                    oidcConfig: { issuerUrl: args.oidcIssuerUrl, jwks: args.jwks },
+                    // The API takes the JWKS as bytes: base64 of the JSON document.
+                    oidcConfig: {
+                        issuerUrl: args.oidcIssuerUrl,
+                        jwks:
+                            args.jwks === undefined
+                                ? undefined
+                                : pulumi
+                                      .output(args.jwks)
+                                      .apply((j) => Buffer.from(j).toString("base64")),
+                    },
                     fleet: { project: pulumi.interpolate`projects/${project.number}` },
                     authorization: args.adminUsers?.length
                         ? { adminUsers: [...args.adminUsers] }
@@ -163,7 +172,8 @@ export class HubMembership extends pulumi.ComponentResource {
             );
             this.membershipId = attached.fleet.apply((f) => f.membership ?? "");
             this.membershipName = pulumi.output(name);
-            this.location = pulumi.output(args.location);
+            // Attached clusters' memberships are global, whatever region hosts the cluster resource.
+            this.location = pulumi.output("global");
         }
         this.registerOutputs({
             membershipId: this.membershipId,

@@ -10,7 +10,7 @@ import {
     validateAsgFleetArgs,
 } from "../../components/aws/AsgFleet";
 import { subnetCidr, validateNetworkArgs } from "../../components/aws/Network";
-import { byUrn, created, ofType, one, planStack } from "../harness";
+import { byUrn, created, ofType, one, planStack, waitsFor } from "../harness";
 
 const T = {
     group: "aws:autoscaling/group:Group",
@@ -81,7 +81,11 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
             healthCheckType: "ELB",
             healthCheckGracePeriod: 300,
             capacityRebalance: true,
-            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+            // Replacements launch before old instances go (max 200 %): capacity never halves.
+            instanceRefresh: {
+                strategy: "Rolling",
+                preferences: { minHealthyPercentage: 90, maxHealthyPercentage: 200 },
+            },
         });
         expect(group.ignoreChanges).toEqual(["desiredCapacity"]);
         expect(group.inputs.enabledMetrics).toContain("GroupInServiceInstances");
@@ -123,6 +127,13 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
             "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
         ]);
         expect(one(plan, T.lt, "app-lt").inputs.imageId).toMatch(/^ami-[0-9a-f]{17}$/);
+    });
+
+    it("waits for the whole created network (NAT routes included) before the fleet", () => {
+        const fleet = one(plan, "multicloud:aws:AsgFleet", "app");
+        expect(waitsFor(plan, fleet, one(plan, "multicloud:aws:Network", "aws-network"))).toBe(
+            true,
+        );
     });
 
     it("boots the image by digest on port 5001", () => {
@@ -584,7 +595,7 @@ describe("helpers", () => {
 
     it("validates network arguments", () => {
         expect(validateNetworkArgs({ availabilityZoneCount: 1, cidrBlock: "10.0.0.0/8" })).toEqual([
-            "cidrBlock '10.0.0.0/8' must have a prefix from /16 to /24 (AWS VPC limits, room for subnets)",
+            "cidrBlock '10.0.0.0/8' must have a prefix from /16 to /23: AWS allows /16 at most, and each subnet (a sixteenth) must be /27 or larger for load balancers",
             "availabilityZoneCount (1) must be a whole number from 2 to 6",
         ]);
     });

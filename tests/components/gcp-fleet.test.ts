@@ -6,7 +6,7 @@ import type { PlanResult } from "../../plan/run";
 import { validateConfigSyncArgs } from "../../components/gcp/ConfigSync";
 import { regionOf, validateGkeClusterArgs } from "../../components/gcp/GkeCluster";
 import { validateHubMembershipArgs } from "../../components/gcp/HubMembership";
-import { byUrn, created, ofType, one, planStack } from "../harness";
+import { byUrn, created, ofType, one, planStack, waitsFor } from "../harness";
 
 const T = {
     cluster: "gcp:container/cluster:Cluster",
@@ -117,6 +117,43 @@ describe("the prod stack's GKE fleet in detail", () => {
         plan = await planStack("prod");
         expect(plan.errors).toEqual([]);
         clusters = (plan.outputs.gcp as { clusters: ClusterOutput[] }).clusters;
+    });
+
+    it("creates the Config Sync feature before any membership, so its fleet default reaches every cluster", () => {
+        const configSync = one(plan, "multicloud:gcp:ConfigSync", "config-sync");
+        for (const member of ofType(plan, "multicloud:gcp:HubMembership")) {
+            expect(waitsFor(plan, member, configSync)).toBe(true);
+        }
+        const override = one(plan, "multicloud:gcp:ConfigSyncOverride", "config-sync-prod-us");
+        expect(waitsFor(plan, override, one(plan, "multicloud:gcp:HubMembership", "prod-us"))).toBe(
+            true,
+        );
+    });
+
+    it("gives private nodes egress through one Cloud NAT per region, and each control plane its own range", () => {
+        const nats = ofType(plan, "multicloud:gcp:CloudNat");
+        expect(nats.map((n) => n.name)).toEqual([
+            "nat-default-europe-west1",
+            "nat-default-us-central1",
+        ]);
+        expect(
+            one(plan, "gcp:compute/routerNat:RouterNat", "nat-default-europe-west1-nat").inputs,
+        ).toMatchObject({
+            natIpAllocateOption: "AUTO_ONLY",
+            sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+        });
+        for (const c of ofType(plan, "multicloud:gcp:GkeCluster")) {
+            for (const nat of nats) expect(waitsFor(plan, c, nat)).toBe(true);
+        }
+        const ranges = ["prod-eu", "prod-us"].map(
+            (n) =>
+                (
+                    one(plan, T.cluster, n).inputs.privateClusterConfig as {
+                        masterIpv4CidrBlock: string;
+                    }
+                ).masterIpv4CidrBlock,
+        );
+        expect(ranges).toEqual(["172.16.0.0/28", "172.16.0.16/28"]);
     });
 
     it("overrides the branch only for the cluster that asks for it", () => {
@@ -272,9 +309,14 @@ describe("clusters outside Google Cloud", () => {
     };
 
     it("attaches them to the fleet after installing the bootstrap manifest, with the kubeconfig kept secret", async () => {
-        const plan = await planStack("dev", { "gcp.attachedClusters": [onprem] });
+        const jwks = '{"keys":[{"kty":"RSA","kid":"k1"}]}';
+        const plan = await planStack("dev", { "gcp.attachedClusters": [{ ...onprem, jwks }] });
         expect(plan.errors).toEqual([]);
         const attached = one(plan, T.attached, "onprem-1");
+        // The API takes the JWKS as bytes: base64 of the document kubectl prints.
+        expect((attached.inputs.oidcConfig as { jwks: string }).jwks).toBe(
+            Buffer.from(jwks).toString("base64"),
+        );
         expect(attached.inputs).toMatchObject({
             name: "onprem-1",
             location: "us-west1",
@@ -290,9 +332,7 @@ describe("clusters outside Google Cloud", () => {
         expect(provider.secretPaths).toContain("kubeconfig");
         expect(plan.outputs.gcp).toMatchObject({
             membershipIds: expect.arrayContaining([
-                expect.stringMatching(
-                    /^projects\/\d+\/locations\/us-west1\/memberships\/onprem-1$/,
-                ),
+                expect.stringMatching(/^projects\/\d+\/locations\/global\/memberships\/onprem-1$/),
             ]),
         });
     });
@@ -337,6 +377,15 @@ describe("bad Google Cloud config", () => {
         const empty = await planStack("dev", { "gcp.configSync.syncRepo": undefined });
         expect(empty.errors[0]).toContain(
             "multicloud:gcp.configSync.syncRepo is required when gcp.configSync.enabled is true",
+        );
+    });
+
+    it("refuses two clusters with one control-plane range in the same network", async () => {
+        const plan = await planStack("prod", {
+            "gcp.clusters[1].masterIpv4CidrBlock": "172.16.0.0/28",
+        });
+        expect(plan.errors[0]).toContain(
+            "multicloud:gcp.clusters[1].masterIpv4CidrBlock (172.16.0.0/28) is already the control-plane range of another cluster in network 'default': give each cluster its own /28",
         );
     });
 
