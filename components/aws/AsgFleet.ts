@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_FORMATS, DEFAULT_SSL_POLICY, fleetSizingProblems } from "./checks";
+import { throwIfInvalid } from "../validation";
 
 /** The port the app listens on, behind the load balancer. */
 export const APP_PORT = 5001;
@@ -245,12 +246,7 @@ export class AsgFleet extends pulumi.ComponentResource {
     public readonly instanceSecurityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: AsgFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateAsgFleetArgs(name, args);
-        if (problems.length > 0) {
-            throw new Error(
-                `AsgFleet '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-            );
-        }
+        throwIfInvalid("AsgFleet", name, validateAsgFleetArgs(name, args));
         super("multicloud:aws:AsgFleet", name, {}, opts);
 
         // --- Defaults, settled once ---------------------------------------------------------

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_FORMATS } from "./checks";
+import { throwIfInvalid } from "../validation";
 
 export interface NetworkArgs {
     /**
@@ -69,8 +70,7 @@ export class Network extends pulumi.ComponentResource {
     public readonly availabilityZones: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateNetworkArgs(args);
-        if (problems.length > 0) throw new Error(`Network '${name}': ${problems.join("; ")}`);
+        throwIfInvalid("Network", name, validateNetworkArgs(args));
         super("multicloud:aws:Network", name, {}, opts);
 
         const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";

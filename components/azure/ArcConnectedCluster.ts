@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { createPublicKey } from "crypto";
 import * as YAML from "yaml";
+import { throwIfInvalid } from "../validation";
 
 /** Kubernetes distributions `az connectedk8s connect --distribution` accepts. */
 export const ARC_DISTRIBUTIONS = [
@@ -189,12 +190,7 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
         args: ArcConnectedClusterArgs,
         opts?: pulumi.ComponentResourceOptions,
     ) {
-        const problems = validateArcConnectedClusterArgs(name, args);
-        if (problems.length > 0) {
-            throw new Error(
-                `ArcConnectedCluster '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-            );
-        }
+        throwIfInvalid("ArcConnectedCluster", name, validateArcConnectedClusterArgs(name, args));
         super("multicloud:azure:ArcConnectedCluster", name, {}, opts);
 
         const distribution = args.distribution ?? "generic";

@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { throwIfInvalid } from "../validation";
 
 /** Built-in Azure definitions this component assigns, by id (GUID). */
 export const AZURE_BUILTINS = {
@@ -73,12 +74,7 @@ export class ArcGovernance extends pulumi.ComponentResource {
     public readonly fluxAssignmentId: pulumi.Output<string>;
 
     constructor(name: string, args: ArcGovernanceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateArcGovernanceArgs(args);
-        if (problems.length > 0) {
-            throw new Error(
-                `ArcGovernance '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-            );
-        }
+        throwIfInvalid("ArcGovernance", name, validateArcGovernanceArgs(args));
         super("multicloud:azure:ArcGovernance", name, {}, opts);
 
         const parent = { parent: this };

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { throwIfInvalid } from "../validation";
 
 export interface CloudNatArgs {
     readonly project: string;
@@ -25,8 +26,7 @@ export class CloudNat extends pulumi.ComponentResource {
     public readonly routerName: pulumi.Output<string>;
 
     constructor(name: string, args: CloudNatArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateCloudNatArgs(args);
-        if (problems.length > 0) throw new Error(`CloudNat '${name}': ${problems.join("; ")}`);
+        throwIfInvalid("CloudNat", name, validateCloudNatArgs(args));
         super("multicloud:gcp:CloudNat", name, {}, opts);
 
         const router = new gcp.compute.Router(

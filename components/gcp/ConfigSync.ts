@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { throwIfInvalid } from "../validation";
 
 /** Git URLs Config Sync can clone: https, or ssh (`ssh://...` or `git@host:org/repo`). */
 export const GIT_URL = /^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|[\w.-]+@[\w.-]+:[^\s]+)$/;
@@ -36,6 +37,13 @@ export interface ConfigSyncArgs {
     readonly preventDrift?: boolean;
 }
 
+/** A sync folder must stay inside the repository. */
+export function policyDirProblems(dir: string | undefined): string[] {
+    return dir !== undefined && (dir.startsWith("/") || dir.split("/").includes(".."))
+        ? [`policyDir '${dir}' must be a folder inside the repository (relative, no '..')`]
+        : [];
+}
+
 /** Every problem with `args`, each naming the argument; empty when valid. */
 export function validateConfigSyncArgs(args: ConfigSyncArgs): string[] {
     const problems: string[] = [];
@@ -61,12 +69,7 @@ export function validateConfigSyncArgs(args: ConfigSyncArgs): string[] {
             "git.gcpServiceAccountEmail is required when git.secretType is 'gcpserviceaccount'",
         );
     }
-    const dir = git.policyDir;
-    if (dir !== undefined && (dir.startsWith("/") || dir.split("/").includes(".."))) {
-        problems.push(
-            `policyDir '${dir}' must be a folder inside the repository (relative, no '..')`,
-        );
-    }
+    problems.push(...policyDirProblems(git.policyDir));
     return problems;
 }
 
@@ -93,12 +96,7 @@ export class ConfigSync extends pulumi.ComponentResource {
     public readonly featureState: pulumi.Output<unknown>;
 
     constructor(name: string, args: ConfigSyncArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateConfigSyncArgs(args);
-        if (problems.length > 0) {
-            throw new Error(
-                `ConfigSync '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-            );
-        }
+        throwIfInvalid("ConfigSync", name, validateConfigSyncArgs(args));
         super("multicloud:gcp:ConfigSync", name, {}, opts);
 
         const sourceFormat = args.sourceFormat ?? "unstructured";

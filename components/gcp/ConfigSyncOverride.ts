@@ -1,5 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { throwIfInvalid } from "../validation";
+import { policyDirProblems } from "./ConfigSync";
 
 export interface ConfigSyncOverrideArgs {
     readonly project: string;
@@ -35,12 +37,7 @@ export function validateConfigSyncOverrideArgs(args: ConfigSyncOverrideArgs): st
             "give syncBranch or policyDir: an override that changes nothing is the fleet default",
         );
     }
-    const dir = args.policyDir;
-    if (dir !== undefined && (dir.startsWith("/") || dir.split("/").includes(".."))) {
-        problems.push(
-            `policyDir '${dir}' must be a folder inside the repository (relative, no '..')`,
-        );
-    }
+    problems.push(...policyDirProblems(args.policyDir));
     return problems;
 }
 
@@ -54,9 +51,7 @@ export class ConfigSyncOverride extends pulumi.ComponentResource {
         args: ConfigSyncOverrideArgs,
         opts?: pulumi.ComponentResourceOptions,
     ) {
-        const problems = validateConfigSyncOverrideArgs(args);
-        if (problems.length > 0)
-            throw new Error(`ConfigSyncOverride '${name}': ${problems.join("; ")}`);
+        throwIfInvalid("ConfigSyncOverride", name, validateConfigSyncOverrideArgs(args));
         super("multicloud:gcp:ConfigSyncOverride", name, {}, opts);
 
         new gcp.gkehub.FeatureMembership(

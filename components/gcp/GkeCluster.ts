@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { throwIfInvalid } from "../validation";
 
 /** A Google Cloud region (`europe-west1`) or zone (`europe-west1-b`). */
 export const GCP_LOCATION = /^[a-z]+-[a-z]+\d+(-[a-z])?$/;
@@ -124,12 +125,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateGkeClusterArgs(name, args);
-        if (problems.length > 0) {
-            throw new Error(
-                `GkeCluster '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-            );
-        }
+        throwIfInvalid("GkeCluster", name, validateGkeClusterArgs(name, args));
         super("multicloud:gcp:GkeCluster", name, {}, opts);
 
         const releaseChannel = args.releaseChannel ?? "REGULAR";

@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GCP_LOCATION } from "./GkeCluster";
+import { throwIfInvalid } from "../validation";
 
 /** A GKE cluster: its id (`projects/<p>/locations/<l>/clusters/<name>`). */
 export interface GkeMemberArgs {
@@ -90,12 +91,7 @@ export class HubMembership extends pulumi.ComponentResource {
     public readonly location: pulumi.Output<string>;
 
     constructor(name: string, args: HubMembershipArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateHubMembershipArgs(name, args);
-        if (problems.length > 0) {
-            throw new Error(
-                `HubMembership '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-            );
-        }
+        throwIfInvalid("HubMembership", name, validateHubMembershipArgs(name, args));
         super("multicloud:gcp:HubMembership", name, {}, opts);
 
         if (args.kind === "gke") {

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { throwIfInvalid } from "../validation";
 
 export interface ProjectServicesArgs {
     /** Project whose APIs are enabled. */
@@ -41,10 +42,7 @@ export class ProjectServices extends pulumi.ComponentResource {
     public readonly resources: gcp.projects.Service[];
 
     constructor(name: string, args: ProjectServicesArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateProjectServicesArgs(args);
-        if (problems.length > 0) {
-            throw new Error(`ProjectServices '${name}': ${problems.join("; ")}`);
-        }
+        throwIfInvalid("ProjectServices", name, validateProjectServicesArgs(args));
         super("multicloud:gcp:ProjectServices", name, {}, opts);
 
         const keepOnDestroy = args.keepOnDestroy ?? true;

@@ -379,19 +379,7 @@ describe("AsgFleet variants", () => {
     });
 
     it("defaults to the blueprint's values when built with only what it requires", async () => {
-        const plan = await planStack(
-            "dev",
-            {},
-            {
-                load: () => {
-                    const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
-                    const { AsgFleet } =
-                        require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
-                    const provider = new aws.Provider("aws", { region: "eu-west-1" });
-                    new AsgFleet("web", minimalArgs(), { providers: [provider] });
-                },
-            },
-        );
+        const plan = await planFleets("web");
         expect(plan.errors).toEqual([]);
         expect(one(plan, T.group, "web-asg").inputs).toMatchObject({
             minSize: 2,
@@ -408,20 +396,7 @@ describe("AsgFleet variants", () => {
     });
 
     it("lets two fleets share a stack without a single name collision", async () => {
-        const plan = await planStack(
-            "dev",
-            {},
-            {
-                load: () => {
-                    const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
-                    const { AsgFleet } =
-                        require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
-                    const provider = new aws.Provider("aws", { region: "eu-west-1" });
-                    new AsgFleet("blue", minimalArgs(), { providers: [provider] });
-                    new AsgFleet("green", minimalArgs(), { providers: [provider] });
-                },
-            },
-        );
+        const plan = await planFleets("blue", "green");
         expect(plan.errors).toEqual([]);
         const fleetChildren = created(plan).filter(
             (r) => byUrn(plan, r.parent)?.type === "multicloud:aws:AsgFleet",
@@ -456,6 +431,24 @@ describe("AsgFleet variants", () => {
         expect(plan.errors[0]).toContain("privateSubnetIds lists 1 subnet(s): give at least two");
     });
 });
+
+/** A program of nothing but AsgFleets with minimal arguments, on their own AWS provider. */
+function planFleets(...names: string[]) {
+    return planStack(
+        "dev",
+        {},
+        {
+            load: () => {
+                const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+                const { AsgFleet } =
+                    require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
+                const provider = new aws.Provider("aws", { region: "eu-west-1" });
+                for (const name of names)
+                    new AsgFleet(name, minimalArgs(), { providers: [provider] });
+            },
+        },
+    );
+}
 
 function minimalArgs(): AsgFleetArgs {
     return {

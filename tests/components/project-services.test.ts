@@ -36,7 +36,7 @@ describe("ProjectServices", () => {
         );
         expect(created(plan)).toEqual([]);
         expect(plan.errors[0]).toContain(
-            "ProjectServices 'svc': services: 'not-an-api' is not a Google API service name",
+            "ProjectServices 'svc' has invalid arguments:\n  - services: 'not-an-api' is not a Google API service name",
         );
     });
 
