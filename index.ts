@@ -269,6 +269,7 @@ function azureFleet() {
             git,
             adminGroupObjectIds: az.adminGroupObjectIds,
             viewerGroupObjectIds: az.viewerGroupObjectIds,
+            programClusterNames: az.arc.clusters.map((c) => c.name),
             tags,
         },
         opts,
@@ -288,10 +289,9 @@ function azureFleet() {
                     // Present: the schema requires it whenever clusters are listed.
                     agentChartVersion: az.arc.agentChartVersion!,
                     proxy: az.arc.proxy,
-                    logAnalyticsWorkspace: {
-                        id: governance.workspaceId,
-                        customerId: governance.workspaceCustomerId,
-                        sharedKey: governance.workspaceSharedKey,
+                    containerInsights: {
+                        workspaceId: governance.workspaceId,
+                        dataCollectionRuleId: governance.containerInsightsRuleId,
                     },
                     git,
                     tags,

@@ -147,14 +147,6 @@ export const INVOKES: InvokeAnswers = {
         ),
         tenantId: String(ctx.providerInputs.tenantId ?? MOCK_IDENTITY.azureTenantId),
     }),
-    "azure-native:operationalinsights:getSharedKeys": (inputs) => ({
-        primarySharedKey: Buffer.from(`mock primary key of ${inputs.workspaceName}`).toString(
-            "base64",
-        ),
-        secondarySharedKey: Buffer.from(`mock secondary key of ${inputs.workspaceName}`).toString(
-            "base64",
-        ),
-    }),
     "aws:index/getPartition:getPartition": () => ({
         partition: "aws",
         dnsSuffix: "amazonaws.com",
@@ -345,6 +337,10 @@ function mockState(
                 resourceId = `${inputs.scope}/providers/Microsoft.Authorization/policyAssignments/${state.name}`;
                 if (inputs.identity)
                     state.identity = { type: "SystemAssigned", principalId: fakeUuid(resourceId) };
+                break;
+            case "monitor:DataCollectionRule":
+                state.name = inputs.dataCollectionRuleName ?? `${args.name}${suffix}`;
+                resourceId = `${group}/providers/Microsoft.Insights/dataCollectionRules/${state.name}`;
                 break;
             case "authorization:RoleAssignment":
                 state.name =

@@ -88,12 +88,10 @@ export interface ArcConnectedClusterArgs {
     readonly agentChart?: string;
     /** Proxy the agents reach Azure through. @default none */
     readonly proxy?: ArcProxy;
-    /** The Log Analytics workspace Container Insights reports to. */
-    readonly logAnalyticsWorkspace: {
-        readonly id: pulumi.Input<string>;
-        readonly customerId: pulumi.Input<string>;
-        /** The workspace's shared key: a secret. */
-        readonly sharedKey: pulumi.Input<string>;
+    /** Where Container Insights reports: the fleet's workspace and its data collection rule. */
+    readonly containerInsights: {
+        readonly workspaceId: pulumi.Input<string>;
+        readonly dataCollectionRuleId: pulumi.Input<string>;
     };
     /** What Flux syncs into the cluster. */
     readonly git: ArcGitSource;
@@ -219,6 +217,10 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
                 distribution,
                 infrastructure,
                 agentPublicKeyCertificate: key.publicKeyPem.apply(agentPublicKeyCertificate),
+                // The chart version is pinned in config: the agents must not upgrade themselves.
+                arcAgentProfile: { agentAutoUpgrade: "Disabled" },
+                // Azure RBAC: the role assignments on the group decide who may do what in the cluster.
+                aadProfile: { enableAzureRBAC: true, tenantID: args.tenantId },
                 tags: { ...args.tags },
             },
             parent,
@@ -238,6 +240,8 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
                 createNamespace: true,
                 chart: args.agentChart ?? ARC_AGENTS_CHART,
                 version: args.agentChartVersion,
+                // Edge clusters pull the agent images slowly: give the install time.
+                timeout: 900,
                 values: {
                     global: {
                         subscriptionId: args.subscriptionId,
@@ -262,7 +266,11 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
                               }
                             : {}),
                     },
-                    systemDefaultValues: { spnOnboarding: false },
+                    systemDefaultValues: {
+                        spnOnboarding: false,
+                        azureArcAgents: { autoUpdate: false },
+                        "clusterconnect-agent": { enabled: true },
+                    },
                 },
             },
             { parent: this, provider: k8sProvider, dependsOn: [cluster] },
@@ -297,19 +305,23 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
         extension("azurepolicy", "Microsoft.PolicyInsights", {
             scope: { cluster: { releaseNamespace: "kube-system" } },
         });
-        const workspace = args.logAnalyticsWorkspace;
-        extension("azuremonitor-containers", "Microsoft.AzureMonitor.Containers", {
+        const insights = extension("azuremonitor-containers", "Microsoft.AzureMonitor.Containers", {
             scope: { cluster: { releaseNamespace: "azuremonitor-containers" } },
             configurationSettings: {
-                logAnalyticsWorkspaceResourceID: workspace.id,
-                // Workspace-key ingestion: needs no data collection rule per cluster.
-                "amalogs.useAADAuth": "false",
-            },
-            configurationProtectedSettings: {
-                "amalogs.secret.wsid": workspace.customerId,
-                "amalogs.secret.key": pulumi.secret(workspace.sharedKey),
+                logAnalyticsWorkspaceResourceID: args.containerInsights.workspaceId,
+                // Managed identity ingestion through the data collection rule (key-based is retired).
+                "amalogs.useAADAuth": "true",
             },
         });
+        new azure.monitor.DataCollectionRuleAssociation(
+            `${name}-container-insights`,
+            {
+                resourceUri: cluster.id,
+                associationName: "ContainerInsightsExtension",
+                dataCollectionRuleId: args.containerInsights.dataCollectionRuleId,
+            },
+            { parent: this, dependsOn: [insights] },
+        );
 
         new azure.kubernetesconfiguration.FluxConfiguration(
             `${name}-gitops`,

@@ -10,6 +10,8 @@ export const AZURE_BUILTINS = {
     fluxPublicGitPolicy: "83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6",
     /** Role: Azure Arc Kubernetes Cluster Admin. */
     arcClusterAdminRole: "8393591c-06b9-48a2-a542-1bd6b377f6a2",
+    /** Role: Azure Arc Enabled Kubernetes Cluster User Role (list the cluster user credentials). */
+    arcClusterUserRole: "00493d72-78f6-4148-b6c5-d3ce8e4799dd",
     /** Role: Azure Arc Kubernetes Viewer. */
     arcViewerRole: "63f0a09d-1495-4db4-a681-037d84835eb4",
     /** Role: Contributor, which the Flux policy's definition names for its remediation. */
@@ -26,6 +28,11 @@ export interface ArcGovernanceArgs {
     readonly location: string;
     /** Log Analytics retention, days. @default 30 */
     readonly logRetentionDays?: number;
+    /**
+     * Connected clusters this program creates in the group. They get their own Flux configuration,
+     * so the Flux policy leaves them out (one owner per configuration). @default []
+     */
+    readonly programClusterNames?: readonly string[];
     /** What the Flux policy deploys to every Arc cluster in scope. */
     readonly git: { readonly url: string; readonly branch?: string; readonly path?: string };
     /** Entra ID groups (object ids) granted Azure Arc Kubernetes Cluster Admin. @default [] */
@@ -67,9 +74,8 @@ export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
  */
 export class ArcGovernance extends pulumi.ComponentResource {
     public readonly workspaceId: pulumi.Output<string>;
-    public readonly workspaceCustomerId: pulumi.Output<string>;
-    /** The workspace's primary shared key, a secret (Container Insights ingestion). */
-    public readonly workspaceSharedKey: pulumi.Output<string>;
+    /** The data collection rule Container Insights on every cluster reports through. */
+    public readonly containerInsightsRuleId: pulumi.Output<string>;
     public readonly podSecurityAssignmentId: pulumi.Output<string>;
     public readonly fluxAssignmentId: pulumi.Output<string>;
 
@@ -90,6 +96,36 @@ export class ArcGovernance extends pulumi.ComponentResource {
                 location: args.location,
                 sku: { name: "PerGB2018" },
                 retentionInDays: args.logRetentionDays ?? 30,
+                tags: { ...args.tags },
+            },
+            parent,
+        );
+
+        // One rule for the fleet; each cluster associates with it.
+        const insightsRule = new azure.monitor.DataCollectionRule(
+            `${name}-container-insights`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                description: "Container Insights for every Arc cluster of the fleet",
+                dataSources: {
+                    extensions: [
+                        {
+                            name: "ContainerInsightsExtension",
+                            extensionName: "ContainerInsights",
+                            streams: ["Microsoft-ContainerInsights-Group-Default"],
+                        },
+                    ],
+                },
+                destinations: {
+                    logAnalytics: [{ name: "ciworkspace", workspaceResourceId: workspace.id }],
+                },
+                dataFlows: [
+                    {
+                        streams: ["Microsoft-ContainerInsights-Group-Default"],
+                        destinations: ["ciworkspace"],
+                    },
+                ],
                 tags: { ...args.tags },
             },
             parent,
@@ -123,6 +159,10 @@ export class ArcGovernance extends pulumi.ComponentResource {
                 ),
                 location: args.location,
                 identity: { type: "SystemAssigned" },
+                notScopes: (args.programClusterNames ?? []).map(
+                    (n) =>
+                        pulumi.interpolate`${args.resourceGroupId}/providers/Microsoft.Kubernetes/connectedClusters/${n}`,
+                ),
                 parameters: {
                     configurationName: { value: "fleet-gitops" },
                     configurationNamespace: { value: "flux-system" },
@@ -132,6 +172,11 @@ export class ArcGovernance extends pulumi.ComponentResource {
                     kustomizationName: { value: "cluster" },
                     kustomizationPath: { value: args.git.path ?? "./gitops/cluster" },
                     kustomizationPrune: { value: true },
+                    // The same timings as ArcConnectedCluster's own configuration.
+                    repositorySyncInterval: { value: 300 },
+                    repositoryTimeout: { value: 600 },
+                    kustomizationSyncInterval: { value: 300 },
+                    kustomizationTimeout: { value: 600 },
                     effect: { value: "DeployIfNotExists" },
                 },
                 enforcementMode: "Default",
@@ -163,25 +208,23 @@ export class ArcGovernance extends pulumi.ComponentResource {
                     parent,
                 );
             });
-        groupRole("admins", AZURE_BUILTINS.arcClusterAdminRole, args.adminGroupObjectIds ?? []);
-        groupRole("viewers", AZURE_BUILTINS.arcViewerRole, args.viewerGroupObjectIds ?? []);
+        // Kubernetes permissions (enforced by Azure RBAC on the clusters), plus the right to get
+        // credentials for cluster connect, which the Kubernetes roles do not include.
+        const admins = args.adminGroupObjectIds ?? [];
+        const viewers = args.viewerGroupObjectIds ?? [];
+        groupRole("admins", AZURE_BUILTINS.arcClusterAdminRole, admins);
+        groupRole("viewers", AZURE_BUILTINS.arcViewerRole, viewers);
+        groupRole("users", AZURE_BUILTINS.arcClusterUserRole, [
+            ...new Set([...admins, ...viewers]),
+        ]);
 
         this.workspaceId = workspace.id;
-        this.workspaceCustomerId = workspace.customerId;
-        this.workspaceSharedKey = pulumi.secret(
-            azure.operationalinsights
-                .getSharedKeysOutput(
-                    { resourceGroupName: args.resourceGroupName, workspaceName: workspace.name },
-                    parent,
-                )
-                .apply((keys) => keys.primarySharedKey ?? ""),
-        );
+        this.containerInsightsRuleId = insightsRule.id;
         this.podSecurityAssignmentId = podSecurity.id;
         this.fluxAssignmentId = flux.id;
         this.registerOutputs({
             workspaceId: this.workspaceId,
-            workspaceCustomerId: this.workspaceCustomerId,
-            workspaceSharedKey: this.workspaceSharedKey,
+            containerInsightsRuleId: this.containerInsightsRuleId,
             podSecurityAssignmentId: this.podSecurityAssignmentId,
             fluxAssignmentId: this.fluxAssignmentId,
         });

@@ -109,7 +109,12 @@ describe("Arc in the prod stack", () => {
                 azureEnvironment: "AZUREPUBLICCLOUD",
                 onboardingPrivateKey: expect.stringContaining("RSA PRIVATE KEY"),
             },
-            systemDefaultValues: { spnOnboarding: false },
+            systemDefaultValues: {
+                spnOnboarding: false,
+                // Pinned chart: the agents must not upgrade themselves behind Pulumi's back.
+                azureArcAgents: { autoUpdate: false },
+                "clusterconnect-agent": { enabled: true },
+            },
         });
         // Through a provider built from the cluster's own kubeconfig, after the connected cluster.
         const provider = byUrn(plan, release.provider)!;
@@ -125,8 +130,6 @@ describe("Arc in the prod stack", () => {
             const release = one(plan, T.release, `${name}-arc-agents`);
             expect(isSecretAt(release, "values.global.onboardingPrivateKey")).toBe(true);
             expect(isSecretAt(byUrn(plan, release.provider)!, "kubeconfig")).toBe(true);
-            const insights = one(plan, T.ext, `${name}-azuremonitor-containers`);
-            expect(isSecretAt(insights, "configurationProtectedSettings")).toBe(true);
             // The connected cluster itself carries only the public half.
             expect(JSON.stringify(one(plan, T.cc, name).inputs)).not.toContain("PRIVATE KEY");
         }
@@ -157,8 +160,22 @@ describe("Arc in the prod stack", () => {
                 expect(ext(extensionName).dependencies).toContain(release.urn);
             }
             const workspaceId = (plan.outputs.azure as { workspaceId: string }).workspaceId;
-            expect(ext("azuremonitor-containers").inputs.configurationSettings).toMatchObject({
+            expect(ext("azuremonitor-containers").inputs.configurationSettings).toEqual({
                 logAnalyticsWorkspaceResourceID: workspaceId,
+                "amalogs.useAADAuth": "true",
+            });
+            // Managed-identity ingestion: the cluster is associated with the fleet's rule.
+            const association = one(
+                plan,
+                "azure-native:monitor:DataCollectionRuleAssociation",
+                `${name}-container-insights`,
+            );
+            expect(association.inputs).toMatchObject({
+                resourceUri: `${RG}/providers/Microsoft.Kubernetes/connectedClusters/${name}`,
+                associationName: "ContainerInsightsExtension",
+                dataCollectionRuleId: expect.stringContaining(
+                    "/providers/Microsoft.Insights/dataCollectionRules/arc-governance-container-insights",
+                ),
             });
             const flux = one(plan, T.flux, `${name}-gitops`);
             expect(flux.inputs).toMatchObject({
@@ -199,7 +216,33 @@ describe("Arc in the prod stack", () => {
                 repositoryRefBranch: { value: "main" },
                 kustomizationPath: { value: "./gitops/cluster" },
                 configurationScope: { value: "cluster" },
+                repositorySyncInterval: { value: 300 },
             },
+            // The clusters this program connects have their own configuration: one owner each.
+            notScopes: CLUSTERS.map(
+                (c) => `${RG}/providers/Microsoft.Kubernetes/connectedClusters/${c.name}`,
+            ),
+        });
+        const rule = one(
+            plan,
+            "azure-native:monitor:DataCollectionRule",
+            "arc-governance-container-insights",
+        );
+        expect(rule.inputs).toMatchObject({
+            dataSources: {
+                extensions: [
+                    {
+                        extensionName: "ContainerInsights",
+                        streams: ["Microsoft-ContainerInsights-Group-Default"],
+                    },
+                ],
+            },
+            dataFlows: [
+                {
+                    streams: ["Microsoft-ContainerInsights-Group-Default"],
+                    destinations: ["ciworkspace"],
+                },
+            ],
         });
         const remediation = one(plan, T.role, "arc-governance-flux-remediation");
         expect(remediation.inputs).toMatchObject({ scope: RG, principalType: "ServicePrincipal" });
@@ -222,6 +265,14 @@ describe("Arc in the prod stack", () => {
                 roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/63f0a09d-1495-4db4-a681-037d84835eb4`,
             }),
         );
+        // Both groups may list cluster user credentials, which cluster connect needs.
+        const users = roles.filter((r) =>
+            String(r.roleDefinitionId).endsWith("/00493d72-78f6-4148-b6c5-d3ce8e4799dd"),
+        );
+        expect(users.map((r) => r.principalId).sort()).toEqual([
+            "33333333-3333-3333-3333-333333333333",
+            "44444444-4444-4444-4444-444444444444",
+        ]);
         for (const r of roles) expect(r.scope).toBe(RG);
         expect(one(plan, T.workspace, "arc-governance-logs").inputs).toMatchObject({
             retentionInDays: 90,
@@ -303,7 +354,7 @@ describe("Arc variants and bad input", () => {
                 tenantId: "t",
                 kubeconfig: "not: [yaml",
                 agentChartVersion: " ",
-                logAnalyticsWorkspace: { id: "w", customerId: "c", sharedKey: "k" },
+                containerInsights: { workspaceId: "w", dataCollectionRuleId: "r" },
                 git: { url: "ftp://x" },
             }),
         ).toEqual([
