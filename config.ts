@@ -16,8 +16,9 @@ import {
     ARC_INFRASTRUCTURES,
     kubeconfigProblem,
 } from "./components/azure/ArcConnectedCluster";
-import { GIT_URL, SECRET_TYPES } from "./components/gcp/ConfigSync";
-import { GCP_LOCATION } from "./components/gcp/GkeCluster";
+import { SECRET_TYPES } from "./components/gcp/ConfigSync";
+import { GIT_URL } from "./components/formats";
+import { GCP_LOCATION, KMS_KEY } from "./components/gcp/GkeCluster";
 
 /** Tag keys the program sets itself on every resource; users may not override them. */
 export const RESERVED_TAGS = ["project", "stack", "environment", "managed-by"] as const;
@@ -339,7 +340,7 @@ const GkeClusterSchema = z
         /** Cloud KMS key for Secrets encryption. @default a key created with 90-day rotation */
         databaseEncryptionKey: z
             .string()
-            .regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/, {
+            .regex(KMS_KEY, {
                 message:
                     "must be a Cloud KMS key id: projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>",
             })

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { generateKeyPairSync } from "crypto";
+import { jsonOrValue } from "./json";
 
 /** One resource as the program registered it. */
 export interface RecordedResource {
@@ -89,16 +90,6 @@ function fakeHex(seed: string, length: number): string {
         out += h.toString(16).padStart(8, "0");
     }
     return out.slice(0, length);
-}
-
-/** Provider inputs arrive JSON-encoded when structured (the SDK sends them so). */
-function jsonOrValue(v: unknown): unknown {
-    if (typeof v !== "string" || !/^[[{]/.test(v)) return v;
-    try {
-        return JSON.parse(v);
-    } catch {
-        return v;
-    }
 }
 
 /** A deterministic GUID derived from `seed`. */

@@ -102,8 +102,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 }
 
 function errorText(e: unknown): string {
-    if (pulumi.RunError.isInstance(e) || (e instanceof Error && e.name === "ConfigError"))
-        return (e as Error).message;
+    if (pulumi.RunError.isInstance(e)) return (e as Error).message;
     if (e instanceof Error) return e.stack ?? e.message;
     return String(e);
 }

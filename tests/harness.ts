@@ -4,6 +4,7 @@
  * any unknown invoke throws), in a fresh module registry so one test file can plan many stacks.
  */
 import * as path from "path";
+import { jsonOrValue } from "../plan/json";
 import type { RecordedResource } from "../plan/mocks";
 import type { PlanOptions, PlanResult } from "../plan/run";
 
@@ -59,12 +60,7 @@ export function created(plan: PlanResult): RecordedResource[] {
  * (defaultTags, allowedAccountIds, ...) as JSON text.
  */
 export function providerInputs(r: RecordedResource): Record<string, unknown> {
-    return Object.fromEntries(
-        Object.entries(r.inputs).map(([k, v]) => {
-            if (typeof v !== "string" || !/^[[{]/.test(v)) return [k, v];
-            return [k, JSON.parse(v)];
-        }),
-    );
+    return Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, jsonOrValue(v)]));
 }
 
 /**

@@ -2,6 +2,7 @@
  * Pure checks shared by the AWS components' argument validation and the stack config schema,
  * so that a rule (and its message) is written once.
  */
+import { CIDR, EMAIL } from "../formats";
 
 /** Formats of AWS identifiers and values the AWS components accept. */
 export const AWS_FORMATS = {
@@ -12,12 +13,12 @@ export const AWS_FORMATS = {
     vpcId: /^vpc-[0-9a-f]{8,17}$/,
     subnetId: /^subnet-[0-9a-f]{8,17}$/,
     /** An IPv4 CIDR block such as 10.0.0.0/16. */
-    cidr: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/,
+    cidr: CIDR,
     /** A container image pinned by digest: `registry/repo@sha256:<64 hex>`. */
     imageByDigest: /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/,
     /** An ALB security policy that offers TLS 1.3. */
     tls13SslPolicy: /^ELBSecurityPolicy-TLS13-/,
-    email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+    email: EMAIL,
 } as const;
 
 /** The default HTTPS policy: TLS 1.3 and 1.2. `ELBSecurityPolicy-TLS13-1-3-2021-06` is 1.3 only. */

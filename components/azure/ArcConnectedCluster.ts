@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { createPublicKey } from "crypto";
 import * as YAML from "yaml";
+import { GIT_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
 
 /** Kubernetes distributions `az connectedk8s connect --distribution` accepts. */
@@ -154,7 +155,7 @@ export function validateArcConnectedClusterArgs(
             "agentChartVersion is empty: pin the azure-arc-k8sagents chart version the agents run",
         );
     }
-    if (!/^(https:\/\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/.test(args.git.url)) {
+    if (!GIT_URL.test(args.git.url)) {
         problems.push(
             `git.url '${args.git.url}' must be an https or ssh git URL (plain http is refused)`,
         );

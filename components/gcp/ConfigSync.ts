@@ -1,9 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { GIT_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
 
-/** Git URLs Config Sync can clone: https, or ssh (`ssh://...` or `git@host:org/repo`). */
-export const GIT_URL = /^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|[\w.-]+@[\w.-]+:[^\s]+)$/;
 export const SECRET_TYPES = [
     "none",
     "ssh",

@@ -1,12 +1,12 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { CIDR } from "../formats";
 import { throwIfInvalid } from "../validation";
 
 /** A Google Cloud region (`europe-west1`) or zone (`europe-west1-b`). */
 export const GCP_LOCATION = /^[a-z]+-[a-z]+\d+(-[a-z])?$/;
-const CIDR =
-    /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
-const KMS_KEY = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
+/** A Cloud KMS key id. */
+export const KMS_KEY = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
 
 /** The region a location is in: a region is its own, a zone's is its prefix. */
 export function regionOf(location: string): string {

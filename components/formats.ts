@@ -1,0 +1,11 @@
+/** Formats of values every cloud's components accept, written once. */
+
+/** An IPv4 CIDR block such as 10.0.0.0/16. */
+export const CIDR =
+    /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+
+/** A git URL that Config Sync and Flux can clone: https, or ssh (`ssh://...` or `git@host:org/repo`). */
+export const GIT_URL = /^(https:\/\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
+
+/** An email address (loosely: something@domain.tld). */
+export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
