@@ -7,6 +7,8 @@
  * (`pulumi.runtime.allConfig()`), and either returns the typed config with every
  * default settled, or throws one `ConfigError` that lists every problem at once.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { FLEET_OS } from "./components/aws/AsgFleet";
@@ -17,14 +19,22 @@ import {
     kubeconfigProblem,
 } from "./components/azure/ArcConnectedCluster";
 import { SECRET_TYPES } from "./components/gcp/ConfigSync";
-import { GIT_URL } from "./components/formats";
+import { GIT_URL, IMAGE_BY_DIGEST } from "./components/formats";
 import { GCP_LOCATION, KMS_KEY } from "./components/gcp/GkeCluster";
 
 /** Tag keys the program sets itself on every resource; users may not override them. */
 export const RESERVED_TAGS = ["project", "stack", "environment", "managed-by"] as const;
 
 /** Config namespaces of the providers this program configures explicitly (never via ambient config). */
-export const PROVIDER_NAMESPACES = ["aws", "gcp", "azure-native", "kubernetes", "docker"] as const;
+export const PROVIDER_NAMESPACES = [
+    "aws",
+    "gcp",
+    "azure-native",
+    "kubernetes",
+    "docker",
+    "docker-build",
+    "tls",
+] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Leaf types. Pulumi hands top-level scalars to the program as strings ("2", "true"), and
@@ -140,11 +150,6 @@ const AwsFleetSchema = z
         createServiceLinkedRole: boolean().default(false),
         /** @default 300 */
         healthCheckGracePeriodSeconds: integer().pipe(z.number().min(0)).default(300),
-        /** The app image by digest. Required when aws.enabled is true. */
-        image: awsFormat(
-            AWS_FORMATS.imageByDigest,
-            "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>",
-        ).optional(),
     })
     .superRefine((f, ctx) => {
         for (const p of fleetSizingProblems(f))
@@ -249,7 +254,7 @@ function requiredWhenEnabled(section: string, fields: readonly string[]) {
     };
 }
 
-const AWS_REQUIRED = ["region", "fleet.image", "loadBalancer.certificateArn"] as const;
+const AWS_REQUIRED = ["region", "loadBalancer.certificateArn"] as const;
 const awsRequired = requiredWhenEnabled("aws", AWS_REQUIRED);
 const AwsSchema = z
     .strictObject({
@@ -403,8 +408,13 @@ const ConfigSyncSchema = z.strictObject({
     syncRepo: gitUrl.optional(),
     /** @default "main" */
     syncBranch: z.string().min(1).default("main"),
-    /** @default "gitops/cluster" */
-    policyDir: z.string().min(1).default("gitops/cluster"),
+    /** What every fleet cluster syncs: the baseline and the workload. @default "gitops" */
+    policyDir: z.string().min(1).default("gitops"),
+    /**
+     * What the GKE clusters of this program sync instead: the baseline only, since Pulumi
+     * applies the workload to them itself. @default "gitops/cluster"
+     */
+    baselinePolicyDir: z.string().min(1).default("gitops/cluster"),
     /** @default "none" */
     secretType: z.enum(SECRET_TYPES).default("none"),
     /** @default "unstructured" */
@@ -526,8 +536,8 @@ const AzureGitOpsSchema = z.strictObject({
     url: gitUrl.optional(),
     /** @default "main" */
     branch: z.string().min(1).default("main"),
-    /** @default "./gitops/cluster" */
-    path: z.string().min(1).default("./gitops/cluster"),
+    /** The baseline and the workload, as on every fleet cluster. @default "./gitops" */
+    path: z.string().min(1).default("./gitops"),
 });
 
 const AZURE_REQUIRED = ["subscriptionId", "location", "gitops.url"] as const;
@@ -595,6 +605,122 @@ function checkAzure(value: unknown, ctx: z.RefinementCtx): void {
     });
 }
 
+// --- The app: the release every cluster runs, and the image this stack builds ----------------
+
+const imageByDigest = z.string().regex(IMAGE_BY_DIGEST, {
+    message:
+        "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>, never a tag such as latest",
+});
+const cpuQuantity = text().pipe(
+    z
+        .string()
+        .regex(/^(\d+m|\d+(\.\d+)?)$/, { message: "must be a CPU quantity such as 100m or 1" }),
+);
+const memoryQuantity = z.string().regex(/^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/, {
+    message: "must be a memory quantity such as 128Mi or 1Gi",
+});
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    message: "must be a DNS label (lowercase letters, digits and -, up to 63)",
+});
+const computeResources = (cpu: string, memory: string) =>
+    z
+        .strictObject({ cpu: cpuQuantity.default(cpu), memory: memoryQuantity.default(memory) })
+        .prefault({});
+
+/**
+ * The app release: the image and how it runs. Set once in Pulumi.yaml (project-level config,
+ * key `app`), rendered into gitops/workload/ for every fleet cluster (`npm run gitops`) and
+ * applied by Pulumi to the GKE clusters of each stack. A stack that sets `app` replaces the
+ * whole object (Pulumi does not merge it) for its own clusters only.
+ */
+const AppSchema = z
+    .strictObject({
+        /** The released image, by digest: what GitOps delivers, and what runs where no image is built. Required. */
+        image: imageByDigest,
+        /** @default 2 */
+        minReplicas: integer().pipe(z.number().min(1)).default(2),
+        /** @default 10 */
+        maxReplicas: integer().pipe(z.number().min(1).max(1000)).default(10),
+        /** @default 65 */
+        targetCpuUtilization: integer().pipe(z.number().min(10).max(95)).default(65),
+        /** @default { cpu: "100m", memory: "128Mi" } */
+        requests: computeResources("100m", "128Mi"),
+        /** @default { cpu: "500m", memory: "256Mi" } */
+        limits: computeResources("500m", "256Mi"),
+        ingress: z.strictObject({
+            /** Public DNS name of the app. Required. */
+            host: z
+                .string()
+                .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
+                    message: "must be a fully qualified DNS name such as app.example.com",
+                }),
+            /** @default "nginx" */
+            className: k8sName.default("nginx"),
+            /** @default "app-tls" */
+            tlsSecretName: k8sName.default("app-tls"),
+            /** cert-manager ClusterIssuer for the certificate. @default none */
+            clusterIssuer: k8sName.optional(),
+        }),
+        /** Secret (key `url`) holding DATABASE_URL. @default "app-database" */
+        databaseSecretName: k8sName.default("app-database"),
+        /** Group allowed to deploy into the app namespace. @default "app-deployers" */
+        deployerGroup: z.string().min(1).default("app-deployers"),
+    })
+    .superRefine((a, ctx) => {
+        if (a.minReplicas > a.maxReplicas) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["minReplicas"],
+                message: `(${a.minReplicas}) is greater than app.maxReplicas (${a.maxReplicas}): the bounds are reversed; swap them or raise app.maxReplicas`,
+            });
+        }
+    });
+
+export const REGISTRY_CLOUDS = ["aws", "gcp", "azure"] as const;
+
+/** The image this stack builds from app/ and pushes to its clouds' registries. */
+const AppImageSchema = z.strictObject({
+    /** Build and push with Pulumi; when false, every cluster and instance runs app.image. @default true */
+    build: boolean().default(true),
+    /** Build context, relative to the project folder. @default "app" */
+    context: z.string().min(1).default("app"),
+    /** Dockerfile, relative to the context. @default "Dockerfile" */
+    dockerfile: z.string().min(1).default("Dockerfile"),
+    /** Dockerfile stage to build. @default "runtime" */
+    target: z
+        .string()
+        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: "must be a stage name" })
+        .default("runtime"),
+    /** @default "linux/amd64" */
+    platform: z.enum(["linux/amd64", "linux/arm64"]).default("linux/amd64"),
+    /** Build during previews as well (never pushed). @default false */
+    buildOnPreview: boolean().default(false),
+    /** Build arguments, e.g. PYTHON_IMAGE pinned by digest. @default {} */
+    buildArgs: z
+        .record(
+            z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an ARG name" }),
+            text(),
+        )
+        .default({}),
+    /** Repository name in every registry. @default "multicloud-app" */
+    repository: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/, {
+            message: "must be lowercase letters, digits, '.', '_' or '-', up to 63",
+        })
+        .default("multicloud-app"),
+    /** Clouds whose registry receives the image. @default every enabled cloud */
+    registries: z.array(z.enum(REGISTRY_CLOUDS)).optional(),
+    /** Cloud KMS key (projects/.../cryptoKeys/...) for Artifact Registry CMEK. @default Google-managed */
+    gcpKmsKeyName: z
+        .string()
+        .regex(KMS_KEY, {
+            message:
+                "must be a Cloud KMS key: projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>",
+        })
+        .optional(),
+});
+
 /** The whole stack config, keyed without the `multicloud:` namespace. */
 export const StackConfigSchema = z
     .strictObject({
@@ -607,6 +733,10 @@ export const StackConfigSchema = z
         aws: AwsSchema.prefault({}),
         gcp: GcpSchema.prefault({}),
         azure: AzureSchema.prefault({}),
+        app: AppSchema,
+        appImage: AppImageSchema.prefault({}),
+        /** DATABASE_URL for the clusters Pulumi applies the app to; a secret. @default none */
+        databaseUrl: z.string().min(1).optional(),
     })
     // Runs even when other keys are invalid, so that every problem is listed at once.
     .check(z.superRefine(checkWholeStack, { when: () => true }));
@@ -631,6 +761,25 @@ function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
             path: [],
             message:
                 "enables no cloud: set at least one of aws.enabled, gcp.enabled, azure.enabled to true",
+        });
+    }
+    const registries = (c.appImage as { registries?: unknown } | undefined)?.registries;
+    if (Array.isArray(registries)) {
+        registries.forEach((cloud: unknown, i) => {
+            if (
+                typeof cloud !== "string" ||
+                !(REGISTRY_CLOUDS as readonly string[]).includes(cloud)
+            )
+                return;
+            const enabled = c[cloud]?.enabled;
+            if (enabled !== true && enabled !== "true") {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["appImage", "registries", i],
+                    message: `names the ${cloud} registry, but ${cloud}.enabled is not true: remove ${cloud} from appImage.registries, or enable ${cloud}`,
+                    params: { standalone: true },
+                });
+            }
         });
     }
     const tags = c.tags && typeof c.tags === "object" ? c.tags : {};
@@ -674,11 +823,18 @@ export type AwsConfig = Section<Parsed["aws"], typeof AWS_REQUIRED>;
 export type GcpConfig = Section<Parsed["gcp"], typeof GCP_REQUIRED>;
 export type AzureConfig = Section<Parsed["azure"], typeof AZURE_REQUIRED>;
 
+export type AppConfig = Parsed["app"];
+export type AppImageConfig = Omit<Parsed["appImage"], "registries"> & {
+    /** Settled: the enabled clouds when the stack does not list them. */
+    readonly registries: readonly (typeof REGISTRY_CLOUDS)[number][];
+};
+
 /** The validated stack config, every default settled. */
-export type StackConfig = Omit<Parsed, "aws" | "gcp" | "azure"> & {
+export type StackConfig = Omit<Parsed, "aws" | "gcp" | "azure" | "appImage"> & {
     readonly aws: AwsConfig;
     readonly gcp: GcpConfig;
     readonly azure: AzureConfig;
+    readonly appImage: AppImageConfig;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -812,6 +968,8 @@ export function parseStackConfig(
     project: string,
     stack?: string,
     secretKeys: readonly string[] = [],
+    /** When given, paths in the config (the image's build context) are checked against it. */
+    projectDir?: string,
 ): StackConfig {
     const problems: string[] = [];
     const values: Record<string, unknown> = {};
@@ -880,9 +1038,59 @@ export function parseStackConfig(
             ),
         );
     }
+    if (
+        result.success &&
+        result.data.databaseUrl !== undefined &&
+        !secretKeys.includes(`${project}:databaseUrl`)
+    ) {
+        problems.push(
+            `${project}:databaseUrl must be a secret: set it with \`pulumi config set --secret databaseUrl <postgresql://...>\``,
+        );
+    }
+    problems.push(...buildContextProblems(values.appImage, project, projectDir));
     if (problems.length > 0 || !result.success) {
         throw new ConfigError(problems, stack);
     }
+    const data = result.data;
+    const appImage: AppImageConfig = {
+        ...data.appImage,
+        registries: data.appImage.registries ?? REGISTRY_CLOUDS.filter((c) => data[c].enabled),
+    };
     // Sound: the requiredWhenEnabled checks passed, so enabled sections hold their required fields.
-    return result.data as StackConfig;
+    return { ...data, appImage } as StackConfig;
+}
+
+/** The image's build context must hold its Dockerfile (read from the raw, unparsed section). */
+function buildContextProblems(raw: unknown, project: string, projectDir?: string): string[] {
+    if (projectDir === undefined) return [];
+    const section = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+    if (section.build === false || section.build === "false") return [];
+    const context = typeof section.context === "string" ? section.context : "app";
+    const dockerfile = typeof section.dockerfile === "string" ? section.dockerfile : "Dockerfile";
+    const dir = path.resolve(projectDir, context);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+        return [
+            `${project}:appImage.context '${context}' is not a folder of the project: point it at the app's folder with \`pulumi config set --path appImage.context app\``,
+        ];
+    }
+    if (!fs.existsSync(path.join(dir, dockerfile))) {
+        return [
+            `${project}:appImage.context '${context}' has no ${dockerfile}: add it, set appImage.dockerfile to its path relative to the context, or set appImage.build to false`,
+        ];
+    }
+    return [];
+}
+
+/**
+ * Validates the app release alone (the `app` key of Pulumi.yaml's project-level config), for
+ * renderers that need no stack. Throws a `ConfigError` listing every problem.
+ */
+export function parseAppConfig(value: unknown, project: string): AppConfig {
+    const result = AppSchema.safeParse(value, { reportInput: true });
+    if (result.success) return result.data;
+    throw new ConfigError(
+        result.error.issues.flatMap((issue) =>
+            describe({ ...issue, path: ["app", ...issue.path] } as z.core.$ZodIssue, project),
+        ),
+    );
 }

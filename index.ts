@@ -3,7 +3,10 @@
  * registered, then composes one component per concern on each enabled cloud.
  */
 import * as azureNative from "@pulumi/azure-native";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AppImage } from "./components/app/AppImage";
+import { Workload } from "./components/app/Workload";
 import { AsgFleet } from "./components/aws/AsgFleet";
 import { ArcConnectedCluster } from "./components/azure/ArcConnectedCluster";
 import { ArcGovernance } from "./components/azure/ArcGovernance";
@@ -31,6 +34,8 @@ const config = parseStackConfig(
     project,
     stack,
     Object.keys(rawConfig).filter((key) => isSecret(key)),
+    // The project folder: the image's build context is checked against it.
+    __dirname,
 );
 
 /** Stamped on every resource of every cloud (AWS tags, Google Cloud labels, Azure tags). */
@@ -43,6 +48,93 @@ const tags: Record<string, string> = {
 };
 
 const providers = createProviders(config, tags);
+
+// --- Google Cloud: the APIs the GKE fleet (clusters, Hub, Config Management) needs -----------
+const gcpServices =
+    config.gcp.enabled && providers.gcp
+        ? new ProjectServices(
+              "gcp-services",
+              {
+                  project: config.gcp.project,
+                  services: [...REQUIRED_GCP_SERVICES, ...config.gcp.extraServices],
+              },
+              { providers: [providers.gcp] },
+          )
+        : undefined;
+
+// --- Azure: the resource group that holds the fleet's Arc, Policy and Monitor resources -------
+const fleetResourceGroup =
+    config.azure.enabled && providers.azure
+        ? new azureNative.resources.ResourceGroup(
+              "fleet",
+              {
+                  resourceGroupName: config.azure.resourceGroupName ?? `${project}-${stack}`,
+                  location: config.azure.location,
+                  tags,
+              },
+              { provider: providers.azure },
+          )
+        : undefined;
+
+// The tenant of the identity running Pulumi (ACR token exchange, Arc agents).
+const azureTenantId =
+    config.azure.enabled && providers.azure
+        ? (config.azure.tenantId ??
+          azureNative.authorization.getClientConfigOutput({ provider: providers.azure }).tenantId)
+        : undefined;
+
+// --- The app image: built once from app/, pushed to the registry of every cloud listed -------
+function buildAppImage() {
+    const img = config.appImage;
+    if (!img.build || !providers.dockerBuild || img.registries.length === 0) return undefined;
+    const on = (cloud: (typeof img.registries)[number]) => img.registries.includes(cloud);
+    return new AppImage(
+        "app",
+        {
+            context: img.context,
+            dockerfile: img.dockerfile,
+            target: img.target,
+            platform: img.platform,
+            buildArgs: img.buildArgs,
+            buildOnPreview: img.buildOnPreview,
+            repository: img.repository,
+            registries: {
+                aws:
+                    on("aws") && config.aws.enabled
+                        ? { kmsKeyArn: config.aws.fleet.kmsKeyArn }
+                        : undefined,
+                gcp:
+                    on("gcp") && config.gcp.enabled
+                        ? {
+                              project: config.gcp.project,
+                              location: config.gcp.region,
+                              kmsKeyName: img.gcpKmsKeyName,
+                          }
+                        : undefined,
+                azure:
+                    on("azure") && config.azure.enabled && fleetResourceGroup && azureTenantId
+                        ? {
+                              resourceGroupName: fleetResourceGroup.name,
+                              location: config.azure.location,
+                              tenantId: azureTenantId,
+                          }
+                        : undefined,
+            },
+            tags,
+        },
+        {
+            providers: [
+                providers.aws,
+                providers.gcp,
+                providers.azure,
+                providers.dockerBuild,
+            ].filter((p) => p !== undefined),
+            // Artifact Registry's API must be on before its repository is created.
+            dependsOn: gcpServices?.resources ?? [],
+        },
+    );
+}
+const appImage = buildAppImage();
 
 // --- AWS: the Auto Scaling fleet behind a TLS 1.3 load balancer, in its own or a given VPC ------
 function awsFleet() {
@@ -68,7 +160,8 @@ function awsFleet() {
             vpcId: network.vpcId,
             publicSubnetIds: network.publicSubnetIds,
             privateSubnetIds: network.privateSubnetIds,
-            image: aws.fleet.image,
+            // The image just built into ECR, else the released image.
+            image: appImage?.refs.aws ?? config.app.image,
             environment: config.environment,
             tags,
             minSize: aws.fleet.minSize,
@@ -97,19 +190,6 @@ function awsFleet() {
     return { fleet, vpcId: pulumi.output(network.vpcId) };
 }
 const awsSide = awsFleet();
-
-// --- Google Cloud: the APIs the GKE fleet (clusters, Hub, Config Management) needs -----------
-const gcpServices =
-    config.gcp.enabled && providers.gcp
-        ? new ProjectServices(
-              "gcp-services",
-              {
-                  project: config.gcp.project,
-                  services: [...REQUIRED_GCP_SERVICES, ...config.gcp.extraServices],
-              },
-              { providers: [providers.gcp] },
-          )
-        : undefined;
 
 // --- Google Cloud: GKE clusters and outside clusters in one fleet, Config Sync for all ---------
 function gcpFleet() {
@@ -204,21 +284,38 @@ function gcpFleet() {
                 memberOpts,
             ),
     );
-    // A cluster that needs another branch or folder than the fleet default.
-    clusters.forEach(({ config: c }, i) => {
-        if (!configSync || !(c.configSyncBranch || c.configSyncPolicyDir)) return;
-        new ConfigSyncOverride(
-            `config-sync-${c.name}`,
+    // The app on every GKE cluster of this program, applied by Pulumi through the cluster's own
+    // provider; so these clusters sync only the baseline (or their own branch and folder).
+    const workloads = clusters.map(({ config: c, cluster }, i) => {
+        if (configSync) {
+            new ConfigSyncOverride(
+                `config-sync-${c.name}`,
+                {
+                    project: gcp.project,
+                    feature: configSync.featureName,
+                    membership: gkeMembers[i].membershipName,
+                    git: configSync.git,
+                    sourceFormat: gcp.configSync.sourceFormat,
+                    syncBranch: c.configSyncBranch,
+                    policyDir: c.configSyncPolicyDir ?? gcp.configSync.baselinePolicyDir,
+                },
+                { ...opts, dependsOn: [gkeMembers[i]] },
+            );
+        }
+        const kube = new k8s.Provider(
+            `${c.name}-k8s`,
+            { kubeconfig: cluster.kubeconfig, enableServerSideApply: true },
+            { dependsOn: [cluster] },
+        );
+        return new Workload(
+            `${c.name}-app`,
             {
-                project: gcp.project,
-                feature: configSync.featureName,
-                membership: gkeMembers[i].membershipName,
-                git: configSync.git,
-                sourceFormat: gcp.configSync.sourceFormat,
-                syncBranch: c.configSyncBranch,
-                policyDir: c.configSyncPolicyDir,
+                ...config.app,
+                // The image just pushed to Artifact Registry, else the released image.
+                image: appImage?.refs.gcp ?? config.app.image,
+                databaseUrl: config.databaseUrl ? pulumi.secret(config.databaseUrl) : undefined,
             },
-            { ...opts, dependsOn: [gkeMembers[i]] },
+            { providers: [kube], dependsOn: [cluster] },
         );
     });
     return {
@@ -229,34 +326,25 @@ function gcpFleet() {
         })),
         membershipIds: [...gkeMembers, ...attachedMembers].map((m) => m.membershipId),
         configSyncFeatureState: configSync?.featureState ?? null,
+        appHosts: workloads.map((w) => w.host),
     };
 }
 const gcpSide = gcpFleet();
 
-// --- Azure: the resource group that holds the fleet's Arc, Policy and Monitor resources -------
-const fleetResourceGroup =
-    config.azure.enabled && providers.azure
-        ? new azureNative.resources.ResourceGroup(
-              "fleet",
-              {
-                  resourceGroupName: config.azure.resourceGroupName ?? `${project}-${stack}`,
-                  location: config.azure.location,
-                  tags,
-              },
-              { provider: providers.azure },
-          )
-        : undefined;
-
 // --- Azure: Arc-connected clusters, governed and fed by fleet-wide assignments ----------------
 function azureFleet() {
-    if (!config.azure.enabled || !providers.azure || !providers.tls || !fleetResourceGroup)
+    if (
+        !config.azure.enabled ||
+        !providers.azure ||
+        !providers.tls ||
+        !fleetResourceGroup ||
+        !azureTenantId
+    )
         return undefined;
     const az = config.azure;
     const opts = { providers: [providers.azure, providers.tls] };
     const git = { url: az.gitops.url, branch: az.gitops.branch, path: az.gitops.path };
-    const tenantId =
-        az.tenantId ??
-        azureNative.authorization.getClientConfigOutput({ provider: providers.azure }).tenantId;
+    const tenantId = azureTenantId;
     const governance = new ArcGovernance(
         "arc-governance",
         {
@@ -338,3 +426,19 @@ export const azure = fleetResourceGroup
           ...azureSide,
       }
     : null;
+export const app = {
+    /** The released image: what GitOps delivers to every other cluster. */
+    releasedImage: config.app.image,
+    /** The image this stack built, by digest in each registry it was pushed to. */
+    built: appImage
+        ? {
+              tag: appImage.tag,
+              digest: appImage.digest,
+              refs: {
+                  aws: appImage.refs.aws ?? null,
+                  gcp: appImage.refs.gcp ?? null,
+                  azure: appImage.refs.azure ?? null,
+              },
+          }
+        : null,
+};

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as azure from "@pulumi/azure-native";
+import * as dockerBuild from "@pulumi/docker-build";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
@@ -16,6 +17,8 @@ export interface CloudProviders {
     readonly azure?: azure.Provider;
     /** Key pairs held in state (Arc agents' onboarding keys); present when Azure is on. */
     readonly tls?: tls.Provider;
+    /** BuildKit builds of the app image; present when the stack builds it. */
+    readonly dockerBuild?: dockerBuild.Provider;
 }
 
 /**
@@ -67,5 +70,10 @@ export function createProviders(
               )
             : undefined,
         tls: config.azure.enabled ? new tls.Provider("tls", {}, opts) : undefined,
+        // Registry credentials are passed per image (from each cloud's SDK), never from
+        // ~/.docker/config.json.
+        dockerBuild: config.appImage.build
+            ? new dockerBuild.Provider("docker-build", {}, opts)
+            : undefined,
     };
 }

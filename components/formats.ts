@@ -9,3 +9,6 @@ export const GIT_URL = /^(https:\/\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
 
 /** An email address (loosely: something@domain.tld). */
 export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** A container image pinned by digest: `registry[:port]/repository@sha256:<64 hex>`. */
+export const IMAGE_BY_DIGEST = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;

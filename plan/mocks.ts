@@ -138,6 +138,29 @@ export const INVOKES: InvokeAnswers = {
         ),
         tenantId: String(ctx.providerInputs.tenantId ?? MOCK_IDENTITY.azureTenantId),
     }),
+    // Registry logins: short-lived tokens, never real ones.
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => {
+        const registry = String(inputs.registryId ?? MOCK_IDENTITY.awsAccountId);
+        return {
+            id: registry,
+            registryId: registry,
+            userName: "AWS",
+            password: "offline-plan-ecr-token",
+            authorizationToken: Buffer.from("AWS:offline-plan-ecr-token").toString("base64"),
+            expiresAt: "2099-01-01T00:00:00Z",
+            proxyEndpoint: `https://${registry}.dkr.ecr.${regionOf(ctx)}.amazonaws.com`,
+        };
+    },
+    "gcp:organizations/getClientConfig:getClientConfig": (_inputs, ctx) => ({
+        id: "offline-plan",
+        accessToken: "offline-plan-google-access-token",
+        project: String(ctx.providerInputs.project ?? "mock-project"),
+        region: String(ctx.providerInputs.region ?? "us-central1"),
+        zone: "",
+    }),
+    "azure-native:authorization:getClientToken": () => ({
+        token: "offline-plan-arm-token",
+    }),
     "aws:index/getPartition:getPartition": () => ({
         partition: "aws",
         dnsSuffix: "amazonaws.com",
@@ -229,7 +252,12 @@ function mockState(
     }
     if (pkg === "aws") {
         const region = String(providerInputs.region ?? "us-east-1");
-        const account = MOCK_IDENTITY.awsAccountId;
+        // The first account the provider allows, as getCallerIdentity answers.
+        const allowed = jsonOrValue(providerInputs.allowedAccountIds);
+        const account =
+            Array.isArray(allowed) && allowed.length
+                ? String(allowed[0])
+                : MOCK_IDENTITY.awsAccountId;
         const service = (mod ?? "").split("/")[0];
         const arnOf = (resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`;
         switch (`${mod}:${kind}`) {
@@ -253,6 +281,11 @@ function mockState(
                 break;
             case "sns/topic:Topic":
                 state.arn = `arn:aws:sns:${region}:${account}:${state.name}`;
+                break;
+            case "ecr/repository:Repository":
+                state.registryId = account;
+                state.repositoryUrl = `${account}.dkr.ecr.${region}.amazonaws.com/${state.name}`;
+                state.arn = arnOf(`repository/${state.name}`);
                 break;
         }
         state.arn ??= arnOf(`${kind.toLowerCase()}/${state.name}`);
@@ -283,6 +316,9 @@ function mockState(
                 break;
             case "kms/cryptoKey:CryptoKey":
                 resourceId = `${inputs.keyRing}/cryptoKeys/${state.name}`;
+                break;
+            case "artifactregistry/repository:Repository":
+                resourceId = `projects/${project}/locations/${inputs.location}/repositories/${inputs.repositoryId}`;
                 break;
             case "container/attachedCluster:AttachedCluster":
                 state.fleet = {
@@ -333,6 +369,11 @@ function mockState(
                 state.name = inputs.dataCollectionRuleName ?? `${args.name}${suffix}`;
                 resourceId = `${group}/providers/Microsoft.Insights/dataCollectionRules/${state.name}`;
                 break;
+            case "containerregistry:Registry":
+                state.name = inputs.registryName ?? `${args.name}${suffix}`;
+                resourceId = `${group}/providers/Microsoft.ContainerRegistry/registries/${state.name}`;
+                state.loginServer = `${String(state.name).toLowerCase()}.azurecr.io`;
+                break;
             case "authorization:RoleAssignment":
                 state.name =
                     inputs.roleAssignmentName ??
@@ -342,6 +383,11 @@ function mockState(
         }
         state.name ??= args.name;
         state.azureApiVersion ??= "mock";
+    }
+    if (args.type === "docker-build:index:Image") {
+        // What a push reports: one manifest digest, whatever the number of registries.
+        state.digest = `sha256:${fakeHex(args.name + JSON.stringify(inputs.tags ?? []), 64)}`;
+        state.ref = `${(inputs.tags as string[] | undefined)?.[0] ?? args.name}@${state.digest}`;
     }
     if (args.type === "tls:index/privateKey:PrivateKey") {
         Object.assign(state, mockKeyPair(args.name, Number(inputs.rsaBits ?? 2048)));

@@ -58,6 +58,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     };
     mocks.onFailure = () => failed();
     process.on("unhandledRejection", onRejection);
+    // As under `pulumi up`, the program runs in its project folder (relative paths such as the
+    // image's build context resolve there).
+    const cwd = process.cwd();
+    process.chdir(options.projectDir);
     try {
         // The program is loaded the way the Pulumi language host loads it: a CommonJS require.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -79,6 +83,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         // Let rejections queued by the last registrations reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
+        process.chdir(cwd);
         process.off("unhandledRejection", onRejection);
     }
 

@@ -7,7 +7,7 @@ const GITOPS = { url: "https://github.com/org/fleet.git" };
 
 /** The least an enabled AWS section needs. */
 const AWS_REQUIRED = {
-    fleet: { image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"0".repeat(64)}` },
+    fleet: {},
     loadBalancer: {
         certificateArn:
             "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
@@ -22,11 +22,18 @@ const awsWith = (patch: Record<string, unknown>, fleet: Record<string, unknown> 
     fleet: { ...AWS_REQUIRED.fleet, ...fleet },
 });
 
+/** The app release (Pulumi.yaml gives it to every stack). */
+const APP = {
+    image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"0".repeat(64)}`,
+    ingress: { host: "app.example.com" },
+};
+
 /** A valid raw config map, as `pulumi.runtime.allConfig()` returns it. */
 function raw(overrides: Record<string, unknown> = {}): Record<string, string> {
     const base: Record<string, unknown> = {
         environment: "dev",
         aws: AWS_ON,
+        app: APP,
         ...overrides,
     };
     return Object.fromEntries(
@@ -67,7 +74,6 @@ describe("parseStackConfig: valid config", () => {
                 rootVolumeSizeGiB: 20,
                 createServiceLinkedRole: false,
                 healthCheckGracePeriodSeconds: 300,
-                image: AWS_REQUIRED.fleet.image,
             },
             network: { cidrBlock: "10.0.0.0/16", availabilityZoneCount: 2, natGateways: "single" },
             loadBalancer: {
@@ -179,7 +185,7 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             [
                 "multicloud:aws.fleet.maxsize is not a known setting (known here: minSize, maxSize, desiredCapacity, " +
                     "targetCpuUtilization, instanceType, os, architecture, rootVolumeSizeGiB, kmsKeyArn, " +
-                    "createServiceLinkedRole, healthCheckGracePeriodSeconds, image): " +
+                    "createServiceLinkedRole, healthCheckGracePeriodSeconds): " +
                     "remove it with `pulumi config rm --path aws.fleet.maxsize` or fix its spelling",
             ],
         ],
@@ -290,7 +296,7 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             environment: undefined,
             aws: {
                 enabled: true,
-                fleet: { minSize: 2, maxSize: 1, image: AWS_REQUIRED.fleet.image },
+                fleet: { minSize: 2, maxSize: 1 },
                 loadBalancer: AWS_REQUIRED.loadBalancer,
             },
             gcp: { enabled: true, project: "x" },

@@ -68,6 +68,29 @@ const KINDS: Record<string, KindRule> = {
         required: { "spec.hard": "object" },
     },
     "v1/LimitRange": { namespaced: true, name: "subdomain", required: { "spec.limits": "array" } },
+    // The app (gitops/workload/, rendered by `npm run gitops`).
+    "v1/ServiceAccount": { namespaced: true, name: "subdomain", required: {} },
+    "v1/Service": { namespaced: true, name: "label", required: { "spec.ports": "array" } },
+    "apps/v1/Deployment": {
+        namespaced: true,
+        name: "subdomain",
+        required: { "spec.selector": "object", "spec.template.spec.containers": "array" },
+    },
+    "autoscaling/v2/HorizontalPodAutoscaler": {
+        namespaced: true,
+        name: "subdomain",
+        required: { "spec.scaleTargetRef": "object", "spec.metrics": "array" },
+    },
+    "policy/v1/PodDisruptionBudget": {
+        namespaced: true,
+        name: "subdomain",
+        required: { "spec.selector": "object" },
+    },
+    "networking.k8s.io/v1/Ingress": {
+        namespaced: true,
+        name: "subdomain",
+        required: { "spec.rules": "array", "spec.tls": "array" },
+    },
 };
 
 /** Namespaces every cluster has, which gitops/ may use without declaring them. */
@@ -477,7 +500,7 @@ function checkQuotas(docs: Manifest[]): string[] {
 describe("gitops/", () => {
     const { files, docs, problems: parseProblems } = loadGitops();
 
-    it("holds manifests under gitops/cluster, the path Config Sync and Flux sync", () => {
+    it("holds the baseline under gitops/cluster and the rendered app under gitops/workload", () => {
         const relative = files.map((f) => path.relative(GITOPS_DIR, f).split(path.sep).join("/"));
         expect(relative).toEqual(
             expect.arrayContaining([
@@ -485,6 +508,7 @@ describe("gitops/", () => {
                 "cluster/rbac.yaml",
                 "cluster/network-policies.yaml",
                 "cluster/resource-quotas.yaml",
+                "workload/app.yaml",
             ]),
         );
         expect(docs.length).toBeGreaterThan(0);
@@ -529,7 +553,7 @@ describe("gitops/", () => {
         expect(checkQuotas(docs)).toEqual([]);
     });
 
-    it("declares the fleet baseline", () => {
+    it("declares the fleet baseline and the app", () => {
         const ids = docs.map((m) => `${kindOf(m)} ${namespaceOf(m) ?? "-"}/${nameOf(m)}`);
         expect(ids).toEqual(
             expect.arrayContaining([
@@ -544,6 +568,12 @@ describe("gitops/", () => {
                 "NetworkPolicy app/allow-dns-egress",
                 "NetworkPolicy app/allow-https-egress",
                 "NetworkPolicy platform-observability/default-deny",
+                "ServiceAccount app/app",
+                "Deployment app/app",
+                "Service app/app",
+                "HorizontalPodAutoscaler app/app",
+                "PodDisruptionBudget app/app",
+                "Ingress app/app",
             ]),
         );
     });
@@ -686,12 +716,12 @@ subjects:
     it("reports an unknown kind, asking for it to be added to the table", () => {
         const docs = inline(`
 apiVersion: apps/v1
-kind: Deployment
+kind: StatefulSet
 metadata: { name: web, namespace: app }
 `);
         expect(checkShape(docs)).toEqual([
             expect.stringMatching(
-                /^inline\.yaml#1 \(Deployment app\/web\): unknown kind "apps\/v1\/Deployment": add it to the KINDS table/,
+                /^inline\.yaml#1 \(StatefulSet app\/web\): unknown kind "apps\/v1\/StatefulSet": add it to the KINDS table/,
             ),
         ]);
     });

@@ -127,8 +127,14 @@ describe("stack variants", () => {
                 .filter((r) => r.custom)
                 .map((r) => r.type.replace("pulumi:providers:", "").split(":")[0]),
         );
-        expect([...packages]).toEqual(["aws"]);
+        // AWS, and the build that pushes the app image to ECR alone.
+        expect([...packages].sort()).toEqual(["aws", "docker-build"]);
         expect(plan.outputs).toMatchObject({ enabledClouds: ["aws"], gcp: null, azure: null });
+        expect(
+            (one(plan, "docker-build:index:Image", "app").inputs.tags as string[]).map(
+                (t) => t.split("/")[0],
+            ),
+        ).toEqual(["123456789012.dkr.ecr.us-east-1.amazonaws.com"]);
     });
 
     it("adds extra Google APIs from config once, even when they repeat a required one", async () => {

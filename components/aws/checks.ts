@@ -2,7 +2,7 @@
  * Pure checks shared by the AWS components' argument validation and the stack config schema,
  * so that a rule (and its message) is written once.
  */
-import { CIDR, EMAIL } from "../formats";
+import { CIDR, EMAIL, IMAGE_BY_DIGEST } from "../formats";
 
 /** Formats of AWS identifiers and values the AWS components accept. */
 export const AWS_FORMATS = {
@@ -15,7 +15,7 @@ export const AWS_FORMATS = {
     /** An IPv4 CIDR block such as 10.0.0.0/16. */
     cidr: CIDR,
     /** A container image pinned by digest: `registry/repo@sha256:<64 hex>`. */
-    imageByDigest: /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/,
+    imageByDigest: IMAGE_BY_DIGEST,
     /** An ALB security policy that offers TLS 1.3. */
     tls13SslPolicy: /^ELBSecurityPolicy-TLS13-/,
     email: EMAIL,

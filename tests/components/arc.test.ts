@@ -189,7 +189,7 @@ describe("Arc in the prod stack", () => {
                     url: "https://github.com/example-org/multicloud-fleet.git",
                     repositoryRef: { branch: "main" },
                 },
-                kustomizations: { cluster: { path: "./gitops/cluster", prune: true } },
+                kustomizations: { cluster: { path: "./gitops", prune: true } },
             });
             expect(flux.dependencies).toContain(ext("flux").urn);
         },
@@ -214,7 +214,7 @@ describe("Arc in the prod stack", () => {
             parameters: {
                 repositoryUrl: { value: "https://github.com/example-org/multicloud-fleet.git" },
                 repositoryRefBranch: { value: "main" },
-                kustomizationPath: { value: "./gitops/cluster" },
+                kustomizationPath: { value: "./gitops" },
                 configurationScope: { value: "cluster" },
                 repositorySyncInterval: { value: 300 },
             },

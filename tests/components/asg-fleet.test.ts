@@ -141,8 +141,11 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
             String(one(plan, T.lt, "app-lt").inputs.userData),
             "base64",
         ).toString();
-        const image =
-            "210987654321.dkr.ecr.us-east-1.amazonaws.com/multicloud-app@sha256:" + "0".repeat(64);
+        // The image the stack just built and pushed to its ECR repository, by digest.
+        const image = (plan.outputs.app as { built: { refs: { aws: string } } }).built.refs.aws;
+        expect(image).toMatch(
+            /^210987654321\.dkr\.ecr\.us-east-1\.amazonaws\.com\/multicloud-app@sha256:[0-9a-f]{64}$/,
+        );
         expect(script).toContain(`ExecStartPre=/usr/bin/docker pull ${image}`);
         expect(script).toContain(`docker run --rm --name app -p 5001:5001 --read-only`);
         expect(script).toContain(`"210987654321.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"`);
@@ -543,16 +546,16 @@ describe("validateAsgFleetArgs", () => {
 });
 
 describe("AWS stack config", () => {
-    it("requires the image and certificate once AWS is on, and a whole existing network or none", async () => {
+    it("requires the certificate once AWS is on, the app release always, and a whole existing network or none", async () => {
         const plan = await planStack("dev", {
-            "aws.fleet.image": undefined,
+            "app.image": undefined,
             "aws.loadBalancer.certificateArn": undefined,
             "aws.network.vpcId": "vpc-0123456789abcdef0",
         });
         expect(created(plan)).toEqual([]);
         const message = plan.errors[0];
         expect(message).toContain(
-            "multicloud:aws.fleet.image is required when aws.enabled is true",
+            "multicloud:app.image is required: fix it with `pulumi config set --path app.image <value>`",
         );
         expect(message).toContain(
             "multicloud:aws.loadBalancer.certificateArn is required when aws.enabled is true",

@@ -77,7 +77,7 @@ describe.each([
                     git: {
                         syncRepo: "https://github.com/example-org/multicloud-fleet.git",
                         syncBranch: "main",
-                        policyDir: "gitops/cluster",
+                        policyDir: "gitops",
                         secretType: "none",
                     },
                 },
@@ -156,21 +156,28 @@ describe("the prod stack's GKE fleet in detail", () => {
         expect(ranges).toEqual(["172.16.0.0/28", "172.16.0.16/28"]);
     });
 
-    it("overrides the branch only for the cluster that asks for it", () => {
+    it("syncs only the baseline on each GKE cluster (Pulumi applies the app), and its own branch where asked", () => {
         const overrides = ofType(plan, T.featureMembership);
-        expect(overrides).toHaveLength(1);
-        expect(overrides[0].inputs).toMatchObject({
+        expect(
+            overrides.map((o) => {
+                const git = (
+                    o.inputs as {
+                        configmanagement: { configSync: { git: Record<string, string> } };
+                    }
+                ).configmanagement.configSync.git;
+                return [o.inputs.membership, git.syncBranch, git.policyDir];
+            }),
+        ).toEqual([
+            ["prod-eu", "main", "gitops/cluster"],
+            ["prod-us", "prod-us", "gitops/cluster"],
+        ]);
+        expect(overrides[1].inputs).toMatchObject({
             feature: "configmanagement",
-            membership: "prod-us",
             membershipLocation: "global",
             configmanagement: {
                 configSync: {
                     enabled: true,
-                    git: {
-                        syncRepo: "https://github.com/example-org/multicloud-fleet.git",
-                        syncBranch: "prod-us",
-                        policyDir: "gitops/cluster",
-                    },
+                    git: { syncRepo: "https://github.com/example-org/multicloud-fleet.git" },
                 },
             },
         });
@@ -280,7 +287,10 @@ describe("the dev stack's GKE fleet", () => {
         expect(cluster.inputs.authenticatorGroupsConfig).toBeUndefined();
         expect(cluster.inputs.deletionProtection).toBe(false);
         expect(one(plan, T.keyRing, "dev-gke-keyring").inputs.location).toBe("europe-west1");
-        expect(ofType(plan, T.featureMembership)).toEqual([]);
+        // Its one override narrows Config Sync to the baseline: Pulumi applies the app.
+        expect(ofType(plan, T.featureMembership).map((o) => o.name)).toEqual([
+            "config-sync-dev-gke",
+        ]);
     });
 });
 

@@ -1,0 +1,624 @@
+/**
+ * The app on Kubernetes: every object it needs, built by one pure function
+ * (`workloadObjects`), so that the same objects are
+ *   (a) applied by Pulumi, through a cluster's provider, to the clusters this program creates
+ *       (the `Workload` component below), and
+ *   (b) rendered as YAML into `gitops/workload/` for Config Sync and Flux to deliver to every
+ *       other cluster of the fleet (`npm run gitops`; a test fails when the two differ).
+ *
+ * The namespace comes with its guardrails (restricted Pod Security, default-deny networking,
+ * quota and limits), then the app: a service account without a token, a hardened Deployment
+ * spread across zones, its Service, autoscaler, disruption budget, ingress with TLS, the one
+ * port it serves, and a least-privilege deployer role.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { throwIfInvalid } from "../validation";
+import { IMAGE_BY_DIGEST } from "../formats";
+
+/** The port gunicorn binds in the image (`EXPOSE 5001`). */
+export const APP_PORT = 5001;
+/** The non-root user and group of the image's runtime stage (`USER 1001`). */
+export const APP_UID = 1001;
+/** The blueprint's autoscaling target. */
+export const DEFAULT_TARGET_CPU = 65;
+
+/** CPU and memory in Kubernetes quantity notation. */
+export interface ComputeResources {
+    /** CPU, e.g. `100m` or `1`. */
+    readonly cpu: string;
+    /** Memory, e.g. `128Mi` or `1Gi`. */
+    readonly memory: string;
+}
+
+/** How the app is reached from outside the cluster. */
+export interface WorkloadIngressArgs {
+    /** The DNS name clients use, e.g. `app.example.com`. */
+    readonly host: string;
+    /** The IngressClass that serves it. @default "nginx" */
+    readonly className?: string;
+    /** The Secret holding the TLS certificate for `host`. @default "app-tls" */
+    readonly tlsSecretName?: string;
+    /**
+     * A cert-manager ClusterIssuer that issues the certificate into `tlsSecretName`.
+     * @default none: the Secret is provided by other means
+     */
+    readonly clusterIssuer?: string;
+}
+
+export interface WorkloadArgs {
+    /** The app image, pinned by digest (`registry/repository@sha256:<digest>`). */
+    readonly image: pulumi.Input<string>;
+    /** @default "app" */
+    readonly namespace?: string;
+    /** Replicas the autoscaler keeps at least. @default 2 */
+    readonly minReplicas?: number;
+    /** Replicas the autoscaler may add up to. @default 10 */
+    readonly maxReplicas?: number;
+    /** Average CPU utilisation (% of requests) the autoscaler aims for. @default 65 */
+    readonly targetCpuUtilization?: number;
+    /** @default { cpu: "100m", memory: "128Mi" } */
+    readonly requests?: ComputeResources;
+    /** @default { cpu: "500m", memory: "256Mi" } */
+    readonly limits?: ComputeResources;
+    readonly ingress: WorkloadIngressArgs;
+    /**
+     * The Secret (key `url`) the app reads `DATABASE_URL` from. Optional in the pod: without it
+     * the app runs and reports not-ready on `/readyz`.
+     * @default "app-database"
+     */
+    readonly databaseSecretName?: string;
+    /**
+     * The database URL. When given (as a Pulumi secret), the component creates the Secret
+     * `databaseSecretName` itself. It is never rendered into gitops/.
+     * @default none: the Secret comes from the cluster's secret store
+     */
+    readonly databaseUrl?: pulumi.Input<string>;
+    /** The identity-provider group allowed to deploy into the namespace. @default "app-deployers" */
+    readonly deployerGroup?: string;
+}
+
+/** Everything `workloadObjects` needs, defaults settled; `I` is the image's type. */
+export type WorkloadSpec<I = string> = Required<
+    Omit<WorkloadArgs, "image" | "databaseUrl" | "ingress">
+> & {
+    readonly image: I;
+    readonly ingress: Required<Omit<WorkloadIngressArgs, "clusterIssuer">> &
+        Pick<WorkloadIngressArgs, "clusterIssuer">;
+    /** Who applies the objects: the `app.kubernetes.io/managed-by` label. */
+    readonly managedBy: "gitops" | "pulumi";
+};
+
+/** A Kubernetes object as plain data (what `kubectl apply` reads). */
+export interface KubeObject {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata: {
+        readonly name: string;
+        readonly namespace?: string;
+        readonly labels?: Record<string, string>;
+        readonly annotations?: Record<string, string>;
+    };
+    readonly [field: string]: unknown;
+}
+
+const QUANTITY_CPU = /^(\d+m|\d+(\.\d+)?)$/;
+const QUANTITY_MEMORY = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+
+/** Settles every default of `args` (the one place defaults live). */
+export function workloadSpec<I>(
+    args: Omit<WorkloadArgs, "image"> & { image: I },
+    managedBy: WorkloadSpec["managedBy"],
+): WorkloadSpec<I> {
+    return {
+        image: args.image,
+        namespace: args.namespace ?? "app",
+        minReplicas: args.minReplicas ?? 2,
+        maxReplicas: args.maxReplicas ?? 10,
+        targetCpuUtilization: args.targetCpuUtilization ?? DEFAULT_TARGET_CPU,
+        requests: args.requests ?? { cpu: "100m", memory: "128Mi" },
+        limits: args.limits ?? { cpu: "500m", memory: "256Mi" },
+        ingress: {
+            host: args.ingress.host,
+            className: args.ingress.className ?? "nginx",
+            tlsSecretName: args.ingress.tlsSecretName ?? "app-tls",
+            clusterIssuer: args.ingress.clusterIssuer,
+        },
+        databaseSecretName: args.databaseSecretName ?? "app-database",
+        deployerGroup: args.deployerGroup ?? "app-deployers",
+        managedBy,
+    };
+}
+
+/** Every problem with the arguments, each naming the argument and the fix. */
+export function validateWorkloadArgs(args: WorkloadArgs): string[] {
+    const spec = workloadSpec(args, "pulumi");
+    const problems: string[] = [];
+    if (typeof args.image === "string" && !IMAGE_BY_DIGEST.test(args.image)) {
+        problems.push(
+            `image '${args.image}' must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>, never a tag such as latest`,
+        );
+    }
+    if (!DNS_LABEL.test(spec.namespace)) {
+        problems.push(`namespace '${spec.namespace}' must be a DNS label (lowercase, digits, -)`);
+    }
+    for (const [key, value] of [
+        ["minReplicas", spec.minReplicas],
+        ["maxReplicas", spec.maxReplicas],
+    ] as const) {
+        if (!Number.isInteger(value) || value < 1) {
+            problems.push(`${key} must be a whole number of at least 1, got ${value}`);
+        }
+    }
+    if (spec.minReplicas > spec.maxReplicas) {
+        problems.push(
+            `minReplicas (${spec.minReplicas}) is greater than maxReplicas (${spec.maxReplicas}): the bounds are reversed; swap them or raise maxReplicas`,
+        );
+    }
+    if (
+        !(spec.targetCpuUtilization >= 10 && spec.targetCpuUtilization <= 95) ||
+        !Number.isInteger(spec.targetCpuUtilization)
+    ) {
+        problems.push(
+            `targetCpuUtilization must be a whole percentage from 10 to 95, got ${spec.targetCpuUtilization}`,
+        );
+    }
+    for (const [key, value] of [
+        ["requests", spec.requests],
+        ["limits", spec.limits],
+    ] as const) {
+        if (!QUANTITY_CPU.test(value.cpu)) {
+            problems.push(`${key}.cpu '${value.cpu}' must be a CPU quantity such as 100m or 1`);
+        }
+        if (!QUANTITY_MEMORY.test(value.memory)) {
+            problems.push(
+                `${key}.memory '${value.memory}' must be a memory quantity such as 128Mi or 1Gi`,
+            );
+        }
+    }
+    if (!DNS_NAME.test(spec.ingress.host)) {
+        problems.push(
+            `ingress.host '${spec.ingress.host}' must be a fully qualified DNS name such as app.example.com`,
+        );
+    }
+    for (const [key, value] of [
+        ["ingress.className", spec.ingress.className],
+        ["ingress.tlsSecretName", spec.ingress.tlsSecretName],
+        ["databaseSecretName", spec.databaseSecretName],
+    ] as const) {
+        if (!DNS_LABEL.test(value)) problems.push(`${key} '${value}' must be a DNS label`);
+    }
+    return problems;
+}
+
+/**
+ * The app's Kubernetes objects, in apply order (namespace first). Pure: the same spec gives the
+ * same objects, whoever applies them.
+ */
+export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
+    const ns = spec.namespace;
+    const app = { "app.kubernetes.io/name": "app" };
+    const labels = {
+        ...app,
+        "app.kubernetes.io/part-of": "multicloud",
+        "app.kubernetes.io/managed-by": spec.managedBy,
+    };
+    const meta = (name: string) => ({ name, namespace: ns, labels });
+    const restricted = "restricted";
+    const everyWrite = ["get", "list", "watch", "create", "update", "patch", "delete"];
+
+    return [
+        {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: {
+                name: ns,
+                labels: {
+                    ...labels,
+                    "pod-security.kubernetes.io/enforce": restricted,
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    "pod-security.kubernetes.io/warn": restricted,
+                    "pod-security.kubernetes.io/audit": restricted,
+                },
+                annotations: { description: `The sample service (HTTP on port ${APP_PORT}).` },
+            },
+        },
+        // --- Guardrails of the namespace --------------------------------------------------
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta("default-deny"),
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
+        {
+            apiVersion: "v1",
+            kind: "ResourceQuota",
+            metadata: meta(`${ns}-quota`),
+            spec: {
+                hard: {
+                    "requests.cpu": "4",
+                    "requests.memory": "8Gi",
+                    "limits.cpu": "8",
+                    "limits.memory": "16Gi",
+                    pods: "50",
+                    // Traffic comes in through the shared ingress, never a load balancer per app.
+                    "services.loadbalancers": "0",
+                },
+            },
+        },
+        {
+            apiVersion: "v1",
+            kind: "LimitRange",
+            metadata: meta(`${ns}-limits`),
+            spec: {
+                limits: [
+                    {
+                        type: "Container",
+                        defaultRequest: { cpu: "100m", memory: "128Mi" },
+                        default: { cpu: "500m", memory: "512Mi" },
+                        max: { cpu: "2", memory: "4Gi" },
+                    },
+                ],
+            },
+        },
+        // --- Who may deploy here: explicit verbs and resources, no Secrets, no RBAC ----------
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: meta("app-deployer"),
+            rules: [
+                { apiGroups: ["apps"], resources: ["deployments"], verbs: everyWrite },
+                { apiGroups: [""], resources: ["services", "configmaps"], verbs: everyWrite },
+                {
+                    apiGroups: ["autoscaling"],
+                    resources: ["horizontalpodautoscalers"],
+                    verbs: everyWrite,
+                },
+                { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: everyWrite },
+                { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: everyWrite },
+                {
+                    apiGroups: ["networking.k8s.io"],
+                    resources: ["networkpolicies"],
+                    verbs: ["get", "list", "watch"],
+                },
+                {
+                    apiGroups: [""],
+                    resources: ["pods", "pods/log"],
+                    verbs: ["get", "list", "watch"],
+                },
+            ],
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: meta("app-deployers"),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "app-deployer" },
+            subjects: [
+                { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: spec.deployerGroup },
+            ],
+        },
+        // --- The app ------------------------------------------------------------------------
+        {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: meta("app"),
+            // The app never calls the Kubernetes API: no token in its pods.
+            automountServiceAccountToken: false,
+        },
+        {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: meta("app"),
+            spec: {
+                // No `replicas`: the HorizontalPodAutoscaler owns the count (minReplicas to
+                // maxReplicas). A fixed count here would be reset on every sync and fight it.
+                selector: { matchLabels: app },
+                strategy: {
+                    type: "RollingUpdate",
+                    rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+                },
+                revisionHistoryLimit: 5,
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        serviceAccountName: "app",
+                        automountServiceAccountToken: false,
+                        enableServiceLinks: false,
+                        securityContext: {
+                            runAsNonRoot: true,
+                            runAsUser: APP_UID,
+                            runAsGroup: APP_UID,
+                            fsGroup: APP_UID,
+                            seccompProfile: { type: "RuntimeDefault" },
+                        },
+                        // Across zones where the cluster has several, and across nodes always;
+                        // `ScheduleAnyway` so single-zone edge clusters still run every replica.
+                        topologySpreadConstraints: [
+                            "topology.kubernetes.io/zone",
+                            "kubernetes.io/hostname",
+                        ].map((topologyKey) => ({
+                            maxSkew: 1,
+                            topologyKey,
+                            whenUnsatisfiable: "ScheduleAnyway",
+                            labelSelector: { matchLabels: app },
+                        })),
+                        containers: [
+                            {
+                                name: "app",
+                                image: spec.image,
+                                imagePullPolicy: "IfNotPresent",
+                                ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+                                env: [
+                                    {
+                                        name: "DATABASE_URL",
+                                        valueFrom: {
+                                            secretKeyRef: {
+                                                name: spec.databaseSecretName,
+                                                key: "url",
+                                                optional: true,
+                                            },
+                                        },
+                                    },
+                                ],
+                                resources: { requests: spec.requests, limits: spec.limits },
+                                securityContext: {
+                                    allowPrivilegeEscalation: false,
+                                    readOnlyRootFilesystem: true,
+                                    runAsNonRoot: true,
+                                    runAsUser: APP_UID,
+                                    capabilities: { drop: ["ALL"] },
+                                    seccompProfile: { type: "RuntimeDefault" },
+                                },
+                                startupProbe: probe("/healthz", {
+                                    periodSeconds: 2,
+                                    failureThreshold: 30,
+                                }),
+                                livenessProbe: probe("/healthz", {
+                                    periodSeconds: 10,
+                                    failureThreshold: 3,
+                                }),
+                                readinessProbe: probe("/readyz", {
+                                    periodSeconds: 5,
+                                    failureThreshold: 3,
+                                }),
+                                // gunicorn keeps worker heartbeats in /tmp: the only writable path.
+                                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                            },
+                        ],
+                        volumes: [
+                            { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+                        ],
+                    },
+                },
+            },
+        },
+        {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: meta("app"),
+            spec: {
+                type: "ClusterIP",
+                selector: app,
+                ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+            },
+        },
+        {
+            apiVersion: "autoscaling/v2",
+            kind: "HorizontalPodAutoscaler",
+            metadata: meta("app"),
+            spec: {
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "app" },
+                minReplicas: spec.minReplicas,
+                maxReplicas: spec.maxReplicas,
+                metrics: [
+                    {
+                        type: "Resource",
+                        resource: {
+                            name: "cpu",
+                            target: {
+                                type: "Utilization",
+                                averageUtilization: spec.targetCpuUtilization,
+                            },
+                        },
+                    },
+                ],
+            },
+        },
+        {
+            apiVersion: "policy/v1",
+            kind: "PodDisruptionBudget",
+            metadata: meta("app"),
+            // One pod at a time may be evicted by drains and upgrades, whatever the count.
+            spec: { maxUnavailable: 1, selector: { matchLabels: app } },
+        },
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "Ingress",
+            metadata: {
+                ...meta("app"),
+                annotations: {
+                    "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+                    "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+                    ...(spec.ingress.clusterIssuer
+                        ? { "cert-manager.io/cluster-issuer": spec.ingress.clusterIssuer }
+                        : {}),
+                },
+            },
+            spec: {
+                ingressClassName: spec.ingress.className,
+                tls: [{ hosts: [spec.ingress.host], secretName: spec.ingress.tlsSecretName }],
+                rules: [
+                    {
+                        host: spec.ingress.host,
+                        http: {
+                            paths: [
+                                {
+                                    path: "/",
+                                    pathType: "Prefix",
+                                    backend: { service: { name: "app", port: { name: "http" } } },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        },
+        // --- Traffic: port 5001 in, DNS and HTTPS out; everything else stays denied ----------
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta("allow-app-ingress"),
+            spec: {
+                podSelector: { matchLabels: app },
+                policyTypes: ["Ingress"],
+                // No `from`: the ingress controller or load balancer lives outside the namespace.
+                ingress: [{ ports: [{ protocol: "TCP", port: APP_PORT }] }],
+            },
+        },
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta("allow-dns-egress"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [
+                            {
+                                namespaceSelector: {
+                                    matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
+                                },
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
+                        ports: [
+                            { protocol: "UDP", port: 53 },
+                            { protocol: "TCP", port: 53 },
+                        ],
+                    },
+                ],
+            },
+        },
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta("allow-https-egress"),
+            spec: {
+                podSelector: { matchLabels: app },
+                policyTypes: ["Egress"],
+                // No `to`: the database and APIs live outside the cluster at changing addresses.
+                egress: [{ ports: [{ protocol: "TCP", port: 443 }] }],
+            },
+        },
+    ];
+}
+
+function probe(path: string, timing: { periodSeconds: number; failureThreshold: number }) {
+    return { httpGet: { path, port: "http" }, timeoutSeconds: 2, ...timing };
+}
+
+/** The typed Pulumi resource for each kind `workloadObjects` returns. */
+type ResourceClass = new (
+    name: string,
+    args: never,
+    opts: pulumi.CustomResourceOptions,
+) => pulumi.CustomResource;
+const RESOURCE_CLASSES: Record<string, ResourceClass> = {
+    "v1/Namespace": k8s.core.v1.Namespace,
+    "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
+    "v1/Service": k8s.core.v1.Service,
+    "v1/Secret": k8s.core.v1.Secret,
+    "v1/ResourceQuota": k8s.core.v1.ResourceQuota,
+    "v1/LimitRange": k8s.core.v1.LimitRange,
+    "apps/v1/Deployment": k8s.apps.v1.Deployment,
+    "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+    "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
+    "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+    "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress,
+    "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
+    "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
+};
+
+/**
+ * The app applied by Pulumi to one cluster this program owns. Pass the cluster's Kubernetes
+ * provider in `opts.providers`. The objects are exactly `workloadObjects` (managed-by `pulumi`),
+ * plus the database Secret when `databaseUrl` is given.
+ */
+export class Workload extends pulumi.ComponentResource {
+    /** The namespace the app runs in. */
+    public readonly namespace: pulumi.Output<string>;
+    /** The image the Deployment runs (by digest). */
+    public readonly image: pulumi.Output<string>;
+    /** The public host name of the app (TLS). */
+    public readonly host: pulumi.Output<string>;
+
+    constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid("Workload", name, validateWorkloadArgs(args));
+        super("multicloud:app:Workload", name, {}, opts);
+
+        const spec = workloadSpec({ ...args, image: pulumi.output(args.image) }, "pulumi");
+        const objects = workloadObjects(spec);
+        const [namespaceObject, ...rest] = objects;
+        const namespace = this.create(name, namespaceObject, []);
+        const dependsOn = [namespace];
+        if (args.databaseUrl !== undefined) {
+            dependsOn.push(
+                this.create(
+                    name,
+                    {
+                        apiVersion: "v1",
+                        kind: "Secret",
+                        metadata: {
+                            name: spec.databaseSecretName,
+                            namespace: spec.namespace,
+                            labels: namespaceObject.metadata.labels,
+                        },
+                        type: "Opaque",
+                        stringData: { url: pulumi.secret(args.databaseUrl) },
+                    },
+                    [namespace],
+                ),
+            );
+        }
+        for (const object of rest) {
+            const skipAwait =
+                object.kind === "Deployment" && args.databaseUrl === undefined
+                    ? { ...object, metadata: withSkipAwait(object.metadata) }
+                    : object;
+            this.create(name, skipAwait, dependsOn);
+        }
+
+        this.namespace = pulumi.output(spec.namespace);
+        this.image = spec.image;
+        this.host = pulumi.output(spec.ingress.host);
+        this.registerOutputs({ namespace: this.namespace, image: this.image, host: this.host });
+    }
+
+    private create(
+        name: string,
+        object: KubeObject,
+        dependsOn: pulumi.Resource[],
+    ): pulumi.CustomResource {
+        const ctor = RESOURCE_CLASSES[`${object.apiVersion}/${object.kind}`];
+        if (!ctor)
+            throw new Error(`Workload: no resource class for ${object.apiVersion}/${object.kind}`);
+        return new ctor(
+            `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
+            object as never,
+            {
+                parent: this,
+                dependsOn,
+            },
+        );
+    }
+}
+
+function withSkipAwait(metadata: KubeObject["metadata"]): KubeObject["metadata"] {
+    return {
+        ...metadata,
+        annotations: { ...metadata.annotations, "pulumi.com/skipAwait": "true" },
+    };
+}
