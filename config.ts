@@ -19,6 +19,7 @@ import {
     kubeconfigProblem,
 } from "./components/azure/ArcConnectedCluster";
 import { SECRET_TYPES } from "./components/gcp/ConfigSync";
+import { GITOPS_WORKLOAD_DIR } from "./components/app/Workload";
 import { GIT_URL, IMAGE_BY_DIGEST } from "./components/formats";
 import { GCP_LOCATION, KMS_KEY } from "./components/gcp/GkeCluster";
 
@@ -473,6 +474,26 @@ const GcpSchema = z
                 });
             }
         });
+        // The program's GKE clusters get the app from Pulumi: the folder they sync must not
+        // hold the rendered app too, or Config Sync and Pulumi would fight over it.
+        const holdsWorkload = (dir: string) => {
+            const d = dir.replace(/^\.\//, "").replace(/\/+$/, "");
+            return d === "" || d === "." || `${GITOPS_WORKLOAD_DIR}/`.startsWith(`${d}/`);
+        };
+        const baselineProblem = (path: (string | number)[], dir: string) =>
+            ctx.addIssue({
+                code: "custom",
+                path,
+                message: `('${dir}') contains ${GITOPS_WORKLOAD_DIR}, but Pulumi applies the app to the GKE clusters of this stack itself: point it at the baseline (gitops/cluster) or another folder without the app`,
+            });
+        if (holdsWorkload(g.configSync.baselinePolicyDir)) {
+            baselineProblem(["configSync", "baselinePolicyDir"], g.configSync.baselinePolicyDir);
+        }
+        g.clusters.forEach((c, i) => {
+            if (c.configSyncPolicyDir !== undefined && holdsWorkload(c.configSyncPolicyDir)) {
+                baselineProblem(["clusters", i, "configSyncPolicyDir"], c.configSyncPolicyDir);
+            }
+        });
         if (g.enabled && g.configSync.enabled && !g.configSync.syncRepo) {
             ctx.addIssue({
                 code: "custom",
@@ -665,6 +686,10 @@ const AppSchema = z
         databaseSecretName: k8sName.default("app-database"),
         /** Group allowed to deploy into the app namespace. @default "app-deployers" */
         deployerGroup: z.string().min(1).default("app-deployers"),
+        /** TCP port of the database (egress is allowed to it). @default 5432 */
+        databasePort: integer().pipe(z.number().min(1).max(65535)).default(5432),
+        /** Pull secrets for clusters outside the image registry's cloud. @default [] */
+        imagePullSecrets: z.array(k8sName).default([]),
     })
     .superRefine((a, ctx) => {
         if (a.minReplicas > a.maxReplicas) {

@@ -287,25 +287,28 @@ function gcpFleet() {
     // The app on every GKE cluster of this program, applied by Pulumi through the cluster's own
     // provider; so these clusters sync only the baseline (or their own branch and folder).
     const workloads = clusters.map(({ config: c, cluster }, i) => {
-        if (configSync) {
-            new ConfigSyncOverride(
-                `config-sync-${c.name}`,
-                {
-                    project: gcp.project,
-                    feature: configSync.featureName,
-                    membership: gkeMembers[i].membershipName,
-                    git: configSync.git,
-                    sourceFormat: gcp.configSync.sourceFormat,
-                    syncBranch: c.configSyncBranch,
-                    policyDir: c.configSyncPolicyDir ?? gcp.configSync.baselinePolicyDir,
-                },
-                { ...opts, dependsOn: [gkeMembers[i]] },
-            );
-        }
+        const narrowed = configSync
+            ? new ConfigSyncOverride(
+                  `config-sync-${c.name}`,
+                  {
+                      project: gcp.project,
+                      feature: configSync.featureName,
+                      membership: gkeMembers[i].membershipName,
+                      git: configSync.git,
+                      sourceFormat: gcp.configSync.sourceFormat,
+                      syncBranch: c.configSyncBranch,
+                      policyDir: c.configSyncPolicyDir ?? gcp.configSync.baselinePolicyDir,
+                  },
+                  { ...opts, dependsOn: [gkeMembers[i]] },
+              )
+            : undefined;
         const kube = new k8s.Provider(
             `${c.name}-k8s`,
             { kubeconfig: cluster.kubeconfig, enableServerSideApply: true },
-            { dependsOn: [cluster] },
+            // Every object of the app goes through this provider, so they all wait for the
+            // whole cluster (node pool included) and for Config Sync to be narrowed to the
+            // baseline: the two never hold the same objects.
+            { dependsOn: narrowed ? [cluster, narrowed] : [cluster] },
         );
         return new Workload(
             `${c.name}-app`,
@@ -315,7 +318,7 @@ function gcpFleet() {
                 image: appImage?.refs.gcp ?? config.app.image,
                 databaseUrl: config.databaseUrl ? pulumi.secret(config.databaseUrl) : undefined,
             },
-            { providers: [kube], dependsOn: [cluster] },
+            { providers: [kube] },
         );
     });
     return {

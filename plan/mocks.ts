@@ -317,6 +317,13 @@ function mockState(
             case "kms/cryptoKey:CryptoKey":
                 resourceId = `${inputs.keyRing}/cryptoKeys/${state.name}`;
                 break;
+            case "projects/serviceIdentity:ServiceIdentity": {
+                const number = String(parseInt(fakeHex(project, 10), 16)).slice(0, 12);
+                const agent = String(inputs.service).split(".")[0];
+                state.email = `service-${number}@gcp-sa-${agent}.iam.gserviceaccount.com`;
+                state.member = `serviceAccount:${state.email}`;
+                break;
+            }
             case "artifactregistry/repository:Repository":
                 resourceId = `projects/${project}/locations/${inputs.location}/repositories/${inputs.repositoryId}`;
                 break;

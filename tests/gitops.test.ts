@@ -566,7 +566,7 @@ describe("gitops/", () => {
                 "NetworkPolicy app/default-deny",
                 "NetworkPolicy app/allow-app-ingress",
                 "NetworkPolicy app/allow-dns-egress",
-                "NetworkPolicy app/allow-https-egress",
+                "NetworkPolicy app/allow-https-and-database-egress",
                 "NetworkPolicy platform-observability/default-deny",
                 "ServiceAccount app/app",
                 "Deployment app/app",

@@ -196,11 +196,18 @@ export class AppImage extends pulumi.ComponentResource {
         const plainArgs = Object.fromEntries(
             Object.entries(buildArgs).filter(([, v]) => typeof v === "string"),
         );
+        // Everything the build provider diffs on goes into the tag: a rebuild for any reason is
+        // a new tag, never a second push of an immutable one with another digest.
         this.tag = contentTag(context, {
             dockerfile: args.dockerfile,
             target,
             platform,
             plainArgs,
+            secretArgNames: Object.keys(buildArgs).filter((k) => !(k in plainArgs)),
+            registries: (Object.keys(REGISTRY_PACKAGE) as RegistryCloud[]).filter(
+                (c) => args.registries[c] !== undefined,
+            ),
+            buildOnPreview,
         });
         // Credentials are only needed when something is built: skipped in previews without a build.
         const needsLogin = !pulumi.runtime.isDryRun() || buildOnPreview;
@@ -249,6 +256,17 @@ export class AppImage extends pulumi.ComponentResource {
                                     countType: "sinceImagePushed",
                                     countUnit: "days",
                                     countNumber: 14,
+                                },
+                                action: { type: "expire" },
+                            },
+                            {
+                                rulePriority: 2,
+                                description: "Keep the 50 most recent release images",
+                                selection: {
+                                    tagStatus: "tagged",
+                                    tagPrefixList: ["src-"],
+                                    countType: "imageCountMoreThan",
+                                    countNumber: 50,
                                 },
                                 action: { type: "expire" },
                             },
@@ -317,18 +335,21 @@ export class AppImage extends pulumi.ComponentResource {
             const g = args.registries.gcp;
             const grants: pulumi.Resource[] = [];
             if (g.kmsKeyName !== undefined) {
-                const project = gcp.organizations.getProjectOutput(
-                    { projectId: g.project },
+                // The Artifact Registry service agent encrypts and decrypts with the key. It may
+                // not exist yet in a new project: create it rather than assume it.
+                const agent = new gcp.projects.ServiceIdentity(
+                    `${name}-registry-agent`,
+                    { project: g.project, service: "artifactregistry.googleapis.com" },
                     parent,
                 );
-                // The Artifact Registry service agent encrypts and decrypts with the key.
                 grants.push(
+                    agent,
                     new gcp.kms.CryptoKeyIAMMember(
                         `${name}-cmek`,
                         {
                             cryptoKeyId: g.kmsKeyName,
                             role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
-                            member: pulumi.interpolate`serviceAccount:service-${project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
+                            member: agent.member,
                         },
                         parent,
                     ),
@@ -398,7 +419,13 @@ export class AppImage extends pulumi.ComponentResource {
                     "org.opencontainers.image.version": this.tag,
                 },
             },
-            { ...parent, dependsOn: targets.flatMap((t) => t.resources) },
+            {
+                ...parent,
+                dependsOn: targets.flatMap((t) => t.resources),
+                // Destroying the stack leaves pushed images alone: release tags are immutable,
+                // and the login tokens in state would have expired by then anyway.
+                retainOnDelete: true,
+            },
         );
 
         this.digest = image.digest;

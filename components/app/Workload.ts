@@ -16,6 +16,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "../validation";
 import { IMAGE_BY_DIGEST } from "../formats";
 
+/** Where `npm run gitops` renders the objects, relative to the project folder. */
+export const GITOPS_WORKLOAD_DIR = "gitops/workload";
+
 /** The port gunicorn binds in the image (`EXPOSE 5001`). */
 export const APP_PORT = 5001;
 /** The non-root user and group of the image's runtime stage (`USER 1001`). */
@@ -76,6 +79,13 @@ export interface WorkloadArgs {
     readonly databaseUrl?: pulumi.Input<string>;
     /** The identity-provider group allowed to deploy into the namespace. @default "app-deployers" */
     readonly deployerGroup?: string;
+    /** TCP port of the database the app reaches (egress is allowed to it). @default 5432 */
+    readonly databasePort?: number;
+    /**
+     * Secrets (type `kubernetes.io/dockerconfigjson`) the pods pull the image with, on clusters
+     * outside the image registry's cloud. @default []
+     */
+    readonly imagePullSecrets?: readonly string[];
 }
 
 /** Everything `workloadObjects` needs, defaults settled; `I` is the image's type. */
@@ -128,6 +138,8 @@ export function workloadSpec<I>(
         },
         databaseSecretName: args.databaseSecretName ?? "app-database",
         deployerGroup: args.deployerGroup ?? "app-deployers",
+        databasePort: args.databasePort ?? 5432,
+        imagePullSecrets: args.imagePullSecrets ?? [],
         managedBy,
     };
 }
@@ -189,6 +201,17 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
         ["databaseSecretName", spec.databaseSecretName],
     ] as const) {
         if (!DNS_LABEL.test(value)) problems.push(`${key} '${value}' must be a DNS label`);
+    }
+    if (
+        !Number.isInteger(spec.databasePort) ||
+        spec.databasePort < 1 ||
+        spec.databasePort > 65535
+    ) {
+        problems.push(`databasePort must be a TCP port (1-65535), got ${spec.databasePort}`);
+    }
+    for (const secret of spec.imagePullSecrets) {
+        if (!DNS_LABEL.test(secret))
+            problems.push(`imagePullSecrets: '${secret}' must be a DNS label`);
     }
     return problems;
 }
@@ -324,6 +347,9 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                     metadata: { labels },
                     spec: {
                         serviceAccountName: "app",
+                        ...(spec.imagePullSecrets.length
+                            ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }
+                            : {}),
                         automountServiceAccountToken: false,
                         enableServiceLinks: false,
                         securityContext: {
@@ -505,12 +531,15 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
         {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
-            metadata: meta("allow-https-egress"),
+            metadata: meta("allow-https-and-database-egress"),
             spec: {
                 podSelector: { matchLabels: app },
                 policyTypes: ["Egress"],
                 // No `to`: the database and APIs live outside the cluster at changing addresses.
-                egress: [{ ports: [{ protocol: "TCP", port: 443 }] }],
+                egress: [
+                    { ports: [{ protocol: "TCP", port: 443 }] },
+                    { ports: [{ protocol: "TCP", port: spec.databasePort }] },
+                ],
             },
         },
     ];
@@ -584,11 +613,7 @@ export class Workload extends pulumi.ComponentResource {
             );
         }
         for (const object of rest) {
-            const skipAwait =
-                object.kind === "Deployment" && args.databaseUrl === undefined
-                    ? { ...object, metadata: withSkipAwait(object.metadata) }
-                    : object;
-            this.create(name, skipAwait, dependsOn);
+            this.create(name, awaitPolicy(object, args.databaseUrl !== undefined), dependsOn);
         }
 
         this.namespace = pulumi.output(spec.namespace);
@@ -614,6 +639,18 @@ export class Workload extends pulumi.ComponentResource {
             },
         );
     }
+}
+
+/**
+ * What `pulumi up` waits for. Without a database the pods stay not-ready by design, so neither
+ * the Deployment's rollout nor the Service's endpoints are awaited; the Ingress's load-balancer
+ * address comes from an ingress controller this program does not install, so it never is.
+ */
+function awaitPolicy(object: KubeObject, hasDatabase: boolean): KubeObject {
+    const skip =
+        object.kind === "Ingress" ||
+        (!hasDatabase && (object.kind === "Deployment" || object.kind === "Service"));
+    return skip ? { ...object, metadata: withSkipAwait(object.metadata) } : object;
 }
 
 function withSkipAwait(metadata: KubeObject["metadata"]): KubeObject["metadata"] {

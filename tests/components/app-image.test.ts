@@ -113,6 +113,16 @@ describe("AppImage in the committed stacks", () => {
         const key =
             "projects/multicloud-prod-000000/locations/europe-west1/keyRings/registry/cryptoKeys/images";
         expect(prodRepo.inputs.kmsKeyName).toBe(key);
+        // The service agent is created (a new project may not have it yet), then granted the key.
+        const agent = one(
+            prod,
+            "gcp:projects/serviceIdentity:ServiceIdentity",
+            "app-registry-agent",
+        );
+        expect(agent.inputs).toMatchObject({
+            project: "multicloud-prod-000000",
+            service: "artifactregistry.googleapis.com",
+        });
         const grant = one(prod, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "app-cmek");
         expect(grant.inputs).toMatchObject({
             cryptoKeyId: key,
@@ -121,6 +131,7 @@ describe("AppImage in the committed stacks", () => {
                 /^serviceAccount:service-\d+@gcp-sa-artifactregistry\.iam\.gserviceaccount\.com$/,
             ),
         });
+        expect(grant.dependencies).toContain(agent.urn);
         // The key is granted before the repository uses it.
         expect(prodRepo.dependencies).toContain(grant.urn);
     });

@@ -19,7 +19,7 @@ import {
 import { parseAppConfig } from "../../config";
 import { renderWorkload, projectApp, WORKLOAD_FILE } from "../../plan/gitops";
 import type { PlanResult } from "../../plan/run";
-import { byUrn, ofType, one, planStack, PROJECT_DIR, waitsFor } from "../harness";
+import { ofType, one, planStack, PROJECT_DIR, waitsFor } from "../harness";
 
 const IMAGE = `registry.example.com/app@sha256:${"a".repeat(64)}`;
 const spec = workloadSpec({ image: IMAGE, ingress: { host: "app.example.com" } }, "gitops");
@@ -155,6 +155,29 @@ describe("workloadObjects", () => {
             service: { name: "app", port: { name: "http" } },
         });
         expect(find("Service").spec.type).toBe("ClusterIP");
+    });
+
+    it("lets the app out to HTTPS and its database port only", () => {
+        expect(find("NetworkPolicy", "allow-https-and-database-egress").spec.egress).toEqual([
+            { ports: [{ protocol: "TCP", port: 443 }] },
+            { ports: [{ protocol: "TCP", port: 5432 }] },
+        ]);
+        const custom = workloadObjects(
+            workloadSpec(
+                {
+                    image: IMAGE,
+                    databasePort: 6432,
+                    imagePullSecrets: ["ecr-pull"],
+                    ingress: { host: "app.example.com" },
+                },
+                "gitops",
+            ),
+        ) as any[];
+        const egress = custom.find((o) => o.metadata.name === "allow-https-and-database-egress");
+        expect(egress.spec.egress[1]).toEqual({ ports: [{ protocol: "TCP", port: 6432 }] });
+        const pod = custom.find((o) => o.kind === "Deployment").spec.template.spec;
+        expect(pod.imagePullSecrets).toEqual([{ name: "ecr-pull" }]);
+        expect(find("Deployment").spec.template.spec.imagePullSecrets).toBeUndefined();
     });
 
     it("denies all traffic, then lets in TCP 5001 only", () => {
@@ -299,14 +322,21 @@ describe("Workload applied by Pulumi to the GKE clusters of a stack", () => {
                     c.inputs.kind === object.kind &&
                     (c.inputs.metadata as any).name === object.metadata.name,
             )!;
-            // The Deployment also says not to hold `pulumi up` for readiness (no database here).
-            const annotations =
-                object.kind === "Deployment" ? { "pulumi.com/skipAwait": "true" } : undefined;
+            // Pulumi does not wait for readiness without a database (Deployment, Service), nor
+            // for an ingress controller's address (Ingress); nothing else differs.
+            const skip = ["Deployment", "Service", "Ingress"].includes(object.kind);
             expect(child.inputs).toEqual({
                 ...object,
                 metadata: {
                     ...object.metadata,
-                    ...(annotations ? { annotations } : {}),
+                    ...(skip
+                        ? {
+                              annotations: {
+                                  ...object.metadata.annotations,
+                                  "pulumi.com/skipAwait": "true",
+                              },
+                          }
+                        : {}),
                 },
             });
         }
@@ -334,6 +364,21 @@ describe("Workload applied by Pulumi to the GKE clusters of a stack", () => {
         }
     });
 
+    it("refuses a GKE cluster folder that holds the rendered app, which Pulumi applies itself", async () => {
+        const plan = await planStack("dev", {
+            "gcp.clusters[0].configSyncPolicyDir": "gitops",
+            "gcp.configSync.baselinePolicyDir": "./gitops/",
+        });
+        expect(plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+        const message = plan.errors.join("\n");
+        expect(message).toContain(
+            "multicloud:gcp.configSync.baselinePolicyDir ('./gitops/') contains gitops/workload, but Pulumi applies the app to the GKE clusters of this stack itself: point it at the baseline (gitops/cluster) or another folder without the app",
+        );
+        expect(message).toContain(
+            "multicloud:gcp.clusters[0].configSyncPolicyDir ('gitops') contains gitops/workload",
+        );
+    }, 60_000);
+
     it("has the GKE clusters sync only the baseline, while the fleet syncs the whole tree", () => {
         const feature = ofType(dev, "gcp:gkehub/feature:Feature")[0];
         expect(
@@ -345,9 +390,12 @@ describe("Workload applied by Pulumi to the GKE clusters of a stack", () => {
         expect((override[0].inputs as any).configmanagement.configSync.git.policyDir).toBe(
             "gitops/cluster",
         );
+        // The app is applied only once Config Sync is narrowed to the baseline: every object
+        // goes through the cluster's provider, which waits for the narrowing.
+        const narrowed = one(dev, "multicloud:gcp:ConfigSyncOverride", "config-sync-dev-gke");
         expect(
-            byUrn(dev, one(dev, "multicloud:gcp:ConfigSyncOverride", "config-sync-dev-gke").urn),
-        ).toBeDefined();
+            waitsFor(dev, one(dev, "pulumi:providers:kubernetes", "dev-gke-k8s"), narrowed),
+        ).toBe(true);
         // Flux on Arc clusters takes the baseline and the workload.
         const flux = ofType(prod, "azure-native:kubernetesconfiguration:FluxConfiguration");
         expect(flux.length).toBeGreaterThan(0);
@@ -371,6 +419,7 @@ describe("Workload applied by Pulumi to the GKE clusters of a stack", () => {
                 `${cluster}-app-deployment-app`,
             );
             expect(deployment.dependencies).toContain(secret.urn);
+            // With a database, `pulumi up` waits for the rollout to be ready.
             expect((deployment.inputs.metadata as any).annotations).toBeUndefined();
         }
         expect(ofType(dev, "kubernetes:core/v1:Secret")).toEqual([]);
