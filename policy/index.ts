@@ -1,0 +1,12 @@
+/**
+ * The fleet's CrossGuard pack. Run by the Pulumi CLI (`pulumi preview --policy-pack policy`)
+ * and by the offline plan (`npm run plan`) over the same analyzer protocol. Nothing may be
+ * printed to stdout while this loads: the first line the process writes is its gRPC port.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { POLICIES_BY_GROUP } from "./policies";
+
+new PolicyPack("multicloud-fleet", {
+    description: "RBAC, TLS, encryption at rest and fleet registration for the multi-cloud fleet.",
+    policies: Object.values(POLICIES_BY_GROUP).flat(),
+});

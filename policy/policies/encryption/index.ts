@@ -1,0 +1,4 @@
+/** The encryption policies of the pack, one file each. */
+import type { FleetPolicy } from "../types";
+
+export const encryptionPolicies: FleetPolicy[] = [];

@@ -1,0 +1,4 @@
+/** The stack policies of the pack, one file each. */
+import type { FleetPolicy } from "../types";
+
+export const stackPolicies: FleetPolicy[] = [];
