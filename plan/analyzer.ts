@@ -9,6 +9,7 @@
 import type * as grpcTypes from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "child_process";
 import { createRequire } from "module";
+import * as fs from "fs";
 import * as path from "path";
 import type * as analyzerPbTypes from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as analyzerGrpcTypes from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -118,6 +119,11 @@ export class PolicyPackProcess {
     /** Starts the pack in `packDir` and connects. Throws `PolicyPackError` when it cannot. */
     static async start(packDir: string, options: StartOptions = {}): Promise<PolicyPackProcess> {
         const dir = path.resolve(packDir);
+        if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
+            throw new PolicyPackError(
+                `no policy pack in ${dir} (no PulumiPolicy.yaml): pass --policy-pack <dir>, or --no-policy to plan without the gate`,
+            );
+        }
         let sdk: ReturnType<typeof sdkFor>;
         try {
             sdk = sdkFor(dir);
@@ -179,6 +185,7 @@ export class PolicyPackProcess {
             const onExit = (code: number | null) => fail(`it exited with code ${code}`);
             child.stdout!.on("data", onData);
             child.once("exit", onExit);
+            child.once("error", (e) => fail(e.message));
         });
         const client = new sdk.svc.AnalyzerClient(
             `127.0.0.1:${port}`,

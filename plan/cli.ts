@@ -2,20 +2,34 @@
  * `npm run plan -- --stack <name>`: what `pulumi preview` would create for a stack, computed
  * offline under Pulumi's mock runtime from `Pulumi.yaml` and `Pulumi.<stack>.yaml`.
  *
- * Exit codes: 0 the plan succeeded; 1 the program failed (invalid config, a program error);
- * 2 bad usage or missing/malformed project or stack files.
+ * Then the policy gate: the planned resources go to the policy pack (policy/) over the analyzer
+ * protocol, as with `pulumi preview --policy-pack policy`.
+ *
+ * Exit codes: 0 the plan succeeded with no mandatory violation; 1 the program failed (invalid
+ * config, a program error), a mandatory policy was violated, or the pack could not run; 2 bad
+ * usage or missing/malformed project or stack files.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { PolicyPackError } from "./analyzer";
+import { renderVerdict, runGate, toSarif, Verdict } from "./gate";
 import { renderPlan } from "./render";
 import { runPlan, STACK_TYPE } from "./run";
 import { PlanInputError } from "./stack-files";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--cwd <project folder>]
+const USAGE = `usage: npm run plan -- --stack <name> [options]
 
-  -s, --stack <name>  the stack to plan: Pulumi.<name>.yaml must exist
-      --cwd <dir>     the folder holding Pulumi.yaml (default: the current folder)
-  -h, --help          show this help`;
+  -s, --stack <name>          the stack to plan: Pulumi.<name>.yaml must exist
+      --cwd <dir>             the folder holding Pulumi.yaml (default: the current folder)
+      --policy-pack <dir>     the CrossGuard pack to check the plan with (default: <cwd>/policy)
+      --policy-config <file>  policy config: policy or group (rbac, tls, encryption, stack) or
+                              "all" -> advisory | mandatory | disabled (or an object with
+                              enforcementLevel and the policy's properties)
+      --no-policy             plan only, without the policy gate
+      --json <file>           write the plan and the verdict as JSON
+      --sarif <file>          write the violations as SARIF 2.1.0 (GitHub code scanning)
+  -h, --help                  show this help`;
 
 async function main(argv: string[]): Promise<number> {
     let args;
@@ -25,6 +39,11 @@ async function main(argv: string[]): Promise<number> {
             options: {
                 stack: { type: "string", short: "s" },
                 cwd: { type: "string" },
+                "policy-pack": { type: "string" },
+                "policy-config": { type: "string" },
+                "no-policy": { type: "boolean" },
+                json: { type: "string" },
+                sarif: { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
             strict: true,
@@ -55,14 +74,60 @@ async function main(argv: string[]): Promise<number> {
             return 1;
         }
         console.log(renderPlan(plan));
+        let verdict: Verdict | undefined;
+        if (!args["no-policy"]) {
+            const packDir = args["policy-pack"]
+                ? path.resolve(args["policy-pack"])
+                : path.join(projectDir, "policy");
+            verdict = await runGate(plan, { packDir, configFile: args["policy-config"] });
+            console.log(`\n${renderVerdict(verdict)}`);
+        }
+        if (args.json) {
+            writeFile(args.json, {
+                stack: args.stack,
+                resources: plan.resources
+                    .filter((r) => r.type !== STACK_TYPE)
+                    .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent })),
+                verdict: verdict ?? null,
+            });
+        }
+        if (args.sarif) {
+            if (!verdict) {
+                console.error("plan: --sarif needs the policy gate: drop --no-policy");
+                return 2;
+            }
+            writeFile(args.sarif, toSarif(verdict, plan));
+        }
+        if (verdict && verdict.mandatory > 0) {
+            console.error(
+                `plan: ${verdict.mandatory} mandatory policy violation${verdict.mandatory === 1 ? "" : "s"}: \`pulumi preview --policy-pack policy\` would fail the same way`,
+            );
+            return 1;
+        }
         return 0;
     } catch (e) {
         if (e instanceof PlanInputError) {
             console.error(`plan: ${e.message}`);
             return 2;
         }
+        if (e instanceof PolicyPackError) {
+            console.error(`plan: policy gate: ${e.message}`);
+            return 1;
+        }
         throw e;
     }
+}
+
+function writeFile(file: string, value: unknown): void {
+    let text: string;
+    try {
+        text = JSON.stringify(value, null, 2);
+    } catch (e) {
+        throw new PolicyPackError(
+            `the plan cannot be serialized to ${file}: ${(e as Error).message}`,
+        );
+    }
+    fs.writeFileSync(file, `${text}\n`);
 }
 
 // Rejections that surface after the plan returned (consequences of a failure already reported,

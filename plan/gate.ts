@@ -1,0 +1,293 @@
+/**
+ * The policy gate of the offline plan: the planned resources go to the policy pack over the
+ * analyzer protocol (Analyze per resource, then AnalyzeStack), as in `pulumi preview
+ * --policy-pack`, and the verdict is printed, written as JSON, or written as SARIF 2.1.0 for
+ * GitHub code scanning.
+ */
+import * as fs from "fs";
+import type * as sarif from "sarif";
+import * as path from "path";
+import { POLICIES_BY_GROUP } from "../policy/policies";
+import { POLICY_GROUPS } from "../policy/policies/types";
+import {
+    AnalyzedResource,
+    AnalyzerInfo,
+    Diagnostic,
+    EnforcementLevel,
+    PolicyConfig,
+    PolicyPackError,
+    PolicyPackProcess,
+    secretValue,
+} from "./analyzer";
+import type { RecordedResource } from "./mocks";
+import type { PlanResult } from "./run";
+import { STACK_TYPE } from "./run";
+
+export interface Verdict {
+    readonly pack: { readonly name: string; readonly version: string };
+    readonly policies: AnalyzerInfo["policies"];
+    readonly diagnostics: readonly (Diagnostic & { type?: string; name?: string })[];
+    readonly mandatory: number;
+    readonly advisory: number;
+    /** Resources sent to the pack. */
+    readonly resources: number;
+}
+
+const CONFIG_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled"];
+
+/**
+ * Reads a policy config file: the standard `--policy-pack-config` format (policy name -> level
+ * or `{ enforcementLevel, ...properties }`, `all` for every policy), plus group names (rbac,
+ * tls, encryption, stack) that set every policy of the group. Unknown keys and levels are
+ * errors. Returns the per-policy config to send with Configure.
+ */
+export function loadPolicyConfig(file: string | undefined, known: readonly string[]): PolicyConfig {
+    if (file === undefined) return {};
+    let raw: unknown;
+    try {
+        raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new PolicyPackError(
+            `policy config ${file} is not readable JSON: ${(e as Error).message}`,
+        );
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        throw new PolicyPackError(
+            `policy config ${file} must be a JSON object of policy names to levels`,
+        );
+    }
+    const problems: string[] = [];
+    const result: PolicyConfig = {};
+    const groups = POLICY_GROUPS as readonly string[];
+    // "all" first, then groups, then single policies: the most specific setting wins.
+    const order = (k: string) => (k === "all" ? 0 : groups.includes(k) ? 1 : 2);
+    for (const [key, value] of Object.entries(raw).sort(([a], [b]) => order(a) - order(b))) {
+        const level =
+            typeof value === "string"
+                ? value
+                : (value as { enforcementLevel?: unknown })?.enforcementLevel;
+        if (level !== undefined && !CONFIG_LEVELS.includes(level as EnforcementLevel)) {
+            problems.push(
+                `'${key}': enforcement level ${JSON.stringify(level)} is not one of ${CONFIG_LEVELS.join(", ")}`,
+            );
+            continue;
+        }
+        const targets =
+            key === "all"
+                ? known
+                : groups.includes(key)
+                  ? POLICIES_BY_GROUP[key as keyof typeof POLICIES_BY_GROUP].map((p) => p.name)
+                  : known.includes(key)
+                    ? [key]
+                    : undefined;
+        if (!targets) {
+            problems.push(
+                `'${key}' is neither a policy of the pack nor a group (groups: ${groups.join(", ")}; policies: ${known.join(", ")})`,
+            );
+            continue;
+        }
+        for (const t of targets) {
+            const previous = result[t];
+            result[t] =
+                typeof value === "string"
+                    ? typeof previous === "object"
+                        ? { ...previous, enforcementLevel: value as EnforcementLevel }
+                        : (value as EnforcementLevel)
+                    : { ...(typeof previous === "object" ? previous : {}), ...(value as object) };
+        }
+    }
+    if (problems.length > 0) {
+        throw new PolicyPackError(
+            `policy config ${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        );
+    }
+    return result;
+}
+
+/** A recorded registration as the engine hands it to an analyzer: secrets in wire form. */
+export function toAnalyzed(
+    r: RecordedResource,
+    providers: Map<string, RecordedResource>,
+): AnalyzedResource {
+    const properties = structuredClone(r.inputs);
+    for (const p of r.secretPaths) wrapSecret(properties, p);
+    const providerUrn = r.provider?.split("::").slice(0, 4).join("::");
+    const provider = providerUrn ? providers.get(providerUrn) : undefined;
+    return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        properties,
+        parent: r.parent,
+        dependencies: r.dependencies,
+        provider: provider
+            ? { type: provider.type, name: provider.name, urn: provider.urn, properties: {} }
+            : undefined,
+    };
+}
+
+function wrapSecret(root: Record<string, unknown>, dotted: string): void {
+    const steps = dotted.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "");
+    let node: unknown = root;
+    for (const step of steps.slice(0, -1)) {
+        if (typeof node !== "object" || node === null) return;
+        node = (node as Record<string, unknown>)[step];
+    }
+    const last = steps[steps.length - 1];
+    if (typeof node === "object" && node !== null && last in node) {
+        const holder = node as Record<string, unknown>;
+        holder[last] = secretValue(holder[last]);
+    }
+}
+
+/** Sends the plan to the pack and collects the verdict. */
+export async function runGate(
+    plan: PlanResult,
+    options: { packDir: string; configFile?: string },
+): Promise<Verdict> {
+    const pack = await PolicyPackProcess.start(options.packDir, {
+        project: plan.project.name,
+        stack: plan.settings.stack,
+    });
+    try {
+        const info = await pack.info();
+        await pack.configure(
+            loadPolicyConfig(
+                options.configFile,
+                info.policies.map((p) => p.name),
+            ),
+        );
+        const resources = plan.resources.filter((r) => r.type !== STACK_TYPE);
+        const providers = new Map(
+            resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]),
+        );
+        const analyzed = resources.map((r) => toAnalyzed(r, providers));
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const diagnostics: Diagnostic[] = [];
+        for (const r of analyzed) {
+            const recorded = byUrn.get(r.urn)!;
+            if (!recorded.custom || r.type.startsWith("pulumi:providers:")) continue;
+            diagnostics.push(...(await pack.analyze(r)));
+        }
+        diagnostics.push(...(await pack.analyzeStack(analyzed)));
+        const described = diagnostics.map((d) => ({
+            ...d,
+            type: byUrn.get(d.urn)?.type,
+            name: byUrn.get(d.urn)?.name,
+        }));
+        return {
+            pack: { name: info.name, version: info.version },
+            policies: info.policies,
+            diagnostics: described,
+            mandatory: described.filter((d) => d.enforcementLevel === "mandatory").length,
+            advisory: described.filter((d) => d.enforcementLevel === "advisory").length,
+            resources: analyzed.length,
+        };
+    } finally {
+        await pack.close();
+    }
+}
+
+/** The violation text without the policy description CrossGuard puts before it. */
+export function violationText(d: Diagnostic): string {
+    return d.message.startsWith(`${d.description}\n`)
+        ? d.message.slice(d.description.length + 1)
+        : d.message;
+}
+
+/** Violations grouped by enforcement level, each with the resource it concerns. */
+export function renderVerdict(v: Verdict): string {
+    const lines = [
+        `Policies: ${v.pack.name}@${v.pack.version}, ${v.policies.length} policies, ${v.resources} resources checked: ` +
+            `${v.mandatory} mandatory, ${v.advisory} advisory violation${v.advisory === 1 ? "" : "s"}`,
+    ];
+    for (const level of ["mandatory", "advisory"] as const) {
+        const found = v.diagnostics.filter((d) => d.enforcementLevel === level);
+        if (found.length === 0) continue;
+        lines.push("", `  ${level}:`);
+        for (const d of found) {
+            const what = d.type ? `${d.type} ${d.name}` : "the stack";
+            lines.push(
+                `    ${d.policyName}  ${what}`,
+                `      ${violationText(d).split("\n").join("\n      ")}`,
+            );
+        }
+    }
+    return lines.join("\n");
+}
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one rule per policy, one result per violation, located
+ * in the stack file, at the line that configures the resource when the stack file names it.
+ */
+export function toSarif(v: Verdict, plan: PlanResult): sarif.Log {
+    // Relative to where the gate runs (the repository root in CI), as code scanning expects.
+    const stackPath = path.resolve(plan.project.dir, plan.settings.file);
+    const stackFile = path.relative(process.cwd(), stackPath).split(path.sep).join("/");
+    const text = fs.existsSync(stackPath) ? fs.readFileSync(stackPath, "utf8").split("\n") : [];
+    const lineOf = (d: Verdict["diagnostics"][number]) => {
+        // A resource named after a config entry (a cluster, a site) points at that entry.
+        const names = [
+            d.name,
+            ...(d.name ? [d.name.split("-").slice(0, -1).join("-")] : []),
+        ].filter((n): n is string => !!n && n.length > 2);
+        for (const n of names) {
+            const i = text.findIndex((l) =>
+                new RegExp(
+                    `name:\\s*["']?${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*(#.*)?$`,
+                ).test(l),
+            );
+            if (i >= 0) return i + 1;
+        }
+        return 1;
+    };
+    const rules: sarif.ReportingDescriptor[] = v.policies.map((p) => ({
+        id: p.name,
+        name: p.name,
+        shortDescription: { text: p.description.split(". ")[0].replace(/\.$/, "") + "." },
+        fullDescription: { text: p.description },
+        defaultConfiguration: { level: p.enforcementLevel === "mandatory" ? "error" : "warning" },
+        properties: { enforcementLevel: p.enforcementLevel, kind: p.kind },
+    }));
+    return {
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: v.pack.name,
+                        version: v.pack.version,
+                        informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
+                        rules,
+                    },
+                },
+                automationDetails: { id: `policy/${plan.settings.stack}/` },
+                results: v.diagnostics.map((d) => ({
+                    ruleId: d.policyName,
+                    ruleIndex: Math.max(
+                        0,
+                        rules.findIndex((r) => r.id === d.policyName),
+                    ),
+                    level:
+                        d.enforcementLevel === "mandatory"
+                            ? ("error" as const)
+                            : ("warning" as const),
+                    message: { text: violationText(d) },
+                    locations: [
+                        {
+                            physicalLocation: {
+                                artifactLocation: { uri: stackFile },
+                                region: { startLine: lineOf(d) },
+                            },
+                            logicalLocations: d.urn
+                                ? [{ fullyQualifiedName: d.urn, kind: "resource" }]
+                                : [],
+                        },
+                    ],
+                    partialFingerprints: { policyResource: `${d.policyName}:${d.urn}` },
+                })),
+            },
+        ],
+    };
+}

@@ -1,0 +1,173 @@
+/**
+ * The policy gate of `npm run plan`, end to end as CI runs it: a child process that plans a
+ * stack, sends it to the pack over the analyzer protocol, prints the verdict, writes SARIF, and
+ * exits non-zero on a mandatory violation or when the gate cannot run.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type * as sarif from "sarif";
+import { PROJECT_DIR } from "../harness";
+
+const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+const FIXTURE = path.join(PROJECT_DIR, "tests", "fixtures", "insecure");
+const PACK = path.join(PROJECT_DIR, "policy");
+
+function plan(...args: string[]) {
+    const r = spawnSync(TSX, [path.join(PROJECT_DIR, "plan", "cli.ts"), ...args], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        env: { ...process.env, FORCE_COLOR: "0" },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const tmp = (name: string) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gate-")), name);
+
+/** What GitHub code scanning needs of a SARIF 2.1.0 file. */
+function expectValidSarif(log: sarif.Log, stackFile: string) {
+    expect(log.version).toBe("2.1.0");
+    expect(log.runs).toHaveLength(1);
+    const run = log.runs[0];
+    expect(run.tool.driver.name).toBe("multicloud-fleet");
+    const ids = (run.tool.driver.rules ?? []).map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const result of run.results ?? []) {
+        expect(ids).toContain(result.ruleId);
+        expect(result.message.text).toBeTruthy();
+        expect(["error", "warning"]).toContain(result.level);
+        const location = result.locations![0].physicalLocation!;
+        expect(location.artifactLocation!.uri).toBe(stackFile);
+        expect(location.region!.startLine).toBeGreaterThanOrEqual(1);
+    }
+}
+
+describe("the policy gate on the committed stacks", () => {
+    it.each(["dev", "prod"])(
+        "passes %s with no mandatory violation, and writes SARIF",
+        (stack) => {
+            const file = tmp("out.sarif");
+            const r = plan("--stack", stack, "--sarif", file);
+            expect(r.stderr).toBe("");
+            expect(r.code).toBe(0);
+            expect(r.stdout).toMatch(
+                /Policies: multicloud-fleet@0\.1\.0, \d+ policies, \d+ resources checked: 0 mandatory/,
+            );
+            const log = JSON.parse(fs.readFileSync(file, "utf8")) as sarif.Log;
+            expectValidSarif(log, `Pulumi.${stack}.yaml`);
+            expect((log.runs[0].results ?? []).filter((x) => x.level === "error")).toEqual([]);
+        },
+        120_000,
+    );
+});
+
+describe("the policy gate on a program that breaks every group", () => {
+    const expected = [
+        "kubernetes-rolebinding-no-cluster-admin",
+        "aws-iam-policy-no-wildcards",
+        "aws-lb-listener-tls13",
+        "aws-lb-listener-https-redirect",
+        "kubernetes-ingress-tls",
+        "aws-sns-kms",
+        "aws-ecr-kms",
+        "aws-launch-template-ebs-encrypted",
+        "aws-asg-target-tracking",
+        "fleet-cluster-registered",
+        "gcp-gke-secrets-encryption",
+        "gcp-gke-no-legacy-abac",
+    ];
+
+    it("rejects it with every expected mandatory violation, each with its resource, and SARIF results", () => {
+        const file = tmp("insecure.sarif");
+        const json = tmp("insecure.json");
+        const r = plan(
+            "--cwd",
+            FIXTURE,
+            "--stack",
+            "test",
+            "--policy-pack",
+            PACK,
+            "--sarif",
+            file,
+            "--json",
+            json,
+        );
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(
+            /plan: \d+ mandatory policy violations?: `pulumi preview --policy-pack policy` would fail the same way/,
+        );
+        const mandatory = r.stdout.slice(
+            r.stdout.indexOf("  mandatory:"),
+            r.stdout.indexOf("  advisory:") > 0 ? r.stdout.indexOf("  advisory:") : undefined,
+        );
+        for (const policy of expected) expect(mandatory).toContain(`    ${policy}  `);
+        expect(mandatory).toContain("aws-lb-listener-tls13  aws:lb/listener:Listener https");
+        const log = JSON.parse(fs.readFileSync(file, "utf8")) as sarif.Log;
+        expectValidSarif(log, "tests/fixtures/insecure/Pulumi.test.yaml");
+        const errors = new Set(
+            (log.runs[0].results ?? []).filter((x) => x.level === "error").map((x) => x.ruleId),
+        );
+        for (const policy of expected) expect(errors).toContain(policy);
+        const verdict = JSON.parse(fs.readFileSync(json, "utf8")) as {
+            verdict: { mandatory: number };
+        };
+        expect(verdict.verdict.mandatory).toBeGreaterThanOrEqual(expected.length);
+    }, 120_000);
+
+    it("lets a team relax a whole group, or one policy, through policy config", () => {
+        const config = tmp("policy-config.json");
+        fs.writeFileSync(config, JSON.stringify({ tls: "disabled", "aws-sns-kms": "advisory" }));
+        const r = plan(
+            "--cwd",
+            FIXTURE,
+            "--stack",
+            "test",
+            "--policy-pack",
+            PACK,
+            "--policy-config",
+            config,
+        );
+        expect(r.code).toBe(1);
+        expect(r.stdout).not.toContain("aws-lb-listener-tls13");
+        expect(r.stdout).not.toContain("kubernetes-ingress-tls");
+        const advisory = r.stdout.slice(r.stdout.indexOf("  advisory:"));
+        expect(advisory).toContain("    aws-sns-kms  aws:sns/topic:Topic alerts");
+    }, 120_000);
+});
+
+describe("the policy gate never passes silently", () => {
+    it("refuses a policy config naming an unknown policy or level", () => {
+        const config = tmp("bad-config.json");
+        fs.writeFileSync(config, JSON.stringify({ "aws-lb-tls": "mandatory", tls: "strict" }));
+        const r = plan("--stack", "dev", "--policy-config", config);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`plan: policy gate: policy config ${config} has 2 problems:`);
+        expect(r.stderr).toContain(
+            `'tls': enforcement level "strict" is not one of advisory, mandatory, disabled`,
+        );
+        expect(r.stderr).toContain(
+            "'aws-lb-tls' is neither a policy of the pack nor a group (groups: rbac, tls, encryption, stack;",
+        );
+    }, 120_000);
+
+    it("fails when the pack fails to start", () => {
+        const r = plan(
+            "--stack",
+            "dev",
+            "--policy-pack",
+            path.join(PROJECT_DIR, "tests", "fixtures", "broken-pack"),
+        );
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain("plan: policy gate: the policy pack in");
+        expect(r.stderr).toContain("failed to start");
+        expect(r.stderr).toContain("broken on purpose");
+    }, 120_000);
+
+    it("fails when there is no pack where it looks", () => {
+        const r = plan("--stack", "dev", "--policy-pack", os.tmpdir());
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(
+            `no policy pack in ${os.tmpdir()} (no PulumiPolicy.yaml): pass --policy-pack <dir>, or --no-policy`,
+        );
+    }, 60_000);
+});
