@@ -20,7 +20,7 @@ import {
 } from "./components/azure/ArcConnectedCluster";
 import { SECRET_TYPES } from "./components/gcp/ConfigSync";
 import { GITOPS_WORKLOAD_DIR } from "./components/app/Workload";
-import { GIT_URL, IMAGE_BY_DIGEST } from "./components/formats";
+import { DNS_LABEL, GIT_URL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "./components/formats";
 import { GCP_LOCATION, KMS_KEY } from "./components/gcp/GkeCluster";
 
 /** Tag keys the program sets itself on every resource; users may not override them. */
@@ -633,14 +633,12 @@ const imageByDigest = z.string().regex(IMAGE_BY_DIGEST, {
         "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>, never a tag such as latest",
 });
 const cpuQuantity = text().pipe(
-    z
-        .string()
-        .regex(/^(\d+m|\d+(\.\d+)?)$/, { message: "must be a CPU quantity such as 100m or 1" }),
+    z.string().regex(KUBE_CPU, { message: "must be a CPU quantity such as 100m or 1" }),
 );
-const memoryQuantity = z.string().regex(/^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/, {
+const memoryQuantity = z.string().regex(KUBE_MEMORY, {
     message: "must be a memory quantity such as 128Mi or 1Gi",
 });
-const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+const k8sName = z.string().regex(DNS_LABEL, {
     message: "must be a DNS label (lowercase letters, digits and -, up to 63)",
 });
 const computeResources = (cpu: string, memory: string) =>

@@ -12,3 +12,9 @@ export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** A container image pinned by digest: `registry[:port]/repository@sha256:<64 hex>`. */
 export const IMAGE_BY_DIGEST = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
+
+/** Kubernetes quantities and names, as the app's objects and their config use them. */
+export const KUBE_CPU = /^(\d+m|\d+(\.\d+)?)$/;
+export const KUBE_MEMORY = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+/** A DNS-1123 label: lowercase letters, digits and -, up to 63. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -57,7 +57,7 @@ export function loadPolicyConfig(file: string | undefined, known: readonly strin
         );
     }
     const problems: string[] = [];
-    const result: PolicyConfig = {};
+    const result: Record<string, object> = {};
     const groups = POLICY_GROUPS as readonly string[];
     // "all" first, then groups, then single policies: the most specific setting wins.
     const order = (k: string) => (k === "all" ? 0 : groups.includes(k) ? 1 : 2);
@@ -86,22 +86,16 @@ export function loadPolicyConfig(file: string | undefined, known: readonly strin
             );
             continue;
         }
-        for (const t of targets) {
-            const previous = result[t];
-            result[t] =
-                typeof value === "string"
-                    ? typeof previous === "object"
-                        ? { ...previous, enforcementLevel: value as EnforcementLevel }
-                        : (value as EnforcementLevel)
-                    : { ...(typeof previous === "object" ? previous : {}), ...(value as object) };
-        }
+        // Stored as objects: a later, more specific key overrides the level and keeps properties.
+        const entry = typeof value === "string" ? { enforcementLevel: value } : (value as object);
+        for (const t of targets) result[t] = { ...(result[t] as object | undefined), ...entry };
     }
     if (problems.length > 0) {
         throw new PolicyPackError(
             `policy config ${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
         );
     }
-    return result;
+    return result as PolicyConfig;
 }
 
 /** A recorded registration as the engine hands it to an analyzer: secrets in wire form. */

@@ -2,22 +2,12 @@
  * `npm run plan` end to end, as a newcomer runs it: a real child process through tsx, with its
  * exit code and what it prints.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "./harness";
+import { PROJECT_DIR, runPlanCli } from "./harness";
 
-const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-
-function plan(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(TSX, [path.join(PROJECT_DIR, "plan", "cli.ts"), ...args], {
-        cwd: PROJECT_DIR,
-        encoding: "utf8",
-        env: { ...process.env, FORCE_COLOR: "0" },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const plan = runPlanCli;
 
 /** A copy of this project's Pulumi.yaml in a temp folder, running the real index.ts, with `stackFiles`. */
 function projectWith(stackFiles: Record<string, string>): string {

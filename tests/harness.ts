@@ -3,6 +3,7 @@
  * `plan/mocks.ts` (every registration recorded with type, name, inputs, parent and provider;
  * any unknown invoke throws), in a fresh module registry so one test file can plan many stacks.
  */
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { jsonOrValue } from "../plan/json";
 import type { RecordedResource } from "../plan/mocks";
@@ -74,4 +75,18 @@ export function waitsFor(
 ): boolean {
     const children = plan.resources.filter((c) => c.parent === component.urn && c.custom);
     return children.length > 0 && children.every((c) => r.dependencies.includes(c.urn));
+}
+
+/** `npm run plan -- <args>` as a newcomer runs it: a child process through tsx. */
+export function runPlanCli(...args: string[]): {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+} {
+    const r = spawnSync(
+        path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"),
+        [path.join(PROJECT_DIR, "plan", "cli.ts"), ...args],
+        { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } },
+    );
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -14,7 +14,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "../validation";
-import { IMAGE_BY_DIGEST } from "../formats";
+import { DNS_LABEL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "../formats";
 
 /** Where `npm run gitops` renders the objects, relative to the project folder. */
 export const GITOPS_WORKLOAD_DIR = "gitops/workload";
@@ -112,9 +112,6 @@ export interface KubeObject {
     readonly [field: string]: unknown;
 }
 
-const QUANTITY_CPU = /^(\d+m|\d+(\.\d+)?)$/;
-const QUANTITY_MEMORY = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_NAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 /** Settles every default of `args` (the one place defaults live). */
@@ -181,10 +178,10 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
         ["requests", spec.requests],
         ["limits", spec.limits],
     ] as const) {
-        if (!QUANTITY_CPU.test(value.cpu)) {
+        if (!KUBE_CPU.test(value.cpu)) {
             problems.push(`${key}.cpu '${value.cpu}' must be a CPU quantity such as 100m or 1`);
         }
-        if (!QUANTITY_MEMORY.test(value.memory)) {
+        if (!KUBE_MEMORY.test(value.memory)) {
             problems.push(
                 `${key}.memory '${value.memory}' must be a memory quantity such as 128Mi or 1Gi`,
             );

@@ -3,25 +3,16 @@
  * stack, sends it to the pack over the analyzer protocol, prints the verdict, writes SARIF, and
  * exits non-zero on a mandatory violation or when the gate cannot run.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type * as sarif from "sarif";
-import { PROJECT_DIR } from "../harness";
+import { PROJECT_DIR, runPlanCli } from "../harness";
 
-const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
 const FIXTURE = path.join(PROJECT_DIR, "tests", "fixtures", "insecure");
 const PACK = path.join(PROJECT_DIR, "policy");
 
-function plan(...args: string[]) {
-    const r = spawnSync(TSX, [path.join(PROJECT_DIR, "plan", "cli.ts"), ...args], {
-        cwd: PROJECT_DIR,
-        encoding: "utf8",
-        env: { ...process.env, FORCE_COLOR: "0" },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const plan = runPlanCli;
 const tmp = (name: string) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gate-")), name);
 
 /** What GitHub code scanning needs of a SARIF 2.1.0 file. */

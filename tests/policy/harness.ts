@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import { AnalyzedResource, Diagnostic, PolicyConfig, PolicyPackProcess } from "../../plan/analyzer";
+import { violationText } from "../../plan/gate";
 
 export const PACK_DIR = path.resolve(__dirname, "..", "..", "policy");
 
@@ -58,13 +59,7 @@ export async function stackMessages(
     return only(await pack.analyzeStack(resources), policy);
 }
 
-/** The violation text of each diagnostic of `policy` (CrossGuard prefixes the description). */
+/** The violation text of each diagnostic of `policy`. */
 function only(diagnostics: Diagnostic[], policy: string): string[] {
-    return diagnostics
-        .filter((d) => d.policyName === policy)
-        .map((d) =>
-            d.message.startsWith(`${d.description}\n`)
-                ? d.message.slice(d.description.length + 1)
-                : d.message,
-        );
+    return diagnostics.filter((d) => d.policyName === policy).map(violationText);
 }

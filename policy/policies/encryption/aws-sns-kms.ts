@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isSet, read } from "./unknowns";
+import { isSet, read } from "../types";
 
 const SNS_TOPIC = "aws:sns/topic:Topic";
 

@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import type { RequireCmekConfig } from "./gcp-artifact-registry-cmek";
-import { isSet, read, UNKNOWN } from "./unknowns";
+import { isSet, read, RequireCmekConfig, requireCmekSchema, UNKNOWN } from "../types";
 
 /** azure-native:containerregistry:Registry and its API-versioned tokens. */
 const CONTAINER_REGISTRY = /^azure-native:containerregistry(\/v[0-9a-z]+)?:Registry$/;
@@ -10,16 +9,9 @@ export const azureContainerRegistryCmek: ResourceValidationPolicy = {
     description:
         "When the stack requires customer-managed encryption keys (requireCmek), Azure container registries must encrypt their content with a Key Vault key (encryption.status enabled with keyVaultProperties.keyIdentifier) instead of Microsoft-managed encryption.",
     enforcementLevel: "advisory",
-    configSchema: {
-        properties: {
-            requireCmek: {
-                type: "boolean",
-                default: false,
-                description:
-                    "Whether a registry without a customer-managed Key Vault key is a violation.",
-            },
-        },
-    },
+    configSchema: requireCmekSchema(
+        "Whether a registry without a customer-managed Key Vault key is a violation.",
+    ),
     validateResource: (args, reportViolation) => {
         if (!CONTAINER_REGISTRY.test(args.type)) return;
         if (args.getConfig<RequireCmekConfig>().requireCmek !== true) return;

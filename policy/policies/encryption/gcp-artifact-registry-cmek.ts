@@ -1,28 +1,16 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isSet, read } from "./unknowns";
+import { isSet, read, RequireCmekConfig, requireCmekSchema } from "../types";
 
 const ARTIFACT_REGISTRY_REPOSITORY = "gcp:artifactregistry/repository:Repository";
-
-export interface RequireCmekConfig {
-    /** Whether a registry without a customer-managed key is a violation. @default false */
-    readonly requireCmek?: boolean;
-}
 
 export const gcpArtifactRegistryCmek: ResourceValidationPolicy = {
     name: "gcp-artifact-registry-cmek",
     description:
         "When the stack requires customer-managed encryption keys (requireCmek), Artifact Registry repositories must encrypt their artifacts with a Cloud KMS key (kmsKeyName) instead of Google-managed encryption.",
     enforcementLevel: "advisory",
-    configSchema: {
-        properties: {
-            requireCmek: {
-                type: "boolean",
-                default: false,
-                description:
-                    "Whether a repository without a customer-managed Cloud KMS key is a violation.",
-            },
-        },
-    },
+    configSchema: requireCmekSchema(
+        "Whether a repository without a customer-managed Cloud KMS key is a violation.",
+    ),
     validateResource: (args, reportViolation) => {
         if (args.type !== ARTIFACT_REGISTRY_REPOSITORY) return;
         if (args.getConfig<RequireCmekConfig>().requireCmek !== true) return;

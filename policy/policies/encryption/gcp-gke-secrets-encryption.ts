@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isSet, read, UNKNOWN } from "./unknowns";
+import { isSet, read, UNKNOWN } from "../types";
 
 const GKE_CLUSTER = "gcp:container/cluster:Cluster";
 

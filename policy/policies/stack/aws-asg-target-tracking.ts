@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { read, UNKNOWN } from "../encryption/unknowns";
+import { read, UNKNOWN } from "../types";
 
 const ASG = "aws:autoscaling/group:Group";
 const SCALING_POLICY = "aws:autoscaling/policy:Policy";

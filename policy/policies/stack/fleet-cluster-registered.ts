@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { read } from "../encryption/unknowns";
+import { read } from "../types";
 
 const GKE_CLUSTER = "gcp:container/cluster:Cluster";
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
