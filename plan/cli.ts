@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { stackPolicyConfigPath } from "../policy/config";
 import { PolicyPackError } from "./analyzer";
 import { renderVerdict, runGate, toSarif, Verdict } from "./gate";
 import { renderPlan } from "./render";
@@ -26,6 +27,7 @@ const USAGE = `usage: npm run plan -- --stack <name> [options]
       --policy-config <file>  policy config: policy or group (rbac, tls, encryption, stack) or
                               "all" -> advisory | mandatory | disabled (or an object with
                               enforcementLevel and the policy's properties)
+                              (default: <cwd>/policy/config/<stack>.json when it exists)
       --no-policy             plan only, without the policy gate
       --json <file>           write the plan and the verdict as JSON
       --sarif <file>          write the violations as SARIF 2.1.0 (GitHub code scanning)
@@ -79,7 +81,10 @@ async function main(argv: string[]): Promise<number> {
             const packDir = args["policy-pack"]
                 ? path.resolve(args["policy-pack"])
                 : path.join(projectDir, "policy");
-            verdict = await runGate(plan, { packDir, configFile: args["policy-config"] });
+            const stackConfig = stackPolicyConfigPath(projectDir, args.stack);
+            const configFile =
+                args["policy-config"] ?? (fs.existsSync(stackConfig) ? stackConfig : undefined);
+            verdict = await runGate(plan, { packDir, configFile });
             console.log(`\n${renderVerdict(verdict)}`);
         }
         if (args.json) {

@@ -7,13 +7,11 @@
 import * as fs from "fs";
 import type * as sarif from "sarif";
 import * as path from "path";
-import { POLICIES_BY_GROUP } from "../policy/policies";
-import { POLICY_GROUPS } from "../policy/policies/types";
+import { PolicyConfigError, readPolicyConfig } from "../policy/config";
 import {
     AnalyzedResource,
     AnalyzerInfo,
     Diagnostic,
-    EnforcementLevel,
     PolicyConfig,
     PolicyPackError,
     PolicyPackProcess,
@@ -31,71 +29,22 @@ export interface Verdict {
     readonly advisory: number;
     /** Resources sent to the pack. */
     readonly resources: number;
+    /** The policy config file used, if any. */
+    readonly config: string | null;
 }
 
-const CONFIG_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled"];
-
 /**
- * Reads a policy config file: the standard `--policy-pack-config` format (policy name -> level
- * or `{ enforcementLevel, ...properties }`, `all` for every policy), plus group names (rbac,
- * tls, encryption, stack) that set every policy of the group. Unknown keys and levels are
- * errors. Returns the per-policy config to send with Configure.
+ * Reads a policy config file (see policy/config.ts: the standard format plus group names) and
+ * returns the per-policy config to send with Configure. Unknown keys and levels are errors.
  */
 export function loadPolicyConfig(file: string | undefined, known: readonly string[]): PolicyConfig {
     if (file === undefined) return {};
-    let raw: unknown;
     try {
-        raw = JSON.parse(fs.readFileSync(file, "utf8"));
+        return readPolicyConfig(file, known) as PolicyConfig;
     } catch (e) {
-        throw new PolicyPackError(
-            `policy config ${file} is not readable JSON: ${(e as Error).message}`,
-        );
+        if (e instanceof PolicyConfigError) throw new PolicyPackError(e.message);
+        throw e;
     }
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        throw new PolicyPackError(
-            `policy config ${file} must be a JSON object of policy names to levels`,
-        );
-    }
-    const problems: string[] = [];
-    const result: Record<string, object> = {};
-    const groups = POLICY_GROUPS as readonly string[];
-    // "all" first, then groups, then single policies: the most specific setting wins.
-    const order = (k: string) => (k === "all" ? 0 : groups.includes(k) ? 1 : 2);
-    for (const [key, value] of Object.entries(raw).sort(([a], [b]) => order(a) - order(b))) {
-        const level =
-            typeof value === "string"
-                ? value
-                : (value as { enforcementLevel?: unknown })?.enforcementLevel;
-        if (level !== undefined && !CONFIG_LEVELS.includes(level as EnforcementLevel)) {
-            problems.push(
-                `'${key}': enforcement level ${JSON.stringify(level)} is not one of ${CONFIG_LEVELS.join(", ")}`,
-            );
-            continue;
-        }
-        const targets =
-            key === "all"
-                ? known
-                : groups.includes(key)
-                  ? POLICIES_BY_GROUP[key as keyof typeof POLICIES_BY_GROUP].map((p) => p.name)
-                  : known.includes(key)
-                    ? [key]
-                    : undefined;
-        if (!targets) {
-            problems.push(
-                `'${key}' is neither a policy of the pack nor a group (groups: ${groups.join(", ")}; policies: ${known.join(", ")})`,
-            );
-            continue;
-        }
-        // Stored as objects: a later, more specific key overrides the level and keeps properties.
-        const entry = typeof value === "string" ? { enforcementLevel: value } : (value as object);
-        for (const t of targets) result[t] = { ...(result[t] as object | undefined), ...entry };
-    }
-    if (problems.length > 0) {
-        throw new PolicyPackError(
-            `policy config ${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-        );
-    }
-    return result as PolicyConfig;
 }
 
 /** A recorded registration as the engine hands it to an analyzer: secrets in wire form. */
@@ -176,6 +125,7 @@ export async function runGate(
             mandatory: described.filter((d) => d.enforcementLevel === "mandatory").length,
             advisory: described.filter((d) => d.enforcementLevel === "advisory").length,
             resources: analyzed.length,
+            config: options.configFile ?? null,
         };
     } finally {
         await pack.close();
@@ -193,7 +143,8 @@ export function violationText(d: Diagnostic): string {
 export function renderVerdict(v: Verdict): string {
     const lines = [
         `Policies: ${v.pack.name}@${v.pack.version}, ${v.policies.length} policies, ${v.resources} resources checked: ` +
-            `${v.mandatory} mandatory, ${v.advisory} advisory violation${v.advisory === 1 ? "" : "s"}`,
+            `${v.mandatory} mandatory, ${v.advisory} advisory violation${v.advisory === 1 ? "" : "s"}` +
+            (v.config ? ` (config: ${path.relative(process.cwd(), v.config) || v.config})` : ""),
     ];
     for (const level of ["mandatory", "advisory"] as const) {
         const found = v.diagnostics.filter((d) => d.enforcementLevel === level);
@@ -210,9 +161,20 @@ export function renderVerdict(v: Verdict): string {
     return lines.join("\n");
 }
 
+/** The stack config section that drives the resources of each provider package. */
+const SECTION_OF_PACKAGE: Readonly<Record<string, string>> = {
+    aws: "aws",
+    gcp: "gcp",
+    "azure-native": "azure",
+    "docker-build": "appImage",
+    // The app's objects are applied to the GKE clusters of the stack.
+    kubernetes: "gcp",
+};
+
 /**
  * SARIF 2.1.0 for GitHub code scanning: one rule per policy, one result per violation, located
- * in the stack file, at the line that configures the resource when the stack file names it.
+ * in the stack file: at the entry that names the resource (a cluster, a site), else at the
+ * config section of its cloud, else at the top of the file.
  */
 export function toSarif(v: Verdict, plan: PlanResult): sarif.Log {
     // Relative to where the gate runs (the repository root in CI), as code scanning expects.
@@ -231,6 +193,13 @@ export function toSarif(v: Verdict, plan: PlanResult): sarif.Log {
                     `name:\\s*["']?${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*(#.*)?$`,
                 ).test(l),
             );
+            if (i >= 0) return i + 1;
+        }
+        // Else the config section of the cloud the resource lives in (multicloud:aws, ...).
+        const section = d.type ? SECTION_OF_PACKAGE[d.type.split(":")[0]] : undefined;
+        if (section) {
+            const key = `${plan.project.name}:${section}:`;
+            const i = text.findIndex((l) => l.trim().startsWith(key));
             if (i >= 0) return i + 1;
         }
         return 1;

@@ -7,6 +7,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type * as sarif from "sarif";
+import AjvDraft04 from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { toSarif, Verdict } from "../../plan/gate";
+import type { PlanResult } from "../../plan/run";
 import { PROJECT_DIR, runPlanCli } from "../harness";
 
 const FIXTURE = path.join(PROJECT_DIR, "tests", "fixtures", "insecure");
@@ -15,8 +19,26 @@ const PACK = path.join(PROJECT_DIR, "policy");
 const plan = runPlanCli;
 const tmp = (name: string) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gate-")), name);
 
-/** What GitHub code scanning needs of a SARIF 2.1.0 file. */
+/**
+ * The official SARIF 2.1.0 JSON schema (OASIS errata rtm.5, as shipped by Microsoft's SARIF SDK
+ * in @microsoft/jest-sarif), compiled with ajv's draft-04 support. `unicodeRegExp: false`: the
+ * schema's language-tag pattern is not a valid Unicode-mode regular expression.
+ */
+const sarifSchema = (() => {
+    const ajv = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    return ajv.compile(require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"));
+})();
+
+function schemaErrors(log: unknown): string[] {
+    return sarifSchema(log)
+        ? []
+        : (sarifSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+/** Valid against the SARIF 2.1.0 schema, plus what GitHub code scanning needs of the file. */
 function expectValidSarif(log: sarif.Log, stackFile: string) {
+    expect(schemaErrors(log)).toEqual([]);
     expect(log.version).toBe("2.1.0");
     expect(log.runs).toHaveLength(1);
     const run = log.runs[0];
@@ -33,6 +55,72 @@ function expectValidSarif(log: sarif.Log, stackFile: string) {
     }
 }
 
+describe("the SARIF schema check", () => {
+    it("rejects what code scanning would reject", () => {
+        const log: sarif.Log = {
+            version: "2.1.0",
+            runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" } }] }],
+        };
+        expect(schemaErrors(log)).toEqual([]);
+        const badLevel = structuredClone(log) as unknown as { runs: { results: object[] }[] };
+        badLevel.runs[0].results[0] = { message: { text: "m" }, level: "critical" };
+        expect(schemaErrors(badLevel)).toContain(
+            "/runs/0/results/0/level must be equal to one of the allowed values",
+        );
+        expect(schemaErrors({ ...log, version: "2.0.0" })).toContain(
+            "/version must be equal to one of the allowed values",
+        );
+    });
+});
+
+describe("SARIF locations", () => {
+    it("points at the entry that names the resource, else its cloud's config section", () => {
+        const lines = fs
+            .readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")
+            .split("\n");
+        const lineOf = (re: RegExp) => lines.findIndex((l) => re.test(l)) + 1;
+        const diagnostic = (type: string | undefined, name: string | undefined) => ({
+            policyName: "p",
+            policyPackName: "multicloud-fleet",
+            policyPackVersion: "0.1.0",
+            description: "d",
+            message: "m",
+            enforcementLevel: "advisory" as const,
+            urn: type ? `urn:pulumi:dev::multicloud::${type}::${name}` : "",
+            type,
+            name,
+        });
+        const verdict = {
+            pack: { name: "multicloud-fleet", version: "0.1.0" },
+            policies: [],
+            diagnostics: [
+                diagnostic("gcp:container/cluster:Cluster", "dev-gke"),
+                diagnostic("aws:lb/listener:Listener", "app-https"),
+                diagnostic("azure-native:containerregistry:Registry", "app"),
+                diagnostic(undefined, undefined),
+            ],
+            mandatory: 0,
+            advisory: 4,
+            resources: 4,
+            config: null,
+        } as unknown as Verdict;
+        const plan = {
+            project: { name: "multicloud", dir: PROJECT_DIR },
+            settings: { stack: "dev", file: "Pulumi.dev.yaml" },
+        } as unknown as PlanResult;
+        const starts = toSarif(verdict, plan).runs[0].results!.map(
+            (r) => r.locations![0].physicalLocation!.region!.startLine,
+        );
+        expect(starts).toEqual([
+            lineOf(/^\s*- name: dev-gke\b/),
+            lineOf(/^ {2}multicloud:aws:/),
+            lineOf(/^ {2}multicloud:azure:/),
+            1,
+        ]);
+        expect(starts.slice(0, 3).every((n) => (n ?? 0) > 1)).toBe(true);
+    });
+});
+
 describe("the policy gate on the committed stacks", () => {
     it.each(["dev", "prod"])(
         "passes %s with no mandatory violation, and writes SARIF",
@@ -44,6 +132,13 @@ describe("the policy gate on the committed stacks", () => {
             expect(r.stdout).toMatch(
                 /Policies: multicloud-fleet@0\.1\.0, \d+ policies, \d+ resources checked: 0 mandatory/,
             );
+            // A stack's own policy config is used when it exists (prod: every policy mandatory).
+            const config = path.join("policy", "config", `${stack}.json`);
+            if (fs.existsSync(path.join(PROJECT_DIR, config))) {
+                expect(r.stdout).toContain(`violations (config: ${config})`);
+            } else {
+                expect(r.stdout).not.toContain("(config:");
+            }
             const log = JSON.parse(fs.readFileSync(file, "utf8")) as sarif.Log;
             expectValidSarif(log, `Pulumi.${stack}.yaml`);
             expect((log.runs[0].results ?? []).filter((x) => x.level === "error")).toEqual([]);
