@@ -9,8 +9,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import {
+    boolean,
+    ConfigError,
+    describeIssue,
+    integer,
+    number,
+    pathText,
+    text,
+} from "./config-issues";
 import { FLEET_OS } from "./components/aws/AsgFleet";
 import { AWS_FORMATS, DEFAULT_SSL_POLICY, fleetSizingProblems } from "./components/aws/checks";
 import {
@@ -38,34 +46,13 @@ export const PROVIDER_NAMESPACES = [
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
-// Leaf types. Pulumi hands top-level scalars to the program as strings ("2", "true"), and
-// `pulumi config set --path` may store numbers as strings too: accept both, reject the rest.
+// Leaf types (integer, number, boolean, text come from config-issues.ts, which accept what
+// Pulumi hands a program: scalars as strings), then the formats of each cloud.
 // ---------------------------------------------------------------------------------------------
-
-const fromString = (parse: (s: string) => unknown) => (v: unknown) =>
-    typeof v === "string" && v.trim() !== "" ? parse(v.trim()) : v;
-
-const integer = () =>
-    z.preprocess(
-        fromString((s) => (/^-?\d+$/.test(s) ? Number(s) : s)),
-        z.number().int(),
-    );
-const number = () =>
-    z.preprocess(
-        fromString((s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s)),
-        z.number(),
-    );
-const boolean = () =>
-    z.preprocess(
-        fromString((s) => (s === "true" ? true : s === "false" ? false : s)),
-        z.boolean(),
-    );
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
     message: "must be an AWS region code such as us-east-1 or eu-west-2",
 });
-/** Text that YAML or `pulumi config set --path` may have stored as a number. */
-const text = () => z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
 const awsAccountId = text().pipe(
     z.string().regex(/^\d{12}$/, {
         message:
@@ -861,124 +848,10 @@ export type StackConfig = Omit<Parsed, "aws" | "gcp" | "azure" | "appImage"> & {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Parsing and messages
+// Parsing
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Invalid stack config. A `RunError`, so `pulumi up` prints the message alone, without a stack
- * trace. `problems` holds one line per problem.
- */
-export class ConfigError extends pulumi.RunError {
-    constructor(
-        public readonly problems: readonly string[],
-        stack?: string,
-    ) {
-        super(
-            `Invalid stack config${stack ? ` for stack '${stack}'` : ""} (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was created:\n` +
-                problems.map((p) => `  - ${p}`).join("\n"),
-        );
-        this.name = "ConfigError";
-    }
-}
-
-/** `["aws", "fleet", "maxSize"]` -> `aws.fleet.maxSize`; indices as `[0]`. */
-function pathText(path: readonly PropertyKey[]): string {
-    return path
-        .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))
-        .join("");
-}
-
-function show(v: unknown): string {
-    return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
-}
-
-/** Known keys of the object schema at `path`, for "not a known setting" messages. */
-function knownKeysAt(path: readonly PropertyKey[]): string[] {
-    let schema: unknown = StackConfigSchema;
-    for (const seg of path) {
-        schema = unwrap(schema);
-        const shape = (schema as { shape?: Record<string, unknown> }).shape;
-        if (!shape || typeof seg !== "string" || !(seg in shape)) return [];
-        schema = shape[seg];
-    }
-    const shape = (unwrap(schema) as { shape?: Record<string, unknown> }).shape;
-    return shape ? Object.keys(shape) : [];
-}
-
-function unwrap(schema: unknown): unknown {
-    // Peel defaults, prefaults, optionals and pipes down to the object schema.
-    let s = schema as { def?: Record<string, unknown>; shape?: unknown };
-    for (let i = 0; i < 10 && s && !s.shape && s.def; i++) {
-        const def = s.def;
-        s = (def.innerType ?? def.in ?? def.schema) as typeof s;
-    }
-    return s;
-}
-
-/** One zod issue -> message lines `multicloud:<path> <what is wrong and how to fix it>`. */
-function describe(issue: z.core.$ZodIssue, ns: string): string[] {
-    const key = (path: readonly PropertyKey[]) =>
-        path.length === 0 ? `the ${ns} stack config` : `${ns}:${pathText(path)}`;
-    const setHint = (path: readonly PropertyKey[]) =>
-        `fix it with \`pulumi config set --path ${pathText(path)} <value>\``;
-    const input = (issue as { input?: unknown }).input;
-    switch (issue.code) {
-        case "invalid_type":
-            if (input === undefined) {
-                return [`${key(issue.path)} is required: ${setHint(issue.path)}`];
-            }
-            return [
-                `${key(issue.path)} must be ${article(issue.expected)}, got ${show(input)}: ${setHint(issue.path)}`,
-            ];
-        case "too_small":
-        case "too_big": {
-            const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-            const op =
-                issue.code === "too_small"
-                    ? issue.inclusive
-                        ? ">="
-                        : ">"
-                    : issue.inclusive
-                      ? "<="
-                      : "<";
-            const what =
-                issue.origin === "array"
-                    ? `must list ${op} ${bound} items`
-                    : issue.origin === "string"
-                      ? `must have ${op} ${bound} characters`
-                      : `(${show(input)}) must be ${op} ${bound}`;
-            return [`${key(issue.path)} ${what}: ${setHint(issue.path)}`];
-        }
-        case "unrecognized_keys": {
-            const known = knownKeysAt(issue.path);
-            return issue.keys.map(
-                (k) =>
-                    `${key([...issue.path, k])} is not a known setting${known.length ? ` (known here: ${known.join(", ")})` : ""}: remove it with \`pulumi config rm --path ${pathText([...issue.path, k])}\` or fix its spelling`,
-            );
-        }
-        case "invalid_key":
-            // A bad key in a map (tags): the fix is to rename the key, not to set a value.
-            return issue.issues.map(
-                (inner: z.core.$ZodIssue) =>
-                    `${key(issue.path)} ${inner.message}: rename the key in the stack file`,
-            );
-        case "invalid_value":
-            return [
-                `${key(issue.path)} must be one of ${issue.values.map(show).join(", ")}, got ${show(input)}: ${setHint(issue.path)}`,
-            ];
-        case "invalid_format":
-            return [
-                `${key(issue.path)} ${issue.message}, got ${show(input)}: ${setHint(issue.path)}`,
-            ];
-        default:
-            return [`${key(issue.path)} ${issue.message}`];
-    }
-}
-
-function article(expected: string): string {
-    const name = expected === "int" ? "whole number" : expected === "record" ? "object" : expected;
-    return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
-}
+export { ConfigError };
 
 /**
  * Validates the raw config map Pulumi gives the program (`pulumi.runtime.allConfig()`: keys
@@ -1046,7 +919,9 @@ export function parseStackConfig(
         const issues = result.error.issues.filter(
             (i) => i.code !== "custom" || standalone(i) || !failed.has(pathText(i.path)),
         );
-        problems.push(...issues.flatMap((issue) => describe(issue, project)));
+        problems.push(
+            ...issues.flatMap((issue) => describeIssue(issue, project, StackConfigSchema)),
+        );
     }
     // Kubeconfigs grant cluster access: they must arrive as Pulumi secrets.
     if (
@@ -1113,7 +988,11 @@ export function parseAppConfig(value: unknown, project: string): AppConfig {
     if (result.success) return result.data;
     throw new ConfigError(
         result.error.issues.flatMap((issue) =>
-            describe({ ...issue, path: ["app", ...issue.path] } as z.core.$ZodIssue, project),
+            describeIssue(
+                { ...issue, path: ["app", ...issue.path] } as z.core.$ZodIssue,
+                project,
+                StackConfigSchema,
+            ),
         ),
     );
 }

@@ -1,0 +1,325 @@
+/**
+ * The config of the deployment settings program, and its validation against the main project.
+ *
+ * `parseDeploymentConfig` is pure apart from reading the main project's files. It takes the
+ * raw config map Pulumi hands the program, plus the main project's folder. It returns the typed
+ * config with every default settled, or throws one `ConfigError` listing every problem at once.
+ * The problems it looks for:
+ * - keys with bad values;
+ * - a stack listed here with no stack file;
+ * - a stack file not listed here;
+ * - an OIDC block missing a field, or missing for a cloud the stack enables;
+ * - a protected stack that deploys from the branch of an unprotected one;
+ * - plain-text variables that look like secrets.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { z } from "zod";
+import { boolean, ConfigError, describeIssue, pathText } from "../config-issues";
+import { expandPolicyConfig, readPolicyConfig, stackPolicyConfigPath } from "../policy/config";
+import { listStacks, loadProject, loadStackSettings, PlanInputError } from "../plan/stack-files";
+
+export { ConfigError };
+
+/** The clouds the main program can enable, and the OIDC block each needs. */
+export const CLOUDS = ["aws", "gcp", "azure"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+    message: "must be a GUID such as 00000000-0000-0000-0000-000000000000",
+});
+/** "1h", "30m", "1h30m", "3600s": the format Pulumi Deployments takes for OIDC durations. */
+const duration = z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, {
+    message: 'must be a duration such as "1h", "45m" or "1h30m"',
+});
+const wifId = z.string().regex(/^[a-z0-9-]{4,32}$/, {
+    message: "must be a workload identity pool or provider id: 4-32 lowercase letters, digits or -",
+});
+
+const AwsOidcSchema = z.strictObject({
+    /** The role Deployments assumes with its OIDC token. */
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+        message:
+            "must be an IAM role ARN such as arn:aws:iam::123456789012:role/pulumi-deployments",
+    }),
+    sessionName: z
+        .string()
+        .regex(/^[\w+=,.@-]{2,64}$/, { message: "must be 2-64 of letters, digits and +=,.@_-" })
+        .default("pulumi-deployments"),
+    duration: duration.default("1h"),
+});
+
+const GcpOidcSchema = z.strictObject({
+    /** The project NUMBER (not its id) that holds the workload identity pool. */
+    projectNumber: z
+        .preprocess((v) => (typeof v === "number" ? String(v) : v), z.string())
+        .pipe(
+            z.string().regex(/^\d{6,20}$/, {
+                message:
+                    "must be the project number (digits, `gcloud projects describe <id> --format='value(projectNumber)'`), not the project id",
+            }),
+        ),
+    workloadPoolId: wifId,
+    providerId: wifId,
+    serviceAccount: z
+        .string()
+        .regex(
+            /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/,
+            {
+                message:
+                    "must be a service account email such as deployer@my-project.iam.gserviceaccount.com",
+            },
+        ),
+    region: z.string().optional(),
+    tokenLifetime: duration.default("1h"),
+});
+
+const AzureOidcSchema = z.strictObject({
+    clientId: uuid,
+    tenantId: uuid,
+    subscriptionId: uuid,
+});
+
+const OidcSchema = z.strictObject({
+    aws: AwsOidcSchema.optional(),
+    gcp: GcpOidcSchema.optional(),
+    azure: AzureOidcSchema.optional(),
+});
+
+/** Names of variables that hold credentials: those belong in a Pulumi ESC environment. */
+const SECRET_NAME =
+    /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|ACCESS_KEY|API_KEY|KUBECONFIG/i;
+/** Values that are credentials whatever their name (AWS keys, PEM blocks, GitHub/Pulumi tokens). */
+const SECRET_VALUE =
+    /^(AKIA|ASIA)[A-Z0-9]{16}$|-----BEGIN|^gh[pousr]_[A-Za-z0-9]{20,}|^pul-[0-9a-f]{40}$/;
+
+const StackSchema = z.strictObject({
+    /** The git branch this stack deploys from. */
+    branch: z.string().regex(/^(?!refs\/)[\w./-]+$/, {
+        message: "must be a branch name such as main or production (without refs/heads/)",
+    }),
+    /** Deploy on every push to `branch` that touches the program. @default true */
+    deployCommits: boolean().default(true),
+    /** Preview pull requests into `branch`. @default true */
+    previewPullRequests: boolean().default(true),
+    /**
+     * Protected: deploys only from its own branch (which no unprotected stack deploys from;
+     * protect it in GitHub), and every update must pass the policy pack, enforced by a
+     * preventative Pulumi Cloud policy group. @default false
+     */
+    protected: boolean().default(false),
+    /** Deployment executor image; Pulumi's default image when unset. @default unset */
+    executorImage: z
+        .string()
+        .regex(/^[\w./:@-]+$/)
+        .optional(),
+    /** Plain, non-secret environment variables for the deployment. @default {} */
+    environment: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
+    /** Drift detection on a cron schedule. @default unset (none) */
+    driftDetection: z
+        .strictObject({
+            schedule: z.string().regex(/^(\S+\s+){4}\S+$/, {
+                message: 'must be a five-field cron expression such as "0 6 * * *"',
+            }),
+            autoRemediate: boolean().default(false),
+        })
+        .optional(),
+    /** Short-lived cloud credentials: one block per cloud the stack enables. */
+    oidc: OidcSchema,
+});
+
+export const DeploymentConfigSchema = z.strictObject({
+    /** The Pulumi Cloud organization that owns the stacks. */
+    organization: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
+        message: "must be a Pulumi organization name",
+    }),
+    /** The GitHub repository, owner/name, reached through the Pulumi GitHub app. */
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+        message: "must be owner/name, such as acme/multicloud-fleet",
+    }),
+    /** The main project's folder, relative to the repository root. @default "." */
+    projectDir: z
+        .string()
+        .regex(/^(\.|[\w.-]+(\/[\w.-]+)*)$/, {
+            message: 'must be a relative folder without .. such as "." or "infra"',
+        })
+        .refine((d) => d === "." || !d.split("/").includes(".."), {
+            message: 'must stay inside the repository (no "..")',
+        })
+        .default("."),
+    /** Create the main project's stacks in Pulumi Cloud (false: they exist already). @default true */
+    createStacks: boolean().default(true),
+    /** Let pull-request workflows in `repository` exchange GitHub OIDC tokens for Pulumi tokens. @default true */
+    githubActionsOidc: boolean().default(true),
+    stacks: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), StackSchema),
+});
+
+export type StackDeploymentConfig = z.infer<typeof StackSchema>;
+export type OidcConfig = z.infer<typeof OidcSchema>;
+
+export interface DeploymentConfig extends Omit<z.infer<typeof DeploymentConfigSchema>, "stacks"> {
+    readonly stacks: Readonly<Record<string, StackDeploymentConfig & StackFacts>>;
+    /** The main project's name (from its Pulumi.yaml). */
+    readonly project: string;
+    /** The policy pack: its name and version (policy/package.json), and its folder. */
+    readonly policyPack: { readonly name: string; readonly version: string; readonly dir: string };
+    /** The pack config for protected stacks, per policy (policy/config/<stack>.json). */
+    readonly protectedPolicyConfig: Readonly<Record<string, unknown>>;
+}
+
+/** What the main project's files say about a stack. */
+export interface StackFacts {
+    /** The clouds its stack file enables. */
+    readonly clouds: readonly Cloud[];
+}
+
+/**
+ * Validates the raw config (`pulumi.runtime.allConfig()`) of project `ns` against the main
+ * project in `repoRoot`/`projectDir` and returns the typed config.
+ */
+export function parseDeploymentConfig(
+    raw: Readonly<Record<string, string>>,
+    ns: string,
+    repoRoot: string,
+): DeploymentConfig {
+    const values: Record<string, unknown> = {};
+    const problems: string[] = [];
+    for (const [fullKey, text] of Object.entries(raw)) {
+        const [keyNs, key] = [
+            fullKey.slice(0, fullKey.indexOf(":")),
+            fullKey.slice(fullKey.indexOf(":") + 1),
+        ];
+        if (keyNs !== ns) continue;
+        try {
+            values[key] = /^\s*[[{]/.test(text) ? JSON.parse(text) : text;
+        } catch {
+            problems.push(
+                `${fullKey} is not valid structured config: rewrite it as YAML in the stack file`,
+            );
+        }
+    }
+    const parsed = DeploymentConfigSchema.safeParse(values, { reportInput: true });
+    if (!parsed.success) {
+        problems.push(
+            ...parsed.error.issues.flatMap((i) => describeIssue(i, ns, DeploymentConfigSchema)),
+        );
+        throw new ConfigError(problems);
+    }
+    const data = parsed.data;
+    const projectDir = path.resolve(repoRoot, data.projectDir);
+    let project;
+    try {
+        project = loadProject(projectDir);
+    } catch (e) {
+        if (!(e instanceof PlanInputError)) throw e;
+        throw new ConfigError([
+            ...problems,
+            `${ns}:projectDir '${data.projectDir}' holds no Pulumi project (${e.message}): set it to the folder of the main Pulumi.yaml, relative to the repository root`,
+        ]);
+    }
+    const existing = listStacks(project);
+    const stacks: Record<string, StackDeploymentConfig & StackFacts> = {};
+    for (const [stack, settings] of Object.entries(data.stacks)) {
+        const key = `${ns}:${pathText(["stacks", stack])}`;
+        if (!existing.includes(stack)) {
+            problems.push(
+                `${key} names a stack without a stack file (${path.join(data.projectDir, `Pulumi.${stack}.yaml`)} does not exist; stacks: ${existing.join(", ") || "none"}): create the stack file, or remove it with \`pulumi config rm --path stacks.${stack}\``,
+            );
+            continue;
+        }
+        const clouds = enabledClouds(project, stack);
+        for (const cloud of clouds) {
+            if (settings.oidc[cloud] === undefined) {
+                problems.push(
+                    `${key}.oidc.${cloud} is required: Pulumi.${stack}.yaml enables ${cloud}, and Deployments would have no ${cloud} credentials; set it with \`pulumi config set --path stacks.${stack}.oidc.${cloud}.<field> <value>\` (see README.md#delivery)`,
+                );
+            }
+        }
+        for (const [name, value] of Object.entries(settings.environment)) {
+            if (SECRET_NAME.test(name) || SECRET_VALUE.test(value)) {
+                problems.push(
+                    `${key}.environment.${name} looks like a credential, and deployment environment variables are stored in plain text: remove it with \`pulumi config rm --path stacks.${stack}.environment.${name}\` and give the deployment a Pulumi ESC environment or OIDC instead`,
+                );
+            }
+        }
+        stacks[stack] = { ...settings, clouds };
+    }
+    for (const stack of existing.filter((s) => !(s in data.stacks))) {
+        problems.push(
+            `${ns}:stacks has no entry for stack '${stack}' (Pulumi.${stack}.yaml exists), so it would get no deployment settings: add \`stacks.${stack}\` (deployCommits: false keeps it manual)`,
+        );
+    }
+    // A push to an unprotected stack's branch must never deploy a protected one.
+    const unprotectedBranches = new Map(
+        Object.entries(data.stacks)
+            .filter(([, s]) => !s.protected)
+            .map(([name, s]) => [s.branch, name]),
+    );
+    for (const [stack, s] of Object.entries(data.stacks).filter(([, s]) => s.protected)) {
+        const other = unprotectedBranches.get(s.branch);
+        if (other !== undefined) {
+            problems.push(
+                `${ns}:stacks.${stack}.branch '${s.branch}' is also the branch of unprotected stack '${other}': a protected stack deploys only from its own protected branch; set it with \`pulumi config set --path stacks.${stack}.branch production\``,
+            );
+        }
+    }
+    const protectedStacks = Object.keys(data.stacks).filter(
+        (s) => data.stacks[s].protected && existing.includes(s),
+    );
+    const policyDir = path.join(projectDir, "policy");
+    const packageFile = path.join(policyDir, "package.json");
+    let policyPack = { name: "", version: "", dir: policyDir };
+    let protectedPolicyConfig: Record<string, unknown> = {};
+    if (protectedStacks.length > 0) {
+        if (
+            !fs.existsSync(path.join(policyDir, "PulumiPolicy.yaml")) ||
+            !fs.existsSync(packageFile)
+        ) {
+            problems.push(
+                `${ns}:stacks: protected stacks (${protectedStacks.join(", ")}) need the policy pack, and ${policyDir} has no PulumiPolicy.yaml and package.json`,
+            );
+        } else {
+            const pkg = JSON.parse(fs.readFileSync(packageFile, "utf8")) as { version?: string };
+            policyPack = { name: packName(policyDir), version: pkg.version ?? "", dir: policyDir };
+            // One policy group applies one config: protected stacks must agree on it.
+            const configs = protectedStacks.map((s) => {
+                const file = stackPolicyConfigPath(projectDir, s);
+                return fs.existsSync(file)
+                    ? readPolicyConfig(file)
+                    : expandPolicyConfig({}, "(none)");
+            });
+            const differ = configs.findIndex(
+                (c) => JSON.stringify(c) !== JSON.stringify(configs[0]),
+            );
+            if (differ >= 0) {
+                problems.push(
+                    `${ns}:stacks: protected stacks ${protectedStacks[0]} and ${protectedStacks[differ]} have different policy configs (policy/config/<stack>.json), and one policy group applies one config: make them the same`,
+                );
+            }
+            protectedPolicyConfig = configs[0];
+        }
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { ...data, stacks, project: project.name, policyPack, protectedPolicyConfig };
+}
+
+/** The clouds a stack enables, read the way the main program reads its config. */
+function enabledClouds(project: ReturnType<typeof loadProject>, stack: string): Cloud[] {
+    const config = loadStackSettings(project, stack).config;
+    return CLOUDS.filter((cloud) => {
+        const text = config[`${project.name}:${cloud}`];
+        if (text === undefined) return false;
+        try {
+            const enabled = (JSON.parse(text) as { enabled?: unknown }).enabled;
+            return enabled === true || enabled === "true";
+        } catch {
+            return false;
+        }
+    });
+}
+
+/** The pack's name, as its index.ts declares it (`new PolicyPack("<name>", ...)`). */
+function packName(policyDir: string): string {
+    const source = fs.readFileSync(path.join(policyDir, "index.ts"), "utf8");
+    return /new PolicyPack\(\s*"([^"]+)"/.exec(source)?.[1] ?? path.basename(policyDir);
+}

@@ -1,0 +1,150 @@
+/**
+ * Pulumi Deployments settings, as code, for every stack of the main project (the folder above):
+ * the git source, push-to-deploy with path filters, `npm ci` before every run, OIDC for each
+ * cloud the stack enables (no long-lived cloud secret stored anywhere), drift detection, the
+ * policy pack published to Pulumi Cloud and required on protected stacks through a
+ * preventative policy group, and the GitHub OIDC trust that lets pull-request workflows preview
+ * without a stored Pulumi token.
+ *
+ * Run by an organization admin: `cd deployments && pulumi up` (see README.md#delivery).
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as service from "@pulumi/pulumiservice";
+import { parseDeploymentConfig } from "./config";
+import { StackDeployment } from "./StackDeployment";
+
+const ns = pulumi.getProject();
+// Validated before any resource: every problem at once, nothing partial left behind.
+const config = parseDeploymentConfig(pulumi.runtime.allConfig(), ns, path.resolve(__dirname, ".."));
+const { organization, project } = config;
+const stackNames = Object.keys(config.stacks);
+
+// The Pulumi Cloud provider authenticates as whoever runs this program (`pulumi login`, or
+// PULUMI_ACCESS_TOKEN): no token is stored in config.
+const provider = new service.Provider("pulumi-cloud", {});
+
+// The main project's stacks. Kept in Pulumi Cloud when removed from here: deleting a stack
+// record is never a side effect of editing deployment settings.
+const stackResources = new Map(
+    config.createStacks
+        ? stackNames.map((stack) => [
+              stack,
+              new service.Stack(
+                  `stack-${stack}`,
+                  { organizationName: organization, projectName: project, stackName: stack },
+                  { provider, retainOnDelete: true },
+              ),
+          ])
+        : [],
+);
+
+const deployments = Object.fromEntries(
+    Object.entries(config.stacks).map(([stack, s]) => {
+        const created = stackResources.get(stack);
+        const deployment = new StackDeployment(
+            `deploy-${stack}`,
+            {
+                organization,
+                project,
+                stack,
+                repository: config.repository,
+                projectDir: config.projectDir,
+                branch: s.branch,
+                allStacks: stackNames,
+                deployCommits: s.deployCommits,
+                previewPullRequests: s.previewPullRequests,
+                clouds: s.clouds,
+                oidc: s.oidc,
+                environment: s.environment,
+                executorImage: s.executorImage,
+                driftDetection: s.driftDetection,
+            },
+            { providers: [provider], dependsOn: created ? [created] : [] },
+        );
+        return [stack, deployment];
+    }),
+);
+
+// Protected stacks: the pack is published to the organization and a preventative policy group
+// runs it on every update of those stacks, whoever or whatever runs it (Deployments, a laptop):
+// Deployments runs `pulumi up` itself and takes no --policy-pack flag.
+const protectedStacks = stackNames.filter((s) => config.stacks[s].protected);
+let policyGroup: service.PolicyGroup | undefined;
+if (protectedStacks.length > 0) {
+    const pack = new service.PolicyPack(
+        "policy-pack",
+        {
+            organization,
+            name: config.policyPack.name,
+            versionTag: config.policyPack.version,
+            sourcePath: config.policyPack.dir,
+        },
+        { provider },
+    );
+    policyGroup = new service.PolicyGroup(
+        "protected-stacks",
+        {
+            organizationName: organization,
+            name: `${project}-protected`,
+            entityType: "stacks",
+            mode: "preventative",
+            stacks: protectedStacks.map((name) => ({ name, routingProject: project })),
+            policyPacks: [
+                {
+                    name: pack.name,
+                    versionTag: pack.versionTag,
+                    config: config.protectedPolicyConfig,
+                },
+            ],
+        },
+        {
+            provider,
+            dependsOn: protectedStacks.flatMap((s) => stackResources.get(s) ?? []),
+        },
+    );
+}
+
+// Pull-request workflows of the repository exchange their GitHub OIDC token for a short-lived
+// Pulumi token (pulumi/auth-actions), so no Pulumi token is stored in GitHub.
+const githubIssuer = config.githubActionsOidc
+    ? new service.OidcIssuer(
+          "github-actions",
+          {
+              organization,
+              name: `github-${config.repository.replace("/", "-")}`,
+              url: "https://token.actions.githubusercontent.com",
+              // One hour covers a preview; nothing longer is ever handed out.
+              maxExpirationSeconds: 3600,
+              policies: [
+                  {
+                      decision: "allow",
+                      tokenType: "organization",
+                      // Organization tokens take the admin permission only (Pulumi Cloud
+                      // docs); the rules limit them to this repository's pull requests.
+                      authorizedPermissions: ["admin"],
+                      rules: {
+                          aud: `urn:pulumi:org:${organization}`,
+                          sub: `repo:${config.repository}:pull_request`,
+                      },
+                  },
+              ],
+          },
+          { provider },
+      )
+    : undefined;
+
+export const stacks = Object.fromEntries(
+    Object.entries(deployments).map(([stack, d]) => [
+        stack,
+        {
+            branch: config.stacks[stack].branch,
+            deployCommits: config.stacks[stack].deployCommits,
+            protected: config.stacks[stack].protected,
+            clouds: config.stacks[stack].clouds,
+            paths: d.paths,
+        },
+    ]),
+);
+export const policyGroupName = policyGroup?.name;
+export const githubOidcIssuer = githubIssuer?.name;

@@ -1,0 +1,412 @@
+/**
+ * The deployment settings program (deployments/), planned under the recording mocks like the
+ * main program: every stack of the main project gets Pulumi Deployments settings with its git
+ * source, push-to-deploy path filters, `npm ci`, and complete OIDC blocks for each cloud it
+ * enables; protected stacks get the policy pack through a preventative policy group; nothing
+ * secret is stored; and bad config is refused before any resource, every problem at once.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { YAMLMap, parseDocument } from "yaml";
+import type { RecordedResource } from "../plan/mocks";
+import type { PlanResult } from "../plan/run";
+import { expandPolicyConfig, readPolicyConfig } from "../policy/config";
+import {
+    NOT_DEPLOYED,
+    pathFilters,
+    validateStackDeploymentArgs,
+} from "../deployments/StackDeployment";
+import { created, ofType, one, planStack, PROJECT_DIR } from "./harness";
+
+const DEPLOY_DIR = path.join(PROJECT_DIR, "deployments");
+const NS = "multicloud-deployments";
+const T = {
+    settings: "pulumiservice:index:DeploymentSettings",
+    stack: "pulumiservice:index:Stack",
+    pack: "pulumiservice:index:PolicyPack",
+    group: "pulumiservice:index:PolicyGroup",
+    issuer: "pulumiservice:index:OidcIssuer",
+    drift: "pulumiservice:index:DriftSchedule",
+};
+
+/** The main project's stacks, from the stack files that exist. */
+const MAIN_STACKS = fs
+    .readdirSync(PROJECT_DIR)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+
+const planSettings = (overrides: Record<string, unknown> = {}) =>
+    planStack("settings", overrides, { projectDir: DEPLOY_DIR });
+
+/** The main stack file's config section of a cloud, as written. */
+function stackSection(stack: string, cloud: string): Record<string, unknown> {
+    const doc = parseDocument(
+        fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8"),
+    );
+    const config = doc.get("config") as YAMLMap;
+    const section = config.get(`multicloud:${cloud}`) as YAMLMap | undefined;
+    return (section?.toJSON() as Record<string, unknown>) ?? {};
+}
+
+/** Every string inside `value`, with its path. */
+function strings(value: unknown, at = ""): [string, string][] {
+    if (typeof value === "string") return [[at, value]];
+    if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${at}[${i}]`));
+    if (value && typeof value === "object") {
+        return Object.entries(value).flatMap(([k, v]) => strings(v, at ? `${at}.${k}` : k));
+    }
+    return [];
+}
+
+/** Inputs that would store a credential in Pulumi Cloud: by field name or by the look of the value. */
+function plaintextSecrets(resources: readonly RecordedResource[]): string[] {
+    const field = /(token|password|secret|privatekey|accesskey|credentials?)$/i;
+    const value =
+        /-----BEGIN|^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{20,}|^pul-[0-9a-f]{40}$/;
+    return resources.flatMap((r) =>
+        strings(r.inputs)
+            .filter(
+                ([p, v]) =>
+                    field.test(p.split(".").pop() ?? "") || value.test(v) || /gitAuth/.test(p),
+            )
+            .map(([p]) => `${r.type} ${r.name}: ${p}`),
+    );
+}
+
+/** Pulumi Deployments' documented path-filter evaluation, with Node's glob matcher. */
+function deploys(paths: readonly string[], changed: readonly string[]): boolean {
+    const includes = paths.filter((p) => !p.startsWith("!"));
+    const excludes = paths.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+    return changed.some(
+        (file) =>
+            (includes.length === 0 || includes.some((g) => path.matchesGlob(file, g))) &&
+            !excludes.some((g) => path.matchesGlob(file, g)),
+    );
+}
+
+describe("deployment settings for every stack of the main project", () => {
+    let plan: PlanResult;
+    beforeAll(async () => {
+        plan = await planSettings();
+        expect(plan.errors).toEqual([]);
+    });
+
+    it("plans one DeploymentSettings per stack file, each with its git source and GitHub block", () => {
+        expect(MAIN_STACKS).toEqual(["dev", "prod"]);
+        expect(
+            ofType(plan, T.settings)
+                .map((r) => r.inputs.stack)
+                .sort(),
+        ).toEqual(MAIN_STACKS);
+        for (const stack of MAIN_STACKS) {
+            const s = one(plan, T.settings, `deploy-${stack}`);
+            expect(s.inputs).toMatchObject({
+                organization: "acme",
+                project: "multicloud",
+                stack,
+                sourceContext: {
+                    git: { branch: stack === "prod" ? "production" : "main", repoDir: "." },
+                },
+                github: {
+                    repository: "acme/multicloud-fleet",
+                    deployCommits: true,
+                    previewPullRequests: true,
+                    paths: pathFilters(".", stack, MAIN_STACKS),
+                },
+            });
+            // The `vcs` block silently stops push-triggered deployments (pulumiservice#754).
+            expect(s.inputs.vcs).toBeUndefined();
+            // Its Pulumi Cloud stack exists first.
+            expect(s.dependencies).toContain(one(plan, T.stack, `stack-${stack}`).urn);
+        }
+    });
+
+    it("installs with npm ci, exactly as the lock file pins, instead of the default install", () => {
+        for (const stack of MAIN_STACKS) {
+            const context = one(plan, T.settings, `deploy-${stack}`).inputs.operationContext as {
+                preRunCommands: string[];
+                options: Record<string, unknown>;
+                environmentVariables: Record<string, string>;
+            };
+            expect(context.preRunCommands[0]).toBe("npm ci --no-audit --no-fund");
+            expect(context.preRunCommands).toContain("npm run gitops -- --check");
+            expect(context.options).toMatchObject({ skipInstallDependencies: true });
+            expect(context.environmentVariables).toEqual({ PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
+        }
+    });
+
+    it("gives each stack complete OIDC blocks for the clouds its stack file enables", () => {
+        for (const stack of MAIN_STACKS) {
+            const oidc = (
+                one(plan, T.settings, `deploy-${stack}`).inputs.operationContext as {
+                    oidc: Record<string, Record<string, unknown>>;
+                }
+            ).oidc;
+            const enabled = ["aws", "gcp", "azure"].filter(
+                (c) => stackSection(stack, c).enabled === true,
+            );
+            expect(Object.keys(oidc).sort()).toEqual([...enabled].sort());
+            const required = {
+                aws: ["roleARN", "sessionName", "duration"],
+                gcp: [
+                    "projectId",
+                    "workloadPoolId",
+                    "providerId",
+                    "serviceAccount",
+                    "tokenLifetime",
+                ],
+                azure: ["clientId", "tenantId", "subscriptionId"],
+            } as const;
+            for (const cloud of enabled as (keyof typeof required)[]) {
+                for (const field of required[cloud]) {
+                    expect([stack, cloud, field, typeof oidc[cloud][field]]).toEqual([
+                        stack,
+                        cloud,
+                        field,
+                        "string",
+                    ]);
+                    expect(String(oidc[cloud][field])).not.toBe("");
+                }
+            }
+            // Azure credentials target the subscription the stack deploys into.
+            expect(oidc.azure.subscriptionId).toBe(stackSection(stack, "azure").subscriptionId);
+            expect(oidc.aws.roleARN).toMatch(/^arn:aws:iam::\d{12}:role\//);
+            expect(oidc.gcp.serviceAccount).toMatch(/\.iam\.gserviceaccount\.com$/);
+        }
+    });
+
+    it("stores no plaintext secret anywhere: no token, key or password in any input", () => {
+        expect(plaintextSecrets(created(plan))).toEqual([]);
+        for (const r of created(plan)) expect([r.name, r.secretPaths]).toEqual([r.name, []]);
+        // The provider authenticates as whoever runs the program: no token in its inputs.
+        expect(
+            one(plan, "pulumi:providers:pulumiservice", "pulumi-cloud").inputs.accessToken,
+        ).toBeUndefined();
+        // The scan is not vacuous: it catches each kind of credential.
+        const fake = (inputs: Record<string, unknown>) =>
+            ({ type: "t", name: "n", inputs }) as unknown as RecordedResource;
+        expect(
+            plaintextSecrets([
+                fake({ sourceContext: { git: { gitAuth: { basicAuth: { username: "u" } } } } }),
+                fake({ accessToken: "x" }),
+                fake({ operationContext: { environmentVariables: { X: "AKIAABCDEFGHIJKLMNOP" } } }),
+                fake({ note: "-----BEGIN OPENSSH PRIVATE KEY-----" }),
+            ]),
+        ).toHaveLength(4);
+    });
+
+    it("deploys prod only from its own branch, with the policy pack required by a preventative policy group", () => {
+        const branches = Object.fromEntries(
+            ofType(plan, T.settings).map((s) => [
+                s.inputs.stack,
+                (s.inputs.sourceContext as { git: { branch: string } }).git.branch,
+            ]),
+        );
+        expect(branches.prod).not.toBe(branches.dev);
+        const pkg = JSON.parse(
+            fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8"),
+        ) as {
+            version: string;
+        };
+        expect(one(plan, T.pack, "policy-pack").inputs).toEqual({
+            organization: "acme",
+            name: "multicloud-fleet",
+            versionTag: pkg.version,
+            sourcePath: path.join(PROJECT_DIR, "policy"),
+        });
+        const group = one(plan, T.group, "protected-stacks");
+        expect(group.inputs).toMatchObject({
+            organizationName: "acme",
+            name: "multicloud-protected",
+            entityType: "stacks",
+            mode: "preventative",
+            stacks: [{ name: "prod", routingProject: "multicloud" }],
+        });
+        const packs = group.inputs.policyPacks as {
+            name: string;
+            versionTag: string;
+            config: unknown;
+        }[];
+        expect(packs).toEqual([
+            {
+                name: "multicloud-fleet",
+                versionTag: pkg.version,
+                config: readPolicyConfig(path.join(PROJECT_DIR, "policy", "config", "prod.json")),
+            },
+        ]);
+        // Every policy mandatory, by name: the form policy groups take (no group names).
+        expect(
+            Object.values(packs[0].config as object).every(
+                (c) => c.enforcementLevel === "mandatory",
+            ),
+        ).toBe(true);
+        expect(group.dependencies).toContain(one(plan, T.stack, "stack-prod").urn);
+        // Drift detection on prod, after its settings exist.
+        const drift = one(plan, T.drift, "deploy-prod-drift");
+        expect(drift.inputs).toMatchObject({
+            stack: "prod",
+            scheduleCron: "0 6 * * *",
+            autoRemediate: false,
+        });
+        expect(drift.dependencies).toContain(one(plan, T.settings, "deploy-prod").urn);
+    });
+
+    it("lets only this repository's pull requests exchange GitHub OIDC tokens for Pulumi tokens", () => {
+        expect(one(plan, T.issuer, "github-actions").inputs).toMatchObject({
+            url: "https://token.actions.githubusercontent.com",
+            maxExpirationSeconds: 3600,
+            policies: [
+                {
+                    decision: "allow",
+                    tokenType: "organization",
+                    rules: {
+                        aud: "urn:pulumi:org:acme",
+                        sub: "repo:acme/multicloud-fleet:pull_request",
+                    },
+                },
+            ],
+        });
+    });
+
+    it("keeps the main stacks in Pulumi Cloud when they leave this program", () => {
+        for (const stack of MAIN_STACKS) {
+            expect(one(plan, T.stack, `stack-${stack}`).inputs).toEqual({
+                organizationName: "acme",
+                projectName: "multicloud",
+                stackName: stack,
+            });
+        }
+    });
+});
+
+describe("path filters", () => {
+    const filters = Object.fromEntries(
+        MAIN_STACKS.map((s) => [s, pathFilters(".", s, MAIN_STACKS)]),
+    );
+    const deployed = (...changed: string[]) =>
+        MAIN_STACKS.filter((s) => deploys(filters[s], changed));
+
+    it("deploys every stack for a change to the program or the app, none for GitOps or docs alone", () => {
+        expect(deployed("components/aws/AsgFleet.ts")).toEqual(MAIN_STACKS);
+        expect(deployed("app/app.py")).toEqual(MAIN_STACKS); // a new image, rolled out everywhere
+        expect(deployed("Pulumi.yaml")).toEqual(MAIN_STACKS);
+        expect(deployed("package-lock.json")).toEqual(MAIN_STACKS);
+        expect(deployed("gitops/cluster/namespaces.yaml")).toEqual([]); // Config Sync and Flux pull it
+        expect(deployed("gitops/workload/app.yaml", "README.md", "app/README.md")).toEqual([]);
+        expect(
+            deployed("tests/plan.test.ts", "policy/policies/tls/aws-lb-listener-tls13.ts"),
+        ).toEqual([]);
+        expect(deployed("deployments/index.ts", ".github/workflows/pull-request.yml")).toEqual([]);
+    });
+
+    it("deploys only the stack whose file changed", () => {
+        expect(deployed("Pulumi.prod.yaml")).toEqual(["prod"]);
+        expect(deployed("Pulumi.dev.yaml")).toEqual(["dev"]);
+        expect(deployed("Pulumi.dev.yaml", "gitops/cluster/x.yaml")).toEqual(["dev"]);
+    });
+
+    it("are rooted at the project folder", () => {
+        const nested = pathFilters("infra", "dev", ["dev", "prod"]);
+        expect(nested[0]).toBe("infra/**");
+        expect(nested).toContain("!infra/Pulumi.prod.yaml");
+        expect(nested).toHaveLength(2 + NOT_DEPLOYED.length);
+        expect(deploys(nested, ["infra/app/app.py"])).toBe(true);
+        expect(deploys(nested, ["app/app.py"])).toBe(false);
+    });
+});
+
+describe("bad deployment config", () => {
+    const problemsOf = async (overrides: Record<string, unknown>) => {
+        const plan = await planSettings(overrides);
+        // Refused before any resource: nothing partial.
+        expect(created(plan)).toEqual([]);
+        expect(plan.errors).toHaveLength(1);
+        return plan.errors[0];
+    };
+
+    it("refuses a stack without a stack file, and a stack file without settings, at once", async () => {
+        const error = await problemsOf({
+            "stacks.staging": { branch: "staging", oidc: {} },
+            "stacks.prod": undefined,
+        });
+        expect(error).toContain("Invalid stack config (2 problems); nothing was created:");
+        expect(error).toContain(
+            `${NS}:stacks.staging names a stack without a stack file (Pulumi.staging.yaml does not exist; stacks: dev, prod): create the stack file, or remove it with \`pulumi config rm --path stacks.staging\``,
+        );
+        expect(error).toContain(
+            `${NS}:stacks has no entry for stack 'prod' (Pulumi.prod.yaml exists), so it would get no deployment settings: add \`stacks.prod\` (deployCommits: false keeps it manual)`,
+        );
+    });
+
+    it("names each missing OIDC field, and each missing block of an enabled cloud", async () => {
+        const error = await problemsOf({
+            "stacks.prod.oidc.gcp.serviceAccount": undefined,
+            "stacks.prod.oidc.aws.roleArn": "pulumi-deployments",
+            "stacks.dev.oidc.azure": undefined,
+        });
+        expect(error).toContain(
+            `${NS}:stacks.prod.oidc.gcp.serviceAccount is required: fix it with \`pulumi config set --path stacks.prod.oidc.gcp.serviceAccount <value>\``,
+        );
+        expect(error).toContain(
+            `${NS}:stacks.prod.oidc.aws.roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/pulumi-deployments, got "pulumi-deployments"`,
+        );
+        // The schema passed for dev; the block is missing for a cloud its stack file enables.
+        const again = await problemsOf({ "stacks.dev.oidc.azure": undefined });
+        expect(again).toContain(
+            `${NS}:stacks.dev.oidc.azure is required: Pulumi.dev.yaml enables azure, and Deployments would have no azure credentials`,
+        );
+    });
+
+    it("refuses a protected stack on an unprotected stack's branch, and credentials in plain variables", async () => {
+        const error = await problemsOf({
+            "stacks.prod.branch": "main",
+            "stacks.dev.environment": {
+                GITHUB_TOKEN: "x",
+                NOTE: "AKIAABCDEFGHIJKLMNOP",
+                REGION: "eu",
+            },
+        });
+        expect(error).toContain("(3 problems)");
+        expect(error).toContain(
+            `${NS}:stacks.prod.branch 'main' is also the branch of unprotected stack 'dev': a protected stack deploys only from its own protected branch`,
+        );
+        expect(error).toContain(
+            `${NS}:stacks.dev.environment.GITHUB_TOKEN looks like a credential`,
+        );
+        expect(error).toContain(`${NS}:stacks.dev.environment.NOTE looks like a credential`);
+    });
+
+    it("refuses unknown keys with their known neighbours", async () => {
+        const error = await problemsOf({ "stacks.dev.deployComits": true });
+        expect(error).toContain(
+            `${NS}:stacks.dev.deployComits is not a known setting (known here: branch, deployCommits, previewPullRequests, protected, executorImage, environment, driftDetection, oidc)`,
+        );
+    });
+});
+
+describe("StackDeployment arguments", () => {
+    it("are checked before any resource", () => {
+        expect(
+            validateStackDeploymentArgs({
+                organization: "acme",
+                project: "multicloud",
+                stack: "dev",
+                repository: "acme/x",
+                branch: "refs/heads/main",
+                allStacks: ["prod"],
+                clouds: ["aws", "gcp"],
+                oidc: {},
+            }),
+        ).toEqual([
+            "oidc.aws is required: the stack enables aws, and the deployment would have no aws credentials",
+            "oidc.gcp is required: the stack enables gcp, and the deployment would have no gcp credentials",
+            "allStacks must include the stack itself ('dev')",
+            "branch 'refs/heads/main' must be a branch name such as main (without refs/heads/)",
+        ]);
+    });
+
+    it("expand an empty policy config to nothing (the pack's own defaults)", () => {
+        expect(expandPolicyConfig({}, "none")).toEqual({});
+    });
+});
