@@ -42,10 +42,13 @@ const AwsOidcSchema = z.strictObject({
         message:
             "must be an IAM role ARN such as arn:aws:iam::123456789012:role/pulumi-deployments",
     }),
+    /** Session name; Pulumi fills ${stack.name}, ${deployment.version} and the like. */
     sessionName: z
         .string()
-        .regex(/^[\w+=,.@-]{2,64}$/, { message: "must be 2-64 of letters, digits and +=,.@_-" })
-        .default("pulumi-deployments"),
+        .regex(/^([\w+=,.@-]|\$\{[a-z.]+\})+$/, {
+            message: "must be letters, digits, +=,.@_- and Pulumi's ${...} placeholders",
+        })
+        .default("pulumi-${stack.name}-${deployment.version}"),
     duration: duration.default("1h"),
 });
 
