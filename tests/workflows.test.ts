@@ -637,7 +637,8 @@ describe(".github/workflows", () => {
             "aws-region": "${{ vars[format('AWS_REGION_{0}', matrix.stack)] }}",
         });
         expect(find("google-github-actions/auth")?.with).toEqual({
-            workload_identity_provider: "${{ vars[format('GCP_WORKLOAD_IDENTITY_PROVIDER_{0}', matrix.stack)] }}",
+            workload_identity_provider:
+                "${{ vars[format('GCP_WORKLOAD_IDENTITY_PROVIDER_{0}', matrix.stack)] }}",
             service_account: "${{ vars[format('GCP_SERVICE_ACCOUNT_{0}', matrix.stack)] }}",
         });
         expect(find("pulumi/auth-actions")?.with).toEqual({
