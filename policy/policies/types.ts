@@ -69,6 +69,22 @@ export function read(value: unknown, dotted: string): unknown {
     }
 }
 
+/** `fn()`, or UNKNOWN when it reads a value not known yet (for reads `read` cannot express). */
+export function known<T>(fn: () => T): T | Unknown {
+    try {
+        return fn();
+    } catch (e) {
+        if (isUnknownValueError(e)) return UNKNOWN;
+        throw e;
+    }
+}
+
+/** The items of `list(value)`, each item not known yet read as UNKNOWN instead of throwing. */
+export function items(value: unknown): unknown[] {
+    const values = list(value);
+    return Array.from({ length: values.length }, (_, i) => known(() => values[i]));
+}
+
 /** A non-empty string, or a value that will be known after deployment (set from an output). */
 export function isSet(value: unknown): boolean {
     return value === UNKNOWN || (typeof value === "string" && value.trim() !== "");

@@ -60,6 +60,34 @@ describe("aws-launch-template-ebs-encrypted", () => {
     });
 });
 
+describe("aws-launch-template-ebs-encrypted with snapshots", () => {
+    const policy = "aws-launch-template-ebs-encrypted";
+    const template = (ebs: Record<string, unknown>) =>
+        resource("aws:ec2/launchTemplate:LaunchTemplate", "data-lt", {
+            imageId: "ami-0123456789abcdef0",
+            blockDeviceMappings: [{ deviceName: "/dev/sdf", ebs }],
+        });
+
+    it("passes a volume restored from a snapshot with encrypted set, and encrypted computed from another resource", async () => {
+        expect(
+            await messages(
+                pack(),
+                policy,
+                template({ snapshotId: "snap-0123456789abcdef0", encrypted: "true" }),
+            ),
+        ).toEqual([]);
+        expect(await messages(pack(), policy, template({ encrypted: UNKNOWN_STRING }))).toEqual([]);
+    });
+
+    it("flags a volume restored from a snapshot without encrypted, since the snapshot may be unencrypted", async () => {
+        expect(
+            await messages(pack(), policy, template({ snapshotId: "snap-0123456789abcdef0" })),
+        ).toEqual([
+            `Launch template 'data-lt' declares block device mapping 0 (/dev/sdf) with an EBS volume that does not set encrypted, so the volume can be written unencrypted unless its snapshot is encrypted, which the template cannot show: set blockDeviceMappings[0].ebs.encrypted to "true" and kmsKeyId to a customer-managed KMS key.`,
+        ]);
+    });
+});
+
 describe("aws-ecr-kms", () => {
     const policy = "aws-ecr-kms";
     const repository = (props: Record<string, unknown>) =>

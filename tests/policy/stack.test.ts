@@ -32,7 +32,67 @@ describe("aws-asg-target-tracking", () => {
             targetValue: 60,
         },
     };
-    const fix = `so its capacity does not follow load: add an aws.autoscaling.Policy with policyType "TargetTrackingScaling", autoscalingGroupName set to the group's name and a targetTrackingConfiguration (for example ASGAverageCPUUtilization with a targetValue).`;
+    const fix = `so its capacity does not follow load: add an aws.autoscaling.Policy with policyType "TargetTrackingScaling", autoscalingGroupName set to the group's name and a targetTrackingConfiguration (for example ASGAverageCPUUtilization with a targetValue), or set minSize equal to maxSize if the group is meant to stay at a fixed size.`;
+    const withProps = (props: Record<string, unknown>) => ({
+        ...group,
+        properties: { ...group.properties, ...props },
+    });
+    const tag = (key: string, value = "true") => ({ key, value, propagateAtLaunch: true });
+
+    it("passes a group with a predictive scaling policy", async () => {
+        expect(
+            await stackMessages(pack(), policy, [
+                group,
+                scaling("app-predictive", {
+                    policyType: "PredictiveScaling",
+                    predictiveScalingConfiguration: {
+                        metricSpecification: {
+                            targetValue: 40,
+                            predefinedMetricPairSpecification: {
+                                predefinedMetricType: "ASGCPUUtilization",
+                            },
+                        },
+                    },
+                }),
+            ]),
+        ).toEqual([]);
+    });
+
+    it("passes a fixed-size group and groups scaled from outside the stack", async () => {
+        expect(
+            await stackMessages(pack(), policy, [withProps({ minSize: 3, maxSize: 3 })]),
+        ).toEqual([]);
+        for (const key of [
+            "k8s.io/cluster-autoscaler/enabled",
+            "karpenter.sh/discovery",
+            "eks:nodegroup-name",
+            "AmazonECSManaged",
+        ]) {
+            expect(
+                await stackMessages(pack(), policy, [
+                    withProps({ tags: [tag("Environment", "dev"), tag(key)] }),
+                ]),
+            ).toEqual([]);
+        }
+        // Tags computed from other resources may exempt the group: checked once known.
+        expect(await stackMessages(pack(), policy, [withProps({ tags: UNKNOWN_STRING })])).toEqual(
+            [],
+        );
+    });
+
+    it("flags a group whose size bounds differ or are not known, and one with unrelated tags", async () => {
+        const none = `Auto Scaling group 'app-asg' has no target tracking or predictive scaling policy (no scaling policy refers to it), ${fix}`;
+        expect(
+            await stackMessages(pack(), policy, [
+                withProps({ minSize: 2, maxSize: UNKNOWN_STRING }),
+            ]),
+        ).toEqual([none]);
+        expect(
+            await stackMessages(pack(), policy, [
+                withProps({ tags: [tag("k8s.io/cluster-autoscaler/fleet", "owned")] }),
+            ]),
+        ).toEqual([none]);
+    });
 
     it("passes a group with a target tracking policy that depends on it (as AsgFleet creates it, names unknown during preview)", async () => {
         expect(
@@ -59,7 +119,7 @@ describe("aws-asg-target-tracking", () => {
             false,
         );
         expect(await stackMessages(pack(), policy, [group, other])).toEqual([
-            `Auto Scaling group 'app-asg' has no target tracking scaling policy (no scaling policy refers to it), ${fix}`,
+            `Auto Scaling group 'app-asg' has no target tracking or predictive scaling policy (no scaling policy refers to it), ${fix}`,
         ]);
         expect(await urns(policy, [group, other])).toEqual([group.urn]);
     });
@@ -72,7 +132,7 @@ describe("aws-asg-target-tracking", () => {
                 scaling("app-simple", { scalingAdjustment: 1 }, false),
             ]),
         ).toEqual([
-            `Auto Scaling group 'app-asg' has no target tracking scaling policy (its scaling policies ('app-step': StepScaling, 'app-simple': SimpleScaling) do not track a target), ${fix}`,
+            `Auto Scaling group 'app-asg' has no target tracking or predictive scaling policy (its scaling policies ('app-step': StepScaling, 'app-simple': SimpleScaling) neither track a target nor predict load), ${fix}`,
         ]);
     });
 });
@@ -115,7 +175,29 @@ describe("fleet-cluster-registered", () => {
             { clusterName: on.name, resourceGroupName: "fleet" },
             { dependencies: [on.urn] },
         );
-    const gkeFix = `so fleet features (Config Sync, fleet Workload Identity) never reach it: register it with HubMembership (kind "gke", clusterId set to the cluster's id), which creates a gcp.gkehub.Membership with endpoint.gkeCluster.resourceLink "//container.googleapis.com/<cluster id>".`;
+    const gkeFix = `so fleet features (Config Sync, fleet Workload Identity) never reach it: set fleet to { project: "<fleet host project>" } on the cluster, or register it with HubMembership (kind "gke", clusterId set to the cluster's id), which creates a gcp.gkehub.Membership with endpoint.gkeCluster.resourceLink "//container.googleapis.com/<cluster id>".`;
+    const unregistered = `GKE cluster 'gke-us' is not registered in the fleet (no fleet.project, and no gkehub Membership depends on it or links to it), ${gkeFix}`;
+
+    it("passes a GKE cluster that registers itself with fleet.project, also one not known yet", async () => {
+        for (const project of ["projects/123456789012", "fleet-host", UNKNOWN_STRING]) {
+            expect(
+                await stackMessages(pack(), policy, [
+                    { ...gke, properties: { ...gke.properties, fleet: { project } } },
+                ]),
+            ).toEqual([]);
+        }
+    });
+
+    it("flags a GKE cluster whose fleet block names no project", async () => {
+        expect(
+            await stackMessages(pack(), policy, [
+                {
+                    ...gke,
+                    properties: { ...gke.properties, fleet: { membershipType: "LIGHTWEIGHT" } },
+                },
+            ]),
+        ).toEqual([unregistered]);
+    });
 
     it("passes a GKE cluster whose membership depends on it (as HubMembership creates it, link unknown during preview)", async () => {
         expect(
@@ -163,9 +245,7 @@ describe("fleet-cluster-registered", () => {
                 },
             },
         });
-        expect(await stackMessages(pack(), policy, [gke, elsewhere])).toEqual([
-            `GKE cluster 'gke-us' is not registered in the fleet (no gkehub Membership depends on it or links to it), ${gkeFix}`,
-        ]);
+        expect(await stackMessages(pack(), policy, [gke, elsewhere])).toEqual([unregistered]);
         expect(await urns(policy, [gke, elsewhere])).toEqual([gke.urn]);
     });
 

@@ -49,6 +49,41 @@ describe("aws-lb-listener-tls13", () => {
     });
 });
 
+describe("aws-lb-listener-tls13 policy names", () => {
+    const listener = (sslPolicy: string) =>
+        resource("aws:lb/listener:Listener", "app-https", {
+            protocol: "HTTPS",
+            port: 443,
+            sslPolicy,
+        });
+
+    it("passes every TLS 1.3 policy with a TLS 1.2 or 1.3 minimum, and a policy computed from another resource", async () => {
+        for (const name of [
+            "ELBSecurityPolicy-TLS13-1-3-2021-06",
+            "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+            "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+            "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+            "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+            "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+            UNKNOWN_STRING,
+        ]) {
+            expect(await messages(pack(), "aws-lb-listener-tls13", listener(name))).toEqual([]);
+        }
+    });
+
+    it("flags the TLS 1.3 policies that still accept TLS 1.0 or 1.1", async () => {
+        for (const name of [
+            "ELBSecurityPolicy-TLS13-1-0-2021-06",
+            "ELBSecurityPolicy-TLS13-1-1-2021-06",
+            "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
+        ]) {
+            expect(await messages(pack(), "aws-lb-listener-tls13", listener(name))).toEqual([
+                `HTTPS listener 'app-https' uses security policy '${name}', which is not a TLS 1.3 policy with a TLS 1.2 minimum (it still accepts TLS 1.0 or 1.1 clients): set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.3 and 1.2) or ELBSecurityPolicy-TLS13-1-3-2021-06 (TLS 1.3 only).`,
+            ]);
+        }
+    });
+});
+
 describe("aws-lb-listener-https-redirect", () => {
     const POLICY = "aws-lb-listener-https-redirect";
     /** The HTTP listener AsgFleet builds. */
@@ -121,6 +156,116 @@ describe("aws-lb-listener-https-redirect", () => {
     });
 });
 
+describe("aws-lb-listener-https-redirect: fixed responses and listeners without a protocol", () => {
+    const POLICY = "aws-lb-listener-https-redirect";
+    const ALB =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0123456789abcdef";
+    const NLB =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/tcp/0123456789abcdef";
+    const forward = [{ type: "forward", targetGroupArn: "arn:tg" }];
+    const fixed = (statusCode: string) => [
+        { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode } },
+    ];
+    const listener = (props: Record<string, unknown>) =>
+        resource("aws:lb/listener:Listener", "web", { port: 80, ...props });
+    const redirectFix = `set defaultActions to [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }], or remove the HTTP listener`;
+
+    it("passes an HTTP listener that answers with a fixed error response", async () => {
+        for (const status of ["404", "403", "503"]) {
+            expect(
+                await messages(
+                    pack(),
+                    POLICY,
+                    listener({ protocol: "HTTP", defaultActions: fixed(status) }),
+                ),
+            ).toEqual([]);
+        }
+    });
+
+    it("flags an HTTP listener whose fixed response is a 2xx page", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                listener({ protocol: "HTTP", defaultActions: fixed("200") }),
+            ),
+        ).toEqual([
+            `HTTP listener 'web' has default actions [fixed-response] instead of a redirect to HTTPS, so it serves traffic unencrypted: ${redirectFix}.`,
+        ]);
+    });
+
+    it("passes listeners without a protocol on a Network Load Balancer, without a port (Gateway Load Balancer), or with a protocol or action computed from other resources", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                listener({ loadBalancerArn: NLB, defaultActions: forward }),
+            ),
+        ).toEqual([]);
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                resource("aws:lb/listener:Listener", "gwlb", {
+                    loadBalancerArn: UNKNOWN_STRING,
+                    defaultActions: forward,
+                }),
+            ),
+        ).toEqual([]);
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                listener({ protocol: UNKNOWN_STRING, defaultActions: forward }),
+            ),
+        ).toEqual([]);
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                listener({
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { protocol: UNKNOWN_STRING } }],
+                }),
+            ),
+        ).toEqual([]);
+    });
+
+    it("flags a listener without a protocol on an Application Load Balancer (HTTP by default)", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                listener({ loadBalancerArn: ALB, defaultActions: forward }),
+            ),
+        ).toEqual([
+            `Listener 'web' (no protocol, which is HTTP on an Application Load Balancer) has default actions [forward] instead of a redirect to HTTPS, so it serves traffic unencrypted: ${redirectFix}.`,
+        ]);
+    });
+
+    it("flags a listener without a protocol on a load balancer not known yet, saying what to set on an NLB", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                listener({ loadBalancerArn: UNKNOWN_STRING, defaultActions: forward }),
+            ),
+        ).toEqual([
+            `Listener 'web' (no protocol, which is HTTP on an Application Load Balancer) has default actions [forward] instead of a redirect to HTTPS, so it serves traffic unencrypted: ${redirectFix}; if the listener belongs to a Network Load Balancer, set its protocol ("TCP" or "TLS") explicitly.`,
+        ]);
+        // A fixed response only exists on an ALB: no doubt about the protocol.
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                listener({ loadBalancerArn: UNKNOWN_STRING, defaultActions: fixed("200") }),
+            ),
+        ).toEqual([
+            `Listener 'web' (no protocol, which is HTTP on an Application Load Balancer) has default actions [fixed-response] instead of a redirect to HTTPS, so it serves traffic unencrypted: ${redirectFix}.`,
+        ]);
+    });
+});
+
 describe("gcp-ssl-policy-modern", () => {
     const POLICY = "gcp-ssl-policy-modern";
     const sslPolicy = (props: Record<string, unknown>, type = "gcp:compute/sSLPolicy:SSLPolicy") =>
@@ -167,20 +312,76 @@ describe("gcp-ssl-policy-modern", () => {
                 }),
             ),
         ).toEqual([
-            `SSL policy 'lb-tls' uses profile 'CUSTOM', which is not a vetted modern cipher set: set profile to "MODERN" or "RESTRICTED" (and drop customFeatures).`,
+            `SSL policy 'lb-tls' uses profile 'CUSTOM', which is not a vetted modern cipher set: set profile to "MODERN" or "RESTRICTED" (or "FIPS_202205" with minTlsVersion "TLS_1_2"), and drop customFeatures.`,
         ]);
     });
 
     it("flags a profile left to the COMPATIBLE default, with the TLS default too", async () => {
         expect(await messages(pack(), POLICY, sslPolicy({ profile: undefined }))).toEqual([
-            `SSL policy 'lb-tls' leaves profile unset (the API default is COMPATIBLE), which is not a vetted modern cipher set: set profile to "MODERN" or "RESTRICTED" (and drop customFeatures).`,
+            `SSL policy 'lb-tls' leaves profile unset (the API default is COMPATIBLE), which is not a vetted modern cipher set: set profile to "MODERN" or "RESTRICTED" (or "FIPS_202205" with minTlsVersion "TLS_1_2"), and drop customFeatures.`,
         ]);
         expect(
             await messages(pack(), POLICY, resource("gcp:compute/sSLPolicy:SSLPolicy", "bare", {})),
         ).toEqual([
             `SSL policy 'bare' leaves minTlsVersion unset (the API default is TLS_1_0), which accepts clients below TLS 1.2: set minTlsVersion to "TLS_1_2" (or "TLS_1_3" with the RESTRICTED profile).`,
-            `SSL policy 'bare' leaves profile unset (the API default is COMPATIBLE), which is not a vetted modern cipher set: set profile to "MODERN" or "RESTRICTED" (and drop customFeatures).`,
+            `SSL policy 'bare' leaves profile unset (the API default is COMPATIBLE), which is not a vetted modern cipher set: set profile to "MODERN" or "RESTRICTED" (or "FIPS_202205" with minTlsVersion "TLS_1_2"), and drop customFeatures.`,
         ]);
+    });
+});
+
+describe("gcp-ssl-policy-modern: FIPS and the proxies that need a policy", () => {
+    const POLICY = "gcp-ssl-policy-modern";
+    const proxies: [string, string, string][] = [
+        [
+            "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
+            "TargetHttpsProxy",
+            "gcp.compute.SSLPolicy",
+        ],
+        [
+            "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy",
+            "RegionTargetHttpsProxy",
+            "gcp.compute.RegionSslPolicy",
+        ],
+        ["gcp:compute/targetSSLProxy:TargetSSLProxy", "TargetSSLProxy", "gcp.compute.SSLPolicy"],
+    ];
+
+    it("passes the FIPS_202205 profile with TLS 1.2", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                resource("gcp:compute/sSLPolicy:SSLPolicy", "fips", {
+                    minTlsVersion: "TLS_1_2",
+                    profile: "FIPS_202205",
+                }),
+            ),
+        ).toEqual([]);
+    });
+
+    it("passes proxies with an SSL policy, also one created in the same stack", async () => {
+        for (const [type] of proxies) {
+            for (const sslPolicy of ["projects/p/global/sslPolicies/modern", UNKNOWN_STRING]) {
+                expect(await messages(pack(), POLICY, resource(type, "lb", { sslPolicy }))).toEqual(
+                    [],
+                );
+            }
+        }
+    });
+
+    it("flags proxies without an SSL policy", async () => {
+        for (const [type, kind, policyType] of proxies) {
+            expect(
+                await messages(
+                    pack(),
+                    POLICY,
+                    resource(type, "lb", {
+                        sslCertificates: ["projects/p/global/sslCertificates/c"],
+                    }),
+                ),
+            ).toEqual([
+                `${kind} 'lb' has no sslPolicy, so its load balancer uses Google Cloud's default SSL policy (COMPATIBLE profile, minimum TLS 1.0), which accepts clients below TLS 1.2 and weak ciphers: attach an SSL policy (${policyType}) with profile "MODERN" or "RESTRICTED" and minTlsVersion "TLS_1_2" through sslPolicy.`,
+            ]);
+        }
     });
 });
 
@@ -309,6 +510,80 @@ describe("azure-min-tls-12", () => {
     });
 });
 
+describe("azure-min-tls-12 on Application Gateways", () => {
+    const POLICY = "azure-min-tls-12";
+    const GATEWAY = "azure-native:network:ApplicationGateway";
+    const gateway = (props: Record<string, unknown>, type = GATEWAY) =>
+        resource(type, "appgw", { resourceGroupName: "fleet", ...props });
+
+    it("passes TLS 1.2 predefined and custom policies, the default policy, and sslProfiles", async () => {
+        for (const props of [
+            {},
+            { sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20220101" } },
+            { sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" } },
+            { sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20170401S" } },
+            { sslPolicy: { policyType: "CustomV2", minProtocolVersion: "TLSv1_3" } },
+            {
+                sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_2" },
+                sslProfiles: [
+                    {
+                        name: "strict",
+                        sslPolicy: { policyType: "CustomV2", minProtocolVersion: "TLSv1_3" },
+                    },
+                ],
+            },
+            { sslPolicy: UNKNOWN_STRING, sslProfiles: UNKNOWN_STRING },
+        ]) {
+            expect(await messages(pack(), POLICY, gateway(props))).toEqual([]);
+        }
+    });
+
+    it("flags a custom minimum below TLS 1.2, on the gateway and in an SSL profile", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                gateway(
+                    {
+                        sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_0" },
+                        sslProfiles: [
+                            {
+                                name: "ok",
+                                sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_2" },
+                            },
+                            {
+                                name: "legacy",
+                                sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_1" },
+                            },
+                        ],
+                    },
+                    "azure-native:network/v20240501:ApplicationGateway",
+                ),
+            ),
+        ).toEqual([
+            `azure-native:network/v20240501:ApplicationGateway 'appgw' sets sslPolicy.minProtocolVersion to 'TLSv1_0', which lets clients connect with TLS 1.0: set sslPolicy.minProtocolVersion to "TLSv1_2" (or "TLSv1_3").`,
+            `azure-native:network/v20240501:ApplicationGateway 'appgw' sets sslProfiles[1].sslPolicy.minProtocolVersion to 'TLSv1_1', which lets clients connect with TLS 1.1: set sslProfiles[1].sslPolicy.minProtocolVersion to "TLSv1_2" (or "TLSv1_3").`,
+        ]);
+    });
+
+    it("flags the predefined policies that allow TLS 1.0 and 1.1", async () => {
+        for (const [name, allows] of [
+            ["AppGwSslPolicy20150501", "TLS 1.0"],
+            ["AppGwSslPolicy20170401", "TLS 1.1"],
+        ]) {
+            expect(
+                await messages(
+                    pack(),
+                    POLICY,
+                    gateway({ sslPolicy: { policyType: "Predefined", policyName: name } }),
+                ),
+            ).toEqual([
+                `${GATEWAY} 'appgw' sets sslPolicy.policyName to '${name}', which lets clients connect with ${allows}: set sslPolicy.policyName to "AppGwSslPolicy20220101" (TLS 1.2 and 1.3, v2 SKUs) or "AppGwSslPolicy20170401S" (TLS 1.2).`,
+            ]);
+        }
+    });
+});
+
 describe("kubernetes-ingress-tls", () => {
     const POLICY = "kubernetes-ingress-tls";
     const rule = (host: string) => ({
@@ -323,9 +598,10 @@ describe("kubernetes-ingress-tls", () => {
             ],
         },
     });
+    const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
     /** The Ingress Workload renders. */
     const ingress = (spec: Record<string, unknown>) =>
-        resource("kubernetes:networking.k8s.io/v1:Ingress", "app", {
+        resource(INGRESS, "app", {
             apiVersion: "networking.k8s.io/v1",
             kind: "Ingress",
             metadata: { name: "app", namespace: "app" },
@@ -336,6 +612,118 @@ describe("kubernetes-ingress-tls", () => {
                 ...spec,
             },
         });
+
+    const noTls = `Ingress 'app' has no spec.tls, so it serves plain HTTP only: add spec.tls: [{ hosts: ["app.example.com"], secretName: "<tls secret>" }] (cert-manager's cert-manager.io/cluster-issuer annotation can issue that secret, for the hosts listed there), or terminate TLS at the cloud load balancer with the alb.ingress.kubernetes.io/certificate-arn annotation (AWS Load Balancer Controller) or networking.gke.io/managed-certificates (GKE).`;
+    /** An Ingress of the AWS Load Balancer Controller or GKE: TLS set up by annotations. */
+    const annotated = (annotations: Record<string, string>, type = INGRESS) =>
+        resource(type, "app", {
+            metadata: { name: "app", namespace: "app", annotations },
+            spec: { rules: [rule("app.example.com")] },
+        });
+    const CERT =
+        "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
+
+    it("passes a TLS entry without hosts (it covers every host)", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                ingress({
+                    tls: [{ secretName: "default-tls" }],
+                    rules: [rule("app.example.com"), rule("api.example.org")],
+                }),
+            ),
+        ).toEqual([]);
+    });
+
+    it("passes Ingresses whose cloud load balancer terminates TLS", async () => {
+        const cases: Record<string, string>[] = [
+            { "alb.ingress.kubernetes.io/certificate-arn": CERT },
+            {
+                "alb.ingress.kubernetes.io/certificate-arn": CERT,
+                "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80}, {"HTTPS": 443}]',
+                "alb.ingress.kubernetes.io/ssl-redirect": "443",
+            },
+            // Certificates discovered from the Ingress's hosts.
+            { "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]' },
+            { "alb.ingress.kubernetes.io/certificate-arn": UNKNOWN_STRING },
+            { "networking.gke.io/managed-certificates": "app-cert" },
+            { "ingress.gcp.kubernetes.io/pre-shared-cert": "app-cert,api-cert" },
+        ];
+        for (const annotations of cases) {
+            expect(await messages(pack(), POLICY, annotated(annotations))).toEqual([]);
+        }
+    });
+
+    it("flags an AWS load balancer Ingress that listens on HTTP only", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                annotated({
+                    "alb.ingress.kubernetes.io/certificate-arn": CERT,
+                    "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80}]',
+                }),
+            ),
+        ).toEqual([
+            `Ingress 'app': its alb.ingress.kubernetes.io/listen-ports annotation '[{"HTTP": 80}]' opens no HTTPS port, so the AWS load balancer serves plain HTTP only: set it to '[{"HTTPS": 443}]' (or '[{"HTTP": 80}, {"HTTPS": 443}]' with alb.ingress.kubernetes.io/ssl-redirect: "443" to send HTTP clients to HTTPS), with the certificate in alb.ingress.kubernetes.io/certificate-arn.`,
+        ]);
+    });
+
+    it("flags a cert-manager annotation without spec.tls, and checks the older Ingress APIs", async () => {
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                annotated({ "cert-manager.io/cluster-issuer": "letsencrypt" }),
+            ),
+        ).toEqual([noTls]);
+        for (const type of [
+            "kubernetes:networking.k8s.io/v1beta1:Ingress",
+            "kubernetes:extensions/v1beta1:Ingress",
+        ]) {
+            expect(await messages(pack(), POLICY, annotated({}, type))).toEqual([noTls]);
+            expect(
+                await messages(
+                    pack(),
+                    POLICY,
+                    annotated({ "networking.gke.io/managed-certificates": "app-cert" }, type),
+                ),
+            ).toEqual([]);
+        }
+    });
+
+    it("checks an IngressPatch on the TLS it sets only", async () => {
+        const PATCH = "kubernetes:networking.k8s.io/v1:IngressPatch";
+        const patch = (spec: Record<string, unknown>) =>
+            resource(PATCH, "app", { metadata: { name: "app", namespace: "app" }, spec });
+        expect(await messages(pack(), POLICY, patch({ rules: [rule("app.example.com")] }))).toEqual(
+            [],
+        );
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                patch({
+                    tls: [{ hosts: ["app.example.com"], secretName: "app-tls" }],
+                    rules: [rule("app.example.com"), rule("admin.example.com")],
+                }),
+            ),
+        ).toEqual([
+            `Ingress 'app' serves host 'admin.example.com' without TLS: add it to the hosts of a spec.tls entry whose secret holds a certificate for it.`,
+        ]);
+    });
+
+    it("passes TLS or rules computed from other resources (unknown during preview)", async () => {
+        expect(await messages(pack(), POLICY, ingress({ tls: UNKNOWN_STRING }))).toEqual([]);
+        expect(
+            await messages(
+                pack(),
+                POLICY,
+                ingress({ tls: [{ hosts: [UNKNOWN_STRING], secretName: "app-tls" }] }),
+            ),
+        ).toEqual([]);
+    });
 
     it("passes an Ingress whose hosts all have TLS, wildcards included", async () => {
         expect(await messages(pack(), POLICY, ingress({}))).toEqual([]);
@@ -352,9 +740,7 @@ describe("kubernetes-ingress-tls", () => {
     });
 
     it("flags an Ingress without spec.tls", async () => {
-        expect(await messages(pack(), POLICY, ingress({ tls: undefined }))).toEqual([
-            `Ingress 'app' has no spec.tls, so it serves plain HTTP only: add spec.tls: [{ hosts: ["app.example.com"], secretName: "<tls secret>" }] (or a cert-manager.io/cluster-issuer annotation to have the secret issued).`,
-        ]);
+        expect(await messages(pack(), POLICY, ingress({ tls: undefined }))).toEqual([noTls]);
         expect(await messages(pack(), POLICY, ingress({ tls: [] }))).toHaveLength(1);
     });
 
@@ -456,6 +842,56 @@ describe("gitops-source-https", () => {
     it("flags a Flux configuration over http", async () => {
         expect(await messages(pack(), POLICY, flux(HTTP))).toEqual([
             fix("FluxConfiguration", "arc-gitops", "gitRepository.url"),
+        ]);
+    });
+
+    const sourceControl = (repositoryUrl: string) =>
+        resource("azure-native:kubernetesconfiguration:SourceControlConfiguration", "flux-v1", {
+            repositoryUrl,
+            operatorType: "Flux",
+        });
+    const gitRepository = (url: string, apiVersion = "source.toolkit.fluxcd.io/v1") =>
+        resource(`kubernetes:${apiVersion}:GitRepository`, "fleet", {
+            apiVersion,
+            kind: "GitRepository",
+            metadata: { name: "fleet", namespace: "flux-system" },
+            spec: { interval: "1m", url, ref: { branch: "main" } },
+        });
+    const GIT = "git://github.com/example/fleet.git";
+
+    it("passes https and ssh sources of source control configurations and Flux GitRepositories, and URLs computed from other resources", async () => {
+        for (const r of [
+            sourceControl(HTTPS),
+            gitRepository(HTTPS),
+            gitRepository(
+                "ssh://git@github.com/example/fleet.git",
+                "source.toolkit.fluxcd.io/v1beta2",
+            ),
+            flux(UNKNOWN_STRING),
+            gitRepository(UNKNOWN_STRING),
+        ]) {
+            expect(await messages(pack(), POLICY, r)).toEqual([]);
+        }
+    });
+
+    it("flags a source control configuration and Flux GitRepositories over http", async () => {
+        expect(await messages(pack(), POLICY, sourceControl(HTTP))).toEqual([
+            fix("SourceControlConfiguration", "flux-v1", "repositoryUrl"),
+        ]);
+        for (const version of ["v1", "v1beta2", "v1beta1"]) {
+            expect(
+                await messages(
+                    pack(),
+                    POLICY,
+                    gitRepository(HTTP, `source.toolkit.fluxcd.io/${version}`),
+                ),
+            ).toEqual([fix("GitRepository", "fleet", "spec.url")]);
+        }
+    });
+
+    it("flags git:// sources", async () => {
+        expect(await messages(pack(), POLICY, flux(GIT))).toEqual([
+            `FluxConfiguration 'arc-gitops' syncs gitRepository.url '${GIT}' over the git:// protocol, unencrypted and unauthenticated, where what the cluster applies can be read and altered in transit: set gitRepository.url to '${HTTPS}' (or an ssh URL).`,
         ]);
     });
 

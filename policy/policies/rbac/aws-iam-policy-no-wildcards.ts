@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isRecord, list } from "../types";
+import { isRecord, items, known, read, UNKNOWN } from "../types";
 import { isAllow, type Statement, statements, strings } from "./iam-documents";
 
 /** The identity-policy resources, each with the words messages use for it. */
@@ -10,6 +10,50 @@ const POLICY_TYPES: Readonly<Record<string, string>> = {
     "aws:iam/groupPolicy:GroupPolicy": "IAM group policy",
 };
 const ROLE_TYPE = "aws:iam/role:Role";
+
+/** The resources that attach managed policies, with their words and the field of the ARN(s). */
+const ATTACHMENT_TYPES: Readonly<Record<string, readonly [string, string]>> = {
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [
+        "IAM role policy attachment",
+        "policyArn",
+    ],
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": [
+        "IAM user policy attachment",
+        "policyArn",
+    ],
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": [
+        "IAM group policy attachment",
+        "policyArn",
+    ],
+    "aws:iam/policyAttachment:PolicyAttachment": ["IAM policy attachment", "policyArn"],
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": [
+        "IAM role policy attachments",
+        "policyArns",
+    ],
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": [
+        "IAM user policy attachments",
+        "policyArns",
+    ],
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": [
+        "IAM group policy attachments",
+        "policyArns",
+    ],
+    [ROLE_TYPE]: ["IAM role", "managedPolicyArns"],
+};
+
+/**
+ * AWS managed policies that grant what this policy rejects in a document of its own: every
+ * action (AdministratorAccess), every action but IAM's (PowerUserAccess, a NotAction policy),
+ * or every IAM action, with which the holder can grant itself anything (IAMFullAccess).
+ */
+const ADMIN_MANAGED_POLICIES: Readonly<Record<string, string>> = {
+    AdministratorAccess: "allows every action on every resource",
+    PowerUserAccess:
+        "allows every action but IAM, Organizations and account management on every resource",
+    IAMFullAccess: "allows every IAM action, so its holder can grant itself any permission",
+};
+/** arn:<partition>:iam::aws:policy/<name>, in every partition (aws, aws-cn, aws-us-gov...). */
+const AWS_MANAGED_POLICY_ARN = /^arn:aws(?:-[a-z]+)*:iam::aws:policy\/([A-Za-z0-9+=,.@_-]+)$/;
 
 /**
  * The verb prefixes of read-only actions. An action whose verb (the part after "service:") starts
@@ -30,6 +74,23 @@ export const READ_VERB_PREFIXES = [
     "View",
 ] as const;
 
+/**
+ * Write actions that support no resource-level permissions, so AWS only accepts them with
+ * Resource "*" (the Service Authorization Reference lists no resource type for them): custom
+ * metrics (AWS's own examples grant cloudwatch:PutMetricData on "*", narrowed by the
+ * cloudwatch:namespace condition key), X-Ray traces (the AWSXRayDaemonWriteAccess managed
+ * policy), and Session Manager's channels (ssmmessages, as in AmazonSSMManagedInstanceCore).
+ */
+export const ONLY_ON_EVERY_RESOURCE = [
+    "cloudwatch:PutMetricData",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+] as const;
+
 /** Whether an action grants everything: "*" or "*:*". */
 function isEveryAction(action: string): boolean {
     return action === "*" || action === "*:*";
@@ -39,6 +100,43 @@ function isEveryAction(action: string): boolean {
 export function isReadAction(action: string): boolean {
     const verb = action.slice(action.indexOf(":") + 1).toLowerCase();
     return READ_VERB_PREFIXES.some((prefix) => verb.startsWith(prefix.toLowerCase()));
+}
+
+/** Whether AWS only accepts `action` on Resource "*" (IAM action names are case-insensitive). */
+function onlyOnEveryResource(action: string): boolean {
+    return ONLY_ON_EVERY_RESOURCE.some((a) => a.toLowerCase() === action.toLowerCase());
+}
+
+/** Global condition keys about the resource a request reaches, lowercase. */
+const RESOURCE_KEYS = [
+    "aws:tagkeys",
+    "aws:resourceaccount",
+    "aws:resourceorgid",
+    "aws:resourceorgpaths",
+];
+
+/**
+ * Whether a statement's Condition limits the resources its actions reach: a key on the tags of
+ * the resource or request (aws:ResourceTag/..., aws:RequestTag/..., aws:TagKeys), on the
+ * resource's account or organization, or a service's own key (ec2:CreateAction,
+ * autoscaling:ResourceTag/..., iam:AWSServiceName...). Global keys about the caller or the
+ * connection (aws:SourceIp, aws:SecureTransport, aws:RequestedRegion...) limit no resource.
+ */
+function conditionNarrowsResources(condition: unknown): boolean {
+    if (!isRecord(condition)) return false;
+    return Object.values(condition).some(
+        (block) =>
+            isRecord(block) &&
+            Object.keys(block).some((key) => {
+                const k = key.toLowerCase();
+                return (
+                    !k.startsWith("aws:") ||
+                    k.startsWith("aws:resourcetag/") ||
+                    k.startsWith("aws:requesttag/") ||
+                    RESOURCE_KEYS.includes(k)
+                );
+            }),
+    );
 }
 
 /** What is wrong with one statement, and how to fix it; undefined when nothing is. */
@@ -54,37 +152,68 @@ function problem(statement: Statement): string | undefined {
     if (body.NotAction !== undefined) {
         return `${label} allows every action but its NotAction list, which includes any action AWS adds later: list the specific actions needed in Action instead of using NotAction.`;
     }
-    const writes = actions.filter((a) => !isReadAction(a));
-    if (onEverything && writes.length > 0) {
-        const it = writes.length > 1 ? "they" : "it";
-        return `${label} allows write action${writes.length > 1 ? "s" : ""} ${writes.map((a) => `"${a}"`).join(", ")} on ${notResource ? "every resource but its NotResource" : 'Resource "*"'}, so ${it} can change ${notResource ? "almost " : ""}every resource of the account: set Resource to the ARNs ${it} must change (for example arn:aws:s3:::my-bucket/*)${notResource ? " instead of using NotResource" : ""}.`;
+    if (!onEverything) return undefined;
+    // Resource "*" narrowed by tags or a service condition key (the cluster autoscaler's,
+    // the AWS Load Balancer Controller's and the EBS CSI driver's policies do this).
+    if (!notResource && conditionNarrowsResources(body.Condition)) return undefined;
+    const writes = actions.filter((a) => !isReadAction(a) && !onlyOnEveryResource(a));
+    if (writes.length === 0) return undefined;
+    const it = writes.length > 1 ? "they" : "it";
+    const what = `${label} allows write action${writes.length > 1 ? "s" : ""} ${writes.map((a) => `"${a}"`).join(", ")}`;
+    if (notResource) {
+        return `${what} on every resource but its NotResource, so ${it} can change almost every resource of the account: set Resource to the ARNs ${it} must change (for example arn:aws:s3:::my-bucket/*) instead of using NotResource.`;
     }
-    return undefined;
+    return `${what} on Resource "*", so ${it} can change every resource of the account: set Resource to the ARNs ${it} must change (for example arn:aws:s3:::my-bucket/*), or limit the statement with a Condition on the resources' tags (aws:ResourceTag/..., aws:RequestTag/...) or on a condition key of the service.`;
+}
+
+/** The violations of the AWS managed policies `arns` lists, attached by `owner`. */
+function adminAttachments(owner: string, field: string, arns: unknown[]): string[] {
+    return arns.flatMap((arn) => {
+        const name = typeof arn === "string" ? AWS_MANAGED_POLICY_ARN.exec(arn)?.[1] : undefined;
+        const grants = name === undefined ? undefined : ADMIN_MANAGED_POLICIES[name];
+        if (grants === undefined) return [];
+        return [
+            `${owner} attaches the AWS managed policy ${name} (${field} '${String(arn)}'), which ${grants}: attach a policy of your own that lists the specific actions and resources needed instead.`,
+        ];
+    });
 }
 
 export const awsIamPolicyNoWildcards: ResourceValidationPolicy = {
     name: "aws-iam-policy-no-wildcards",
-    description: `AWS IAM identity policies (managed, role, user and group policies, and roles' inline policies) must not allow every action ("*" or "*:*", or NotAction), nor write actions on Resource "*" (or with NotResource); only read actions (verbs starting with ${READ_VERB_PREFIXES.join(", ")}) may apply to every resource.`,
+    description: `AWS IAM identity policies (managed, role, user and group policies, and roles' inline policies) must not allow every action ("*" or "*:*", or NotAction), nor write actions on Resource "*" (or with NotResource) unless a Condition limits the resources (on their tags or a service's condition key); only read actions (verbs starting with ${READ_VERB_PREFIXES.join(", ")}) and the writes AWS only accepts on "*" (${ONLY_ON_EVERY_RESOURCE.join(", ")}) may apply to every resource. Roles, users and groups must not be given the AWS managed policies ${Object.keys(ADMIN_MANAGED_POLICIES).join(", ")} (policy attachments or a role's managedPolicyArns).`,
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
+        const attachment = ATTACHMENT_TYPES[args.type];
+        if (attachment) {
+            const [what, field] = attachment;
+            const arns = items(read(args.props, field));
+            for (const text of adminAttachments(`${what} '${args.name}'`, field, arns)) {
+                reportViolation(text);
+            }
+        }
         const documents: [string, unknown][] = [];
         const what = POLICY_TYPES[args.type];
         if (what) {
-            documents.push([`${what} '${args.name}'`, args.props.policy]);
+            documents.push([`${what} '${args.name}'`, read(args.props, "policy")]);
         } else if (args.type === ROLE_TYPE) {
-            list(args.props.inlinePolicies).forEach((inline, i) => {
+            items(read(args.props, "inlinePolicies")).forEach((inline, i) => {
                 if (!isRecord(inline)) return;
-                const name =
-                    typeof inline.name === "string" && inline.name
-                        ? `'${inline.name}'`
-                        : `#${i + 1}`;
-                documents.push([`IAM role '${args.name}' inline policy ${name}`, inline.policy]);
+                const named = read(inline, "name");
+                const name = typeof named === "string" && named ? `'${named}'` : `#${i + 1}`;
+                documents.push([
+                    `IAM role '${args.name}' inline policy ${name}`,
+                    read(inline, "policy"),
+                ]);
             });
         }
         for (const [owner, document] of documents) {
-            for (const statement of statements(document)) {
-                const text = problem(statement);
-                if (text) reportViolation(`${owner} ${text}`);
+            // A document computed from other resources is checked once it is known.
+            if (document === UNKNOWN) continue;
+            const parsed = known(() => statements(document));
+            if (parsed === UNKNOWN) continue;
+            for (const statement of parsed) {
+                const text = known(() => problem(statement));
+                if (typeof text === "string") reportViolation(`${owner} ${text}`);
             }
         }
     },

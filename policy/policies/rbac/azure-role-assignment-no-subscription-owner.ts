@@ -1,30 +1,47 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { read } from "../types";
 
 /** RoleAssignment, in the default and every versioned authorization module. */
 const ROLE_ASSIGNMENT_TYPE = /^azure-native:authorization(?:\/v[0-9a-z]+)?:RoleAssignment$/;
-/** A whole subscription: /subscriptions/<id>, optionally with a trailing slash, nothing more. */
-const SUBSCRIPTION_SCOPE = /^\/subscriptions\/[^/]+\/?$/i;
-/** The built-in roles that may change every resource, by role definition GUID. */
+/** The broad scopes (with an optional trailing slash), each with how messages name it. */
+const BROAD_SCOPES: readonly (readonly [RegExp, (scope: string) => string])[] = [
+    [/^\/subscriptions\/[^/]+\/?$/i, (scope) => `the whole subscription '${scope}'`],
+    [
+        /^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+\/?$/i,
+        (scope) => `the whole management group '${scope}'`,
+    ],
+    [/^\/$/, () => "the root scope '/' (every management group and subscription of the tenant)"],
+];
+/**
+ * The built-in roles that may change every resource in their scope, or grant anyone access to
+ * it, by role definition GUID.
+ */
 const BROAD_ROLES: Readonly<Record<string, string>> = {
     "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
     "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
 };
 
 export const azureRoleAssignmentNoSubscriptionOwner: ResourceValidationPolicy = {
     name: "azure-role-assignment-no-subscription-owner",
     description:
-        "Azure role assignments must not grant the built-in Owner or Contributor role on a whole subscription, so no principal can change (or, as Owner, grant access to) every resource in it.",
+        "Azure role assignments must not grant the built-in Owner, Contributor or User Access Administrator role on a whole subscription, a management group or the root scope '/', so no principal can change (or, as Owner or User Access Administrator, grant access to) every resource in them.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (!ROLE_ASSIGNMENT_TYPE.test(args.type)) return;
         // The role first: assignments of narrower roles never need their (often computed) scope.
-        const roleDefinitionId = String(args.props.roleDefinitionId ?? "").toLowerCase();
-        const guid = Object.keys(BROAD_ROLES).find((id) => roleDefinitionId.endsWith(id));
+        const roleDefinitionId = read(args.props, "roleDefinitionId");
+        if (typeof roleDefinitionId !== "string") return;
+        const id = roleDefinitionId.toLowerCase();
+        const guid = Object.keys(BROAD_ROLES).find((g) => id.endsWith(g));
         if (!guid) return;
-        const scope = String(args.props.scope ?? "");
-        if (!SUBSCRIPTION_SCOPE.test(scope)) return;
+        // A scope computed from other resources is checked once it is known.
+        const scope = read(args.props, "scope");
+        if (typeof scope !== "string") return;
+        const name = BROAD_SCOPES.find(([pattern]) => pattern.test(scope))?.[1];
+        if (!name) return;
         reportViolation(
-            `Role assignment '${args.name}' grants ${BROAD_ROLES[guid]} on the whole subscription '${scope}': set scope to the resource group or resource the principal manages, or assign a narrower built-in role (for example Reader, or a service-specific Contributor role such as Storage Account Contributor).`,
+            `Role assignment '${args.name}' grants ${BROAD_ROLES[guid]} on ${name(scope)}: set scope to the resource group or resource the principal manages, or assign a narrower built-in role (for example Reader, or a service-specific Contributor role such as Storage Account Contributor).`,
         );
     },
 };

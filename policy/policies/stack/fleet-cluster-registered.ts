@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { read } from "../types";
+import { isSet, read } from "../types";
 
 const GKE_CLUSTER = "gcp:container/cluster:Cluster";
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
@@ -30,7 +30,7 @@ function linksTo(membership: PolicyResource, cluster: PolicyResource): boolean {
 export const fleetClusterRegistered: StackValidationPolicy = {
     name: "fleet-cluster-registered",
     description:
-        "Every Kubernetes cluster the stack creates (GKE, EKS or AKS) must be registered in the fleet (a GKE Hub membership, a GKE attached cluster or an Azure Arc connected cluster), so fleet-wide configuration, policy and identity reach it.",
+        "Every Kubernetes cluster the stack creates (GKE, EKS or AKS) must be registered in the fleet (a GKE cluster's own fleet.project, a GKE Hub membership, a GKE attached cluster or an Azure Arc connected cluster), so fleet-wide configuration, policy and identity reach it.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const memberships = args.resources.filter((r) => r.type === HUB_MEMBERSHIP);
@@ -42,9 +42,11 @@ export const fleetClusterRegistered: StackValidationPolicy = {
         );
         for (const cluster of args.resources) {
             if (cluster.type === GKE_CLUSTER) {
+                // fleet.project: GKE registers the cluster in that project's fleet itself.
+                if (isSet(read(cluster.props, "fleet.project"))) continue;
                 if (memberships.some((m) => dependsOn(m, cluster) || linksTo(m, cluster))) continue;
                 reportViolation(
-                    `GKE cluster '${cluster.name}' is not registered in the fleet (no gkehub Membership depends on it or links to it), so fleet features (Config Sync, fleet Workload Identity) never reach it: register it with HubMembership (kind "gke", clusterId set to the cluster's id), which creates a gcp.gkehub.Membership with endpoint.gkeCluster.resourceLink "//container.googleapis.com/<cluster id>".`,
+                    `GKE cluster '${cluster.name}' is not registered in the fleet (no fleet.project, and no gkehub Membership depends on it or links to it), so fleet features (Config Sync, fleet Workload Identity) never reach it: set fleet to { project: "<fleet host project>" } on the cluster, or register it with HubMembership (kind "gke", clusterId set to the cluster's id), which creates a gcp.gkehub.Membership with endpoint.gkeCluster.resourceLink "//container.googleapis.com/<cluster id>".`,
                     cluster.urn,
                 );
             } else if (cluster.type === EKS_CLUSTER || AKS_CLUSTER.test(cluster.type)) {

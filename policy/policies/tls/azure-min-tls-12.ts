@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isRecord } from "../types";
+import { isRecord, items, read } from "../types";
 
 /** The names azure-native gives a minimum TLS version setting, on the resource or nested. */
 const TLS_VERSION_KEYS = new Set([
@@ -70,13 +70,61 @@ function weakSettings(value: unknown, path: string, depth: number): Finding[] {
     return findings;
 }
 
+/** azure-native:network:ApplicationGateway and its API-versioned tokens. */
+const APPLICATION_GATEWAY = /^azure-native:network(?:\/v[0-9a-z]+)?:ApplicationGateway$/;
+/**
+ * The predefined Application Gateway TLS policies (ApplicationGatewaySslPolicyName) that accept
+ * clients below TLS 1.2, with their minimum, from Microsoft's TLS policy overview:
+ * AppGwSslPolicy20150501 allows TLS 1.0 and AppGwSslPolicy20170401 TLS 1.1, while
+ * AppGwSslPolicy20170401S, AppGwSslPolicy20220101 and AppGwSslPolicy20220101S start at TLS 1.2.
+ */
+const WEAK_APP_GATEWAY_POLICIES: Readonly<Record<string, string>> = {
+    AppGwSslPolicy20150501: "TLS 1.0",
+    AppGwSslPolicy20170401: "TLS 1.1",
+};
+
+/** The weak settings of an Application Gateway's sslPolicy and each of its sslProfiles. */
+function applicationGatewayFindings(props: unknown): Finding[] {
+    const policies: [string, unknown][] = [["sslPolicy", read(props, "sslPolicy")]];
+    items(read(props, "sslProfiles")).forEach((profile, i) => {
+        if (isRecord(profile)) {
+            policies.push([`sslProfiles[${i}].sslPolicy`, read(profile, "sslPolicy")]);
+        }
+    });
+    const findings: Finding[] = [];
+    for (const [path, policy] of policies) {
+        // Computed from other resources: checked once known.
+        if (!isRecord(policy)) continue;
+        const version = read(policy, "minProtocolVersion");
+        if (typeof version === "string" && (tlsMinor(version) ?? 2) < 2) {
+            findings.push({ path: `${path}.minProtocolVersion`, value: version });
+        }
+        const name = read(policy, "policyName");
+        if (typeof name === "string" && WEAK_APP_GATEWAY_POLICIES[name]) {
+            findings.push({ path: `${path}.policyName`, value: name });
+        }
+    }
+    return findings;
+}
+
 export const azureMinTls12: ResourceValidationPolicy = {
     name: "azure-min-tls-12",
     description:
-        "Azure resources that set a minimum TLS version (minimumTlsVersion, minTlsVersion, minimalTlsVersion and the like) must require TLS 1.2 or later, so no client can connect over TLS 1.0 or 1.1.",
+        "Azure resources that set a minimum TLS version (minimumTlsVersion, minTlsVersion, minimalTlsVersion and the like, and an Application Gateway's sslPolicy and sslProfiles[].sslPolicy: minProtocolVersion, or a predefined policyName) must require TLS 1.2 or later, so no client can connect over TLS 1.0 or 1.1.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (!args.type.startsWith("azure-native:")) return;
+        if (APPLICATION_GATEWAY.test(args.type)) {
+            for (const { path, value } of applicationGatewayFindings(args.props)) {
+                const fix = path.endsWith(".policyName")
+                    ? `set ${path} to "AppGwSslPolicy20220101" (TLS 1.2 and 1.3, v2 SKUs) or "AppGwSslPolicy20170401S" (TLS 1.2)`
+                    : `set ${path} to "TLSv1_2" (or "TLSv1_3")`;
+                const allows = WEAK_APP_GATEWAY_POLICIES[value] ?? `TLS 1.${tlsMinor(value) ?? 0}`;
+                reportViolation(
+                    `${args.type} '${args.name}' sets ${path} to '${value}', which lets clients connect with ${allows}: ${fix}.`,
+                );
+            }
+        }
         for (const { path, value } of weakSettings(args.props, "", 1)) {
             reportViolation(
                 `${args.type} '${args.name}' sets ${path} to '${value}', which lets clients connect below TLS 1.2: set ${path} to "${tls12Like(value)}" (TLS 1.2), or to the TLS 1.3 value where the service offers one.`,
