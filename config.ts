@@ -193,7 +193,7 @@ const AwsLoadBalancerSchema = z.strictObject({
     /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2); "ELBSecurityPolicy-TLS13-1-3-2021-06" is TLS 1.3 only */
     sslPolicy: awsFormat(
         AWS_FORMATS.tls13SslPolicy,
-        "must be a TLS 1.3 policy (ELBSecurityPolicy-TLS13-*)",
+        "must be a TLS 1.3 policy with a TLS 1.2 minimum (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
     ).default(DEFAULT_SSL_POLICY),
     /** Client ranges allowed on 443 and 80. @default ["0.0.0.0/0"] */
     ingressCidrs: z

@@ -143,7 +143,7 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
     const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
     if (!AWS_FORMATS.tls13SslPolicy.test(sslPolicy)) {
         problems.push(
-            `sslPolicy '${sslPolicy}' does not offer TLS 1.3: use an ELBSecurityPolicy-TLS13-* policy such as ${DEFAULT_SSL_POLICY}`,
+            `sslPolicy '${sslPolicy}' does not offer TLS 1.3 with a TLS 1.2 minimum: use an ELBSecurityPolicy-TLS13-1-2-* or -1-3-* policy such as ${DEFAULT_SSL_POLICY}`,
         );
     }
     const cidrs = args.ingressCidrs ?? ["0.0.0.0/0"];

@@ -17,7 +17,8 @@ export const AWS_FORMATS = {
     /** A container image pinned by digest: `registry/repo@sha256:<64 hex>`. */
     imageByDigest: IMAGE_BY_DIGEST,
     /** An ALB security policy that offers TLS 1.3. */
-    tls13SslPolicy: /^ELBSecurityPolicy-TLS13-/,
+    // TLS 1.3 offered and nothing below 1.2 accepted: the TLS13-1-0/-1-1 policies still take 1.0/1.1.
+    tls13SslPolicy: /^ELBSecurityPolicy-TLS13-1-[23]-/,
     email: EMAIL,
 } as const;
 

@@ -522,7 +522,12 @@ describe("validateAsgFleetArgs", () => {
         [
             "an SSL policy without TLS 1.3",
             { sslPolicy: "ELBSecurityPolicy-2016-08" },
-            "sslPolicy 'ELBSecurityPolicy-2016-08' does not offer TLS 1.3: use an ELBSecurityPolicy-TLS13-* policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+            "sslPolicy 'ELBSecurityPolicy-2016-08' does not offer TLS 1.3 with a TLS 1.2 minimum: use an ELBSecurityPolicy-TLS13-1-2-* or -1-3-* policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+        ],
+        [
+            "a TLS 1.3 policy that still accepts TLS 1.0",
+            { sslPolicy: "ELBSecurityPolicy-TLS13-1-0-2021-06" },
+            "sslPolicy 'ELBSecurityPolicy-TLS13-1-0-2021-06' does not offer TLS 1.3 with a TLS 1.2 minimum: use an ELBSecurityPolicy-TLS13-1-2-* or -1-3-* policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
         ],
         [
             "an image by tag",
@@ -571,7 +576,7 @@ describe("AWS stack config", () => {
             "aws.alerts.error5xxRatePercent": 0,
         });
         expect(plan.errors[0]).toContain(
-            "multicloud:aws.loadBalancer.sslPolicy must be a TLS 1.3 policy (ELBSecurityPolicy-TLS13-*)",
+            "multicloud:aws.loadBalancer.sslPolicy must be a TLS 1.3 policy with a TLS 1.2 minimum (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
         );
         expect(plan.errors[0]).toContain(
             "multicloud:aws.alerts.error5xxRatePercent (0) must be > 0",
