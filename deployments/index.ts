@@ -78,7 +78,8 @@ if (protectedStacks.length > 0) {
             organization,
             name: config.policyPack.name,
             versionTag: config.policyPack.version,
-            sourcePath: config.policyPack.dir,
+            // Relative to this program's folder, so the input is the same on every machine.
+            sourcePath: path.relative(process.cwd(), config.policyPack.dir),
         },
         { provider },
     );

@@ -213,7 +213,7 @@ describe("deployment settings for every stack of the main project", () => {
             organization: "acme",
             name: "multicloud-fleet",
             versionTag: pkg.version,
-            sourcePath: path.join(PROJECT_DIR, "policy"),
+            sourcePath: path.join("..", "policy"),
         });
         const group = one(plan, T.group, "protected-stacks");
         expect(group.inputs).toMatchObject({
