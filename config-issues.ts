@@ -158,3 +158,28 @@ function article(expected: string): string {
     const name = expected === "int" ? "whole number" : expected === "record" ? "object" : expected;
     return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }
+
+/**
+ * The values of namespace `ns` in the raw config map Pulumi gives a program
+ * (`pulumi.runtime.allConfig()`: keys `<namespace>:<key>`, structured values as JSON text).
+ * Structured values that are not valid JSON are reported in `problems`.
+ */
+export function namespaceValues(
+    raw: Readonly<Record<string, string>>,
+    ns: string,
+    problems: string[],
+): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [fullKey, text] of Object.entries(raw)) {
+        const colon = fullKey.indexOf(":");
+        if (fullKey.slice(0, colon) !== ns) continue;
+        try {
+            values[fullKey.slice(colon + 1)] = /^\s*[[{]/.test(text) ? JSON.parse(text) : text;
+        } catch {
+            problems.push(
+                `${fullKey} is not valid structured config: rewrite it as YAML in the stack file`,
+            );
+        }
+    }
+    return values;
+}

@@ -15,6 +15,7 @@ import {
     ConfigError,
     describeIssue,
     integer,
+    namespaceValues,
     number,
     pathText,
     text,
@@ -868,31 +869,17 @@ export function parseStackConfig(
     projectDir?: string,
 ): StackConfig {
     const problems: string[] = [];
-    const values: Record<string, unknown> = {};
-    for (const [fullKey, text] of Object.entries(raw)) {
-        const colon = fullKey.indexOf(":");
-        const ns = fullKey.slice(0, colon);
-        const key = fullKey.slice(colon + 1);
+    for (const fullKey of Object.keys(raw)) {
+        const ns = fullKey.slice(0, fullKey.indexOf(":"));
         if ((PROVIDER_NAMESPACES as readonly string[]).includes(ns)) {
             problems.push(
                 `${fullKey} has no effect: this program configures every provider explicitly from ${project}:* keys ` +
                     `(e.g. ${project}:aws.region, ${project}:gcp.project); remove it with \`pulumi config rm ${fullKey}\``,
             );
-            continue;
-        }
-        if (ns !== project) continue; // other namespaces (pulumi:, policy packs, ...) are not ours
-        if (/^\s*[[{]/.test(text)) {
-            try {
-                values[key] = JSON.parse(text);
-            } catch {
-                problems.push(
-                    `${fullKey} is not valid structured config: rewrite it as YAML in the stack file`,
-                );
-            }
-        } else {
-            values[key] = text;
         }
     }
+    // Other namespaces (pulumi:, policy packs, ...) are not ours.
+    const values = namespaceValues(raw, project, problems);
     // The program tags everything with the project and stack names: they must be label-safe too.
     for (const [what, name, fix] of [
         ["project", project, "rename the project in Pulumi.yaml"],

@@ -15,8 +15,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { boolean, ConfigError, describeIssue, pathText } from "../config-issues";
-import { expandPolicyConfig, readPolicyConfig, stackPolicyConfigPath } from "../policy/config";
+import { boolean, ConfigError, describeIssue, namespaceValues, pathText } from "../config-issues";
+import { readPolicyConfig, stackPolicyConfigPath } from "../policy/config";
 import { listStacks, loadProject, loadStackSettings, PlanInputError } from "../plan/stack-files";
 
 export { ConfigError };
@@ -185,22 +185,8 @@ export function parseDeploymentConfig(
     ns: string,
     repoRoot: string,
 ): DeploymentConfig {
-    const values: Record<string, unknown> = {};
     const problems: string[] = [];
-    for (const [fullKey, text] of Object.entries(raw)) {
-        const [keyNs, key] = [
-            fullKey.slice(0, fullKey.indexOf(":")),
-            fullKey.slice(fullKey.indexOf(":") + 1),
-        ];
-        if (keyNs !== ns) continue;
-        try {
-            values[key] = /^\s*[[{]/.test(text) ? JSON.parse(text) : text;
-        } catch {
-            problems.push(
-                `${fullKey} is not valid structured config: rewrite it as YAML in the stack file`,
-            );
-        }
-    }
+    const values = namespaceValues(raw, ns, problems);
     const parsed = DeploymentConfigSchema.safeParse(values, { reportInput: true });
     if (!parsed.success) {
         problems.push(
@@ -287,9 +273,7 @@ export function parseDeploymentConfig(
             // One policy group applies one config: protected stacks must agree on it.
             const configs = protectedStacks.map((s) => {
                 const file = stackPolicyConfigPath(projectDir, s);
-                return fs.existsSync(file)
-                    ? readPolicyConfig(file)
-                    : expandPolicyConfig({}, "(none)");
+                return fs.existsSync(file) ? readPolicyConfig(file) : {};
             });
             const differ = configs.findIndex(
                 (c) => JSON.stringify(c) !== JSON.stringify(configs[0]),

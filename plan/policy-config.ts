@@ -10,12 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import {
-    expandPolicyConfig,
-    PolicyConfigError,
-    readPolicyConfig,
-    stackPolicyConfigPath,
-} from "../policy/config";
+import { PolicyConfigError, readPolicyConfig, stackPolicyConfigPath } from "../policy/config";
 
 const USAGE = `usage: npm run policy-config -- --stack <name> [--out <file>] [--in <file>] [--cwd <dir>]
 
@@ -62,10 +57,7 @@ function main(argv: string[]): number {
     const input = values.in ?? stackPolicyConfigPath(projectDir, values.stack);
     let expanded;
     try {
-        expanded =
-            values.in !== undefined || fs.existsSync(input)
-                ? readPolicyConfig(input)
-                : expandPolicyConfig({}, "(none)");
+        expanded = values.in !== undefined || fs.existsSync(input) ? readPolicyConfig(input) : {};
     } catch (e) {
         if (e instanceof PolicyConfigError) {
             process.stderr.write(`policy-config: ${e.message}\n`);

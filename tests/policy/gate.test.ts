@@ -17,6 +17,9 @@ const FIXTURE = path.join(PROJECT_DIR, "tests", "fixtures", "insecure");
 const PACK = path.join(PROJECT_DIR, "policy");
 
 const plan = runPlanCli;
+/** The gate on the insecure fixture program, with this project's pack. */
+const planFixture = (...args: string[]) =>
+    plan("--cwd", FIXTURE, "--stack", "test", "--policy-pack", PACK, ...args);
 const tmp = (name: string) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gate-")), name);
 
 /**
@@ -166,18 +169,7 @@ describe("the policy gate on a program that breaks every group", () => {
     it("rejects it with every expected mandatory violation, each with its resource, and SARIF results", () => {
         const file = tmp("insecure.sarif");
         const json = tmp("insecure.json");
-        const r = plan(
-            "--cwd",
-            FIXTURE,
-            "--stack",
-            "test",
-            "--policy-pack",
-            PACK,
-            "--sarif",
-            file,
-            "--json",
-            json,
-        );
+        const r = planFixture("--sarif", file, "--json", json);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(
             /plan: \d+ mandatory policy violations?: `pulumi preview --policy-pack policy` would fail the same way/,
@@ -203,16 +195,7 @@ describe("the policy gate on a program that breaks every group", () => {
     it("lets a team relax a whole group, or one policy, through policy config", () => {
         const config = tmp("policy-config.json");
         fs.writeFileSync(config, JSON.stringify({ tls: "disabled", "aws-sns-kms": "advisory" }));
-        const r = plan(
-            "--cwd",
-            FIXTURE,
-            "--stack",
-            "test",
-            "--policy-pack",
-            PACK,
-            "--policy-config",
-            config,
-        );
+        const r = planFixture("--policy-config", config);
         expect(r.code).toBe(1);
         expect(r.stdout).not.toContain("aws-lb-listener-tls13");
         expect(r.stdout).not.toContain("kubernetes-ingress-tls");
