@@ -26,7 +26,8 @@ import {
     ARC_DISTRIBUTIONS,
     ARC_INFRASTRUCTURES,
     kubeconfigProblem,
-} from "./components/azure/ArcConnectedCluster";
+} from "./components/edge/EdgeCluster";
+import { EdgeShard, ShardableSite, shardProblems } from "./components/edge/shards";
 import { SECRET_TYPES } from "./components/gcp/ConfigSync";
 import { GITOPS_WORKLOAD_DIR } from "./components/app/Workload";
 import { DNS_LABEL, GIT_URL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "./components/formats";
@@ -499,27 +500,8 @@ const GcpSchema = z
         }
     });
 
-/** A cluster outside Azure, projected into Azure by Arc. */
-const ArcClusterSchema = z.strictObject({
-    /** Name of the connected cluster in Azure. */
-    name: z.string().regex(/^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,61}[a-zA-Z0-9])?$/, {
-        message: "must be 1-63 letters, digits, - or _",
-    }),
-    /** Kubeconfig of the cluster, set with `pulumi config set --secret --path`. */
-    kubeconfig: z
-        .string()
-        .min(1)
-        .superRefine((text, ctx) => {
-            // The offline plan's placeholders are well-formed kubeconfigs; anything else is checked.
-            const problem = kubeconfigProblem(text);
-            if (problem) ctx.addIssue({ code: "custom", message: problem });
-        }),
-    distribution: z.enum(ARC_DISTRIBUTIONS).default("generic"),
-    infrastructure: z.enum(ARC_INFRASTRUCTURES).default("generic"),
-});
-
 const ArcSchema = z.strictObject({
-    /** Version of the azure-arc-k8sagents chart, pinned. Required when clusters are listed. */
+    /** Version of the azure-arc-k8sagents chart, pinned. Required when edge sites are listed. */
     agentChartVersion: z.string().optional(),
     /** Proxy the agents reach Azure through. @default none */
     proxy: z
@@ -535,8 +517,8 @@ const ArcSchema = z.strictObject({
             noProxy: z.string().optional(),
         })
         .optional(),
-    /** Clusters to project into Azure. @default [] */
-    clusters: z.array(ArcClusterSchema).default([]),
+    /** Moved: outside clusters are edge sites now (`edge.sites`). */
+    clusters: z.unknown().optional(),
 });
 
 /** What Flux syncs on every Arc cluster: the same tree Config Sync syncs on Google Cloud. */
@@ -579,18 +561,13 @@ const AzureSchema = z
     .check(z.superRefine(checkAzure, { when: () => true }));
 
 function checkAzure(value: unknown, ctx: z.RefinementCtx): void {
-    const a = value as {
-        arc?: { agentChartVersion?: unknown; clusters?: { name?: unknown }[] };
-        gitops?: { url?: unknown };
-    };
-    const clusters = Array.isArray(a.arc?.clusters) ? a.arc.clusters : [];
-    const version = a.arc?.agentChartVersion;
-    if (clusters.length > 0 && !(typeof version === "string" && version.trim())) {
+    const a = value as { arc?: { clusters?: unknown }; gitops?: { url?: unknown } };
+    if (a.arc?.clusters !== undefined) {
         ctx.addIssue({
             code: "custom",
-            path: ["arc", "agentChartVersion"],
+            path: ["arc", "clusters"],
             message:
-                "is required when arc.clusters are listed: pin the azure-arc-k8sagents chart version with `pulumi config set --path azure.arc.agentChartVersion <version>`",
+                "has moved: clusters outside Azure are edge sites now; list them under edge.sites (name, region, kubeconfig, distribution, labels) and remove azure.arc.clusters",
         });
     }
     const url = a.gitops?.url;
@@ -602,16 +579,227 @@ function checkAzure(value: unknown, ctx: z.RefinementCtx): void {
                 "must be https: the built-in Azure policy that deploys Flux to every Arc cluster takes public https repositories",
         });
     }
-    const names = clusters.map((c) => c?.name);
+}
+
+// --- The edge fleet: outside clusters by the thousand, sharded over stacks -------------------
+
+const edgeRegion = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    message: "must be a region label such as eu-west or store-region-7 (lowercase, digits, -)",
+});
+const shardName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, {
+    message: "must be a short lowercase name such as eu or stores-north",
+});
+
+/** One edge site: a cluster outside every cloud, connected to Arc and optionally attached to the GKE fleet. */
+const EdgeSiteSchema = z.strictObject({
+    /** Connected cluster name and fleet membership id: a lowercase DNS label. */
+    name: z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+        message:
+            "must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id)",
+    }),
+    /** Where the site is; shards claim sites by region. */
+    region: edgeRegion,
+    /** Kubeconfig of the cluster, set with `pulumi config set --secret --path`. */
+    kubeconfig: z
+        .string()
+        .min(1)
+        .superRefine((text, ctx) => {
+            // The offline plan's placeholders are well-formed kubeconfigs; anything else is checked.
+            const problem = kubeconfigProblem(text);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+    /** @default "generic" */
+    distribution: z.enum(ARC_DISTRIBUTIONS).default("generic"),
+    /** @default "generic" */
+    infrastructure: z.enum(ARC_INFRASTRUCTURES).default("generic"),
+    /** Labels: shard selectors match them, and they tag the connected cluster. @default {} */
+    labels: z.record(tagKey, tagValue).default({}),
+    /** The cluster's service account issuer (https); required when edge.anthos is enabled. */
+    oidcIssuerUrl: z
+        .string()
+        .regex(/^https:\/\/\S+$/, { message: "must be the cluster's https OIDC issuer URL" })
+        .optional(),
+    /** The issuer's JWKS (`kubectl get --raw /openid/v1/jwks`), for issuers not reachable from the internet. */
+    jwks: z.string().min(1).optional(),
+});
+
+const EdgeShardSchema = z
+    .strictObject({
+        /** The shard claims sites in these regions. @default any region */
+        regions: z.array(edgeRegion).min(1).optional(),
+        /** The shard claims sites carrying all of these labels. @default any labels */
+        selector: z.record(tagKey, tagValue).optional(),
+    })
+    .refine((s) => s.regions !== undefined || s.selector !== undefined, {
+        message: "claims every site: give it regions, a selector or both",
+    });
+
+const EdgeSchema = z.strictObject({
+    /**
+     * What delivers gitops/ to the sites: Flux through the fleet's Azure policies, or Config
+     * Sync through the GKE fleet default (needs edge.anthos and gcp.configSync). @default "flux"
+     */
+    gitops: z.enum(["flux", "configsync"]).default("flux"),
+    /** Attach every site to the GKE fleet too (as GKE attached clusters). */
+    anthos: z
+        .strictObject({
+            /** @default false */
+            enabled: boolean().default(false),
+            /** Google Cloud region that hosts the attached cluster resources. Required when enabled. */
+            location: gcpRegion.optional(),
+            /** Attached clusters platform version, e.g. 1.31.0-gke.1. Required when enabled. */
+            platformVersion: z
+                .string()
+                .regex(/^\d+\.\d+\.\d+-gke\.\d+$/, {
+                    message: "must be an attached clusters version such as 1.31.0-gke.1",
+                })
+                .optional(),
+        })
+        .prefault({}),
+    /** Shard definitions, shared by every shard stack; together they must partition the sites. @default {} */
+    shards: z.record(shardName, EdgeShardSchema).default({}),
+    /** The shard this stack owns. Required when shards are defined. @default every site */
+    shard: shardName.optional(),
+    /** Every edge site of the fleet (the same list in every shard stack). @default [] */
+    sites: z.array(EdgeSiteSchema).default([]),
+});
+
+/** Edge checks that read other sections. The value may be partly invalid: read it defensively. */
+function checkEdge(value: unknown, ctx: z.RefinementCtx): void {
+    const c = value as {
+        edge?: {
+            gitops?: unknown;
+            anthos?: { enabled?: unknown; location?: unknown; platformVersion?: unknown };
+            shards?: unknown;
+            shard?: unknown;
+            sites?: unknown;
+        };
+        azure?: { enabled?: unknown; arc?: { agentChartVersion?: unknown } };
+        gcp?: {
+            enabled?: unknown;
+            configSync?: { enabled?: unknown };
+            clusters?: { name?: unknown }[];
+            attachedClusters?: { name?: unknown }[];
+        };
+    };
+    const edge = c.edge;
+    if (!edge || typeof edge !== "object") return;
+    const on = (flag: unknown, fallback: boolean) =>
+        flag === undefined ? fallback : flag === true || flag === "true";
+    const sites = (Array.isArray(edge.sites) ? edge.sites : []) as Record<string, unknown>[];
+    const issue = (path: (string | number)[], message: string) =>
+        ctx.addIssue({ code: "custom", path: ["edge", ...path], message });
+
+    const names = sites.map((s) => s?.name);
     names.forEach((n, i) => {
         if (typeof n === "string" && names.indexOf(n) !== i) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["arc", "clusters", i, "name"],
-                message: `'${n}' is used twice`,
-            });
+            issue(["sites", i, "name"], `'${n}' is used twice: every site needs its own name`);
         }
     });
+
+    // Sharding: the definitions partition the list; the stack owns one shard.
+    const shards = (edge.shards && typeof edge.shards === "object" ? edge.shards : {}) as Record<
+        string,
+        EdgeShard
+    >;
+    const shardNames = Object.keys(shards);
+    if (shardNames.length > 0 && edge.shard === undefined) {
+        issue(
+            ["shard"],
+            `is required when edge.shards are defined: set the shard this stack owns with \`pulumi config set --path edge.shard <${shardNames.join("|")}>\``,
+        );
+    }
+    if (typeof edge.shard === "string" && !shardNames.includes(edge.shard)) {
+        issue(
+            ["shard"],
+            shardNames.length
+                ? `'${edge.shard}' is not a shard in edge.shards (${shardNames.join(", ")})`
+                : `'${edge.shard}' names a shard, but edge.shards defines none: define the shards, or remove edge.shard so this stack owns every site`,
+        );
+    }
+    const wellFormed = sites.every(
+        (s) => s && typeof s.name === "string" && typeof s.region === "string",
+    );
+    const shardsWellFormed = Object.values(shards).every(
+        (s) =>
+            s &&
+            typeof s === "object" &&
+            (s.regions === undefined || Array.isArray(s.regions)) &&
+            (s.selector === undefined || typeof s.selector === "object"),
+    );
+    if (wellFormed && shardsWellFormed) {
+        for (const p of shardProblems(sites as unknown as ShardableSite[], shards)) {
+            issue(["sites", p.index], p.message);
+        }
+    }
+
+    if (sites.length === 0) return;
+    // Every site is connected to Arc.
+    if (!on(c.azure?.enabled, false)) {
+        issue(
+            ["sites"],
+            "lists sites, but azure.enabled is not true: every edge site is connected to Azure Arc; enable azure, or remove the sites",
+        );
+    } else {
+        const version = c.azure?.arc?.agentChartVersion;
+        if (!(typeof version === "string" && version.trim())) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["azure", "arc", "agentChartVersion"],
+                message:
+                    "is required when edge.sites are listed: pin the azure-arc-k8sagents chart version with `pulumi config set --path azure.arc.agentChartVersion <version>`",
+            });
+        }
+    }
+    const anthos = on(edge.anthos?.enabled, false);
+    const configSync = on(c.gcp?.enabled, false) && on(c.gcp?.configSync?.enabled, true);
+    if (anthos) {
+        if (!on(c.gcp?.enabled, false)) {
+            issue(
+                ["anthos", "enabled"],
+                "is true, but gcp.enabled is not: the GKE fleet lives in the gcp project; enable gcp, or set edge.anthos.enabled to false",
+            );
+        }
+        for (const key of ["location", "platformVersion"] as const) {
+            if (edge.anthos?.[key] === undefined) {
+                issue(
+                    ["anthos", key],
+                    `is required when edge.anthos.enabled is true: set it with \`pulumi config set --path edge.anthos.${key} <value>\``,
+                );
+            }
+        }
+        sites.forEach((s, i) => {
+            if (s && s.oidcIssuerUrl === undefined) {
+                issue(
+                    ["sites", i, "oidcIssuerUrl"],
+                    "is required when edge.anthos.enabled is true: the GKE fleet trusts the cluster's own service account issuer (and its jwks when the issuer is not public)",
+                );
+            }
+        });
+        const taken = [...(c.gcp?.clusters ?? []), ...(c.gcp?.attachedClusters ?? [])].map(
+            (m) => m?.name,
+        );
+        names.forEach((n, i) => {
+            if (typeof n === "string" && taken.includes(n)) {
+                issue(
+                    ["sites", i, "name"],
+                    `'${n}' is also a gcp cluster's name: fleet memberships need distinct names`,
+                );
+            }
+        });
+    }
+    if (edge.gitops === "configsync" && !(anthos && configSync)) {
+        issue(
+            ["gitops"],
+            "is configsync, but Config Sync reaches edge sites only when edge.anthos.enabled and gcp.configSync.enabled are both true: set edge.gitops to flux, or enable both",
+        );
+    }
+    if (edge.gitops !== "configsync" && anthos && configSync) {
+        issue(
+            ["gitops"],
+            "is flux, but the sites are attached to the GKE fleet, whose Config Sync default syncs gitops/ too: two engines would apply the same objects; set edge.gitops to configsync, or turn edge.anthos or gcp.configSync off",
+        );
+    }
 }
 
 // --- The app: the release every cluster runs, and the image this stack builds ----------------
@@ -744,13 +932,15 @@ export const StackConfigSchema = z
         aws: AwsSchema.prefault({}),
         gcp: GcpSchema.prefault({}),
         azure: AzureSchema.prefault({}),
+        edge: EdgeSchema.prefault({}),
         app: AppSchema,
         appImage: AppImageSchema.prefault({}),
         /** DATABASE_URL for the clusters Pulumi applies the app to; a secret. @default none */
         databaseUrl: z.string().min(1).optional(),
     })
     // Runs even when other keys are invalid, so that every problem is listed at once.
-    .check(z.superRefine(checkWholeStack, { when: () => true }));
+    .check(z.superRefine(checkWholeStack, { when: () => true }))
+    .check(z.superRefine(checkEdge, { when: () => true }));
 
 /** Cross-section checks. The value may be partly invalid here: read it defensively. */
 function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
@@ -835,6 +1025,8 @@ export type GcpConfig = Section<Parsed["gcp"], typeof GCP_REQUIRED>;
 export type AzureConfig = Section<Parsed["azure"], typeof AZURE_REQUIRED>;
 
 export type AppConfig = Parsed["app"];
+export type EdgeConfig = Parsed["edge"];
+export type EdgeSiteConfig = EdgeConfig["sites"][number];
 export type AppImageConfig = Omit<Parsed["appImage"], "registries"> & {
     /** Settled: the enabled clouds when the stack does not list them. */
     readonly registries: readonly (typeof REGISTRY_CLOUDS)[number][];
@@ -921,6 +1113,16 @@ export function parseStackConfig(
                 `${project}:gcp.attachedClusters[${i}].kubeconfig must be a secret: set it with ` +
                     `\`pulumi config set --secret --path 'gcp.attachedClusters[${i}].kubeconfig' "$(cat kubeconfig-${c.name})"\``,
             ),
+        );
+    }
+    if (
+        result.success &&
+        result.data.edge.sites.length &&
+        !secretKeys.includes(`${project}:edge`)
+    ) {
+        problems.push(
+            `${project}:edge.sites[*].kubeconfig must be secrets: set each with ` +
+                `\`pulumi config set --secret --path 'edge.sites[0].kubeconfig' "$(cat kubeconfig-${result.data.edge.sites[0].name})"\``,
         );
     }
     if (

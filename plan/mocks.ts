@@ -5,7 +5,7 @@
  * does not know, so a new invoke cannot slip into the program unnoticed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { generateKeyPairSync } from "crypto";
+import { generateKeyPair } from "crypto";
 import { jsonOrValue } from "./json";
 
 /** One resource as the program registered it. */
@@ -61,25 +61,41 @@ export const MOCK_IDENTITY = {
     azureSubscriptionId: "00000000-0000-0000-0000-000000000001",
 } as const;
 
-const keyPairs = new Map<string, Record<string, string>>();
+const keyPairs = new Map<number, Promise<Record<string, string>>>();
 /**
  * A real RSA key pair for a `tls.PrivateKey`, in the formats the TLS provider reports:
- * `privateKeyPem` PKCS#1, `privateKeyPemPkcs8`, `publicKeyPem` SPKI. Memoized by name and size.
+ * `privateKeyPem` PKCS#1, `privateKeyPemPkcs8`, `publicKeyPem` SPKI. One pair per key size,
+ * shared by every key of that size (a real deploy generates each one): a 4096-bit key takes
+ * from a fraction of a second to several, and a plan may hold a thousand edge clusters' keys.
+ * Generated off the main thread, so that it overlaps the loading of the program.
  */
-function mockKeyPair(name: string, bits: number): Record<string, string> {
-    const cacheKey = `${name}/${bits}`;
-    let pair = keyPairs.get(cacheKey);
+export function mockKeyPair(bits: number): Promise<Record<string, string>> {
+    let pair = keyPairs.get(bits);
     if (!pair) {
-        const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
-        pair = {
-            privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
-            privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-            publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-        };
-        keyPairs.set(cacheKey, pair);
+        pair = new Promise((resolve, reject) =>
+            generateKeyPair("rsa", { modulusLength: bits }, (error, publicKey, privateKey) =>
+                error
+                    ? reject(error)
+                    : resolve({
+                          privateKeyPem: privateKey
+                              .export({ type: "pkcs1", format: "pem" })
+                              .toString(),
+                          privateKeyPemPkcs8: privateKey
+                              .export({ type: "pkcs8", format: "pem" })
+                              .toString(),
+                          publicKeyPem: publicKey
+                              .export({ type: "spki", format: "pem" })
+                              .toString(),
+                      }),
+            ),
+        );
+        keyPairs.set(bits, pair);
     }
     return pair;
 }
+
+/** The key size the program's keys use (the Arc agents' onboarding key), generated up front. */
+const PREFETCHED_KEY_BITS = 4096;
 
 /** A deterministic fake id of `length` hex digits derived from `seed`. */
 function fakeHex(seed: string, length: number): string {
@@ -396,9 +412,6 @@ function mockState(
         state.digest = `sha256:${fakeHex(args.name + JSON.stringify(inputs.tags ?? []), 64)}`;
         state.ref = `${(inputs.tags as string[] | undefined)?.[0] ?? args.name}@${state.digest}`;
     }
-    if (args.type === "tls:index/privateKey:PrivateKey") {
-        Object.assign(state, mockKeyPair(args.name, Number(inputs.rsaBits ?? 2048)));
-    }
     return { id: resourceId, state };
 }
 
@@ -415,6 +428,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     private readonly byUrn = new Map<string, RecordedResource>();
     /** Called on every failure the mocks raise, so a runner can stop waiting for the program. */
     onFailure?: (error: Error) => void;
+    /** Called after each registration is recorded, with the number recorded so far. */
+    onRecord?: (recorded: number) => void;
 
     constructor(private readonly answers: InvokeAnswers = INVOKES) {}
 
@@ -442,15 +457,24 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return answer(args.inputs, { providerInputs: provider?.inputs ?? {} });
     }
 
-    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    newResource(
+        args: pulumi.runtime.MockResourceArgs,
+    ): pulumi.runtime.MockResourceResult | Promise<pulumi.runtime.MockResourceResult> {
         const provider = args.provider
             ? this.byUrn.get(providerUrn(args.provider) ?? "")
             : undefined;
-        return mockState(args, provider?.inputs ?? {});
+        const result = mockState(args, provider?.inputs ?? {});
+        if (args.type !== "tls:index/privateKey:PrivateKey") return result;
+        return mockKeyPair(Number(args.inputs.rsaBits ?? 2048)).then((pair) => ({
+            ...result,
+            state: { ...result.state, ...pair },
+        }));
     }
 
     /** Registers these mocks with Pulumi's mock runtime and starts recording. */
     async install(project: string, stack: string, preview: boolean): Promise<void> {
+        // A failure shows again where a key is registered.
+        mockKeyPair(PREFETCHED_KEY_BITS).catch(() => undefined);
         await pulumi.runtime.setMocks(this, project, stack, preview);
         const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
         const registerResource = monitor.registerResource.bind(monitor);
@@ -487,6 +511,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         };
         this.resources.push(resource);
         this.byUrn.set(urn, resource);
+        this.onRecord?.(this.resources.length);
     }
 }
 

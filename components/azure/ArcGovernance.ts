@@ -1,21 +1,31 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { throwIfInvalid } from "../validation";
 
 /** Built-in Azure definitions this component assigns, by id (GUID). */
 export const AZURE_BUILTINS = {
     /** Initiative: Kubernetes cluster pod security baseline standards for Linux-based workloads. */
     podSecurityBaselineInitiative: "a8640138-9b0a-4a28-b8cb-1666c838647d",
+    /** Policy: Configure installation of Flux extension on Kubernetes cluster. */
+    fluxExtensionPolicy: "f9175d5f-abc8-1dc3-bd3c-5d7476ada3d1",
     /** Policy: Configure Kubernetes clusters with Flux v2 configuration using public Git repository. */
     fluxPublicGitPolicy: "83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6",
+    /** Policy: Configure Azure Arc enabled Kubernetes clusters to install the Azure Policy extension. */
+    arcAzurePolicyExtensionPolicy: "0adc5395-9169-4b9b-8687-af838d69410a",
     /** Role: Azure Arc Kubernetes Cluster Admin. */
     arcClusterAdminRole: "8393591c-06b9-48a2-a542-1bd6b377f6a2",
     /** Role: Azure Arc Enabled Kubernetes Cluster User Role (list the cluster user credentials). */
     arcClusterUserRole: "00493d72-78f6-4148-b6c5-d3ce8e4799dd",
     /** Role: Azure Arc Kubernetes Viewer. */
     arcViewerRole: "63f0a09d-1495-4db4-a681-037d84835eb4",
-    /** Role: Contributor, which the Flux policy's definition names for its remediation. */
+    /**
+     * Role: Contributor, which both Flux policies' definitions and the Container Insights
+     * definition name for their remediation.
+     */
     contributorRole: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    /** Role: Kubernetes Extension Contributor, which the Azure Policy extension policy names. */
+    kubernetesExtensionContributorRole: "85cb6faf-e071-4c9b-8136-154b5a04f717",
 } as const;
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -29,11 +39,16 @@ export interface ArcGovernanceArgs {
     /** Log Analytics retention, days. @default 30 */
     readonly logRetentionDays?: number;
     /**
-     * Connected clusters this program creates in the group. They get their own Flux configuration,
-     * so the Flux policy leaves them out (one owner per configuration). @default []
+     * Whether Flux delivers GitOps to the fleet's Arc clusters: assigns the built-in policies that
+     * install the Flux extension and the `fleet-gitops` Flux configuration on every one of them.
+     * Set it to false where Config Sync delivers GitOps instead: neither Flux policy is assigned.
+     * @default true
      */
-    readonly programClusterNames?: readonly string[];
-    /** What the Flux policy deploys to every Arc cluster in scope. */
+    readonly fluxDelivery?: boolean;
+    /**
+     * What the Flux configuration policy deploys to every Arc cluster in scope (read, and its URL
+     * checked, only when `fluxDelivery` is true).
+     */
     readonly git: { readonly url: string; readonly branch?: string; readonly path?: string };
     /** Entra ID groups (object ids) granted Azure Arc Kubernetes Cluster Admin. @default [] */
     readonly adminGroupObjectIds?: readonly string[];
@@ -57,7 +72,7 @@ export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
             problems.push(`${key}: '${id}' is not an Entra ID object id (a GUID)`);
         }
     }
-    if (!/^https:\/\/\S+$/.test(args.git.url)) {
+    if ((args.fluxDelivery ?? true) && !/^https:\/\/\S+$/.test(args.git.url)) {
         problems.push(
             `git.url '${args.git.url}' must be an https URL: the built-in Flux policy deploys public https repositories`,
         );
@@ -65,24 +80,184 @@ export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
     return problems;
 }
 
+/** Every Arc cluster: the resource type the fleet's DeployIfNotExists policies act on. */
+const CONNECTED_CLUSTERS = "Microsoft.Kubernetes/connectedClusters";
+/** The ARM `scope` of a resource the remediation deploys into the cluster being remediated. */
+const CLUSTER_SCOPE = `[concat('${CONNECTED_CLUSTERS}/', parameters('clusterName'))]`;
+
 /**
- * What reaches every Arc cluster of the fleet without a resource per cluster: the Log Analytics
- * workspace Container Insights reports to, Azure Policy assignments on the fleet's resource
- * group (the pod security baseline, and the built-in policy that deploys the Flux
- * configuration to every Arc cluster in scope), and Entra ID groups' roles on the clusters.
- * Nobody gets cluster-admin by default.
+ * The parameters of the custom Container Insights definition: where every cluster reports.
+ */
+export const CONTAINER_INSIGHTS_POLICY_PARAMETERS = {
+    workspaceResourceId: {
+        type: "String",
+        metadata: {
+            displayName: "Log Analytics workspace",
+            description: "Resource id of the workspace Container Insights sends logs to.",
+        },
+    },
+    dataCollectionRuleId: {
+        type: "String",
+        metadata: {
+            displayName: "Data collection rule",
+            description:
+                "Resource id of the data collection rule every cluster is associated with (managed-identity ingestion).",
+        },
+    },
+} as const;
+
+/**
+ * The custom Container Insights definition's rule (no built-in policy installs Container
+ * Insights on Arc clusters): for every connected cluster without a healthy
+ * `Microsoft.AzureMonitor.Containers` extension, deploy what `az k8s-extension create` and
+ * `az monitor data-collection rule association create` would for Container Insights with
+ * managed-identity ingestion: the `azuremonitor-containers` extension, and the cluster's
+ * `ContainerInsightsExtension` association with the fleet's data collection rule.
+ */
+export const CONTAINER_INSIGHTS_POLICY_RULE = {
+    if: { field: "type", equals: CONNECTED_CLUSTERS },
+    then: {
+        effect: "DeployIfNotExists",
+        details: {
+            type: "Microsoft.KubernetesConfiguration/extensions",
+            // Wait until the cluster is provisioned: an extension needs its agents connected.
+            evaluationDelay: "AfterProvisioning",
+            roleDefinitionIds: [
+                `/providers/Microsoft.Authorization/roleDefinitions/${AZURE_BUILTINS.contributorRole}`,
+            ],
+            existenceCondition: {
+                allOf: [
+                    {
+                        field: "Microsoft.KubernetesConfiguration/extensions/extensionType",
+                        equals: "Microsoft.AzureMonitor.Containers",
+                    },
+                    {
+                        field: "Microsoft.KubernetesConfiguration/extensions/provisioningState",
+                        equals: "Succeeded",
+                    },
+                ],
+            },
+            deployment: {
+                properties: {
+                    mode: "incremental",
+                    parameters: {
+                        clusterName: { value: "[field('name')]" },
+                        workspaceResourceId: { value: "[parameters('workspaceResourceId')]" },
+                        dataCollectionRuleId: { value: "[parameters('dataCollectionRuleId')]" },
+                    },
+                    template: {
+                        $schema:
+                            "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                        contentVersion: "1.0.0.0",
+                        parameters: {
+                            clusterName: { type: "string" },
+                            workspaceResourceId: { type: "string" },
+                            dataCollectionRuleId: { type: "string" },
+                        },
+                        resources: [
+                            {
+                                type: "Microsoft.KubernetesConfiguration/extensions",
+                                apiVersion: "2022-11-01",
+                                name: "azuremonitor-containers",
+                                scope: CLUSTER_SCOPE,
+                                identity: { type: "SystemAssigned" },
+                                properties: {
+                                    extensionType: "Microsoft.AzureMonitor.Containers",
+                                    autoUpgradeMinorVersion: true,
+                                    releaseTrain: "Stable",
+                                    scope: {
+                                        cluster: { releaseNamespace: "azuremonitor-containers" },
+                                    },
+                                    configurationSettings: {
+                                        logAnalyticsWorkspaceResourceID:
+                                            "[parameters('workspaceResourceId')]",
+                                        // Managed-identity ingestion through the data collection
+                                        // rule (key-based ingestion is retired).
+                                        "amalogs.useAADAuth": "true",
+                                    },
+                                },
+                            },
+                            {
+                                type: "Microsoft.Insights/dataCollectionRuleAssociations",
+                                apiVersion: "2022-06-01",
+                                name: "ContainerInsightsExtension",
+                                scope: CLUSTER_SCOPE,
+                                dependsOn: [
+                                    `[extensionResourceId(resourceId('${CONNECTED_CLUSTERS}', parameters('clusterName')), 'Microsoft.KubernetesConfiguration/extensions', 'azuremonitor-containers')]`,
+                                ],
+                                properties: {
+                                    description:
+                                        "Container Insights of this cluster, through the fleet's data collection rule",
+                                    dataCollectionRuleId: "[parameters('dataCollectionRuleId')]",
+                                },
+                            },
+                        ],
+                    },
+                },
+            },
+        },
+    },
+} as const;
+
+/**
+ * The custom definition's name, the same on every `pulumi up`: the component's name and a hash
+ * of it with the group's id. Custom definitions live in the subscription, which stacks share
+ * (dev and prod fleets in one subscription), and Azure allows 64 characters.
+ */
+function containerInsightsDefinitionName(name: string, resourceGroupId: string): string {
+    const hash = createHash("sha256")
+        .update(`${name}\n${resourceGroupId.toLowerCase()}`)
+        .digest("hex")
+        .slice(0, 8);
+    return `${name.slice(0, 35)}-container-insights-${hash}`;
+}
+
+/**
+ * What reaches every Arc cluster of the fleet's resource group, with no resource per cluster (the
+ * same resources for one cluster as for ten thousand): Azure Policy assignments on the group,
+ * made once, each DeployIfNotExists one with a system identity that holds, on the group only,
+ * the role its definition names for remediation:
+ *
+ * - the built-in _Kubernetes cluster pod security baseline_ initiative (`audit` or `deny`);
+ * - the built-in policy that installs the Azure Policy extension, which enforces it in-cluster;
+ * - Container Insights: a custom definition (no built-in covers Arc clusters) that installs the
+ *   `azuremonitor-containers` extension reporting to this component's Log Analytics workspace,
+ *   and associates the cluster with its data collection rule;
+ * - with `fluxDelivery` (the default), the built-in policies that install the Flux extension and
+ *   the `fleet-gitops` Flux configuration syncing `git`. Without it (Config Sync delivers
+ *   GitOps), no Flux policy is assigned.
+ *
+ * Plus Entra ID groups' Arc roles on the group. Nobody gets cluster-admin by default.
+ *
+ * DeployIfNotExists acts on clusters created or updated AFTER the assignment exists: Azure
+ * Policy checks a cluster 10 minutes after its creation or update (the default evaluation delay,
+ * which the Flux policies use), or once it is provisioned (`AfterProvisioning`: the Azure Policy
+ * extension and Container Insights). The Flux configuration needs the Flux extension: where its
+ * deployment ran first and failed, the cluster stays non-compliant until remediated. Clusters
+ * connected before an assignment existed are only reported non-compliant: deploy to them with a
+ * remediation task per assignment, e.g.
+ * `az policy remediation create --name <name> --resource-group <fleet group> --policy-assignment <assignment id>`
+ * (the assignment ids are this component's outputs).
  */
 export class ArcGovernance extends pulumi.ComponentResource {
     public readonly workspaceId: pulumi.Output<string>;
     /** The data collection rule Container Insights on every cluster reports through. */
     public readonly containerInsightsRuleId: pulumi.Output<string>;
     public readonly podSecurityAssignmentId: pulumi.Output<string>;
-    public readonly fluxAssignmentId: pulumi.Output<string>;
+    /** The Flux configuration policy's assignment; undefined without `fluxDelivery`. */
+    public readonly fluxAssignmentId: pulumi.Output<string | undefined>;
+    /** The Flux extension policy's assignment; undefined without `fluxDelivery`. */
+    public readonly fluxExtensionAssignmentId: pulumi.Output<string | undefined>;
+    public readonly azurePolicyExtensionAssignmentId: pulumi.Output<string>;
+    /** The custom Container Insights policy definition, in the subscription. */
+    public readonly containerInsightsPolicyDefinitionId: pulumi.Output<string>;
+    public readonly containerInsightsAssignmentId: pulumi.Output<string>;
 
     constructor(name: string, args: ArcGovernanceArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid("ArcGovernance", name, validateArcGovernanceArgs(args));
         super("multicloud:azure:ArcGovernance", name, {}, opts);
 
+        const fluxDelivery = args.fluxDelivery ?? true;
         const parent = { parent: this };
         const builtin = (kind: "policyDefinitions" | "policySetDefinitions", id: string) =>
             `/providers/Microsoft.Authorization/${kind}/${id}`;
@@ -101,7 +276,7 @@ export class ArcGovernance extends pulumi.ComponentResource {
             parent,
         );
 
-        // One rule for the fleet; each cluster associates with it.
+        // One rule for the fleet; the Container Insights policy associates every cluster with it.
         const insightsRule = new azure.monitor.DataCollectionRule(
             `${name}-container-insights`,
             {
@@ -146,54 +321,142 @@ export class ArcGovernance extends pulumi.ComponentResource {
             parent,
         );
 
-        // DeployIfNotExists: the assignment's identity installs the Flux configuration on every
-        // Arc cluster in the resource group, including clusters connected later.
-        const flux = new azure.authorization.PolicyAssignment(
-            `${name}-flux-gitops`,
+        /**
+         * A DeployIfNotExists assignment on the fleet's group, and the role its definition names
+         * for remediation, held by the assignment's own identity on the group only.
+         */
+        const deployIfNotExists = (
+            names: { readonly assignment: string; readonly remediation: string },
+            assignment: Pick<
+                azure.authorization.PolicyAssignmentArgs,
+                "displayName" | "policyDefinitionId" | "parameters"
+            >,
+            remediationRoleId: string,
+        ) => {
+            const policy = new azure.authorization.PolicyAssignment(
+                names.assignment,
+                {
+                    scope: args.resourceGroupId,
+                    location: args.location,
+                    identity: { type: "SystemAssigned" },
+                    enforcementMode: "Default",
+                    ...assignment,
+                },
+                parent,
+            );
+            new azure.authorization.RoleAssignment(
+                names.remediation,
+                {
+                    scope: args.resourceGroupId,
+                    roleDefinitionId: role(remediationRoleId),
+                    principalId: policy.identity.apply((i) => i?.principalId ?? ""),
+                    principalType: "ServicePrincipal",
+                },
+                parent,
+            );
+            return policy;
+        };
+
+        const azurePolicyExtension = deployIfNotExists(
             {
-                scope: args.resourceGroupId,
-                displayName: "Flux GitOps from the fleet repository (fleet)",
+                assignment: `${name}-azure-policy-extension`,
+                remediation: `${name}-azure-policy-extension-remediation`,
+            },
+            {
+                displayName: "Azure Policy extension on every Arc cluster (fleet)",
                 policyDefinitionId: builtin(
                     "policyDefinitions",
-                    AZURE_BUILTINS.fluxPublicGitPolicy,
+                    AZURE_BUILTINS.arcAzurePolicyExtensionPolicy,
                 ),
-                location: args.location,
-                identity: { type: "SystemAssigned" },
-                notScopes: (args.programClusterNames ?? []).map(
-                    (n) =>
-                        pulumi.interpolate`${args.resourceGroupId}/providers/Microsoft.Kubernetes/connectedClusters/${n}`,
-                ),
-                parameters: {
-                    configurationName: { value: "fleet-gitops" },
-                    configurationNamespace: { value: "flux-system" },
-                    configurationScope: { value: "cluster" },
-                    repositoryUrl: { value: args.git.url },
-                    repositoryRefBranch: { value: args.git.branch ?? "main" },
-                    kustomizationName: { value: "cluster" },
-                    kustomizationPath: { value: args.git.path ?? "./gitops/cluster" },
-                    kustomizationPrune: { value: true },
-                    // The same timings as ArcConnectedCluster's own configuration.
-                    repositorySyncInterval: { value: 300 },
-                    repositoryTimeout: { value: 600 },
-                    kustomizationSyncInterval: { value: 300 },
-                    kustomizationTimeout: { value: 600 },
-                    effect: { value: "DeployIfNotExists" },
-                },
-                enforcementMode: "Default",
+                parameters: { effect: { value: "DeployIfNotExists" } },
             },
-            parent,
+            AZURE_BUILTINS.kubernetesExtensionContributorRole,
         );
-        // The role the policy definition names for remediation, on the fleet's group only.
-        new azure.authorization.RoleAssignment(
-            `${name}-flux-remediation`,
+
+        const insightsDefinition = new azure.authorization.PolicyDefinition(
+            `${name}-container-insights`,
             {
-                scope: args.resourceGroupId,
-                roleDefinitionId: role(AZURE_BUILTINS.contributorRole),
-                principalId: flux.identity.apply((i) => i?.principalId ?? ""),
-                principalType: "ServicePrincipal",
+                policyDefinitionName: pulumi
+                    .output(args.resourceGroupId)
+                    .apply((id) => containerInsightsDefinitionName(name, id)),
+                policyType: "Custom",
+                mode: "Indexed",
+                displayName:
+                    "Configure Azure Arc enabled Kubernetes clusters to install Container Insights",
+                description:
+                    "Installs the Container Insights extension (Microsoft.AzureMonitor.Containers, managed-identity ingestion) on every Azure Arc enabled Kubernetes cluster without it, and associates the cluster with the given data collection rule.",
+                metadata: { category: "Kubernetes" },
+                parameters: CONTAINER_INSIGHTS_POLICY_PARAMETERS,
+                policyRule: CONTAINER_INSIGHTS_POLICY_RULE,
             },
             parent,
         );
+        const insights = deployIfNotExists(
+            {
+                assignment: `${name}-container-insights`,
+                remediation: `${name}-container-insights-remediation`,
+            },
+            {
+                displayName: "Container Insights on every Arc cluster (fleet)",
+                policyDefinitionId: insightsDefinition.id,
+                parameters: {
+                    workspaceResourceId: { value: workspace.id },
+                    dataCollectionRuleId: { value: insightsRule.id },
+                },
+            },
+            AZURE_BUILTINS.contributorRole,
+        );
+
+        let fluxExtension: azure.authorization.PolicyAssignment | undefined;
+        let flux: azure.authorization.PolicyAssignment | undefined;
+        if (fluxDelivery) {
+            fluxExtension = deployIfNotExists(
+                {
+                    assignment: `${name}-flux-extension`,
+                    remediation: `${name}-flux-extension-remediation`,
+                },
+                {
+                    displayName: "Flux extension on every Arc cluster (fleet)",
+                    policyDefinitionId: builtin(
+                        "policyDefinitions",
+                        AZURE_BUILTINS.fluxExtensionPolicy,
+                    ),
+                    parameters: {
+                        releaseTrain: { value: "Stable" },
+                        autoUpgradeMinorVersion: { value: true },
+                        effect: { value: "DeployIfNotExists" },
+                    },
+                },
+                AZURE_BUILTINS.contributorRole,
+            );
+            // The Flux configuration syncing the fleet repository, on every Arc cluster in the group.
+            flux = deployIfNotExists(
+                { assignment: `${name}-flux-gitops`, remediation: `${name}-flux-remediation` },
+                {
+                    displayName: "Flux GitOps from the fleet repository (fleet)",
+                    policyDefinitionId: builtin(
+                        "policyDefinitions",
+                        AZURE_BUILTINS.fluxPublicGitPolicy,
+                    ),
+                    parameters: {
+                        configurationName: { value: "fleet-gitops" },
+                        configurationNamespace: { value: "flux-system" },
+                        configurationScope: { value: "cluster" },
+                        repositoryUrl: { value: args.git.url },
+                        repositoryRefBranch: { value: args.git.branch ?? "main" },
+                        kustomizationName: { value: "cluster" },
+                        kustomizationPath: { value: args.git.path ?? "./gitops/cluster" },
+                        kustomizationPrune: { value: true },
+                        repositorySyncInterval: { value: 300 },
+                        repositoryTimeout: { value: 600 },
+                        kustomizationSyncInterval: { value: 300 },
+                        kustomizationTimeout: { value: 600 },
+                        effect: { value: "DeployIfNotExists" },
+                    },
+                },
+                AZURE_BUILTINS.contributorRole,
+            );
+        }
 
         const groupRole = (kind: string, roleId: string, groups: readonly string[]) =>
             groups.forEach((principalId, i) => {
@@ -221,12 +484,22 @@ export class ArcGovernance extends pulumi.ComponentResource {
         this.workspaceId = workspace.id;
         this.containerInsightsRuleId = insightsRule.id;
         this.podSecurityAssignmentId = podSecurity.id;
-        this.fluxAssignmentId = flux.id;
+        this.fluxAssignmentId = flux ? flux.id : pulumi.output(undefined);
+        this.fluxExtensionAssignmentId = fluxExtension
+            ? fluxExtension.id
+            : pulumi.output(undefined);
+        this.azurePolicyExtensionAssignmentId = azurePolicyExtension.id;
+        this.containerInsightsPolicyDefinitionId = insightsDefinition.id;
+        this.containerInsightsAssignmentId = insights.id;
         this.registerOutputs({
             workspaceId: this.workspaceId,
             containerInsightsRuleId: this.containerInsightsRuleId,
             podSecurityAssignmentId: this.podSecurityAssignmentId,
             fluxAssignmentId: this.fluxAssignmentId,
+            fluxExtensionAssignmentId: this.fluxExtensionAssignmentId,
+            azurePolicyExtensionAssignmentId: this.azurePolicyExtensionAssignmentId,
+            containerInsightsPolicyDefinitionId: this.containerInsightsPolicyDefinitionId,
+            containerInsightsAssignmentId: this.containerInsightsAssignmentId,
         });
     }
 }

@@ -39,6 +39,11 @@ export interface AttachedMemberArgs {
     readonly kubeconfig: pulumi.Input<string>;
     /** Google users or groups granted cluster-admin through the Connect gateway. @default [] */
     readonly adminUsers?: readonly string[];
+    /**
+     * The fleet host project's number. @default looked up (`organizations.getProject`); a
+     * caller attaching many clusters looks it up once and passes it.
+     */
+    readonly projectNumber?: pulumi.Input<string>;
 }
 
 export type HubMembershipArgs = GkeMemberArgs | AttachedMemberArgs;
@@ -117,56 +122,16 @@ export class HubMembership extends pulumi.ComponentResource {
             this.membershipName = membership.membershipId;
             this.location = pulumi.output("global");
         } else {
-            const project = gcp.organizations.getProjectOutput(
-                { projectId: args.project },
-                { parent: this },
-            );
-            const manifest = gcp.container.getAttachedInstallManifestOutput(
-                {
-                    project: args.project,
-                    location: args.location,
-                    clusterId: name,
-                    platformVersion: args.platformVersion,
-                },
-                { parent: this },
-            );
-            const k8sProvider = new k8s.Provider(
+            const projectNumber =
+                args.projectNumber ??
+                gcp.organizations.getProjectOutput({ projectId: args.project }, { parent: this })
+                    .number;
+            const kubernetes = new k8s.Provider(
                 `${name}-k8s`,
                 { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true },
                 { parent: this },
             );
-            // The bootstrap manifest must be in the cluster before Google Cloud attaches it.
-            const bootstrap = new k8s.yaml.v2.ConfigGroup(
-                `${name}-attach-bootstrap`,
-                { yaml: manifest.manifest },
-                { parent: this, provider: k8sProvider },
-            );
-            const attached = new gcp.container.AttachedCluster(
-                name,
-                {
-                    project: args.project,
-                    name,
-                    location: args.location,
-                    distribution: args.distribution,
-                    platformVersion: args.platformVersion,
-                    // The API takes the JWKS as bytes: base64 of the JSON document.
-                    oidcConfig: {
-                        issuerUrl: args.oidcIssuerUrl,
-                        jwks:
-                            args.jwks === undefined
-                                ? undefined
-                                : pulumi
-                                      .output(args.jwks)
-                                      .apply((j) => Buffer.from(j).toString("base64")),
-                    },
-                    fleet: { project: pulumi.interpolate`projects/${project.number}` },
-                    authorization: args.adminUsers?.length
-                        ? { adminUsers: [...args.adminUsers] }
-                        : undefined,
-                },
-                { parent: this, dependsOn: [bootstrap] },
-            );
-            this.membershipId = attached.fleet.apply((f) => f.membership ?? "");
+            this.membershipId = attachCluster(name, { ...args, projectNumber }, this, kubernetes);
             this.membershipName = pulumi.output(name);
             // Attached clusters' memberships are global, whatever region hosts the cluster resource.
             this.location = pulumi.output("global");
@@ -177,4 +142,60 @@ export class HubMembership extends pulumi.ComponentResource {
             location: this.location,
         });
     }
+}
+
+/**
+ * Attaches a cluster outside Google Cloud to the fleet as a GKE attached cluster: applies
+ * Google's bootstrap manifest through `kubernetes` (a provider for that cluster), then creates
+ * the `container.AttachedCluster` with the cluster's OIDC issuer. Two resources and one invoke,
+ * children of `parent`; returns the fleet membership id. Shared by `HubMembership` and
+ * `EdgeCluster`, which brings its own provider for the cluster.
+ */
+export function attachCluster(
+    name: string,
+    args: Omit<AttachedMemberArgs, "kind" | "kubeconfig"> & {
+        readonly projectNumber: pulumi.Input<string>;
+    },
+    parent: pulumi.Resource,
+    kubernetes: k8s.Provider,
+): pulumi.Output<string> {
+    const manifest = gcp.container.getAttachedInstallManifestOutput(
+        {
+            project: args.project,
+            location: args.location,
+            clusterId: name,
+            platformVersion: args.platformVersion,
+        },
+        { parent },
+    );
+    // The bootstrap manifest must be in the cluster before Google Cloud attaches it.
+    const bootstrap = new k8s.yaml.v2.ConfigGroup(
+        `${name}-attach-bootstrap`,
+        { yaml: manifest.manifest },
+        { parent, provider: kubernetes },
+    );
+    const attached = new gcp.container.AttachedCluster(
+        name,
+        {
+            project: args.project,
+            name,
+            location: args.location,
+            distribution: args.distribution,
+            platformVersion: args.platformVersion,
+            // The API takes the JWKS as bytes: base64 of the JSON document.
+            oidcConfig: {
+                issuerUrl: args.oidcIssuerUrl,
+                jwks:
+                    args.jwks === undefined
+                        ? undefined
+                        : pulumi.output(args.jwks).apply((j) => Buffer.from(j).toString("base64")),
+            },
+            fleet: { project: pulumi.interpolate`projects/${args.projectNumber}` },
+            authorization: args.adminUsers?.length
+                ? { adminUsers: [...args.adminUsers] }
+                : undefined,
+        },
+        { parent, dependsOn: [bootstrap] },
+    );
+    return attached.fleet.apply((f) => f.membership ?? "");
 }

@@ -396,12 +396,13 @@ describe("Workload applied by Pulumi to the GKE clusters of a stack", () => {
         expect(
             waitsFor(dev, one(dev, "pulumi:providers:kubernetes", "dev-gke-k8s"), narrowed),
         ).toBe(true);
-        // Flux on Arc clusters takes the baseline and the workload.
-        const flux = ofType(prod, "azure-native:kubernetesconfiguration:FluxConfiguration");
-        expect(flux.length).toBeGreaterThan(0);
-        for (const f of flux) {
-            expect(JSON.stringify(f.inputs.kustomizations)).toContain('"path":"./gitops"');
-        }
+        // Flux on every Arc-connected site (the fleet's policy) takes the baseline and the workload.
+        const flux = one(
+            prod,
+            "azure-native:authorization:PolicyAssignment",
+            "arc-governance-flux-gitops",
+        );
+        expect(flux.inputs.parameters).toMatchObject({ kustomizationPath: { value: "./gitops" } });
     });
 
     it("stores the database URL as a secret in each prod cluster, and never in gitops/", () => {

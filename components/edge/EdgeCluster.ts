@@ -1,10 +1,20 @@
+/**
+ * One edge site's cluster, with the fixed, small footprint that lets a stack hold thousands:
+ * only what is truly per cluster is registered here. Everything else (GitOps, Azure Policy,
+ * Container Insights, Config Sync) reaches the cluster through fleet-level policy assignments
+ * and fleet defaults (`ArcGovernance`, `ConfigSync`) that do not grow with the fleet.
+ *
+ * Per site: this component, a Kubernetes provider for the site's kubeconfig, the Arc agents'
+ * key pair, the connected cluster and the agents' Helm release; with `anthos`, also Google's
+ * bootstrap manifest and the GKE attached cluster (its fleet membership).
+ */
 import * as azure from "@pulumi/azure-native";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { createPublicKey } from "crypto";
 import * as YAML from "yaml";
-import { GIT_URL } from "../formats";
+import { attachCluster } from "../gcp/HubMembership";
 import { throwIfInvalid } from "../validation";
 
 /** Kubernetes distributions `az connectedk8s connect --distribution` accepts. */
@@ -61,42 +71,52 @@ export interface ArcProxy {
     readonly certificate?: pulumi.Input<string>;
 }
 
-export interface ArcGitSource {
-    /** https or ssh URL of the repository Flux syncs. */
-    readonly url: string;
-    /** @default "main" */
-    readonly branch?: string;
-    /** Folder of the kustomization Flux applies. @default "./gitops/cluster" */
-    readonly path?: string;
-}
-
-export interface ArcConnectedClusterArgs {
-    /** Resource group of the connected cluster. */
+/** Where the site is projected into Azure, and the agents that connect it. */
+export interface EdgeArcArgs {
+    /** Resource group of the connected cluster: the fleet's, where the fleet's policies apply. */
     readonly resourceGroupName: pulumi.Input<string>;
     /** Azure location of the connected cluster resource. */
     readonly location: string;
     readonly subscriptionId: pulumi.Input<string>;
     readonly tenantId: pulumi.Input<string>;
-    /** Kubeconfig of the cluster: a Pulumi secret. */
-    readonly kubeconfig: pulumi.Input<string>;
-    /** @default "generic" */
-    readonly distribution?: (typeof ARC_DISTRIBUTIONS)[number];
-    /** @default "generic" */
-    readonly infrastructure?: (typeof ARC_INFRASTRUCTURES)[number];
     /** Version of the `azure-arc-k8sagents` chart, pinned. */
     readonly agentChartVersion: string;
     /** @default the Azure CLI's public-cloud chart */
     readonly agentChart?: string;
     /** Proxy the agents reach Azure through. @default none */
     readonly proxy?: ArcProxy;
-    /** Where Container Insights reports: the fleet's workspace and its data collection rule. */
-    readonly containerInsights: {
-        readonly workspaceId: pulumi.Input<string>;
-        readonly dataCollectionRuleId: pulumi.Input<string>;
-    };
-    /** What Flux syncs into the cluster. */
-    readonly git: ArcGitSource;
-    /** @default {} */
+}
+
+/** Registration into the GKE fleet as an attached cluster. */
+export interface EdgeAnthosArgs {
+    /** Fleet host project. */
+    readonly project: string;
+    /** The host project's number, looked up once for the whole fleet. */
+    readonly projectNumber: pulumi.Input<string>;
+    /** Google Cloud region that hosts the attached cluster resource. */
+    readonly location: string;
+    /** Attached clusters platform version, e.g. 1.31.0-gke.1. */
+    readonly platformVersion: string;
+    /** The cluster's service account issuer (https). */
+    readonly oidcIssuerUrl: string;
+    /** The issuer's JWKS, for issuers not reachable from the internet. @default none */
+    readonly jwks?: pulumi.Input<string>;
+    /** Google users granted cluster-admin through the Connect gateway. @default [] */
+    readonly adminUsers?: readonly string[];
+}
+
+export interface EdgeClusterArgs {
+    /** Kubeconfig of the site's cluster: a Pulumi secret. */
+    readonly kubeconfig: pulumi.Input<string>;
+    /** @default "generic" */
+    readonly distribution?: (typeof ARC_DISTRIBUTIONS)[number];
+    /** @default "generic" */
+    readonly infrastructure?: (typeof ARC_INFRASTRUCTURES)[number];
+    /** Azure Arc onboarding (every site is connected to Arc). */
+    readonly arc: EdgeArcArgs;
+    /** GKE fleet registration. @default none: the site is in Arc only */
+    readonly anthos?: EdgeAnthosArgs;
+    /** Tags of the connected cluster (the fleet's tags and the site's labels). @default {} */
     readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -120,14 +140,12 @@ export function kubeconfigProblem(text: string): string | undefined {
 }
 
 /** Every problem with `args`, each naming the argument; empty when valid. */
-export function validateArcConnectedClusterArgs(
-    name: string,
-    args: ArcConnectedClusterArgs,
-): string[] {
+export function validateEdgeClusterArgs(name: string, args: EdgeClusterArgs): string[] {
     const problems: string[] = [];
-    if (!/^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,61}[a-zA-Z0-9])?$/.test(name)) {
+    // Both an Azure connected cluster name and a GKE membership id.
+    if (!/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
         problems.push(
-            `name '${name}' must be 1-63 letters, digits, - or _ (an Azure connected cluster name)`,
+            `name '${name}' must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id)`,
         );
     }
     if (typeof args.kubeconfig === "string") {
@@ -150,17 +168,31 @@ export function validateArcConnectedClusterArgs(
             `infrastructure '${args.infrastructure}' must be one of ${ARC_INFRASTRUCTURES.join(", ")}`,
         );
     }
-    if (!args.agentChartVersion?.trim()) {
+    if (!args.arc.agentChartVersion?.trim()) {
         problems.push(
-            "agentChartVersion is empty: pin the azure-arc-k8sagents chart version the agents run",
+            "arc.agentChartVersion is empty: pin the azure-arc-k8sagents chart version the agents run",
         );
     }
-    if (!GIT_URL.test(args.git.url)) {
-        problems.push(
-            `git.url '${args.git.url}' must be an https or ssh git URL (plain http is refused)`,
-        );
+    if (args.anthos) {
+        if (!/^https:\/\/\S+$/.test(args.anthos.oidcIssuerUrl)) {
+            problems.push(
+                `anthos.oidcIssuerUrl '${args.anthos.oidcIssuerUrl}' must be the cluster's https OIDC issuer URL`,
+            );
+        }
+        if (!/^\d+\.\d+\.\d+-gke\.\d+$/.test(args.anthos.platformVersion)) {
+            problems.push(
+                `anthos.platformVersion '${args.anthos.platformVersion}' must be an attached clusters version such as 1.31.0-gke.1`,
+            );
+        }
     }
     return problems;
+}
+
+/** The attached clusters distribution of an Arc distribution: EKS and AKS by name, else generic. */
+export function attachedDistribution(
+    distribution: (typeof ARC_DISTRIBUTIONS)[number],
+): "eks" | "aks" | "generic" {
+    return distribution === "eks" || distribution === "aks" ? distribution : "generic";
 }
 
 /**
@@ -174,32 +206,29 @@ export function agentPublicKeyCertificate(publicKeyPem: string): string {
 }
 
 /**
- * A cluster that runs outside Azure, projected into Azure Resource Manager by Azure Arc,
- * declaratively: `pulumi up` alone onboards it (no `az connectedk8s connect`). Holds the agents'
- * key pair in state, creates the connected cluster, installs the Arc agents with the values the
- * Azure CLI sets, then the Flux, Azure Policy and Container Insights extensions, and a Flux
- * configuration syncing the fleet's GitOps tree.
+ * An edge site's cluster, onboarded declaratively: `pulumi up` alone connects it to Azure Arc
+ * (no `az connectedk8s connect`) and, with `anthos`, attaches it to the GKE fleet. Azure
+ * providers come from `opts` (`providers`), the site's Kubernetes provider is made here.
  */
-export class ArcConnectedCluster extends pulumi.ComponentResource {
+export class EdgeCluster extends pulumi.ComponentResource {
     public readonly connectedClusterId: pulumi.Output<string>;
-    public readonly connectedClusterName: pulumi.Output<string>;
+    /** The fleet membership, when the site is attached to the GKE fleet. */
+    public readonly membershipId: pulumi.Output<string | undefined>;
 
-    constructor(
-        name: string,
-        args: ArcConnectedClusterArgs,
-        opts?: pulumi.ComponentResourceOptions,
-    ) {
-        throwIfInvalid("ArcConnectedCluster", name, validateArcConnectedClusterArgs(name, args));
-        super("multicloud:azure:ArcConnectedCluster", name, {}, opts);
+    constructor(name: string, args: EdgeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid("EdgeCluster", name, validateEdgeClusterArgs(name, args));
+        super("multicloud:edge:EdgeCluster", name, {}, opts);
 
         const distribution = args.distribution ?? "generic";
         const infrastructure = args.infrastructure ?? "generic";
-        const git = {
-            url: args.git.url,
-            branch: args.git.branch ?? "main",
-            path: args.git.path ?? "./gitops/cluster",
-        };
+        const arc = args.arc;
         const parent = { parent: this };
+
+        const kubernetes = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true },
+            parent,
+        );
 
         // The agents authenticate their onboarding with this key; it lives in (encrypted) state.
         const key = new tls.PrivateKey(
@@ -207,13 +236,12 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
             { algorithm: "RSA", rsaBits: 4096 },
             parent,
         );
-
         const cluster = new azure.kubernetes.ConnectedCluster(
             name,
             {
-                resourceGroupName: args.resourceGroupName,
+                resourceGroupName: arc.resourceGroupName,
                 clusterName: name,
-                location: args.location,
+                location: arc.location,
                 identity: { type: "SystemAssigned" },
                 distribution,
                 infrastructure,
@@ -221,35 +249,29 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
                 // The chart version is pinned in config: the agents must not upgrade themselves.
                 arcAgentProfile: { agentAutoUpgrade: "Disabled" },
                 // Azure RBAC: the role assignments on the group decide who may do what in the cluster.
-                aadProfile: { enableAzureRBAC: true, tenantID: args.tenantId },
+                aadProfile: { enableAzureRBAC: true, tenantID: arc.tenantId },
                 tags: { ...args.tags },
             },
             parent,
         );
-
-        const k8sProvider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true },
-            parent,
-        );
-        const proxy = args.proxy;
-        const agents = new k8s.helm.v3.Release(
+        const proxy = arc.proxy;
+        new k8s.helm.v3.Release(
             `${name}-arc-agents`,
             {
                 name: ARC_RELEASE.name,
                 namespace: ARC_RELEASE.namespace,
                 createNamespace: true,
-                chart: args.agentChart ?? ARC_AGENTS_CHART,
-                version: args.agentChartVersion,
+                chart: arc.agentChart ?? ARC_AGENTS_CHART,
+                version: arc.agentChartVersion,
                 // Edge clusters pull the agent images slowly: give the install time.
                 timeout: 900,
                 values: {
                     global: {
-                        subscriptionId: args.subscriptionId,
-                        tenantId: args.tenantId,
-                        resourceGroupName: args.resourceGroupName,
+                        subscriptionId: arc.subscriptionId,
+                        tenantId: arc.tenantId,
+                        resourceGroupName: arc.resourceGroupName,
                         resourceName: cluster.name,
-                        location: args.location,
+                        location: arc.location,
                         kubernetesDistro: distribution,
                         kubernetesInfra: infrastructure,
                         azureEnvironment: "AZUREPUBLICCLOUD",
@@ -274,91 +296,21 @@ export class ArcConnectedCluster extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, provider: k8sProvider, dependsOn: [cluster] },
-        );
-
-        // Extension names as the Azure CLI and the built-in policies create them.
-        const extension = (
-            extensionName: string,
-            extensionType: string,
-            extra: Partial<azure.kubernetesconfiguration.ExtensionArgs> = {},
-        ) =>
-            new azure.kubernetesconfiguration.Extension(
-                `${name}-${extensionName}`,
-                {
-                    resourceGroupName: args.resourceGroupName,
-                    clusterRp: "Microsoft.Kubernetes",
-                    clusterResourceName: "connectedClusters",
-                    clusterName: cluster.name,
-                    extensionName,
-                    extensionType,
-                    autoUpgradeMinorVersion: true,
-                    releaseTrain: "Stable",
-                    identity: { type: "SystemAssigned" },
-                    ...extra,
-                },
-                // Extensions need the agents running in the cluster.
-                { parent: this, dependsOn: [agents] },
-            );
-        const flux = extension("flux", "microsoft.flux", {
-            scope: { cluster: { releaseNamespace: "flux-system" } },
-        });
-        extension("azurepolicy", "Microsoft.PolicyInsights", {
-            scope: { cluster: { releaseNamespace: "kube-system" } },
-        });
-        const insights = extension("azuremonitor-containers", "Microsoft.AzureMonitor.Containers", {
-            scope: { cluster: { releaseNamespace: "azuremonitor-containers" } },
-            configurationSettings: {
-                logAnalyticsWorkspaceResourceID: args.containerInsights.workspaceId,
-                // Managed identity ingestion through the data collection rule (key-based is retired).
-                "amalogs.useAADAuth": "true",
-            },
-        });
-        new azure.monitor.DataCollectionRuleAssociation(
-            `${name}-container-insights`,
-            {
-                resourceUri: cluster.id,
-                associationName: "ContainerInsightsExtension",
-                dataCollectionRuleId: args.containerInsights.dataCollectionRuleId,
-            },
-            { parent: this, dependsOn: [insights] },
-        );
-
-        new azure.kubernetesconfiguration.FluxConfiguration(
-            `${name}-gitops`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                clusterRp: "Microsoft.Kubernetes",
-                clusterResourceName: "connectedClusters",
-                clusterName: cluster.name,
-                fluxConfigurationName: "fleet-gitops",
-                scope: "cluster",
-                namespace: "flux-system",
-                sourceKind: "GitRepository",
-                gitRepository: {
-                    url: git.url,
-                    repositoryRef: { branch: git.branch },
-                    syncIntervalInSeconds: 300,
-                    timeoutInSeconds: 600,
-                },
-                kustomizations: {
-                    cluster: {
-                        path: git.path,
-                        prune: true,
-                        syncIntervalInSeconds: 300,
-                        timeoutInSeconds: 600,
-                    },
-                },
-            },
-            // Flux must be installed before any Flux configuration.
-            { parent: this, dependsOn: [flux] },
+            { parent: this, provider: kubernetes, dependsOn: [cluster] },
         );
 
         this.connectedClusterId = cluster.id;
-        this.connectedClusterName = cluster.name;
+        this.membershipId = args.anthos
+            ? attachCluster(
+                  name,
+                  { ...args.anthos, distribution: attachedDistribution(distribution) },
+                  this,
+                  kubernetes,
+              )
+            : pulumi.output(undefined);
         this.registerOutputs({
             connectedClusterId: this.connectedClusterId,
-            connectedClusterName: this.connectedClusterName,
+            membershipId: this.membershipId,
         });
     }
 }

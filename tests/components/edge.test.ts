@@ -1,0 +1,570 @@
+/**
+ * The edge fleet: sites outside every cloud, each with a fixed footprint (key, connected
+ * cluster, agents, and with anthos the attached cluster), the fleet-wide Azure governance that
+ * reaches all of them, the sharding that splits a fleet over stacks, and the config that drives
+ * it. The committed prod stack lists two sites; synthetic fleets come from plan/synthetic.ts.
+ */
+import { createPublicKey, KeyObject } from "crypto";
+import type { RecordedResource } from "../../plan/mocks";
+import type { PlanResult } from "../../plan/run";
+import { syntheticEdgeOverrides, syntheticSites, SYNTHETIC_REGIONS } from "../../plan/synthetic";
+import {
+    agentPublicKeyCertificate,
+    kubeconfigProblem,
+    validateEdgeClusterArgs,
+} from "../../components/edge/EdgeCluster";
+import { claimsOf, ownedSites, shardProblems } from "../../components/edge/shards";
+import { byUrn, created, ofType, one, planStack } from "../harness";
+
+const T = {
+    edge: "multicloud:edge:EdgeCluster",
+    cc: "azure-native:kubernetes:ConnectedCluster",
+    release: "kubernetes:helm.sh/v3:Release",
+    provider: "pulumi:providers:kubernetes",
+    key: "tls:index/privateKey:PrivateKey",
+    bootstrap: "kubernetes:yaml/v2:ConfigGroup",
+    attached: "gcp:container/attachedCluster:AttachedCluster",
+    ext: "azure-native:kubernetesconfiguration:Extension",
+    flux: "azure-native:kubernetesconfiguration:FluxConfiguration",
+    association: "azure-native:monitor:DataCollectionRuleAssociation",
+    policy: "azure-native:authorization:PolicyAssignment",
+    role: "azure-native:authorization:RoleAssignment",
+    workspace: "azure-native:operationalinsights:Workspace",
+};
+const SUB = "11111111-1111-1111-1111-111111111111";
+const RG = `/subscriptions/${SUB}/resourceGroups/multicloud-prod-fleet`;
+const CLUSTERS = [
+    {
+        name: "store-0042",
+        distribution: "k3s",
+        infrastructure: "generic",
+        region: "eu-west",
+        tier: "store",
+    },
+    {
+        name: "factory-eu-1",
+        distribution: "rancher_rke",
+        infrastructure: "vsphere",
+        region: "eu-central",
+        tier: "factory",
+    },
+];
+
+/** Whether `path` of `r`'s inputs was sent as a secret (itself or as part of a secret parent). */
+const isSecretAt = (r: RecordedResource, path: string) =>
+    r.secretPaths.some((p) => path === p || path.startsWith(`${p}.`));
+
+const values = (release: RecordedResource) =>
+    release.inputs.values as {
+        global: Record<string, unknown>;
+        systemDefaultValues: Record<string, unknown>;
+    };
+
+/** The resources registered under a site's EdgeCluster (itself included), by type. */
+function footprint(plan: PlanResult, site: string): Record<string, number> {
+    const root = one(plan, T.edge, site);
+    const counts: Record<string, number> = { [T.edge]: 1 };
+    for (const r of plan.resources.filter((r) => r.parent === root.urn)) {
+        counts[r.type] = (counts[r.type] ?? 0) + 1;
+    }
+    return counts;
+}
+
+/** Everything that is not part of a site: what the fleet shares. */
+const fleetWide = (plan: PlanResult) => {
+    const sites = new Set(ofType(plan, T.edge).map((r) => r.urn));
+    return created(plan)
+        .filter((r) => !sites.has(r.urn) && !sites.has(r.parent ?? ""))
+        .map((r) => r.urn)
+        .sort();
+};
+
+describe("Edge sites in the prod stack", () => {
+    let plan: PlanResult;
+    beforeAll(async () => {
+        plan = await planStack("prod");
+        expect(plan.errors).toEqual([]);
+    });
+
+    it.each(CLUSTERS)(
+        "onboards $name with one key pair, in the Azure CLI's formats",
+        ({ name }) => {
+            const cc = one(plan, T.cc, name);
+            const release = one(plan, T.release, `${name}-arc-agents`);
+            const certificate = String(cc.inputs.agentPublicKeyCertificate);
+            const privatePem = String(values(release).global.onboardingPrivateKey);
+
+            // The certificate: base64 DER of the PKCS#1 RSAPublicKey, neither a PEM nor SPKI.
+            expect(certificate).not.toContain("BEGIN");
+            const der = Buffer.from(certificate, "base64");
+            const fromPkcs1 = createPublicKey({ key: der, format: "der", type: "pkcs1" });
+            expect(() => createPublicKey({ key: der, format: "der", type: "spki" })).toThrow();
+            expect(fromPkcs1.asymmetricKeyDetails?.modulusLength).toBe(4096);
+
+            // The onboarding key: the PKCS#1 PEM of the private half of the same pair.
+            expect(privatePem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+            const derived: KeyObject = createPublicKey(privatePem);
+            expect(derived.export({ type: "pkcs1", format: "der" }).toString("base64")).toBe(
+                certificate,
+            );
+            expect(one(plan, T.key, `${name}-agent-key`).inputs).toMatchObject({
+                algorithm: "RSA",
+                rsaBits: 4096,
+            });
+        },
+    );
+
+    it.each(CLUSTERS)(
+        "creates $name as a connected cluster with a system identity, distribution and infrastructure",
+        (c) => {
+            expect(one(plan, T.cc, c.name).inputs).toMatchObject({
+                clusterName: c.name,
+                resourceGroupName: "multicloud-prod-fleet",
+                location: "westeurope",
+                identity: { type: "SystemAssigned" },
+                distribution: c.distribution,
+                infrastructure: c.infrastructure,
+            });
+        },
+    );
+
+    it.each(CLUSTERS)("tags $name with the fleet's tags, its labels and its region", (c) => {
+        expect(one(plan, T.cc, c.name).inputs.tags).toMatchObject({
+            environment: "prod",
+            "managed-by": "pulumi",
+            tier: c.tier,
+            "edge-region": c.region,
+        });
+    });
+
+    it.each(CLUSTERS)("installs the agents into $name with the values the Azure CLI sets", (c) => {
+        const release = one(plan, T.release, `${c.name}-arc-agents`);
+        expect(release.inputs).toMatchObject({
+            name: "azure-arc",
+            namespace: "azure-arc-release",
+            chart: "oci://mcr.microsoft.com/azurearck8s/batch1/stable/v2/azure-arc-k8sagents",
+            version: "1.14.0",
+        });
+        expect(values(release)).toEqual({
+            global: {
+                subscriptionId: SUB,
+                tenantId: "22222222-2222-2222-2222-222222222222",
+                resourceGroupName: "multicloud-prod-fleet",
+                resourceName: c.name,
+                location: "westeurope",
+                kubernetesDistro: c.distribution,
+                kubernetesInfra: c.infrastructure,
+                azureEnvironment: "AZUREPUBLICCLOUD",
+                onboardingPrivateKey: expect.stringContaining("RSA PRIVATE KEY"),
+            },
+            systemDefaultValues: {
+                spnOnboarding: false,
+                // Pinned chart: the agents must not upgrade themselves behind Pulumi's back.
+                azureArcAgents: { autoUpdate: false },
+                "clusterconnect-agent": { enabled: true },
+            },
+        });
+        // Through a provider built from the cluster's own kubeconfig, after the connected cluster.
+        const provider = byUrn(plan, release.provider)!;
+        expect(provider.type).toBe("pulumi:providers:kubernetes");
+        expect(String(provider.inputs.kubeconfig)).toContain(
+            "offline-plan placeholder for secret multicloud:edge.sites",
+        );
+        expect(release.dependencies).toContain(one(plan, T.cc, c.name).urn);
+    });
+
+    it("keeps the onboarding key and the kubeconfigs secret, and out of every output", () => {
+        for (const { name } of CLUSTERS) {
+            const release = one(plan, T.release, `${name}-arc-agents`);
+            expect(isSecretAt(release, "values.global.onboardingPrivateKey")).toBe(true);
+            expect(isSecretAt(byUrn(plan, release.provider)!, "kubeconfig")).toBe(true);
+            // The connected cluster itself carries only the public half.
+            expect(JSON.stringify(one(plan, T.cc, name).inputs)).not.toContain("PRIVATE KEY");
+        }
+        const everyOutput = JSON.stringify(plan.resources.map((r) => r.outputs ?? {}));
+        expect(everyOutput).not.toMatch(/PRIVATE KEY|offline-plan placeholder|mock primary key/);
+        expect(JSON.stringify(plan.outputs)).not.toMatch(/PRIVATE KEY|kubeconfig/);
+    });
+
+    it.each(CLUSTERS)(
+        "registers only what is $name's own: no extension, Flux configuration or association per site",
+        ({ name }) => {
+            expect(footprint(plan, name)).toEqual({
+                [T.edge]: 1,
+                [T.provider]: 1,
+                [T.key]: 1,
+                [T.cc]: 1,
+                [T.release]: 1,
+            });
+            expect(ofType(plan, T.ext)).toEqual([]);
+            expect(ofType(plan, T.flux)).toEqual([]);
+            expect(ofType(plan, T.association)).toEqual([]);
+        },
+    );
+
+    it("connects the sites after the fleet's policy assignments exist, so that they act on each", () => {
+        const governance = one(plan, "multicloud:azure:ArcGovernance", "arc-governance");
+        const assignments = ofType(plan, T.policy).filter((p) => p.parent === governance.urn);
+        expect(assignments.length).toBeGreaterThanOrEqual(4);
+        for (const { name } of CLUSTERS) {
+            const site = one(plan, T.edge, name);
+            for (const a of assignments) expect(site.dependencies).toContain(a.urn);
+        }
+        // Flux, its extension, the Azure Policy extension and Container Insights, on the group.
+        const definitions = assignments.map((a) => String(a.inputs.policyDefinitionId));
+        expect(definitions).toEqual(
+            expect.arrayContaining([
+                "/providers/Microsoft.Authorization/policyDefinitions/f9175d5f-abc8-1dc3-bd3c-5d7476ada3d1",
+                "/providers/Microsoft.Authorization/policyDefinitions/83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6",
+                "/providers/Microsoft.Authorization/policyDefinitions/0adc5395-9169-4b9b-8687-af838d69410a",
+            ]),
+        );
+        for (const a of assignments) expect(a.inputs.scope).toBe(RG);
+        // No cluster is carved out of the Flux policy any more: it reaches every site.
+        for (const a of assignments) expect(a.inputs.notScopes ?? []).toEqual([]);
+    });
+
+    it("grants the configured groups Arc admin and viewer roles on the group, and nobody anything at subscription scope", () => {
+        const roles = ofType(plan, T.role).map((r) => r.inputs);
+        expect(roles).toContainEqual(
+            expect.objectContaining({
+                scope: RG,
+                principalType: "Group",
+                principalId: "33333333-3333-3333-3333-333333333333",
+                roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/8393591c-06b9-48a2-a542-1bd6b377f6a2`,
+            }),
+        );
+        expect(roles).toContainEqual(
+            expect.objectContaining({
+                principalId: "44444444-4444-4444-4444-444444444444",
+                roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/63f0a09d-1495-4db4-a681-037d84835eb4`,
+            }),
+        );
+        // Both groups may list cluster user credentials, which cluster connect needs.
+        const users = roles.filter((r) =>
+            String(r.roleDefinitionId).endsWith("/00493d72-78f6-4148-b6c5-d3ce8e4799dd"),
+        );
+        expect(users.map((r) => r.principalId).sort()).toEqual([
+            "33333333-3333-3333-3333-333333333333",
+            "44444444-4444-4444-4444-444444444444",
+        ]);
+        for (const r of roles) expect(r.scope).toBe(RG);
+        expect(one(plan, T.workspace, "arc-governance-logs").inputs).toMatchObject({
+            retentionInDays: 90,
+        });
+    });
+
+    it("exports the sites it manages and the workspace id, never a kubeconfig", () => {
+        expect(plan.outputs.edge).toEqual({
+            shard: null,
+            sitesInFleet: 2,
+            sites: CLUSTERS.map((c) => c.name),
+            gitops: "flux",
+            attachedToGkeFleet: false,
+        });
+        expect(plan.outputs.azure).toMatchObject({
+            workspaceId: expect.stringMatching(
+                new RegExp(`^${RG}/providers/Microsoft.OperationalInsights/workspaces/`),
+            ),
+        });
+    });
+});
+
+describe("Edge footprint at scale", () => {
+    const plans: Record<number, PlanResult> = {};
+    beforeAll(async () => {
+        for (const n of [0, 3, 12]) {
+            plans[n] = await planStack("dev", syntheticEdgeOverrides(n));
+            expect(plans[n].errors).toEqual([]);
+        }
+    });
+
+    it("adds exactly seven registrations per site in Arc and the GKE fleet, whatever the fleet's size", () => {
+        const perSite = {
+            [T.edge]: 1,
+            [T.provider]: 1,
+            [T.key]: 1,
+            [T.cc]: 1,
+            [T.release]: 1,
+            [T.bootstrap]: 1,
+            [T.attached]: 1,
+        };
+        for (const n of [3, 12]) {
+            expect(created(plans[n]).length - created(plans[0]).length).toBe(7 * n);
+            for (const site of syntheticSites(n)) {
+                expect(footprint(plans[n], String(site.name))).toEqual(perSite);
+            }
+        }
+    });
+
+    it("shares everything else: the fleet-wide resources are the same for 3 sites and for 12", () => {
+        expect(fleetWide(plans[12])).toEqual(fleetWide(plans[3]));
+        // One project lookup for the fleet, not one per attached site.
+        const lookups = (n: number) =>
+            plans[n].invokes.filter((i) => i.token === "gcp:organizations/getProject:getProject")
+                .length;
+        expect(lookups(12)).toBe(lookups(3));
+    });
+
+    it("ties each site's fleet membership to its own cluster, after Google's bootstrap manifest", () => {
+        for (const site of syntheticSites(3)) {
+            const name = String(site.name);
+            const attached = one(plans[3], T.attached, name);
+            const bootstrap = one(plans[3], T.bootstrap, `${name}-attach-bootstrap`);
+            const provider = one(plans[3], T.provider, `${name}-k8s`);
+            expect(attached.inputs).toMatchObject({
+                name,
+                location: "us-west1",
+                platformVersion: "1.31.0-gke.1",
+                distribution: "generic",
+                oidcConfig: { issuerUrl: site.oidcIssuerUrl },
+                fleet: { project: expect.stringMatching(/^projects\/\d+$/) },
+            });
+            expect(attached.dependencies).toContain(bootstrap.urn);
+            // The manifest and the Arc agents go through the same provider: the site's kubeconfig.
+            expect(bootstrap.provider).toBe(provider.urn);
+            expect(one(plans[3], T.release, `${name}-arc-agents`).provider).toBe(provider.urn);
+            expect(isSecretAt(provider, "kubeconfig")).toBe(true);
+        }
+    });
+
+    it("lets Config Sync deliver gitops/ to attached sites, and leaves Flux out then", () => {
+        const definitions = ofType(plans[3], T.policy).map((p) =>
+            String(p.inputs.policyDefinitionId),
+        );
+        expect(definitions.some((d) => d.endsWith("83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6"))).toBe(
+            false,
+        );
+        expect(plans[3].outputs.edge).toMatchObject({
+            gitops: "configsync",
+            attachedToGkeFleet: true,
+            sitesInFleet: 3,
+        });
+    });
+
+    it("registers five per site in Arc only", async () => {
+        const arcOnly = await planStack("dev", {
+            "edge.sites": syntheticSites(4).map(({ oidcIssuerUrl: _issuer, ...s }) => s),
+        });
+        expect(arcOnly.errors).toEqual([]);
+        // Against the dev stack as committed: Arc only, Flux delivering gitops/.
+        const none = await planStack("dev");
+        expect(created(arcOnly).length - created(none).length).toBe(5 * 4);
+    });
+});
+
+describe("Sharding", () => {
+    const sites = syntheticSites(40) as {
+        name: string;
+        region: string;
+        labels: Record<string, string>;
+    }[];
+    const byRegion = {
+        eu: { regions: ["eu-west", "eu-central"] },
+        us: { regions: ["us-east", "us-west"] },
+        ap: { regions: ["ap-south"] },
+    };
+
+    it("partitions the sites: no two shards own a site, and every site has an owner", () => {
+        expect(shardProblems(sites, byRegion)).toEqual([]);
+        const owned = Object.keys(byRegion).map((s) =>
+            ownedSites(sites, byRegion, s).map((site) => site.name),
+        );
+        const all = owned.flat();
+        expect(new Set(all).size).toBe(all.length); // disjoint
+        expect(all.sort()).toEqual(sites.map((s) => s.name).sort()); // complete
+        for (const site of sites) expect(claimsOf(site, byRegion)).toHaveLength(1);
+        expect(SYNTHETIC_REGIONS.length).toBe(5);
+    });
+
+    it("names every site two shards claim, and every site no shard claims", () => {
+        const shards = { eu: { regions: ["eu-west"] }, stores: { selector: { tier: "store" } } };
+        const list = [
+            { name: "a", region: "eu-west", labels: { tier: "warehouse" } },
+            { name: "b", region: "eu-west", labels: { tier: "store" } },
+            { name: "c", region: "us-east", labels: { tier: "warehouse" } },
+            { name: "d", region: "us-east", labels: { tier: "store" } },
+        ];
+        expect(shardProblems(list, shards)).toEqual([
+            {
+                index: 1,
+                message:
+                    "('b') is claimed by shards 'eu' and 'stores': two stacks would both manage it; make their regions or selectors disjoint",
+            },
+            {
+                index: 2,
+                message:
+                    "('c', region 'us-east') is claimed by no shard: add its region or one of its labels to a shard in edge.shards, so that some stack owns it",
+            },
+        ]);
+        // A selector needs every one of its labels; a stack with no shards owns every site.
+        expect(claimsOf(list[3], { x: { selector: { tier: "store", country: "de" } } })).toEqual(
+            [],
+        );
+        expect(ownedSites(list, {}, undefined)).toEqual(list);
+    });
+
+    it("plans two shard stacks over one site list that never manage the same site", async () => {
+        const shards = { eu: byRegion.eu, rest: { regions: ["us-east", "us-west", "ap-south"] } };
+        const base = { ...syntheticEdgeOverrides(10), "edge.shards": shards };
+        // One after the other: each plan loads the SDK afresh, in its own module registry.
+        const eu = await planStack("dev", { ...base, "edge.shard": "eu" });
+        const rest = await planStack("dev", { ...base, "edge.shard": "rest" });
+        expect(eu.errors).toEqual([]);
+        expect(rest.errors).toEqual([]);
+        const names = (p: PlanResult) => ofType(p, T.edge).map((r) => r.name);
+        expect(names(eu).filter((n) => names(rest).includes(n))).toEqual([]);
+        expect([...names(eu), ...names(rest)].sort()).toEqual(
+            syntheticSites(10).map((s) => String(s.name)),
+        );
+        expect((eu.outputs.edge as { shard: string }).shard).toBe("eu");
+    });
+
+    it("refuses overlapping shards before registering anything", async () => {
+        const plan = await planStack("dev", {
+            ...syntheticEdgeOverrides(3),
+            "edge.shards": {
+                all: { regions: SYNTHETIC_REGIONS },
+                stores: { selector: { tier: "store" } },
+            },
+            "edge.shard": "all",
+        });
+        expect(created(plan)).toEqual([]);
+        expect(plan.errors[0]).toContain(
+            "multicloud:edge.sites[1] ('store-0001') is claimed by shards 'all' and 'stores': two stacks would both manage it",
+        );
+    });
+});
+
+describe("Edge config: bad input, all reported before any resource", () => {
+    const site = { name: "store-1", region: "eu-west", kubeconfig: { secure: "v1:x" } };
+
+    it("passes proxy values when config gives a proxy", async () => {
+        const plan = await planStack("dev", {
+            "edge.sites": [site],
+            "azure.arc.proxy": { httpsProxy: "http://proxy.corp:3128", noProxy: "10.0.0.0/8,.svc" },
+        });
+        expect(plan.errors).toEqual([]);
+        expect(values(one(plan, T.release, "store-1-arc-agents")).global).toMatchObject({
+            isProxyEnabled: true,
+            httpsProxy: "http://proxy.corp:3128",
+            noProxy: "10.0.0.0/8,.svc",
+        });
+    });
+
+    it("names each problem with its key and its fix", async () => {
+        const plan = await planStack("dev", {
+            "azure.arc.agentChartVersion": "",
+            "azure.arc.clusters": [site],
+            "edge.anthos.enabled": true,
+            "edge.shard": "eu",
+            "edge.sites": [
+                { ...site, distribution: "nomad" },
+                { ...site, region: "EU West" },
+            ],
+        });
+        expect(created(plan)).toEqual([]);
+        const text = plan.errors[0];
+        for (const expected of [
+            'multicloud:edge.sites[0].distribution must be one of "aks", ',
+            "multicloud:edge.sites[1].region must be a region label such as eu-west",
+            "multicloud:edge.sites[1].name 'store-1' is used twice: every site needs its own name",
+            "multicloud:azure.arc.clusters has moved: clusters outside Azure are edge sites now",
+            "multicloud:edge.shard 'eu' names a shard, but edge.shards defines none",
+            "multicloud:edge.anthos.location is required when edge.anthos.enabled is true",
+            "multicloud:edge.sites[0].oidcIssuerUrl is required when edge.anthos.enabled is true",
+            "multicloud:edge.gitops is flux, but the sites are attached to the GKE fleet, whose Config Sync default syncs gitops/ too",
+        ]) {
+            expect(text).toContain(expected);
+        }
+    });
+
+    it("needs Azure for any site, a pinned agent chart, and a shard when shards are defined", async () => {
+        const noAzure = await planStack("dev", { "azure.enabled": false, "edge.sites": [site] });
+        expect(noAzure.errors[0]).toContain(
+            "multicloud:edge.sites lists sites, but azure.enabled is not true",
+        );
+        const noChart = await planStack("dev", {
+            "azure.arc.agentChartVersion": undefined,
+            "edge.sites": [site],
+            "edge.shards": { eu: { regions: ["eu-west"] } },
+        });
+        expect(noChart.errors[0]).toContain(
+            "multicloud:azure.arc.agentChartVersion is required when edge.sites are listed",
+        );
+        expect(noChart.errors[0]).toContain(
+            "multicloud:edge.shard is required when edge.shards are defined",
+        );
+        const configSyncWithoutAnthos = await planStack("dev", {
+            "edge.gitops": "configsync",
+            "edge.sites": [site],
+        });
+        expect(configSyncWithoutAnthos.errors[0]).toContain(
+            "multicloud:edge.gitops is configsync, but Config Sync reaches edge sites only when edge.anthos.enabled and gcp.configSync.enabled are both true",
+        );
+    });
+
+    it("refuses a kubeconfig given in plain text, or one without a current context", async () => {
+        const plain = await planStack("dev", {
+            "edge.sites": [{ ...site, kubeconfig: "apiVersion: v1\nkind: Config\n" }],
+        });
+        expect(plain.errors[0]).toContain(
+            "multicloud:edge.sites[0].kubeconfig has no current-context: set one with `kubectl config use-context`",
+        );
+        const KUBECONFIG =
+            "apiVersion: v1\nkind: Config\ncurrent-context: a\ncontexts: [{ name: a, context: { cluster: a, user: a } }]\n";
+        const notSecret = await planStack("dev", {
+            "edge.sites": [{ ...site, kubeconfig: KUBECONFIG }],
+        });
+        expect(created(notSecret)).toEqual([]);
+        expect(notSecret.errors[0]).toContain(
+            "multicloud:edge.sites[*].kubeconfig must be secrets: set each with `pulumi config set --secret --path 'edge.sites[0].kubeconfig'",
+        );
+        expect(kubeconfigProblem("clusters: [")).toMatch(/^is not YAML/);
+        expect(kubeconfigProblem("current-context: a\ncontexts: [{ name: b }]\n")).toBe(
+            "names current-context 'a', which is not among its contexts",
+        );
+    });
+
+    it("validates EdgeCluster's own arguments", () => {
+        expect(
+            validateEdgeClusterArgs("Store_1", {
+                kubeconfig: "not: [yaml",
+                arc: {
+                    resourceGroupName: "rg",
+                    location: "westeurope",
+                    subscriptionId: "s",
+                    tenantId: "t",
+                    agentChartVersion: " ",
+                },
+                anthos: {
+                    project: "p",
+                    projectNumber: "1",
+                    location: "us-west1",
+                    platformVersion: "1.31",
+                    oidcIssuerUrl: "http://issuer",
+                },
+            }),
+        ).toEqual([
+            "name 'Store_1' must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id)",
+            expect.stringMatching(/^kubeconfig is not YAML/),
+            "arc.agentChartVersion is empty: pin the azure-arc-k8sagents chart version the agents run",
+            "anthos.oidcIssuerUrl 'http://issuer' must be the cluster's https OIDC issuer URL",
+            "anthos.platformVersion '1.31' must be an attached clusters version such as 1.31.0-gke.1",
+        ]);
+    });
+
+    it("converts an SPKI PEM public key to the base64 PKCS#1 DER the Azure CLI sends", () => {
+        const spki =
+            "-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAMtsO1Rxj4MCnY4E4ot0Wp5Kdg+tDkd+\nHhiNqj1+hIfGvYRCzx9W6Zv1zYjfkkl2YUOK3+XQMbdy4hrW0jS5+y8CAwEAAQ==\n-----END PUBLIC KEY-----\n";
+        const pkcs1 = agentPublicKeyCertificate(spki);
+        expect(pkcs1.startsWith("MEgCQQ")).toBe(true); // SEQUENCE { INTEGER n (512 bits), INTEGER e }
+        expect(
+            createPublicKey({
+                key: Buffer.from(pkcs1, "base64"),
+                format: "der",
+                type: "pkcs1",
+            }).export({ type: "spki", format: "pem" }),
+        ).toBe(spki);
+    });
+});
