@@ -262,7 +262,7 @@ export class PolicyPackProcess {
         request.setType(resource.type);
         request.setName(resource.name);
         request.setUrn(resource.urn);
-        request.setProperties(this.struct(resource.properties) as never);
+        request.setProperties(this.propertiesOf(resource) as never);
         request.setOptions(this.options(resource.parent));
         if (resource.provider) request.setProvider(this.provider(resource.provider));
         const response = await this.call<analyzerPbTypes.AnalyzeResponse>("analyze", request);
@@ -278,7 +278,7 @@ export class PolicyPackProcess {
                 m.setType(r.type);
                 m.setName(r.name);
                 m.setUrn(r.urn);
-                m.setProperties(this.struct(r.properties) as never);
+                m.setProperties(this.propertiesOf(r) as never);
                 m.setOptions(this.options(r.parent));
                 m.setParent(r.parent ?? "");
                 m.setDependenciesList([...(r.dependencies ?? [])]);
@@ -290,6 +290,24 @@ export class PolicyPackProcess {
         return this.diagnostics(response, "");
     }
 
+    /**
+     * The pack process's peak resident memory so far, in MB (`VmHWM` of `/proc/<pid>/status`).
+     * Read it before `close()`: once the process is gone the figure is too. `undefined` where
+     * there is no /proc (macOS, Windows) or the process has exited.
+     */
+    peakRssMb(): number | undefined {
+        const { pid, exitCode, signalCode } = this.child;
+        if (pid === undefined || exitCode !== null || signalCode !== null) return undefined;
+        let status: string;
+        try {
+            status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+        } catch {
+            return undefined;
+        }
+        const kb = /^VmHWM:\s*(\d+)\s*kB$/m.exec(status)?.[1];
+        return kb === undefined ? undefined : Number(kb) / 1024;
+    }
+
     /** Stops the pack process. */
     async close(): Promise<void> {
         this.client.close();
@@ -299,6 +317,17 @@ export class PolicyPackProcess {
         const timer = setTimeout(() => this.child.kill("SIGKILL"), 3000);
         await exited;
         clearTimeout(timer);
+    }
+
+    /** A resource's properties as a Struct, built once for its Analyze and AnalyzeStack. */
+    private readonly structs = new WeakMap<AnalyzedResource, unknown>();
+    private propertiesOf(resource: AnalyzedResource): unknown {
+        let struct = this.structs.get(resource);
+        if (struct === undefined) {
+            struct = this.struct(resource.properties);
+            this.structs.set(resource, struct);
+        }
+        return struct;
     }
 
     private struct(value: Record<string, unknown>): unknown {

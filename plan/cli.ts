@@ -15,6 +15,7 @@ import { parseArgs } from "util";
 import { stackPolicyConfigPath } from "../policy/config";
 import { PolicyPackError } from "./analyzer";
 import { renderVerdict, runGate, toSarif, Verdict } from "./gate";
+import { progressLine } from "./progress";
 import { renderPlan } from "./render";
 import { runPlan, STACK_TYPE } from "./run";
 import { PlanInputError } from "./stack-files";
@@ -29,6 +30,8 @@ const USAGE = `usage: npm run plan -- --stack <name> [options]
                               enforcementLevel and the policy's properties)
                               (default: <cwd>/policy/config/<stack>.json when it exists)
       --no-policy             plan only, without the policy gate
+      --stack-traces          full stack traces for exceptions the program throws (slower:
+                              the SDK then formats a trace for every internal promise)
       --json <file>           write the plan and the verdict as JSON
       --sarif <file>          write the violations as SARIF 2.1.0 (GitHub code scanning)
   -h, --help                  show this help`;
@@ -44,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
                 "policy-pack": { type: "string" },
                 "policy-config": { type: "string" },
                 "no-policy": { type: "boolean" },
+                "stack-traces": { type: "boolean" },
                 json: { type: "string" },
                 sarif: { type: "string" },
                 help: { type: "boolean", short: "h" },
@@ -65,7 +69,13 @@ async function main(argv: string[]): Promise<number> {
     }
     const projectDir = path.resolve(args.cwd ?? process.cwd());
     try {
-        const plan = await runPlan({ projectDir, stack: args.stack });
+        const progress = progressLine("registered", "resources");
+        const plan = await runPlan({
+            projectDir,
+            stack: args.stack,
+            stackTraces: args["stack-traces"],
+            onProgress: progress.update,
+        }).finally(progress.done);
         if (plan.errors.length > 0) {
             const registered = plan.resources.filter((r) => r.type !== STACK_TYPE).length;
             console.error(
@@ -84,7 +94,12 @@ async function main(argv: string[]): Promise<number> {
             const stackConfig = stackPolicyConfigPath(projectDir, args.stack);
             const configFile =
                 args["policy-config"] ?? (fs.existsSync(stackConfig) ? stackConfig : undefined);
-            verdict = await runGate(plan, { packDir, configFile });
+            const checking = progressLine("checked", "resources");
+            verdict = await runGate(plan, {
+                packDir,
+                configFile,
+                onProgress: checking.update,
+            }).finally(checking.done);
             console.log(`\n${renderVerdict(verdict)}`);
         }
         if (args.json) {

@@ -21,6 +21,17 @@ export interface PlanOptions {
      * uses a fresh module registry, so one process can plan several stacks.
      */
     readonly load?: (main: string) => unknown;
+    /**
+     * Keep full, source-mapped stack traces while the program runs. Off by default: the SDK
+     * captures and formats a stack trace for every resource and every internal promise (four
+     * per output property), which under source maps costs more than the rest of the plan
+     * together. Errors the program reports (config, validation) carry their message either
+     * way; turn this on to see where an unexpected exception was thrown.
+     * @default false
+     */
+    readonly stackTraces?: boolean;
+    /** Called as registrations are recorded, with the number so far. @default none */
+    readonly onProgress?: (registered: number) => void;
 }
 
 export interface PlanResult {
@@ -43,6 +54,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const project = loadProject(options.projectDir);
     const settings = loadStackSettings(project, options.stack, options.overrides);
     const mocks = new RecordingMocks(options.invokes ?? INVOKES);
+    mocks.onRecord = options.onProgress;
     await mocks.install(project.name, options.stack, /* preview */ true);
     pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
 
@@ -62,6 +74,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     // image's build context resolve there).
     const cwd = process.cwd();
     process.chdir(options.projectDir);
+    const stackTraces = { limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled };
+    if (!options.stackTraces) {
+        // V8 still records the SDK's own frames (it raises the limit around its call-site
+        // lookup); only the per-promise debug traces, never read, become empty.
+        Error.stackTraceLimit = 0;
+        process.setSourceMapsEnabled(false);
+    }
     try {
         // The program is loaded the way the Pulumi language host loads it: a CommonJS require.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -83,6 +102,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         // Let rejections queued by the last registrations reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
+        Error.stackTraceLimit = stackTraces.limit;
+        process.setSourceMapsEnabled(stackTraces.sourceMaps);
         process.chdir(cwd);
         process.off("unhandledRejection", onRejection);
     }
@@ -108,7 +129,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
 function errorText(e: unknown): string {
     if (pulumi.RunError.isInstance(e)) return (e as Error).message;
-    if (e instanceof Error) return e.stack ?? e.message;
+    if (e instanceof Error) {
+        const stack = e.stack ?? e.message;
+        // Without frames (stack traces off), say how to get them.
+        return /\n\s+at /.test(stack)
+            ? stack
+            : `${stack}\n    (no stack trace: plan again with --stack-traces to see where it was thrown)`;
+    }
     return String(e);
 }
 
