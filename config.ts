@@ -30,7 +30,15 @@ import {
 import { EdgeShard, ShardableSite, shardProblems } from "./components/edge/shards";
 import { SECRET_TYPES } from "./components/gcp/ConfigSync";
 import { GITOPS_WORKLOAD_DIR } from "./components/app/Workload";
-import { DNS_LABEL, GIT_URL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "./components/formats";
+import {
+    ATTACHED_PLATFORM_VERSION,
+    DNS_LABEL,
+    GIT_URL,
+    HTTPS_URL,
+    IMAGE_BY_DIGEST,
+    KUBE_CPU,
+    KUBE_MEMORY,
+} from "./components/formats";
 import { GCP_LOCATION, KMS_KEY } from "./components/gcp/GkeCluster";
 
 /** Tag keys the program sets itself on every resource; users may not override them. */
@@ -80,6 +88,12 @@ const uuid = (what: string) =>
         .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
             message: `must be the ${what} as a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
         });
+const oidcIssuerUrl = z
+    .string()
+    .regex(HTTPS_URL, { message: "must be the cluster's https OIDC issuer URL" });
+const attachedPlatformVersion = z.string().regex(ATTACHED_PLATFORM_VERSION, {
+    message: "must be an attached clusters version such as 1.31.0-gke.1",
+});
 const azureResourceGroupName = z.string().regex(/^[-\w.()]{0,89}[-\w()]$/, {
     message:
         "must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period",
@@ -373,13 +387,9 @@ const AttachedClusterSchema = z.strictObject({
     location: gcpRegion,
     distribution: z.enum(["eks", "aks", "generic"]),
     /** The cluster's OIDC issuer URL (https). */
-    oidcIssuerUrl: z
-        .string()
-        .regex(/^https:\/\/\S+$/, { message: "must be the cluster's https OIDC issuer URL" }),
+    oidcIssuerUrl,
     /** Attached clusters platform version, e.g. 1.31.0-gke.1. */
-    platformVersion: z.string().regex(/^\d+\.\d+\.\d+-gke\.\d+$/, {
-        message: "must be an attached clusters version such as 1.31.0-gke.1",
-    }),
+    platformVersion: attachedPlatformVersion,
     /** The issuer's JWKS, for issuers not reachable from the internet. */
     jwks: z.string().min(1).optional(),
     /** Kubeconfig of the cluster, set with `pulumi config set --secret --path`. */
@@ -615,10 +625,7 @@ const EdgeSiteSchema = z.strictObject({
     /** Labels: shard selectors match them, and they tag the connected cluster. @default {} */
     labels: z.record(tagKey, tagValue).default({}),
     /** The cluster's service account issuer (https); required when edge.anthos is enabled. */
-    oidcIssuerUrl: z
-        .string()
-        .regex(/^https:\/\/\S+$/, { message: "must be the cluster's https OIDC issuer URL" })
-        .optional(),
+    oidcIssuerUrl: oidcIssuerUrl.optional(),
     /** The issuer's JWKS (`kubectl get --raw /openid/v1/jwks`), for issuers not reachable from the internet. */
     jwks: z.string().min(1).optional(),
 });
@@ -648,12 +655,7 @@ const EdgeSchema = z.strictObject({
             /** Google Cloud region that hosts the attached cluster resources. Required when enabled. */
             location: gcpRegion.optional(),
             /** Attached clusters platform version, e.g. 1.31.0-gke.1. Required when enabled. */
-            platformVersion: z
-                .string()
-                .regex(/^\d+\.\d+\.\d+-gke\.\d+$/, {
-                    message: "must be an attached clusters version such as 1.31.0-gke.1",
-                })
-                .optional(),
+            platformVersion: attachedPlatformVersion.optional(),
         })
         .prefault({}),
     /** Shard definitions, shared by every shard stack; together they must partition the sites. @default {} */

@@ -16,5 +16,10 @@ export const IMAGE_BY_DIGEST = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-
 /** Kubernetes quantities and names, as the app's objects and their config use them. */
 export const KUBE_CPU = /^(\d+m|\d+(\.\d+)?)$/;
 export const KUBE_MEMORY = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+/** An https URL, such as a cluster's service account (OIDC) issuer. */
+export const HTTPS_URL = /^https:\/\/\S+$/;
+/** A GKE attached clusters platform version, e.g. 1.31.0-gke.1. */
+export const ATTACHED_PLATFORM_VERSION = /^\d+\.\d+\.\d+-gke\.\d+$/;
+
 /** A DNS-1123 label: lowercase letters, digits and -, up to 63. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

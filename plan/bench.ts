@@ -119,22 +119,15 @@ interface RunResult {
     readonly gate: ChildReport["gate"];
 }
 
-/** A case over its runs: each figure is the median of the runs that have it. */
-interface CaseResult {
+/**
+ * A case over its runs: each figure is the median of the runs that have it; `ok` when every run
+ * planned and passed through the gate without errors, `errors` of every run (a case that fails
+ * is not run again), `workMs` the median of each run's planMs + gate.checkMs.
+ */
+interface CaseResult extends Omit<RunResult, "gate"> {
     readonly name: string;
     readonly stack: string;
     readonly edgeClusters: number | null;
-    /** Every run planned and passed through the gate without errors. */
-    readonly ok: boolean;
-    readonly wallMs: number;
-    readonly planMs: number | null;
-    /** The median of each run's planMs + gate.checkMs. */
-    readonly workMs: number | null;
-    readonly resources: number | null;
-    /** Of every run (a case that fails is not run again). */
-    readonly errors: number;
-    readonly firstError: string | null;
-    readonly peakRssMb: number | null;
     readonly gate:
         | (NonNullable<ChildReport["gate"]> & {
               /** Analyze calls per second of checking. */

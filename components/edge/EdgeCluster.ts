@@ -15,6 +15,7 @@ import * as tls from "@pulumi/tls";
 import { createPublicKey } from "crypto";
 import * as YAML from "yaml";
 import { attachCluster } from "../gcp/HubMembership";
+import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
 
 /** Kubernetes distributions `az connectedk8s connect --distribution` accepts. */
@@ -174,12 +175,12 @@ export function validateEdgeClusterArgs(name: string, args: EdgeClusterArgs): st
         );
     }
     if (args.anthos) {
-        if (!/^https:\/\/\S+$/.test(args.anthos.oidcIssuerUrl)) {
+        if (!HTTPS_URL.test(args.anthos.oidcIssuerUrl)) {
             problems.push(
                 `anthos.oidcIssuerUrl '${args.anthos.oidcIssuerUrl}' must be the cluster's https OIDC issuer URL`,
             );
         }
-        if (!/^\d+\.\d+\.\d+-gke\.\d+$/.test(args.anthos.platformVersion)) {
+        if (!ATTACHED_PLATFORM_VERSION.test(args.anthos.platformVersion)) {
             problems.push(
                 `anthos.platformVersion '${args.anthos.platformVersion}' must be an attached clusters version such as 1.31.0-gke.1`,
             );

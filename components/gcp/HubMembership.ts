@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GCP_LOCATION } from "./GkeCluster";
+import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
 
 /** A GKE cluster: its id (`projects/<p>/locations/<l>/clusters/<name>`). */
@@ -69,12 +70,12 @@ export function validateHubMembershipArgs(name: string, args: HubMembershipArgs)
                 `distribution '${args.distribution}' must be one of ${DISTRIBUTIONS.join(", ")}`,
             );
         }
-        if (!/^https:\/\/[^\s]+$/.test(args.oidcIssuerUrl)) {
+        if (!HTTPS_URL.test(args.oidcIssuerUrl)) {
             problems.push(
                 `oidcIssuerUrl '${args.oidcIssuerUrl}' must be the cluster's https OIDC issuer URL`,
             );
         }
-        if (!/^\d+\.\d+\.\d+-gke\.\d+$/.test(args.platformVersion)) {
+        if (!ATTACHED_PLATFORM_VERSION.test(args.platformVersion)) {
             problems.push(
                 `platformVersion '${args.platformVersion}' must be an attached clusters version such as 1.31.0-gke.1`,
             );
