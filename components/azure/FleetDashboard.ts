@@ -1,0 +1,621 @@
+/**
+ * The fleet's one dashboard: an Azure Managed Grafana workspace, a data source per cloud the
+ * stack runs, and the dashboards of `dashboards/` rendered into it.
+ *
+ * Dashboards are plain Grafana JSON in the repository. Every panel names one of the data
+ * sources below by uid; `dashboardProblems` refuses anything else before a resource exists,
+ * and `renderDashboard` drops the panels (and rows, and variables) of clouds a stack switches
+ * off, so that they disappear instead of breaking.
+ */
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import * as grafana from "@pulumiverse/grafana";
+import * as fs from "fs";
+import * as path from "path";
+import { throwIfInvalid } from "../validation";
+
+/** Azure's rule for a Grafana workspace name (Microsoft.Dashboard REST API, `workspaceName`). */
+export const GRAFANA_WORKSPACE_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,28}[a-zA-Z0-9]$/;
+
+/** The audience of Entra ID tokens for Azure Managed Grafana's data-plane (Grafana) API. */
+export const GRAFANA_TOKEN_AUDIENCE = "https://dashboard.azure.com";
+
+/** Built-in Azure roles this component assigns, by id (GUID). */
+export const GRAFANA_ROLES = {
+    /** Grafana Admin: data sources, dashboards and folders. */
+    admin: "22926164-76b3-42b3-bc55-97df8dab3e41",
+    /** Grafana Viewer. */
+    viewer: "60921a7e-fef1-4a43-9b16-a26c52ad4769",
+    /** Monitoring Reader: metrics and Log Analytics queries, for the workspace's identity. */
+    monitoringReader: "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
+} as const;
+
+export type Cloud = "aws" | "gcp" | "azure";
+
+/** The data sources the program creates: the only ones a dashboard panel may name. */
+export const FLEET_DATA_SOURCES = {
+    "fleet-azure-monitor": {
+        type: "grafana-azure-monitor-datasource",
+        cloud: "azure",
+        name: "Azure Monitor (fleet)",
+    },
+    "fleet-cloudwatch": { type: "cloudwatch", cloud: "aws", name: "CloudWatch (fleet)" },
+    "fleet-cloud-monitoring": {
+        type: "stackdriver",
+        cloud: "gcp",
+        name: "Cloud Monitoring (fleet)",
+    },
+} as const satisfies Record<string, { type: string; cloud: Cloud; name: string }>;
+export type FleetDataSourceUid = keyof typeof FLEET_DATA_SOURCES;
+
+/** The dashboard variables the program fills (constant, hidden), each with its cloud. */
+export const DASHBOARD_VARIABLES = {
+    aws_region: "aws",
+    asg_name: "aws",
+    alb: "aws",
+    target_group: "aws",
+    web_acl: "aws",
+    gcp_project: "gcp",
+    azure_subscription: "azure",
+    log_analytics_workspace: "azure",
+} as const satisfies Record<string, Cloud>;
+export type DashboardVariable = keyof typeof DASHBOARD_VARIABLES;
+
+/** The folder of the repository whose `*.json` files are rendered into Grafana. */
+export const DASHBOARDS_DIR = "dashboards";
+
+/** A Grafana dashboard model, as far as the program reads it. */
+export interface DashboardModel {
+    readonly uid?: unknown;
+    readonly title?: unknown;
+    readonly panels?: unknown;
+    readonly templating?: { readonly list?: unknown };
+    readonly [key: string]: unknown;
+}
+
+interface Panel {
+    readonly id?: unknown;
+    readonly type?: unknown;
+    readonly title?: unknown;
+    readonly datasource?: unknown;
+    readonly targets?: unknown;
+    readonly panels?: unknown;
+    readonly [key: string]: unknown;
+}
+
+/** A dashboard file of the repository, parsed. */
+export interface DashboardFile {
+    /** Path relative to the project folder, e.g. `dashboards/fleet.json`. */
+    readonly file: string;
+    readonly model: DashboardModel;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `$name`, `${name}` and `${name:format}` references; Grafana's own (`$__...`) are skipped. */
+const VARIABLE_REF = /\$(?:\{([A-Za-z0-9_]+)(?::[^}]*)?\}|([A-Za-z0-9_]+))/g;
+function variablesIn(value: unknown): string[] {
+    const found = new Set<string>();
+    for (const m of JSON.stringify(value ?? null).matchAll(VARIABLE_REF)) {
+        const name = m[1] ?? m[2];
+        if (!name.startsWith("__")) found.add(name);
+    }
+    return [...found];
+}
+
+/** Every panel of a model, rows' nested panels (collapsed rows) included. */
+function allPanels(model: DashboardModel): Panel[] {
+    const top = Array.isArray(model.panels) ? (model.panels as Panel[]) : [];
+    return top.flatMap((p) => [
+        p,
+        ...(isRecord(p) && Array.isArray(p.panels) ? (p.panels as Panel[]) : []),
+    ]);
+}
+
+/** The data source uid a panel or target names, or undefined. */
+function dataSourceUid(ds: unknown): string | undefined {
+    return isRecord(ds) && typeof ds.uid === "string" ? ds.uid : undefined;
+}
+
+/**
+ * Every problem with one dashboard file, each naming the file, the panel and the fix; empty when
+ * the program can render it. Panels must name a data source the program creates, and use only
+ * the variables the program fills for that data source's cloud.
+ */
+export function dashboardProblems(file: string, model: unknown): string[] {
+    if (!isRecord(model))
+        return [`${file} is not a JSON object: export the dashboard's JSON model`];
+    const problems: string[] = [];
+    const known = Object.keys(FLEET_DATA_SOURCES).join(", ");
+    if (typeof model.uid !== "string" || !/^[A-Za-z0-9_-]{1,40}$/.test(model.uid)) {
+        problems.push(
+            `${file}: uid must be 1-40 letters, digits, _ or - (it keeps the dashboard's URL stable)`,
+        );
+    }
+    if (typeof model.title !== "string" || model.title.trim() === "") {
+        problems.push(`${file}: title is missing`);
+    }
+    if ("id" in model && model.id !== null) {
+        problems.push(
+            `${file}: remove "id" (Grafana assigns it; the uid identifies the dashboard)`,
+        );
+    }
+    if (!Array.isArray(model.panels)) {
+        problems.push(`${file}: panels must be a list`);
+        return problems;
+    }
+    const ids = new Set<unknown>();
+    for (const panel of allPanels(model as DashboardModel)) {
+        if (!isRecord(panel)) {
+            problems.push(`${file}: every entry of panels must be an object`);
+            continue;
+        }
+        const label = `panel ${String(panel.id)} '${String(panel.title ?? "")}'`;
+        if (typeof panel.id !== "number" || ids.has(panel.id)) {
+            problems.push(`${file}: ${label} needs a numeric id no other panel has`);
+        }
+        ids.add(panel.id);
+        if (panel.type === "row") continue;
+        const uid = dataSourceUid(panel.datasource);
+        const source =
+            uid === undefined ? undefined : FLEET_DATA_SOURCES[uid as FleetDataSourceUid];
+        if (!source) {
+            problems.push(
+                uid === undefined
+                    ? `${file}: ${label} names no data source: set "datasource": { "type": ..., "uid": ... } to one the program creates (${known})`
+                    : `${file}: ${label} names data source '${uid}', which the program does not create: use one of ${known}`,
+            );
+            continue;
+        }
+        if (isRecord(panel.datasource) && panel.datasource.type !== source.type) {
+            problems.push(
+                `${file}: ${label} gives data source '${uid}' the type '${String(panel.datasource.type)}': its type is '${source.type}'`,
+            );
+        }
+        const targets = Array.isArray(panel.targets) ? panel.targets : [];
+        if (targets.length === 0) problems.push(`${file}: ${label} has no queries (targets)`);
+        targets.forEach((target: unknown, i) => {
+            const t = isRecord(target) ? dataSourceUid(target.datasource) : undefined;
+            if (t !== undefined && t !== uid) {
+                problems.push(
+                    `${file}: ${label} query ${i} names data source '${t}', the panel '${uid}': a panel reads one data source, so that the panel can vanish with its cloud`,
+                );
+            }
+        });
+        for (const name of variablesIn(panel.targets)) {
+            const cloud = DASHBOARD_VARIABLES[name as DashboardVariable];
+            if (cloud === undefined) {
+                problems.push(
+                    `${file}: ${label} uses variable $${name}, which the program does not fill: use one of ${Object.keys(DASHBOARD_VARIABLES).join(", ")}`,
+                );
+            } else if (cloud !== source.cloud) {
+                problems.push(
+                    `${file}: ${label} reads ${uid} (${source.cloud}) but uses $${name}, a ${cloud} variable: it would be empty where ${cloud} is off`,
+                );
+            }
+        }
+    }
+    const templating = isRecord(model.templating) ? model.templating : {};
+    const variables: unknown[] = Array.isArray(templating.list) ? templating.list : [];
+    for (const v of variables) {
+        const name = isRecord(v) ? v.name : undefined;
+        if (typeof name !== "string" || !(name in DASHBOARD_VARIABLES)) {
+            problems.push(
+                `${file}: variable '${String(name)}' is not one the program fills (${Object.keys(DASHBOARD_VARIABLES).join(", ")}): remove it`,
+            );
+        }
+    }
+    return problems;
+}
+
+/**
+ * Reads every `*.json` of `dir` (sorted by name) and checks each; uids must be unique. Returns
+ * the parsed files and every problem, paths relative to `projectDir`.
+ */
+export function loadDashboards(
+    projectDir: string,
+    dir: string = DASHBOARDS_DIR,
+): { dashboards: DashboardFile[]; problems: string[] } {
+    const folder = path.join(projectDir, dir);
+    if (!fs.existsSync(folder)) {
+        return {
+            dashboards: [],
+            problems: [
+                `${dir}/ is missing: the fleet dashboard is rendered from its *.json files; restore dashboards/fleet.json from the repository, or set dashboard.enabled to false`,
+            ],
+        };
+    }
+    const problems: string[] = [];
+    const dashboards: DashboardFile[] = [];
+    for (const entry of fs
+        .readdirSync(folder)
+        .filter((f) => f.endsWith(".json"))
+        .sort()) {
+        const file = `${dir}/${entry}`;
+        let model: unknown;
+        try {
+            model = JSON.parse(fs.readFileSync(path.join(folder, entry), "utf8"));
+        } catch (e) {
+            problems.push(`${file} is not valid JSON: ${(e as Error).message}`);
+            continue;
+        }
+        const found = dashboardProblems(file, model);
+        problems.push(...found);
+        if (found.length === 0) dashboards.push({ file, model: model as DashboardModel });
+    }
+    const seen = new Map<unknown, string>();
+    for (const d of dashboards) {
+        const other = seen.get(d.model.uid);
+        if (other)
+            problems.push(
+                `${d.file} has the uid '${String(d.model.uid)}' of ${other}: give it its own`,
+            );
+        seen.set(d.model.uid, d.file);
+    }
+    if (dashboards.length === 0 && problems.length === 0) {
+        problems.push(`${dir}/ holds no *.json dashboard: restore dashboards/fleet.json`);
+    }
+    return { dashboards, problems };
+}
+
+/**
+ * A dashboard as this stack shows it: panels (and rows left empty, and variables) of clouds not
+ * in `clouds` are dropped; the program's variables are filled with `values`.
+ */
+export function renderDashboard(
+    model: DashboardModel,
+    clouds: ReadonlySet<Cloud>,
+    values: Readonly<Partial<Record<DashboardVariable, string>>>,
+): DashboardModel {
+    const shown = (p: Panel) => {
+        if (p.type === "row") return true;
+        const uid = dataSourceUid(p.datasource) as FleetDataSourceUid;
+        return clouds.has(FLEET_DATA_SOURCES[uid].cloud);
+    };
+    const kept = ((model.panels ?? []) as Panel[])
+        .map((p) =>
+            Array.isArray(p.panels) ? { ...p, panels: (p.panels as Panel[]).filter(shown) } : p,
+        )
+        .filter(shown);
+    // A row with nothing under it (up to the next row) goes too.
+    const panels = kept.filter((p, i) => {
+        if (p.type !== "row") return true;
+        const next = kept[i + 1];
+        const nested = Array.isArray(p.panels) && p.panels.length > 0;
+        return nested || (next !== undefined && next.type !== "row");
+    });
+    const list = (Array.isArray(model.templating?.list) ? model.templating.list : []) as Record<
+        string,
+        unknown
+    >[];
+    const variables = list
+        .filter((v) => clouds.has(DASHBOARD_VARIABLES[v.name as DashboardVariable]))
+        .map((v) => {
+            const value = values[v.name as DashboardVariable] ?? "";
+            return {
+                ...v,
+                query: value,
+                current: { text: value, value },
+                options: [{ text: value, value, selected: true }],
+            };
+        });
+    return { ...model, panels, templating: { ...model.templating, list: variables } };
+}
+
+export interface FleetDashboardArgs {
+    /** The fleet's resource group: the workspace lives in it, and may read its monitoring data. */
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly resourceGroupId: pulumi.Input<string>;
+    readonly subscriptionId: string;
+    readonly location: string;
+    /** Workspace name, part of its URL. */
+    readonly workspaceName: string;
+    /** @default "Standard" */
+    readonly sku?: "Standard" | "Essential";
+    /** @default "11" */
+    readonly grafanaMajorVersion?: string;
+    /** @default false */
+    readonly zoneRedundancy?: boolean;
+    /**
+     * The identity running Pulumi (object id). It gets Grafana Admin, so that the program can
+     * write the data sources and dashboards with its own Entra ID token: no Grafana API key exists.
+     */
+    readonly deployerObjectId: pulumi.Input<string>;
+    /** Entra ID groups (object ids) with Grafana Admin. @default [] */
+    readonly adminGroupObjectIds?: readonly string[];
+    /** Entra ID groups (object ids) with Grafana Viewer. @default [] */
+    readonly viewerGroupObjectIds?: readonly string[];
+    /** The Log Analytics workspace Container Insights of every Arc cluster writes to. */
+    readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
+    /**
+     * CloudWatch: the workspace assumes `roleArn` with a key whose only right is that. Without
+     * it (AWS off), the CloudWatch data source and its panels are left out.
+     * @default none
+     */
+    readonly cloudWatch?: {
+        readonly region: string;
+        readonly roleArn: pulumi.Input<string>;
+        readonly externalId: pulumi.Input<string>;
+        readonly accessKeyId: pulumi.Input<string>;
+        readonly secretAccessKey: pulumi.Input<string>;
+        /** Values of the AWS dashboard variables. */
+        readonly asgName: pulumi.Input<string>;
+        readonly albArnSuffix: pulumi.Input<string>;
+        readonly targetGroupArnSuffix: pulumi.Input<string>;
+        /** @default "" (no web ACL: the WAF panel stays empty) */
+        readonly webAclName?: pulumi.Input<string>;
+    };
+    /**
+     * Cloud Monitoring: a service-account key of a Monitoring Viewer. Without it (Google Cloud
+     * off), the data source and its panels are left out. @default none
+     */
+    readonly cloudMonitoring?: {
+        readonly project: string;
+        readonly clientEmail: pulumi.Input<string>;
+        /** The key's PEM private key, a secret. */
+        readonly privateKey: pulumi.Input<string>;
+        /** @default "https://oauth2.googleapis.com/token" */
+        readonly tokenUri?: pulumi.Input<string>;
+    };
+    /** The dashboards to render, checked by `loadDashboards`. */
+    readonly dashboards: readonly DashboardFile[];
+    /** @default {} */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Every problem with `args`, each naming the argument and the fix; empty when valid. */
+export function validateFleetDashboardArgs(args: FleetDashboardArgs): string[] {
+    const problems: string[] = [];
+    if (!GRAFANA_WORKSPACE_NAME.test(args.workspaceName)) {
+        problems.push(
+            `workspaceName '${args.workspaceName}' must be 2-30 letters, digits or hyphens, starting with a letter and ending with a letter or digit`,
+        );
+    }
+    if ((args.sku ?? "Standard") === "Essential" && args.zoneRedundancy) {
+        problems.push("zoneRedundancy needs the Standard sku: set sku to Standard or turn it off");
+    }
+    if (!/^\d{1,3}$/.test(args.grafanaMajorVersion ?? "11")) {
+        problems.push(
+            `grafanaMajorVersion '${args.grafanaMajorVersion}' must be a major version such as 11`,
+        );
+    }
+    if (!GUID.test(args.subscriptionId)) {
+        problems.push(`subscriptionId '${args.subscriptionId}' is not a subscription id (a GUID)`);
+    }
+    for (const key of ["adminGroupObjectIds", "viewerGroupObjectIds"] as const) {
+        for (const id of (args[key] ?? []).filter((id) => !GUID.test(id))) {
+            problems.push(`${key}: '${id}' is not an Entra ID object id (a GUID)`);
+        }
+    }
+    if (args.dashboards.length === 0) {
+        problems.push("dashboards is empty: pass the files loadDashboards read from dashboards/");
+    }
+    for (const d of args.dashboards) problems.push(...dashboardProblems(d.file, d.model));
+    return problems;
+}
+
+/**
+ * An Azure Managed Grafana workspace with a data source per enabled cloud and the repository's
+ * dashboards, rendered for the clouds this stack runs.
+ */
+export class FleetDashboard extends pulumi.ComponentResource {
+    /** The workspace's URL. */
+    public readonly url: pulumi.Output<string>;
+    /** The workspace's ARM id. */
+    public readonly workspaceId: pulumi.Output<string>;
+    /** The uids of the data sources created (one per enabled cloud). */
+    public readonly dataSourceUids: pulumi.Output<string[]>;
+    /** Each dashboard's URL, by uid. */
+    public readonly dashboardUrls: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: FleetDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid("FleetDashboard", name, validateFleetDashboardArgs(args));
+        super("multicloud:azure:FleetDashboard", name, {}, opts);
+        const sku = args.sku ?? "Standard";
+        const grafanaMajorVersion = args.grafanaMajorVersion ?? "11";
+        const zoneRedundancy = args.zoneRedundancy ?? false;
+        const adminGroupObjectIds = args.adminGroupObjectIds ?? [];
+        const viewerGroupObjectIds = args.viewerGroupObjectIds ?? [];
+        const tags = args.tags ?? {};
+        const parent = { parent: this };
+        const role = (id: string) =>
+            `/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+
+        const workspace = new azure.dashboard.Grafana(
+            name,
+            {
+                workspaceName: args.workspaceName,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                sku: { name: sku },
+                // The data sources reach Azure Monitor as the workspace itself: no secret.
+                identity: { type: "SystemAssigned" },
+                properties: {
+                    grafanaMajorVersion,
+                    // Sign-in is Entra ID only; the program writes with an Entra ID token too.
+                    apiKey: "Disabled",
+                    // Fixed egress addresses, so that data sources can be allow-listed.
+                    deterministicOutboundIP: "Enabled",
+                    publicNetworkAccess: "Enabled",
+                    zoneRedundancy: zoneRedundancy ? "Enabled" : "Disabled",
+                },
+                tags,
+            },
+            parent,
+        );
+        const principalId = workspace.identity.apply((i) => i?.principalId ?? "");
+
+        // The workspace reads metrics and logs of the fleet's resource group only.
+        const reader = new azure.authorization.RoleAssignment(
+            `${name}-monitoring-reader`,
+            {
+                scope: args.resourceGroupId,
+                roleDefinitionId: role(GRAFANA_ROLES.monitoringReader),
+                principalId,
+                principalType: "ServicePrincipal",
+            },
+            parent,
+        );
+        const grants: pulumi.Resource[] = [
+            new azure.authorization.RoleAssignment(
+                `${name}-deployer-admin`,
+                {
+                    scope: workspace.id,
+                    roleDefinitionId: role(GRAFANA_ROLES.admin),
+                    principalId: args.deployerObjectId,
+                },
+                parent,
+            ),
+        ];
+        for (const [kind, ids, roleId] of [
+            ["admin", adminGroupObjectIds, GRAFANA_ROLES.admin],
+            ["viewer", viewerGroupObjectIds, GRAFANA_ROLES.viewer],
+        ] as const) {
+            ids.forEach((principalId, i) =>
+                grants.push(
+                    new azure.authorization.RoleAssignment(
+                        `${name}-${kind}-${i}`,
+                        {
+                            scope: workspace.id,
+                            roleDefinitionId: role(roleId),
+                            principalId,
+                            principalType: "Group",
+                        },
+                        parent,
+                    ),
+                ),
+            );
+        }
+
+        // Grafana's API, as the identity running Pulumi: an Entra ID token for Azure Managed
+        // Grafana's audience, taken fresh on every run and held only as a secret.
+        const token = azure.authorization.getClientTokenOutput(
+            { endpoint: GRAFANA_TOKEN_AUDIENCE },
+            { parent: this },
+        ).token;
+        const provider = new grafana.Provider(
+            `${name}-grafana`,
+            {
+                url: workspace.properties.endpoint,
+                auth: pulumi.secret(token),
+                // Azure RBAC takes minutes to reach a new workspace: retry 401/403 meanwhile.
+                retries: 10,
+                retryWait: 30,
+                retryStatusCodes: ["401", "403", "429", "5xx"],
+            },
+            { ...parent, dependsOn: grants },
+        );
+        const inGrafana = { parent: this, provider, dependsOn: [reader, ...grants] };
+
+        const sources: grafana.oss.DataSource[] = [];
+        const source = (
+            uid: FleetDataSourceUid,
+            jsonData: pulumi.Input<Record<string, unknown>>,
+            secureJsonData?: pulumi.Input<Record<string, pulumi.Input<string>>>,
+        ) => {
+            const def = FLEET_DATA_SOURCES[uid];
+            const ds = new grafana.oss.DataSource(
+                `${name}-${uid}`,
+                {
+                    uid,
+                    name: def.name,
+                    type: def.type,
+                    jsonDataEncoded: pulumi.output(jsonData).apply((j) => JSON.stringify(j)),
+                    secureJsonDataEncoded: secureJsonData
+                        ? pulumi.secret(
+                              pulumi.output(secureJsonData).apply((j) => JSON.stringify(j)),
+                          )
+                        : undefined,
+                },
+                inGrafana,
+            );
+            sources.push(ds);
+            return ds;
+        };
+        source("fleet-azure-monitor", {
+            azureAuthType: "msi",
+            subscriptionId: args.subscriptionId,
+        });
+        if (args.cloudWatch) {
+            const cw = args.cloudWatch;
+            source(
+                "fleet-cloudwatch",
+                {
+                    authType: "keys",
+                    defaultRegion: cw.region,
+                    assumeRoleArn: cw.roleArn,
+                    externalId: cw.externalId,
+                },
+                { accessKey: cw.accessKeyId, secretKey: cw.secretAccessKey },
+            );
+        }
+        if (args.cloudMonitoring) {
+            const cm = args.cloudMonitoring;
+            source(
+                "fleet-cloud-monitoring",
+                {
+                    authenticationType: "jwt",
+                    defaultProject: cm.project,
+                    clientEmail: cm.clientEmail,
+                    tokenUri: cm.tokenUri ?? "https://oauth2.googleapis.com/token",
+                },
+                { privateKey: cm.privateKey },
+            );
+        }
+
+        const clouds = new Set<Cloud>([
+            "azure",
+            ...(args.cloudWatch ? (["aws"] as const) : []),
+            ...(args.cloudMonitoring ? (["gcp"] as const) : []),
+        ]);
+        const values = pulumi
+            .all({
+                aws_region: args.cloudWatch?.region ?? "",
+                asg_name: args.cloudWatch?.asgName ?? "",
+                alb: args.cloudWatch?.albArnSuffix ?? "",
+                target_group: args.cloudWatch?.targetGroupArnSuffix ?? "",
+                web_acl: args.cloudWatch?.webAclName ?? "",
+                gcp_project: args.cloudMonitoring?.project ?? "",
+                azure_subscription: args.subscriptionId,
+                log_analytics_workspace: args.logAnalyticsWorkspaceId,
+            })
+            .apply((v) => v as Record<DashboardVariable, string>);
+
+        const folder = new grafana.oss.Folder(
+            `${name}-folder`,
+            { title: "Multi-cloud fleet", uid: "multicloud" },
+            inGrafana,
+        );
+        const dashboards = args.dashboards.map(
+            (d) =>
+                new grafana.oss.Dashboard(
+                    `${name}-${String(d.model.uid)}`,
+                    {
+                        folder: folder.uid,
+                        configJson: values.apply((v) =>
+                            JSON.stringify(renderDashboard(d.model, clouds, v)),
+                        ),
+                        overwrite: true,
+                        message: `Rendered by Pulumi from ${d.file}`,
+                    },
+                    { ...inGrafana, dependsOn: [...inGrafana.dependsOn, ...sources] },
+                ),
+        );
+
+        this.url = workspace.properties.endpoint;
+        this.workspaceId = workspace.id;
+        this.dataSourceUids = pulumi.output(sources.map((s) => s.uid));
+        this.dashboardUrls = pulumi
+            .all(dashboards.map((d) => pulumi.all([d.uid, d.url])))
+            .apply((pairs) => Object.fromEntries(pairs));
+        this.registerOutputs({
+            url: this.url,
+            workspaceId: this.workspaceId,
+            dataSourceUids: this.dataSourceUids,
+            dashboardUrls: this.dashboardUrls,
+        });
+    }
+}
