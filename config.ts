@@ -29,7 +29,17 @@ import {
 } from "./components/edge/EdgeCluster";
 import { EdgeShard, ShardableSite, shardProblems } from "./components/edge/shards";
 import { SECRET_TYPES } from "./components/gcp/ConfigSync";
-import { GITOPS_WORKLOAD_DIR } from "./components/app/Workload";
+import { DEFAULT_REQUESTS_PER_5_MINUTES, GITOPS_WORKLOAD_DIR } from "./components/app/Workload";
+import {
+    LOG_RETENTION_DAYS as CLOUDWATCH_LOG_RETENTION_DAYS,
+    WAF_RATE_LIMIT_MAX,
+    WAF_RATE_LIMIT_MIN,
+} from "./components/aws/WebAcl";
+import {
+    DashboardFile,
+    GRAFANA_WORKSPACE_NAME,
+    loadDashboards,
+} from "./components/azure/FleetDashboard";
 import {
     ATTACHED_PLATFORM_VERSION,
     DNS_LABEL,
@@ -38,6 +48,7 @@ import {
     IMAGE_BY_DIGEST,
     KUBE_CPU,
     KUBE_MEMORY,
+    ROTATION_LABEL,
 } from "./components/formats";
 import { GCP_LOCATION, KMS_KEY } from "./components/gcp/GkeCluster";
 
@@ -231,6 +242,33 @@ const AwsAlertsSchema = z.strictObject({
     error5xxRatePercent: percentage(5),
 });
 
+/** The AWS WAFv2 web ACL in front of the load balancer; its rate limit is `app.rateLimit`. */
+const AwsWafSchema = z.strictObject({
+    /** Put the web ACL (common rule set, per-IP rate limit, logging) on the ALB. @default true */
+    enabled: boolean().default(true),
+    /** `count` only measures what `block` would stop: for a first week in prod. @default "block" */
+    rateLimitAction: z.enum(["block", "count"]).default("block"),
+    /** Rules of AWSManagedRulesCommonRuleSet switched to count (false positives). @default [] */
+    commonRuleSetExcludedRules: z
+        .array(
+            z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, {
+                message:
+                    "must be a rule name of the common rule set, such as SizeRestrictions_BODY",
+            }),
+        )
+        .default([]),
+    /** Retention of the web ACL's log group, days. @default 90 */
+    logRetentionDays: integer()
+        .pipe(
+            z
+                .number()
+                .refine((d) => (CLOUDWATCH_LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+                    message: `must be one of CloudWatch Logs' retention periods: ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}`,
+                }),
+        )
+        .default(90),
+});
+
 /** Adds "X is required when <section>.enabled is true" problems for missing fields. */
 function requiredWhenEnabled(section: string, fields: readonly string[]) {
     // Returned as a check plus its `when`, so it also runs when other fields are invalid.
@@ -276,6 +314,7 @@ const AwsSchema = z
         network: AwsNetworkSchema.prefault({}),
         loadBalancer: AwsLoadBalancerSchema.prefault({}),
         alerts: AwsAlertsSchema.prefault({}),
+        waf: AwsWafSchema.prefault({}),
     })
     .check(z.superRefine(awsRequired.check, { when: awsRequired.when }));
 
@@ -292,6 +331,8 @@ export const REQUIRED_GCP_SERVICES = [
     "gkemulticloud.googleapis.com",
     "gkeconnect.googleapis.com",
     "connectgateway.googleapis.com",
+    // GKE's system metrics, which the fleet dashboard reads.
+    "monitoring.googleapis.com",
 ] as const;
 
 const dnsLabel = z.string().regex(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/, {
@@ -858,6 +899,27 @@ const AppSchema = z
             /** cert-manager ClusterIssuer for the certificate. @default none */
             clusterIssuer: k8sName.optional(),
         }),
+        /**
+         * The per-client rate limit, the same on every cloud: the AWS web ACL's rate-based rule
+         * and the ingress's rate limit on every cluster. @default { requestsPer5Minutes: 2000 }
+         */
+        rateLimit: z
+            .strictObject({
+                /** Requests one client IP may send in 5 minutes. @default 2000 */
+                requestsPer5Minutes: integer()
+                    .pipe(
+                        z
+                            .number()
+                            .refine((n) => n >= WAF_RATE_LIMIT_MIN, {
+                                message: `must be at least ${WAF_RATE_LIMIT_MIN}: AWS WAF's rate-based rules count no fewer than ${WAF_RATE_LIMIT_MIN} requests per 5 minutes; raise it with \`pulumi config set --path app.rateLimit.requestsPer5Minutes ${WAF_RATE_LIMIT_MIN}\``,
+                            })
+                            .refine((n) => n <= WAF_RATE_LIMIT_MAX, {
+                                message: `must be at most ${WAF_RATE_LIMIT_MAX}, AWS WAF's largest rate limit`,
+                            }),
+                    )
+                    .default(DEFAULT_REQUESTS_PER_5_MINUTES),
+            })
+            .prefault({}),
         /** Secret (key `url`) holding DATABASE_URL. @default "app-database" */
         databaseSecretName: k8sName.default("app-database"),
         /** Group allowed to deploy into the app namespace. @default "app-deployers" */
@@ -922,6 +984,42 @@ const AppImageSchema = z.strictObject({
         .optional(),
 });
 
+/** The fleet dashboard: Azure Managed Grafana, created when Azure is enabled. */
+const DashboardSchema = z.strictObject({
+    /** Create the Grafana workspace, its data sources and dashboards/. Needs azure.enabled. @default true */
+    enabled: boolean().default(true),
+    /** Workspace name (2-30 letters, digits, -), part of its URL. @default `<project>-<stack>` */
+    name: z
+        .string()
+        .regex(GRAFANA_WORKSPACE_NAME, {
+            message:
+                "must be 2-30 letters, digits or hyphens, starting with a letter and ending with a letter or digit",
+        })
+        .optional(),
+    /** `Essential` has no SLA and no zone redundancy: for dev. @default "Standard" */
+    sku: z.enum(["Standard", "Essential"]).default("Standard"),
+    /** Grafana major version of the workspace. @default "11" */
+    grafanaMajorVersion: z
+        .string()
+        .regex(/^\d{1,3}$/, { message: "must be a major version such as 11" })
+        .default("11"),
+    /** Spread the workspace over availability zones (Standard only). @default false */
+    zoneRedundancy: boolean().default(false),
+    /** Entra ID groups (object ids) with Grafana Admin on the workspace. @default [] */
+    adminGroupObjectIds: z.array(uuid("Entra ID group object id")).default([]),
+    /** Entra ID groups (object ids) with Grafana Viewer on the workspace. @default [] */
+    viewerGroupObjectIds: z.array(uuid("Entra ID group object id")).default([]),
+    /**
+     * Any label; change it to replace the AWS access key and the Google service-account key the
+     * CloudWatch and Cloud Monitoring data sources hold (the clouds offer Grafana no keyless
+     * way in). @default "1"
+     */
+    credentialRotation: z
+        .string()
+        .regex(ROTATION_LABEL, { message: "must be a short label such as 2026-11" })
+        .default("1"),
+});
+
 /** The whole stack config, keyed without the `multicloud:` namespace. */
 export const StackConfigSchema = z
     .strictObject({
@@ -937,12 +1035,28 @@ export const StackConfigSchema = z
         edge: EdgeSchema.prefault({}),
         app: AppSchema,
         appImage: AppImageSchema.prefault({}),
+        dashboard: DashboardSchema.prefault({}),
         /** DATABASE_URL for the clusters Pulumi applies the app to; a secret. @default none */
         databaseUrl: z.string().min(1).optional(),
     })
     // Runs even when other keys are invalid, so that every problem is listed at once.
     .check(z.superRefine(checkWholeStack, { when: () => true }))
-    .check(z.superRefine(checkEdge, { when: () => true }));
+    .check(z.superRefine(checkEdge, { when: () => true }))
+    .check(z.superRefine(checkDashboard, { when: () => true }));
+
+/** Zone redundancy is a Standard feature. Read defensively: the value may be partly invalid. */
+function checkDashboard(value: unknown, ctx: z.RefinementCtx): void {
+    const d = (value as { dashboard?: { sku?: unknown; zoneRedundancy?: unknown } }).dashboard;
+    if (d?.sku === "Essential" && (d.zoneRedundancy === true || d.zoneRedundancy === "true")) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["dashboard", "zoneRedundancy"],
+            message:
+                "needs the Standard plan: set dashboard.sku to Standard, or dashboard.zoneRedundancy to false",
+            params: { standalone: true },
+        });
+    }
+}
 
 /** Cross-section checks. The value may be partly invalid here: read it defensively. */
 function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
@@ -1035,7 +1149,11 @@ export type AppImageConfig = Omit<Parsed["appImage"], "registries"> & {
 };
 
 /** The validated stack config, every default settled. */
-export type StackConfig = Omit<Parsed, "aws" | "gcp" | "azure" | "appImage"> & {
+export type StackConfig = Omit<Parsed, "aws" | "gcp" | "azure" | "appImage" | "dashboard"> & {
+    readonly dashboard: Parsed["dashboard"] & {
+        /** The repository's dashboards (`dashboards/*.json`), checked; [] without a project folder. */
+        readonly files: readonly DashboardFile[];
+    };
     readonly aws: AwsConfig;
     readonly gcp: GcpConfig;
     readonly azure: AzureConfig;
@@ -1137,6 +1255,15 @@ export function parseStackConfig(
         );
     }
     problems.push(...buildContextProblems(values.appImage, project, projectDir));
+    // Dashboards are read (and every panel checked) only where a stack would render them.
+    const dashboards =
+        projectDir !== undefined &&
+        result.success &&
+        result.data.dashboard.enabled &&
+        result.data.azure.enabled
+            ? loadDashboards(projectDir)
+            : { dashboards: [], problems: [] };
+    problems.push(...dashboards.problems);
     if (problems.length > 0 || !result.success) {
         throw new ConfigError(problems, stack);
     }
@@ -1145,8 +1272,9 @@ export function parseStackConfig(
         ...data.appImage,
         registries: data.appImage.registries ?? REGISTRY_CLOUDS.filter((c) => data[c].enabled),
     };
+    const dashboard = { ...data.dashboard, files: dashboards.dashboards };
     // Sound: the requiredWhenEnabled checks passed, so enabled sections hold their required fields.
-    return { ...data, appImage } as StackConfig;
+    return { ...data, appImage, dashboard } as StackConfig;
 }
 
 /** The image's build context must hold its Dockerfile (read from the raw, unparsed section). */

@@ -9,7 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppImage } from "./components/app/AppImage";
 import { Workload } from "./components/app/Workload";
 import { AsgFleet } from "./components/aws/AsgFleet";
+import { CloudWatchReader } from "./components/aws/CloudWatchReader";
+import { WebAcl } from "./components/aws/WebAcl";
 import { ArcGovernance } from "./components/azure/ArcGovernance";
+import { FleetDashboard } from "./components/azure/FleetDashboard";
 import { EdgeCluster } from "./components/edge/EdgeCluster";
 import { ownedSites } from "./components/edge/shards";
 import { Network } from "./components/aws/Network";
@@ -18,6 +21,7 @@ import { ConfigSync } from "./components/gcp/ConfigSync";
 import { ConfigSyncOverride } from "./components/gcp/ConfigSyncOverride";
 import { GkeCluster, regionOf } from "./components/gcp/GkeCluster";
 import { HubMembership } from "./components/gcp/HubMembership";
+import { MonitoringReader } from "./components/gcp/MonitoringReader";
 import { ProjectServices } from "./components/gcp/ProjectServices";
 import { masterRange, parseStackConfig, REQUIRED_GCP_SERVICES } from "./config";
 import { createProviders } from "./providers";
@@ -189,7 +193,22 @@ function awsFleet() {
         // A created network is complete (NAT routes included) before instances boot.
         network instanceof Network ? { ...opts, dependsOn: [network] } : opts,
     );
-    return { fleet, vpcId: pulumi.output(network.vpcId) };
+    // Rate limits at the edge: the same per-client limit the ingress of every cluster enforces.
+    const waf = aws.waf.enabled
+        ? new WebAcl(
+              "app-waf",
+              {
+                  loadBalancerArn: fleet.albArn,
+                  requestsPer5Minutes: config.app.rateLimit.requestsPer5Minutes,
+                  rateLimitAction: aws.waf.rateLimitAction,
+                  commonRuleSetExcludedRules: aws.waf.commonRuleSetExcludedRules,
+                  logRetentionDays: aws.waf.logRetentionDays,
+                  tags,
+              },
+              opts,
+          )
+        : undefined;
+    return { fleet, waf, vpcId: pulumi.output(network.vpcId) };
 }
 const awsSide = awsFleet();
 
@@ -449,6 +468,99 @@ function edgeFleet() {
 }
 const edgeSide = edgeFleet();
 
+// --- One dashboard for the whole fleet: Azure Managed Grafana, a data source per cloud ---------
+function fleetDashboard() {
+    if (
+        !config.dashboard.enabled ||
+        !config.azure.enabled ||
+        !azureSide ||
+        !fleetResourceGroup ||
+        !providers.azure
+    )
+        return undefined;
+    const az = config.azure;
+    const dash = config.dashboard;
+    // The Google Cloud and AWS sides hand Grafana the narrowest key each allows (see README).
+    const cloudWatch =
+        awsSide && providers.aws && config.aws.enabled
+            ? {
+                  region: config.aws.region,
+                  reader: new CloudWatchReader(
+                      "dashboard-cloudwatch",
+                      {
+                          externalId: `${project}-${stack}-grafana`,
+                          credentialRotation: dash.credentialRotation,
+                          tags,
+                      },
+                      { providers: [providers.aws] },
+                  ),
+              }
+            : undefined;
+    const gcpProject = config.gcp.enabled ? config.gcp.project : undefined;
+    const monitoring =
+        gcpProject && providers.gcp && gcpServices
+            ? new MonitoringReader(
+                  "dashboard-monitoring",
+                  {
+                      project: gcpProject,
+                      // Service account ids: 6-30 of [a-z0-9-], one per stack of the project.
+                      accountId: `grafana-${stack}`
+                          .replace(/[^a-z0-9-]/g, "-")
+                          .slice(0, 30)
+                          .replace(/-+$/, ""),
+                      credentialRotation: dash.credentialRotation,
+                  },
+                  { providers: [providers.gcp], dependsOn: gcpServices.resources },
+              )
+            : undefined;
+    return new FleetDashboard(
+        "fleet-dashboard",
+        {
+            resourceGroupName: fleetResourceGroup.name,
+            resourceGroupId: fleetResourceGroup.id,
+            subscriptionId: az.subscriptionId,
+            location: az.location,
+            workspaceName: dash.name ?? `${project}-${stack}`.slice(0, 30).replace(/-+$/, ""),
+            sku: dash.sku,
+            grafanaMajorVersion: dash.grafanaMajorVersion,
+            zoneRedundancy: dash.zoneRedundancy,
+            deployerObjectId: azureNative.authorization.getClientConfigOutput({
+                provider: providers.azure,
+            }).objectId,
+            adminGroupObjectIds: dash.adminGroupObjectIds,
+            viewerGroupObjectIds: dash.viewerGroupObjectIds,
+            logAnalyticsWorkspaceId: azureSide.governance.workspaceId,
+            cloudWatch:
+                cloudWatch && awsSide
+                    ? {
+                          region: cloudWatch.region,
+                          roleArn: cloudWatch.reader.roleArn,
+                          externalId: cloudWatch.reader.externalId,
+                          accessKeyId: cloudWatch.reader.accessKeyId,
+                          secretAccessKey: cloudWatch.reader.secretAccessKey,
+                          asgName: awsSide.fleet.groupName,
+                          albArnSuffix: awsSide.fleet.albArnSuffix,
+                          targetGroupArnSuffix: awsSide.fleet.targetGroupArnSuffix,
+                          webAclName: awsSide.waf?.webAclName,
+                      }
+                    : undefined,
+            cloudMonitoring:
+                monitoring && gcpProject
+                    ? {
+                          project: gcpProject,
+                          clientEmail: monitoring.email,
+                          privateKey: monitoring.privateKey,
+                          tokenUri: monitoring.tokenUri,
+                      }
+                    : undefined,
+            dashboards: dash.files,
+            tags,
+        },
+        { providers: [providers.azure] },
+    );
+}
+const dashboardSide = fleetDashboard();
+
 // --- Stack outputs ---------------------------------------------------------------------------
 // One object per cloud, `null` when the stack switches that cloud off (an undefined output
 // would only earn a warning from the engine).
@@ -463,6 +575,8 @@ export const aws =
               targetGroupArn: awsSide.fleet.targetGroupArn,
               groupName: awsSide.fleet.groupName,
               alertTopicArn: awsSide.fleet.alertTopicArn,
+              /** The WAFv2 web ACL on the load balancer, or null when aws.waf.enabled is false. */
+              webAclArn: awsSide.waf?.webAclArn ?? null,
           }
         : null;
 export const gcp =
@@ -479,6 +593,14 @@ export const azure = fleetResourceGroup
           resourceGroupName: fleetResourceGroup.name,
           resourceGroupId: fleetResourceGroup.id,
           workspaceId: azureSide?.governance.workspaceId ?? null,
+      }
+    : null;
+/** The fleet dashboard (Azure Managed Grafana), or null without Azure or dashboard.enabled. */
+export const dashboard = dashboardSide
+    ? {
+          url: dashboardSide.url,
+          dashboards: dashboardSide.dashboardUrls,
+          dataSources: dashboardSide.dataSourceUids,
       }
     : null;
 /** The edge sites this stack manages: its shard's slice of the fleet's site list. */

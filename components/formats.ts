@@ -23,3 +23,9 @@ export const ATTACHED_PLATFORM_VERSION = /^\d+\.\d+\.\d+-gke\.\d+$/;
 
 /** A DNS-1123 label: lowercase letters, digits and -, up to 63. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * A credential rotation label (`dashboard.credentialRotation`): any short label; changing it
+ * replaces the keys that carry it.
+ */
+export const ROTATION_LABEL = /^[A-Za-z0-9._-]{1,63}$/;

@@ -1,3 +1,5 @@
+import { ROTATION_LABEL } from "./formats";
+
 /**
  * Components validate their arguments with a pure `validateXxxArgs` function before they
  * register anything; this turns its problems into the one error every component throws.
@@ -7,4 +9,11 @@ export function throwIfInvalid(component: string, name: string, problems: readon
     throw new Error(
         `${component} '${name}' has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
+}
+
+/** The problem with a credential rotation label (`credentialRotation` args), if any. */
+export function credentialRotationProblems(label: string | undefined): string[] {
+    return ROTATION_LABEL.test(label ?? "1")
+        ? []
+        : [`credentialRotation '${label}' must be a short label such as 2026-11`];
 }

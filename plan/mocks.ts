@@ -1,8 +1,9 @@
 /**
  * The mock engine shared by the offline plan and the tests: Pulumi's own mock runtime
  * (`pulumi.runtime.setMocks`) with a monitor that records every registration (type, name,
- * inputs, parent, provider, dependencies), and an invoke table that throws on any function it
- * does not know, so a new invoke cannot slip into the program unnoticed.
+ * inputs, parent, provider, dependencies, property dependencies), and an invoke table that
+ * throws on any function it does not know, so a new invoke cannot slip into the program
+ * unnoticed.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { generateKeyPair } from "crypto";
@@ -25,6 +26,12 @@ export interface RecordedResource {
     readonly secretPaths: string[];
     /** URNs this resource depends on (explicit `dependsOn` and input dependencies). */
     readonly dependencies: string[];
+    /**
+     * For each input, the URNs of the resources it was computed from, as the SDK sends them
+     * (an empty list for an input computed from none) and the engine hands them to an
+     * analyzer, e.g. `{ resourceArn: [<alb urn>], webAclArn: [<web acl urn>] }`.
+     */
+    readonly propertyDependencies: Record<string, string[]>;
     /** Properties whose changes `pulumi up` ignores (the `ignoreChanges` option). */
     readonly ignoreChanges: string[];
     /** Component outputs passed to `registerOutputs`, with secrets unwrapped. */
@@ -260,6 +267,7 @@ function mockState(
     const suffix = fakeHex(args.type + args.name, 7);
     const id = `${args.name}-id`;
     const state: Record<string, unknown> = { ...inputs };
+    let resourceId = id;
     if (pkg === "aws" || pkg === "gcp") {
         // Autonaming, as Pulumi does it: the logical name (or the prefix) plus a random suffix.
         state.name ??= inputs.namePrefix
@@ -298,6 +306,13 @@ function mockState(
             case "sns/topic:Topic":
                 state.arn = `arn:aws:sns:${region}:${account}:${state.name}`;
                 break;
+            case "wafv2/webAcl:WebAcl":
+                state.arn = arnOf(`regional/webacl/${state.name}/${fakeHex(args.name, 36)}`);
+                break;
+            case "iam/accessKey:AccessKey":
+                resourceId = `AKIA${fakeHex(args.name, 16).toUpperCase()}`;
+                state.secret = `mock-secret-of-${args.name}`;
+                break;
             case "ecr/repository:Repository":
                 state.registryId = account;
                 state.repositoryUrl = `${account}.dkr.ecr.${region}.amazonaws.com/${state.name}`;
@@ -306,7 +321,6 @@ function mockState(
         }
         state.arn ??= arnOf(`${kind.toLowerCase()}/${state.name}`);
     }
-    let resourceId = id;
     if (pkg === "gcp") {
         const project = String(inputs.project ?? providerInputs.project ?? "mock-project");
         switch (`${mod}:${kind}`) {
@@ -326,6 +340,18 @@ function mockState(
                 break;
             case "serviceaccount/account:Account":
                 state.email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
+                state.member = `serviceAccount:${state.email}`;
+                break;
+            case "serviceaccount/key:Key":
+                // A key file as Google returns it: base64 JSON.
+                state.privateKey = Buffer.from(
+                    JSON.stringify({
+                        type: "service_account",
+                        private_key: `-----BEGIN PRIVATE KEY-----\nmock key of ${args.name}\n-----END PRIVATE KEY-----\n`,
+                        client_email: `mock@${project}.iam.gserviceaccount.com`,
+                        token_uri: "https://oauth2.googleapis.com/token",
+                    }),
+                ).toString("base64");
                 break;
             case "kms/keyRing:KeyRing":
                 resourceId = `projects/${project}/locations/${inputs.location}/keyRings/${state.name}`;
@@ -397,6 +423,15 @@ function mockState(
                 resourceId = `${group}/providers/Microsoft.ContainerRegistry/registries/${state.name}`;
                 state.loginServer = `${String(state.name).toLowerCase()}.azurecr.io`;
                 break;
+            case "dashboard:Grafana":
+                state.name = inputs.workspaceName ?? `${args.name}${suffix}`;
+                resourceId = `${group}/providers/Microsoft.Dashboard/grafana/${state.name}`;
+                state.identity = { type: "SystemAssigned", principalId: fakeUuid(resourceId) };
+                state.properties = {
+                    ...(inputs.properties as Record<string, unknown>),
+                    endpoint: `https://${state.name}-${fakeHex(args.name, 8)}.${inputs.location}.grafana.azure.com`,
+                };
+                break;
             case "authorization:RoleAssignment":
                 state.name =
                     inputs.roleAssignmentName ??
@@ -406,6 +441,11 @@ function mockState(
         }
         state.name ??= args.name;
         state.azureApiVersion ??= "mock";
+    }
+    if (args.type === "grafana:oss/dashboard:Dashboard") {
+        const uid = (JSON.parse(String(inputs.configJson ?? "{}")) as { uid?: string }).uid;
+        state.uid = uid;
+        state.url = `${String(providerInputs.url ?? "https://grafana.invalid")}/d/${uid}`;
     }
     if (args.type === "docker-build:index:Image") {
         // What a push reports: one manifest digest, whatever the number of registries.
@@ -507,12 +547,20 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             inputs: value,
             secretPaths,
             dependencies: req.getDependenciesList(),
+            propertyDependencies: propertyDependenciesOf(req),
             ignoreChanges: req.getIgnorechangesList(),
         };
         this.resources.push(resource);
         this.byUrn.set(urn, resource);
         this.onRecord?.(this.resources.length);
     }
+}
+
+/** The request's property dependencies (input -> the URNs it was computed from), as a record. */
+function propertyDependenciesOf(req: RegisterRequest): Record<string, string[]> {
+    const found: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (found[key] = deps.getUrnsList()));
+    return found;
 }
 
 // The slice of the generated gRPC request types the recorder reads.
@@ -524,6 +572,9 @@ interface RegisterRequest {
     getProvider(): string;
     getObject(): unknown;
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): {
+        forEach(callback: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+    };
     getIgnorechangesList(): string[];
 }
 interface RegisterOutputsRequest {

@@ -41,7 +41,7 @@ describe("npm run plan", () => {
         const rows = r.stdout.split("\n\n")[1].split("\n").slice(2); // after the header and the stack
         expect(r.stdout).toContain(`Resources: ${rows.length} to create`);
         expect(r.stdout).toMatch(/^ {2}gcp: \d+$/m);
-        expect(r.stdout).toMatch(/^ {6}10 {2}gcp:projects\/service:Service$/m);
+        expect(r.stdout).toMatch(/^ {6}11 {2}gcp:projects\/service:Service$/m);
         expect(r.stdout).toMatch(/^ {2}environment: "dev"$/m);
     });
 
@@ -64,7 +64,7 @@ describe("npm run plan", () => {
             "Invalid stack config for stack 'dev' (3 problems); nothing was created:",
         );
         expect(r.stderr).toContain(
-            "multicloud:aws.regoin is not a known setting (known here: enabled, region, allowedAccountIds, fleet, network, loadBalancer, alerts): " +
+            "multicloud:aws.regoin is not a known setting (known here: enabled, region, allowedAccountIds, fleet, network, loadBalancer, alerts, waf): " +
                 "remove it with `pulumi config rm --path aws.regoin` or fix its spelling",
         );
         expect(r.stderr).toContain("multicloud:aws.region is required when aws.enabled is true");

@@ -84,6 +84,25 @@ describe("parseStackConfig: valid config", () => {
                 idleTimeoutSeconds: 60,
             },
             alerts: { emails: [], highCpuThreshold: 85, error5xxRatePercent: 5 },
+            // The web ACL is on unless a stack turns it off.
+            waf: {
+                enabled: true,
+                rateLimitAction: "block",
+                commonRuleSetExcludedRules: [],
+                logRetentionDays: 90,
+            },
+        });
+        expect(config.app.rateLimit).toEqual({ requestsPer5Minutes: 2000 });
+        expect(config.dashboard).toEqual({
+            enabled: true,
+            sku: "Standard",
+            grafanaMajorVersion: "11",
+            zoneRedundancy: false,
+            adminGroupObjectIds: [],
+            viewerGroupObjectIds: [],
+            credentialRotation: "1",
+            // No project folder given: no dashboards read.
+            files: [],
         });
         expect(config.gcp.enabled).toBe(false);
         expect(config.azure.enabled).toBe(false);
@@ -328,6 +347,30 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             "the stack name 'Prod.EU' cannot be a tag value on every cloud (Google Cloud label rules: up to 63 " +
                 "lowercase letters, digits, _ or -): rename the stack with `pulumi stack rename prod-eu`",
         );
+    });
+
+    it("reports every problem of the rate limit, the web ACL and the dashboard at once", () => {
+        expect(
+            problemsOf(
+                raw({
+                    app: { ...APP, rateLimit: { requestsPer5Minutes: 2_000_000_001 } },
+                    aws: { ...AWS_ON, waf: { logRetentionDays: 45, rateLimitAction: "drop" } },
+                    dashboard: { name: "9-grafana", credentialRotation: "a b" },
+                }),
+            ),
+        ).toEqual([
+            'multicloud:aws.waf.rateLimitAction must be one of "block", "count", got "drop": fix it with `pulumi config set --path aws.waf.rateLimitAction <value>`',
+            expect.stringMatching(
+                /^multicloud:aws\.waf\.logRetentionDays must be one of CloudWatch Logs' retention periods: 0, 1, 3, 5, 7, 14, 30, 60, 90,/,
+            ),
+            "multicloud:app.rateLimit.requestsPer5Minutes must be at most 2000000000, AWS WAF's largest rate limit",
+            expect.stringMatching(
+                /^multicloud:dashboard\.name must be 2-30 letters, digits or hyphens, starting with a letter/,
+            ),
+            expect.stringMatching(
+                /^multicloud:dashboard\.credentialRotation must be a short label/,
+            ),
+        ]);
     });
 
     it("reports a section of the wrong type once, without a misleading 'no cloud'", () => {

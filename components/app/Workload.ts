@@ -49,6 +49,24 @@ export interface WorkloadIngressArgs {
     readonly clusterIssuer?: string;
 }
 
+/**
+ * The per-client rate limit on the app's ingress: the same number the AWS web ACL enforces in
+ * front of the load balancer, so one limit holds on every cloud.
+ */
+export interface WorkloadRateLimitArgs {
+    /**
+     * Requests one client IP may send in 5 minutes. On ingress-nginx this becomes
+     * `limit-rpm` = ceil(n / 5) with a burst of 5 minutes' worth (`limit-burst-multiplier` 5):
+     * a client may spend its whole 5-minute budget at once, as under WAF, and then gets n / 5
+     * per minute.
+     * @default 2000
+     */
+    readonly requestsPer5Minutes?: number;
+}
+
+/** Default of `WorkloadRateLimitArgs.requestsPer5Minutes` (and of the AWS web ACL's rule). */
+export const DEFAULT_REQUESTS_PER_5_MINUTES = 2000;
+
 export interface WorkloadArgs {
     /** The app image, pinned by digest (`registry/repository@sha256:<digest>`). */
     readonly image: pulumi.Input<string>;
@@ -65,6 +83,8 @@ export interface WorkloadArgs {
     /** @default { cpu: "500m", memory: "256Mi" } */
     readonly limits?: ComputeResources;
     readonly ingress: WorkloadIngressArgs;
+    /** Per-client rate limit on the ingress. @default { requestsPer5Minutes: 2000 } */
+    readonly rateLimit?: WorkloadRateLimitArgs;
     /**
      * The Secret (key `url`) the app reads `DATABASE_URL` from. Optional in the pod: without it
      * the app runs and reports not-ready on `/readyz`.
@@ -90,9 +110,10 @@ export interface WorkloadArgs {
 
 /** Everything `workloadObjects` needs, defaults settled; `I` is the image's type. */
 export type WorkloadSpec<I = string> = Required<
-    Omit<WorkloadArgs, "image" | "databaseUrl" | "ingress">
+    Omit<WorkloadArgs, "image" | "databaseUrl" | "ingress" | "rateLimit">
 > & {
     readonly image: I;
+    readonly rateLimit: Required<WorkloadRateLimitArgs>;
     readonly ingress: Required<Omit<WorkloadIngressArgs, "clusterIssuer">> &
         Pick<WorkloadIngressArgs, "clusterIssuer">;
     /** Who applies the objects: the `app.kubernetes.io/managed-by` label. */
@@ -132,6 +153,10 @@ export function workloadSpec<I>(
             className: args.ingress.className ?? "nginx",
             tlsSecretName: args.ingress.tlsSecretName ?? "app-tls",
             clusterIssuer: args.ingress.clusterIssuer,
+        },
+        rateLimit: {
+            requestsPer5Minutes:
+                args.rateLimit?.requestsPer5Minutes ?? DEFAULT_REQUESTS_PER_5_MINUTES,
         },
         databaseSecretName: args.databaseSecretName ?? "app-database",
         deployerGroup: args.deployerGroup ?? "app-deployers",
@@ -209,6 +234,12 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
     for (const secret of spec.imagePullSecrets) {
         if (!DNS_LABEL.test(secret))
             problems.push(`imagePullSecrets: '${secret}' must be a DNS label`);
+    }
+    const limit = spec.rateLimit.requestsPer5Minutes;
+    if (!Number.isInteger(limit) || limit < 1) {
+        problems.push(
+            `rateLimit.requestsPer5Minutes must be a whole number of requests of at least 1, got ${limit}`,
+        );
     }
     return problems;
 }
@@ -464,6 +495,11 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                 annotations: {
                     "nginx.ingress.kubernetes.io/ssl-redirect": "true",
                     "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+                    // Per client IP: n / 5 a minute, bursts up to n (see WorkloadRateLimitArgs).
+                    "nginx.ingress.kubernetes.io/limit-rpm": String(
+                        Math.ceil(spec.rateLimit.requestsPer5Minutes / 5),
+                    ),
+                    "nginx.ingress.kubernetes.io/limit-burst-multiplier": "5",
                     ...(spec.ingress.clusterIssuer
                         ? { "cert-manager.io/cluster-issuer": spec.ingress.clusterIssuer }
                         : {}),

@@ -238,6 +238,10 @@ systemctl enable --now app.service
 export class AsgFleet extends pulumi.ComponentResource {
     public readonly albDnsName: pulumi.Output<string>;
     public readonly albArn: pulumi.Output<string>;
+    /** `app/<name>/<id>`: the ALB's `LoadBalancer` dimension in CloudWatch. */
+    public readonly albArnSuffix: pulumi.Output<string>;
+    /** `targetgroup/<name>/<id>`: the `TargetGroup` dimension in CloudWatch. */
+    public readonly targetGroupArnSuffix: pulumi.Output<string>;
     public readonly targetGroupArn: pulumi.Output<string>;
     public readonly groupName: pulumi.Output<string>;
     public readonly alertTopicArn: pulumi.Output<string>;
@@ -760,6 +764,8 @@ export class AsgFleet extends pulumi.ComponentResource {
 
         this.albDnsName = alb.dnsName;
         this.albArn = alb.arn;
+        this.albArnSuffix = alb.arnSuffix;
+        this.targetGroupArnSuffix = targetGroup.arnSuffix;
         this.targetGroupArn = targetGroup.arn;
         this.groupName = group.name;
         this.alertTopicArn = topic.arn;
@@ -769,6 +775,8 @@ export class AsgFleet extends pulumi.ComponentResource {
         this.registerOutputs({
             albDnsName: this.albDnsName,
             albArn: this.albArn,
+            albArnSuffix: this.albArnSuffix,
+            targetGroupArnSuffix: this.targetGroupArnSuffix,
             targetGroupArn: this.targetGroupArn,
             groupName: this.groupName,
             alertTopicArn: this.alertTopicArn,

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { throwIfInvalid } from "../validation";
+import { credentialRotationProblems, throwIfInvalid } from "../validation";
 
 /**
  * The read-only actions Grafana's CloudWatch data source needs for metrics (Grafana's
@@ -47,11 +47,7 @@ export function validateCloudWatchReaderArgs(args: CloudWatchReaderArgs): string
             `externalId '${args.externalId}' must be 2-1224 letters, digits or +=,.@:/-_ (IAM's rule for sts:ExternalId)`,
         );
     }
-    if (!/^[A-Za-z0-9._-]{1,63}$/.test(args.credentialRotation ?? "1")) {
-        problems.push(
-            `credentialRotation '${args.credentialRotation}' must be a short label such as 2026-11`,
-        );
-    }
+    problems.push(...credentialRotationProblems(args.credentialRotation));
     return problems;
 }
 
@@ -130,11 +126,11 @@ export class CloudWatchReader extends pulumi.ComponentResource {
         this.externalId = pulumi.output(args.externalId);
         this.accessKeyId = key.id;
         this.secretAccessKey = pulumi.secret(key.secret);
+        // The secret key stays a property only: never a registered output, even a secret one.
         this.registerOutputs({
             roleArn: this.roleArn,
             externalId: this.externalId,
             accessKeyId: this.accessKeyId,
-            secretAccessKey: this.secretAccessKey,
         });
     }
 }

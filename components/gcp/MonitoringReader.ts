@@ -6,7 +6,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { throwIfInvalid } from "../validation";
+import { credentialRotationProblems, throwIfInvalid } from "../validation";
 
 export interface MonitoringReaderArgs {
     readonly project: string;
@@ -27,11 +27,7 @@ export function validateMonitoringReaderArgs(args: MonitoringReaderArgs): string
             `accountId '${args.accountId}' must be 6-30 lowercase letters, digits or hyphens, starting with a letter`,
         );
     }
-    if (!/^[A-Za-z0-9._-]{1,63}$/.test(args.credentialRotation ?? "1")) {
-        problems.push(
-            `credentialRotation '${args.credentialRotation}' must be a short label such as 2026-11`,
-        );
-    }
+    problems.push(...credentialRotationProblems(args.credentialRotation));
     return problems;
 }
 
@@ -82,10 +78,7 @@ export class MonitoringReader extends pulumi.ComponentResource {
         this.email = account.email;
         this.privateKey = pulumi.secret(file.apply((f) => f.private_key ?? ""));
         this.tokenUri = file.apply((f) => f.token_uri ?? "https://oauth2.googleapis.com/token");
-        this.registerOutputs({
-            email: this.email,
-            privateKey: this.privateKey,
-            tokenUri: this.tokenUri,
-        });
+        // The key stays a property only: never a registered output, even a secret one.
+        this.registerOutputs({ email: this.email, tokenUri: this.tokenUri });
     }
 }

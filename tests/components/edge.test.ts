@@ -225,7 +225,9 @@ describe("Edge sites in the prod stack", () => {
     });
 
     it("grants the configured groups Arc admin and viewer roles on the group, and nobody anything at subscription scope", () => {
-        const roles = ofType(plan, T.role).map((r) => r.inputs);
+        const all = ofType(plan, T.role);
+        // The fleet's Arc roles; the dashboard's own are tested with it.
+        const roles = all.filter((r) => r.name.startsWith("arc-governance")).map((r) => r.inputs);
         expect(roles).toContainEqual(
             expect.objectContaining({
                 scope: RG,
@@ -249,6 +251,8 @@ describe("Edge sites in the prod stack", () => {
             "44444444-4444-4444-4444-444444444444",
         ]);
         for (const r of roles) expect(r.scope).toBe(RG);
+        // Nothing is granted beyond the fleet's resource group.
+        for (const r of all) expect(String(r.inputs.scope).startsWith(RG)).toBe(true);
         expect(one(plan, T.workspace, "arc-governance-logs").inputs).toMatchObject({
             retentionInDays: 90,
         });

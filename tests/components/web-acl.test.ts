@@ -143,8 +143,10 @@ describe("WebAcl with its defaults", () => {
     it("points the logging configuration at the ACL and the log group, redacting credentials", () => {
         const logging = one(plan, T.logging, "web-logging");
         const group = one(plan, T.logGroup, "web-logs");
-        expect(logging.inputs.resourceArn).toBe(
-            "arn:aws:wafv2:eu-west-1:123456789012:webacl/multicloud-dev-web",
+        expect(logging.inputs.resourceArn).toEqual(
+            expect.stringMatching(
+                /^arn:aws:wafv2:eu-west-1:123456789012:regional\/webacl\/multicloud-dev-web\/[0-9a-f]+$/,
+            ),
         );
         // The log group's own ARN (the mock's form of it), with no `:*` suffix after the name.
         expect(logging.inputs.logDestinationConfigs).toEqual([
@@ -163,7 +165,9 @@ describe("WebAcl with its defaults", () => {
         const association = one(plan, T.association, "web-alb");
         expect(association.inputs).toEqual({
             resourceArn: ALB_ARN,
-            webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:webacl/multicloud-dev-web",
+            webAclArn: expect.stringMatching(
+                /^arn:aws:wafv2:eu-west-1:123456789012:regional\/webacl\/multicloud-dev-web\/[0-9a-f]+$/,
+            ),
         });
         expect(association.dependencies).toContain(acl.urn);
     });
@@ -190,7 +194,9 @@ describe("WebAcl with its defaults", () => {
     it("exports the names the dashboards read", () => {
         const component = one(plan, T.component, "web");
         expect(component.outputs).toEqual({
-            webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:webacl/multicloud-dev-web",
+            webAclArn: expect.stringMatching(
+                /^arn:aws:wafv2:eu-west-1:123456789012:regional\/webacl\/multicloud-dev-web\/[0-9a-f]+$/,
+            ),
             webAclId: "web-id",
             webAclName: "multicloud-dev-web",
             rateRuleMetricName: "rate-limit-per-ip",

@@ -157,6 +157,34 @@ describe("workloadObjects", () => {
         expect(find("Service").spec.type).toBe("ClusterIP");
     });
 
+    it("limits each client on the ingress as the AWS web ACL does: n / 5 a minute, a 5-minute burst", () => {
+        expect(find("Ingress").metadata.annotations).toMatchObject({
+            "nginx.ingress.kubernetes.io/limit-rpm": "400",
+            "nginx.ingress.kubernetes.io/limit-burst-multiplier": "5",
+        });
+        const strict = workloadObjects(
+            workloadSpec(
+                {
+                    image: IMAGE,
+                    ingress: { host: "app.example.com" },
+                    rateLimit: { requestsPer5Minutes: 12 },
+                },
+                "gitops",
+            ),
+        ).find((o) => o.kind === "Ingress")!;
+        // Rounded up: a limit of 12 per 5 minutes is 3 a minute, never 2.
+        expect(strict.metadata.annotations!["nginx.ingress.kubernetes.io/limit-rpm"]).toBe("3");
+        expect(
+            validateWorkloadArgs({
+                image: IMAGE,
+                ingress: { host: "app.example.com" },
+                rateLimit: { requestsPer5Minutes: 0.5 },
+            }),
+        ).toEqual([
+            "rateLimit.requestsPer5Minutes must be a whole number of requests of at least 1, got 0.5",
+        ]);
+    });
+
     it("lets the app out to HTTPS and its database port only", () => {
         expect(find("NetworkPolicy", "allow-https-and-database-egress").spec.egress).toEqual([
             { ports: [{ protocol: "TCP", port: 443 }] },
