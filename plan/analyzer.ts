@@ -4,7 +4,8 @@
  * the pack folder, first stdout line = its gRPC port), and the client calls GetAnalyzerInfo,
  * ConfigureStack, Configure, Analyze and AnalyzeStack with the same messages the engine sends:
  * properties as a protobuf Struct with secrets in their wire form and unknowns as the engine's
- * sentinels, resource options always present.
+ * sentinels, resource options always present, and (in AnalyzeStack) each resource's
+ * dependencies and property dependencies.
  */
 import type * as grpcTypes from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "child_process";
@@ -50,7 +51,14 @@ export interface AnalyzedResource {
     /** Plain values; secrets in their wire form (see `secretValue`), unknowns as sentinels. */
     readonly properties: Record<string, unknown>;
     readonly parent?: string;
+    /** URNs the resource depends on (explicit `dependsOn` and input dependencies). */
     readonly dependencies?: readonly string[];
+    /**
+     * For each property computed from other resources, the URNs it was computed from, e.g.
+     * `{ resourceArn: [<alb urn>] }`: what a stack policy reads as `propertyDependencies`.
+     * Sent with AnalyzeStack only; the Analyze request of the protocol has no such field.
+     */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
     readonly provider?: {
         type: string;
         name: string;
@@ -282,6 +290,12 @@ export class PolicyPackProcess {
                 m.setOptions(this.options(r.parent));
                 m.setParent(r.parent ?? "");
                 m.setDependenciesList([...(r.dependencies ?? [])]);
+                const propertyDependencies = m.getPropertydependenciesMap();
+                for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) {
+                    const deps = new this.sdk.pb.AnalyzerPropertyDependencies();
+                    deps.setUrnsList([...urns]);
+                    propertyDependencies.set(property, deps);
+                }
                 if (r.provider) m.setProvider(this.provider(r.provider));
                 return m;
             }),

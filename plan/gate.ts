@@ -75,6 +75,7 @@ export function toAnalyzed(
         properties,
         parent: r.parent,
         dependencies: r.dependencies,
+        propertyDependencies: r.propertyDependencies,
         provider: provider
             ? { type: provider.type, name: provider.name, urn: provider.urn, properties: {} }
             : undefined,

@@ -1,6 +1,10 @@
 /** Stack policies, each with a compliant fixture and one failing variant per rule. */
+import { stackPolicyConfigPath } from "../../policy/config";
 import { AnalyzedResource, UNKNOWN_STRING } from "../../plan/analyzer";
-import { resource, stackMessages, usePack } from "./harness";
+import { runGate, violationText } from "../../plan/gate";
+import type { PlanResult } from "../../plan/run";
+import { one, planStack, PROJECT_DIR } from "../harness";
+import { PACK_DIR, resource, stackMessages, usePack } from "./harness";
 
 const pack = usePack();
 
@@ -259,5 +263,185 @@ describe("fleet-cluster-registered", () => {
             `AKS cluster 'aks-north' is not registered in the fleet (no GKE attached cluster, Azure Arc connected cluster or gkehub Membership depends on it), so fleet features never reach it: register it with a gcp.container.AttachedCluster (distribution "aks", oidcConfig.issuerUrl from the cluster's oidcIssuerProfile.issuerURL) or connect it to Azure Arc with an azure-native.kubernetes.ConnectedCluster, built from the cluster's outputs or with dependsOn set to the cluster so the registration depends on it.`,
         ]);
         expect(await urns(policy, resources)).toEqual([eks.urn, aks.urn, aksVersioned.urn]);
+    });
+});
+
+describe("aws-alb-web-acl", () => {
+    const policy = "aws-alb-web-acl";
+    const arnOf = (name: string) =>
+        `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/${name}/0123456789abcdef`;
+    const alb = (name: string, props: Record<string, unknown> = {}) =>
+        resource("aws:lb/loadBalancer:LoadBalancer", name, {
+            name,
+            internal: false,
+            loadBalancerType: "application",
+            arn: arnOf(name),
+            ...props,
+        });
+    const app = alb("app-alb");
+    /** An association; `from` are the URNs its resourceArn was computed from, as the engine says. */
+    const association = (
+        resourceArn: string,
+        from?: string[],
+        extra: Partial<AnalyzedResource> = {},
+    ) =>
+        resource(
+            "aws:wafv2/webAclAssociation:WebAclAssociation",
+            "app-waf",
+            {
+                resourceArn,
+                webAclArn:
+                    "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/app-waf/00000000-0000-4000-8000-000000000000",
+            },
+            {
+                ...(from ? { propertyDependencies: { resourceArn: from, webAclArn: [] } } : {}),
+                ...extra,
+            },
+        );
+    const unprotected = (name: string) =>
+        `Application Load Balancer '${name}' is internet-facing and no AWS WAF web ACL protects it (no aws.wafv2.WebAclAssociation has its ARN as resourceArn), so every request reaches its listeners unfiltered: attach an aws.wafv2.WebAcl with an aws.wafv2.WebAclAssociation whose resourceArn is the load balancer's arn (in this blueprint, set multicloud:aws.waf.enabled to true), or set internal to true if the load balancer need not be reachable from the internet.`;
+
+    it("passes an internet-facing ALB whose web ACL association names its ARN", async () => {
+        expect(
+            await stackMessages(pack(), policy, [app, association(app.properties.arn as string)]),
+        ).toEqual([]);
+    });
+
+    it("passes an ALB whose association's resourceArn is computed from it (a preview, ARNs unknown)", async () => {
+        const created = alb("app-alb", { arn: UNKNOWN_STRING });
+        expect(
+            await stackMessages(pack(), policy, [
+                created,
+                association(UNKNOWN_STRING, [created.urn]),
+            ]),
+        ).toEqual([]);
+    });
+
+    it("passes an ALB as the offline plan sends it (inputs only, so no arn) when the association's resourceArn is computed from it", async () => {
+        const planned = alb("app-alb", { arn: undefined });
+        expect(
+            await stackMessages(pack(), policy, [
+                planned,
+                association(arnOf("app-alb-1a2b3c4"), [planned.urn]),
+            ]),
+        ).toEqual([]);
+    });
+
+    it("passes the alias type, with loadBalancerType and internal left to the provider's defaults", async () => {
+        const aliased = resource("aws:alb/loadBalancer:LoadBalancer", "legacy-alb", {
+            name: "legacy-alb",
+            arn: arnOf("legacy-alb"),
+        });
+        expect(
+            await stackMessages(pack(), policy, [aliased, association(arnOf("legacy-alb"))]),
+        ).toEqual([]);
+        expect(await stackMessages(pack(), policy, [aliased])).toEqual([unprotected("legacy-alb")]);
+    });
+
+    it("passes internal ALBs, Network and Gateway Load Balancers, and a scheme not known yet", async () => {
+        expect(
+            await stackMessages(pack(), policy, [
+                alb("internal-alb", { internal: true }),
+                alb("nlb", { loadBalancerType: "network" }),
+                alb("gwlb", { loadBalancerType: "gateway" }),
+                alb("later-alb", { internal: UNKNOWN_STRING }),
+            ]),
+        ).toEqual([]);
+    });
+
+    it("ships as advisory", async () => {
+        const info = await pack().info();
+        expect(info.policies.find((p) => p.name === policy)?.enforcementLevel).toBe("advisory");
+        expect(
+            (await pack().analyzeStack([app])).filter((d) => d.policyName === policy),
+        ).toMatchObject([{ enforcementLevel: "advisory", urn: app.urn }]);
+    });
+
+    it("flags an internet-facing ALB without a web ACL association, on the load balancer's URN", async () => {
+        expect(await stackMessages(pack(), policy, [app])).toEqual([unprotected("app-alb")]);
+        expect(await urns(policy, [app])).toEqual([app.urn]);
+    });
+
+    it("flags an ALB when the only association protects another load balancer", async () => {
+        const other = alb("other-alb");
+        expect(
+            await stackMessages(pack(), policy, [app, other, association(arnOf("other-alb"))]),
+        ).toEqual([unprotected("app-alb")]);
+        // As the offline plan sends them: no arns, resourceArn computed from the other one.
+        const planned = alb("app-alb", { arn: undefined });
+        const otherPlanned = alb("other-alb", { arn: undefined });
+        expect(
+            await stackMessages(pack(), policy, [
+                planned,
+                otherPlanned,
+                association(arnOf("other-alb"), [otherPlanned.urn]),
+            ]),
+        ).toEqual([unprotected("app-alb")]);
+    });
+
+    it("flags an ALB whose association merely depends on it (dependsOn), its resourceArn not known or computed from nothing", async () => {
+        const created = alb("app-alb", { arn: UNKNOWN_STRING });
+        expect(
+            await stackMessages(pack(), policy, [
+                created,
+                association(UNKNOWN_STRING, [], { dependencies: [created.urn] }),
+            ]),
+        ).toEqual([unprotected("app-alb")]);
+        // Without any property dependencies, as an analyzer that sends none would see it.
+        const planned = alb("app-alb", { arn: undefined });
+        expect(
+            await stackMessages(pack(), policy, [
+                planned,
+                association(arnOf("app-alb-1a2b3c4"), undefined, {
+                    dependencies: [planned.urn],
+                }),
+            ]),
+        ).toEqual([unprotected("app-alb")]);
+    });
+
+    it("flags an ALB during a preview when the association's resourceArn is computed from another one", async () => {
+        const created = alb("app-alb", { arn: UNKNOWN_STRING });
+        const other = alb("other-alb", { arn: UNKNOWN_STRING });
+        // The association depends on both (dependsOn), but its resourceArn comes from the other.
+        const linked = association(UNKNOWN_STRING, [other.urn], {
+            dependencies: [created.urn, other.urn],
+        });
+        expect(await stackMessages(pack(), policy, [created, other, linked])).toEqual([
+            unprotected("app-alb"),
+        ]);
+    });
+
+    describe("on the offline plan of the prod stack", () => {
+        const ALB = "aws:lb/loadBalancer:LoadBalancer";
+        const ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+        /** The gate as `npm run plan -- --stack prod` runs it: prod's policy config (all mandatory). */
+        const gate = (plan: PlanResult) =>
+            runGate(plan, {
+                packDir: PACK_DIR,
+                configFile: stackPolicyConfigPath(PROJECT_DIR, "prod"),
+            });
+
+        it("records the association's resourceArn as computed from the ALB, and the gate finds no violation", async () => {
+            const plan = await planStack("prod");
+            expect(plan.errors).toEqual([]);
+            const lb = one(plan, ALB, "app-alb");
+            const waf = one(plan, ASSOCIATION, "app-waf-alb");
+            expect(waf.propertyDependencies.resourceArn).toContain(lb.urn);
+            // Inputs only: the ALB's arn is an output, so the policy has property dependencies to go by.
+            expect(lb.inputs.arn).toBeUndefined();
+            const verdict = await gate(plan);
+            expect(verdict.diagnostics.filter((d) => d.policyName === policy)).toEqual([]);
+        }, 120_000);
+
+        it("reports the ALB as a mandatory violation, with the exact message, when aws.waf.enabled is false", async () => {
+            const plan = await planStack("prod", { "aws.waf.enabled": false });
+            expect(plan.errors).toEqual([]);
+            expect(plan.resources.filter((r) => r.type === ASSOCIATION)).toEqual([]);
+            const lb = one(plan, ALB, "app-alb");
+            const found = (await gate(plan)).diagnostics.filter((d) => d.policyName === policy);
+            expect(found.map((d) => [d.enforcementLevel, d.urn, violationText(d)])).toEqual([
+                ["mandatory", lb.urn, unprotected("app-alb")],
+            ]);
+        }, 120_000);
     });
 });

@@ -1,6 +1,11 @@
 /** The stack policies of the pack, one file each. */
 import type { FleetPolicy } from "../types";
+import { awsAlbWebAcl } from "./aws-alb-web-acl";
 import { awsAsgTargetTracking } from "./aws-asg-target-tracking";
 import { fleetClusterRegistered } from "./fleet-cluster-registered";
 
-export const stackPolicies: FleetPolicy[] = [awsAsgTargetTracking, fleetClusterRegistered];
+export const stackPolicies: FleetPolicy[] = [
+    awsAsgTargetTracking,
+    fleetClusterRegistered,
+    awsAlbWebAcl,
+];
