@@ -29,3 +29,6 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * replaces the keys that carry it.
  */
 export const ROTATION_LABEL = /^[A-Za-z0-9._-]{1,63}$/;
+
+/** A GUID: Azure subscription, tenant and Entra ID object ids. */
+export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

@@ -1,7 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { throwIfInvalid } from "../validation";
+import { groupObjectIdProblems, throwIfInvalid } from "../validation";
 
 /** Built-in Azure definitions this component assigns, by id (GUID). */
 export const AZURE_BUILTINS = {
@@ -27,8 +27,6 @@ export const AZURE_BUILTINS = {
     /** Role: Kubernetes Extension Contributor, which the Azure Policy extension policy names. */
     kubernetesExtensionContributorRole: "85cb6faf-e071-4c9b-8136-154b5a04f717",
 } as const;
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export interface ArcGovernanceArgs {
     readonly subscriptionId: pulumi.Input<string>;
@@ -67,11 +65,7 @@ export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
     if (!Number.isInteger(days) || days < 30 || days > 730) {
         problems.push(`logRetentionDays (${days}) must be a whole number of days from 30 to 730`);
     }
-    for (const key of ["adminGroupObjectIds", "viewerGroupObjectIds"] as const) {
-        for (const id of (args[key] ?? []).filter((id) => !GUID.test(id))) {
-            problems.push(`${key}: '${id}' is not an Entra ID object id (a GUID)`);
-        }
-    }
+    problems.push(...groupObjectIdProblems(args));
     if ((args.fluxDelivery ?? true) && !/^https:\/\/\S+$/.test(args.git.url)) {
         problems.push(
             `git.url '${args.git.url}' must be an https URL: the built-in Flux policy deploys public https repositories`,

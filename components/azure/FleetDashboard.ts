@@ -12,7 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import * as fs from "fs";
 import * as path from "path";
-import { throwIfInvalid } from "../validation";
+import { GUID } from "../formats";
+import { groupObjectIdProblems, throwIfInvalid } from "../validation";
 
 /** Azure's rule for a Grafana workspace name (Microsoft.Dashboard REST API, `workspaceName`). */
 export const GRAFANA_WORKSPACE_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,28}[a-zA-Z0-9]$/;
@@ -364,8 +365,6 @@ export interface FleetDashboardArgs {
     readonly tags?: Readonly<Record<string, string>>;
 }
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 /** Every problem with `args`, each naming the argument and the fix; empty when valid. */
 export function validateFleetDashboardArgs(args: FleetDashboardArgs): string[] {
     const problems: string[] = [];
@@ -385,11 +384,7 @@ export function validateFleetDashboardArgs(args: FleetDashboardArgs): string[] {
     if (!GUID.test(args.subscriptionId)) {
         problems.push(`subscriptionId '${args.subscriptionId}' is not a subscription id (a GUID)`);
     }
-    for (const key of ["adminGroupObjectIds", "viewerGroupObjectIds"] as const) {
-        for (const id of (args[key] ?? []).filter((id) => !GUID.test(id))) {
-            problems.push(`${key}: '${id}' is not an Entra ID object id (a GUID)`);
-        }
-    }
+    problems.push(...groupObjectIdProblems(args));
     if (args.dashboards.length === 0) {
         problems.push("dashboards is empty: pass the files loadDashboards read from dashboards/");
     }
