@@ -21,15 +21,39 @@ import {
     text,
 } from "./config-issues";
 import { FLEET_OS } from "./components/aws/AsgFleet";
-import { AWS_FORMATS, DEFAULT_SSL_POLICY, fleetSizingProblems } from "./components/aws/checks";
 import {
+    architectureProblems,
+    AUTOSCALING_ROLE_ARN,
+    AWS_FORMATS,
+    certificateProblems,
+    DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE,
+    DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE,
+    DEFAULT_SSL_POLICY,
+    fleetSizingProblems,
+    instanceRefreshProblems,
+} from "./components/aws/checks";
+import { canonicalCidr, cidrHostBitsProblem, cidrsOverlap } from "./components/cidr";
+import {
+    DEFAULT_IMAGE_PLATFORMS,
+    IMAGE_PLATFORMS,
+    imagePlatformProblems,
+} from "./components/app/platforms";
+import { targetProblem } from "./components/app/dockerfile";
+import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "./components/azure/podSecurity";
+import {
+    agentChartVersionProblem,
     ARC_DISTRIBUTIONS,
     ARC_INFRASTRUCTURES,
     kubeconfigProblem,
 } from "./components/edge/EdgeCluster";
 import { EdgeShard, ShardableSite, shardProblems } from "./components/edge/shards";
 import { SECRET_TYPES } from "./components/gcp/ConfigSync";
-import { DEFAULT_REQUESTS_PER_5_MINUTES, GITOPS_WORKLOAD_DIR } from "./components/app/Workload";
+import {
+    DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
+    DEFAULT_REQUESTS_PER_5_MINUTES,
+    GITOPS_WORKLOAD_DIR,
+    GKE_INGRESS_CLASSES,
+} from "./components/app/Workload";
 import {
     LOG_RETENTION_DAYS as CLOUDWATCH_LOG_RETENTION_DAYS,
     WAF_RATE_LIMIT_MAX,
@@ -38,7 +62,9 @@ import {
 import {
     DashboardFile,
     GRAFANA_WORKSPACE_NAME,
+    GRAFANA_WORKSPACE_NAME_RULE,
     loadDashboards,
+    PRINCIPAL_TYPES,
 } from "./components/azure/FleetDashboard";
 import {
     ATTACHED_PLATFORM_VERSION,
@@ -50,7 +76,12 @@ import {
     KUBE_MEMORY,
     ROTATION_LABEL,
 } from "./components/formats";
-import { GCP_LOCATION, KMS_KEY } from "./components/gcp/GkeCluster";
+import {
+    DEFAULT_MACHINE_TYPE,
+    GCP_LOCATION,
+    KMS_KEY,
+    NETWORK_POLICY_ENFORCEMENTS,
+} from "./components/gcp/GkeCluster";
 
 /** Tag keys the program sets itself on every resource; users may not override them. */
 export const RESERVED_TAGS = ["project", "stack", "environment", "managed-by"] as const;
@@ -129,6 +160,43 @@ const tagValue = text().pipe(
 // Sections
 // ---------------------------------------------------------------------------------------------
 
+/** A well-formed CIDR must also have no host bits set: the clouds refuse 10.0.0.1/16. */
+function networkAddress<T extends z.ZodType<string>>(cidrSchema: T) {
+    return cidrSchema.superRefine((value, ctx) => {
+        const problem = cidrHostBitsProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
+/**
+ * A list whose items must be distinct: a repeated item would create the same cloud object twice
+ * (Azure refuses a second role assignment of one role to one principal at one scope with
+ * RoleAssignmentExists; EC2 refuses a repeated security-group rule with
+ * InvalidPermission.Duplicate). Each repeat is reported at its own index.
+ */
+function distinct<T extends z.ZodType<string>>(
+    item: T,
+    what: string,
+    key: (value: string) => string = (value) => value,
+) {
+    return z.array(item).superRefine((list, ctx) => {
+        const keys = list.map(key);
+        list.forEach((value, i) => {
+            if (keys.indexOf(keys[i]) !== i) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [i],
+                    message: `'${value}' is listed twice: each ${what} may appear once; remove the repeat`,
+                });
+            }
+        });
+    });
+}
+
+/** Entra ID group object ids, each once (GUIDs compare without case). @default [] */
+const groupObjectIds = () =>
+    distinct(uuid("Entra ID group object id"), "group", (id) => id.toLowerCase()).default([]);
+
 const awsFormat = (pattern: RegExp, message: string) => z.string().regex(pattern, { message });
 const percentage = (fallback: number) => number().pipe(z.number().gt(0).lte(100)).default(fallback);
 
@@ -161,14 +229,44 @@ const AwsFleetSchema = z
             AWS_FORMATS.kmsKeyArn,
             "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias",
         ).optional(),
-        /** Create the Auto Scaling service-linked role (fresh accounts only). @default false */
-        createServiceLinkedRole: boolean().default(false),
+        /**
+         * An existing Auto Scaling service-linked role for the group (its ARN). @default one the
+         * fleet creates with a stack suffix when it creates its key, so that the key policy names
+         * a role that exists in a fresh account
+         */
+        serviceLinkedRoleArn: awsFormat(
+            AUTOSCALING_ROLE_ARN,
+            "must be an Auto Scaling service-linked role ARN (arn:aws:iam::<account>:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling[_<suffix>])",
+        ).optional(),
+        /** Removed: the fleet creates its own suffixed role (see serviceLinkedRoleArn). */
+        createServiceLinkedRole: z.unknown().optional(),
+        /** Rolling instance refresh bounds; AWS requires max - min <= 100. @default { minHealthyPercentage: 100, maxHealthyPercentage: 150 } */
+        instanceRefresh: z
+            .strictObject({
+                /** @default 100 */
+                minHealthyPercentage: integer().default(DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE),
+                /** @default 150 */
+                maxHealthyPercentage: integer().default(DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE),
+            })
+            .prefault({}),
         /** @default 300 */
         healthCheckGracePeriodSeconds: integer().pipe(z.number().min(0)).default(300),
     })
     .superRefine((f, ctx) => {
         for (const p of fleetSizingProblems(f))
             ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+        for (const p of instanceRefreshProblems(f.instanceRefresh))
+            ctx.addIssue({ code: "custom", path: ["instanceRefresh", p.path], message: p.message });
+        for (const message of architectureProblems(f.instanceType, f.architecture))
+            ctx.addIssue({ code: "custom", path: ["architecture"], message });
+        if (f.createServiceLinkedRole !== undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["createServiceLinkedRole"],
+                message:
+                    "has been removed: the fleet now creates its own Auto Scaling service-linked role with a stack suffix (or uses aws.fleet.serviceLinkedRoleArn); remove it with `pulumi config rm --path aws.fleet.createServiceLinkedRole`; a stack that ran with it true holds the account's default role as `app-autoscaling`: drop it from the state first (`pulumi state delete <its URN>`), or the next up deletes that account-wide role",
+            });
+        }
     });
 
 /** Where the fleet lives: an existing VPC and subnets, or a VPC the program creates. */
@@ -187,7 +285,9 @@ const AwsNetworkSchema = z
             .min(2)
             .optional(),
         /** Range of a created VPC. @default "10.0.0.0/16" */
-        cidrBlock: awsFormat(AWS_FORMATS.cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16")
+        cidrBlock: networkAddress(
+            awsFormat(AWS_FORMATS.cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16"),
+        )
             .refine((c) => Number(c.split("/")[1]) >= 16 && Number(c.split("/")[1]) <= 23, {
                 message:
                     "must have a prefix from /16 to /23 (subnets of /27 or larger for load balancers)",
@@ -223,8 +323,13 @@ const AwsLoadBalancerSchema = z.strictObject({
         "must be a TLS 1.3 policy with a TLS 1.2 minimum (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
     ).default(DEFAULT_SSL_POLICY),
     /** Client ranges allowed on 443 and 80. @default ["0.0.0.0/0"] */
-    ingressCidrs: z
-        .array(awsFormat(AWS_FORMATS.cidr, "must be an IPv4 CIDR block such as 203.0.113.0/24"))
+    ingressCidrs: distinct(
+        networkAddress(
+            awsFormat(AWS_FORMATS.cidr, "must be an IPv4 CIDR block such as 203.0.113.0/24"),
+        ),
+        "client range",
+        (c) => canonicalCidr(c) ?? c,
+    )
         .min(1)
         .default(["0.0.0.0/0"]),
     /** @default false */
@@ -316,7 +421,25 @@ const AwsSchema = z
         alerts: AwsAlertsSchema.prefault({}),
         waf: AwsWafSchema.prefault({}),
     })
-    .check(z.superRefine(awsRequired.check, { when: awsRequired.when }));
+    .check(z.superRefine(awsRequired.check, { when: awsRequired.when }))
+    .superRefine((a, ctx) => {
+        // The ALB's listener takes only a certificate of its own region and account.
+        // Only over well-formed values: a malformed region or account is reported on its own.
+        const accountsValid = a.allowedAccountIds.every((id) => /^\d{12}$/.test(String(id)));
+        if (
+            a.region &&
+            awsRegion.safeParse(a.region).success &&
+            accountsValid &&
+            a.loadBalancer.certificateArn
+        ) {
+            for (const message of certificateProblems(
+                a.loadBalancer.certificateArn,
+                a.region,
+                a.allowedAccountIds,
+            ))
+                ctx.addIssue({ code: "custom", path: ["loadBalancer", "certificateArn"], message });
+        }
+    });
 
 /** Google APIs every GKE fleet stack needs enabled before anything else is created. */
 export const REQUIRED_GCP_SERVICES = [
@@ -342,9 +465,11 @@ const gcpLocation = z.string().regex(GCP_LOCATION, {
     message:
         "must be a Google Cloud region (europe-west1) for a regional cluster or a zone (europe-west1-b) for a zonal one",
 });
-const cidr = z
-    .string()
-    .regex(AWS_FORMATS.cidr, { message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
+const cidr = networkAddress(
+    z
+        .string()
+        .regex(AWS_FORMATS.cidr, { message: "must be an IPv4 CIDR block such as 203.0.113.0/24" }),
+);
 const gitUrl = z.string().regex(GIT_URL, {
     message:
         "must be an https or ssh git URL (https://host/org/repo.git or git@host:org/repo.git); plain http is refused",
@@ -365,7 +490,7 @@ const GkeClusterSchema = z
             .regex(/^[a-z0-9]+-[a-z0-9-]+$/, {
                 message: "must be a machine type such as e2-standard-4",
             })
-            .default("e2-standard-4"),
+            .default(DEFAULT_MACHINE_TYPE),
         /** @default 1 */
         minNodesPerZone: integer().pipe(z.number().min(0)).default(1),
         /** @default 3 */
@@ -374,15 +499,16 @@ const GkeClusterSchema = z
          * Private /28 of the control plane; unique per cluster in a network.
          * @default `172.16.0.<16 x the cluster's index>/28`
          */
-        masterIpv4CidrBlock: z
-            .string()
-            .regex(
-                /^172\.(1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}\/28$|^10\.\d{1,3}\.\d{1,3}\.\d{1,3}\/28$|^192\.168\.\d{1,3}\.\d{1,3}\/28$/,
-                {
-                    message: "must be a private /28 such as 172.16.0.16/28",
-                },
-            )
-            .optional(),
+        masterIpv4CidrBlock: networkAddress(
+            z
+                .string()
+                .regex(
+                    /^172\.(1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}\/28$|^10\.\d{1,3}\.\d{1,3}\.\d{1,3}\/28$|^192\.168\.\d{1,3}\.\d{1,3}\/28$/,
+                    {
+                        message: "must be a private /28 such as 172.16.0.16/28",
+                    },
+                ),
+        ).optional(),
         /** Ranges allowed to reach the control plane. @default [] */
         masterAuthorizedNetworks: z
             .array(z.strictObject({ cidrBlock: cidr, displayName: z.string().min(1) }))
@@ -401,6 +527,13 @@ const GkeClusterSchema = z
         subnetwork: z.string().min(1).optional(),
         /** @default true */
         deletionProtection: boolean().default(true),
+        /**
+         * How NetworkPolicies are enforced: `dataplane-v2` can be chosen only when the cluster is
+         * created (switching an existing cluster to it replaces the cluster); `calico` (the
+         * network-policy add-on) turns on in place, for clusters created without either.
+         * @default "dataplane-v2"
+         */
+        networkPolicyEnforcement: z.enum(NETWORK_POLICY_ENFORCEMENTS).optional(),
         /** Config Sync branch for this cluster only. @default the fleet's */
         configSyncBranch: z.string().min(1).optional(),
         /** Config Sync folder for this cluster only. @default the fleet's */
@@ -494,13 +627,21 @@ const GcpSchema = z
     })
     .check(z.superRefine(gcpRequired.check, { when: gcpRequired.when }))
     .superRefine((g, ctx) => {
-        const ranges = g.clusters.map((c, i) => `${c.network ?? "default"} ${masterRange(c, i)}`);
+        // GKE: the control plane's range "must not overlap with any other ranges in use within
+        // the cluster's network" (container API, PrivateClusterConfig.masterIpv4CidrBlock).
+        const ranges = g.clusters.map((c, i) => ({
+            network: c.network ?? "default",
+            range: masterRange(c, i),
+        }));
         ranges.forEach((r, i) => {
-            if (ranges.indexOf(r) !== i) {
+            const other = ranges.findIndex(
+                (o, j) => j < i && o.network === r.network && cidrsOverlap(o.range, r.range),
+            );
+            if (other >= 0) {
                 ctx.addIssue({
                     code: "custom",
                     path: ["clusters", i, "masterIpv4CidrBlock"],
-                    message: `(${r.split(" ")[1]}) is already the control-plane range of another cluster in network '${r.split(" ")[0]}': give each cluster its own /28`,
+                    message: `(${r.range}) overlaps ${ranges[other].range}, the control-plane range of cluster '${g.clusters[other].name}' in network '${r.network}': give each cluster its own /28`,
                 });
             }
         });
@@ -600,10 +741,25 @@ const AzureSchema = z
         logRetentionDays: integer().pipe(z.number().min(30).max(730)).default(30),
         /** Pod security baseline: `audit` reports, `deny` blocks. @default "audit" */
         podSecurityEffect: z.enum(["audit", "deny"]).default("audit"),
+        /** The pod security baseline's scope. */
+        podSecurity: z
+            .strictObject({
+                /**
+                 * Namespaces the baseline does not check (kube-system, gatekeeper-system and
+                 * azure-arc are exempt whatever the list). Add a platform namespace (ingress with
+                 * host ports, CNI, storage) only once the audit shows it needs it.
+                 * @default azure-extensions-usage-system and the GitOps engines' namespaces, with the three above
+                 */
+                excludedNamespaces: distinct(
+                    z.string().regex(DNS_LABEL, { message: "must be a Kubernetes namespace name" }),
+                    "namespace",
+                ).default([...DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES]),
+            })
+            .prefault({}),
         /** Entra ID groups (object ids) with Azure Arc Kubernetes Cluster Admin. @default [] */
-        adminGroupObjectIds: z.array(uuid("Entra ID group object id")).default([]),
+        adminGroupObjectIds: groupObjectIds(),
         /** Entra ID groups (object ids) with Azure Arc Kubernetes Viewer. @default [] */
-        viewerGroupObjectIds: z.array(uuid("Entra ID group object id")).default([]),
+        viewerGroupObjectIds: groupObjectIds(),
         arc: ArcSchema.prefault({}),
         gitops: AzureGitOpsSchema.prefault({}),
     })
@@ -663,6 +819,12 @@ const EdgeSiteSchema = z.strictObject({
     distribution: z.enum(ARC_DISTRIBUTIONS).default("generic"),
     /** @default "generic" */
     infrastructure: z.enum(ARC_INFRASTRUCTURES).default("generic"),
+    /** Azure RBAC inside the cluster (the Arc guard). @default true, false on eks, gke and openshift */
+    azureRbac: boolean().optional(),
+    /** Users, groups or object ids the guard leaves to Kubernetes RBAC. @default [] */
+    azureRbacSkipList: z
+        .array(z.string().regex(/^[^,\s]+$/, { message: "must be one name or id, without commas" }))
+        .default([]),
     /** Labels: shard selectors match them, and they tag the connected cluster. @default {} */
     labels: z.record(tagKey, tagValue).default({}),
     /** The cluster's service account issuer (https); required when edge.anthos is enabled. */
@@ -792,6 +954,15 @@ function checkEdge(value: unknown, ctx: z.RefinementCtx): void {
                 message:
                     "is required when edge.sites are listed: pin the azure-arc-k8sagents chart version with `pulumi config set --path azure.arc.agentChartVersion <version>`",
             });
+        } else {
+            const problem = agentChartVersionProblem(version);
+            if (problem) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["azure", "arc", "agentChartVersion"],
+                    message: problem,
+                });
+            }
         }
     }
     const anthos = on(edge.anthos?.enabled, false);
@@ -893,11 +1064,20 @@ const AppSchema = z
                     message: "must be a fully qualified DNS name such as app.example.com",
                 }),
             /** @default "nginx" */
-            className: k8sName.default("nginx"),
+            className: k8sName
+                .refine((c) => !(GKE_INGRESS_CLASSES as readonly string[]).includes(c), {
+                    message:
+                        "is GKE's own ingress controller, which ignores spec.ingressClassName: run an ingress controller in the cluster (e.g. ingress-nginx, class nginx)",
+                })
+                .default("nginx"),
             /** @default "app-tls" */
             tlsSecretName: k8sName.default("app-tls"),
             /** cert-manager ClusterIssuer for the certificate. @default none */
             clusterIssuer: k8sName.optional(),
+            /** Namespace of the ingress controller: the only one whose pods may reach the app (and cert-manager's HTTP-01 solver). @default "ingress-nginx" */
+            controllerNamespace: k8sName.default(DEFAULT_INGRESS_CONTROLLER_NAMESPACE),
+            /** Labels of the controller's pods in that namespace, to admit only those. @default {} (every pod of the namespace) */
+            controllerPodLabels: z.record(z.string(), z.string()).default({}),
         }),
         /**
          * The per-client rate limit, the same on every cloud: the AWS web ACL's rate-based rule
@@ -954,8 +1134,17 @@ const AppImageSchema = z.strictObject({
         .string()
         .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: "must be a stage name" })
         .default("runtime"),
-    /** @default "linux/amd64" */
-    platform: z.enum(["linux/amd64", "linux/arm64"]).default("linux/amd64"),
+    /**
+     * Every platform the image runs on, built as one multi-platform image: it must cover the AWS
+     * fleet's architecture and every GKE node pool's. @default ["linux/amd64"]
+     */
+    platforms: distinct(z.enum(IMAGE_PLATFORMS), "platform")
+        .min(1)
+        .default([...DEFAULT_IMAGE_PLATFORMS]),
+    /** buildx builder for multi-platform builds (docker-container driver). @default the current builder */
+    builder: z.string().min(1).optional(),
+    /** Removed: see platforms. */
+    platform: z.unknown().optional(),
     /** Build during previews as well (never pushed). @default false */
     buildOnPreview: boolean().default(false),
     /** Build arguments, e.g. PYTHON_IMAGE pinned by digest. @default {} */
@@ -991,10 +1180,7 @@ const DashboardSchema = z.strictObject({
     /** Workspace name (2-30 letters, digits, -), part of its URL. @default `<project>-<stack>` */
     name: z
         .string()
-        .regex(GRAFANA_WORKSPACE_NAME, {
-            message:
-                "must be 2-30 letters, digits or hyphens, starting with a letter and ending with a letter or digit",
-        })
+        .regex(GRAFANA_WORKSPACE_NAME, { message: GRAFANA_WORKSPACE_NAME_RULE })
         .optional(),
     /** `Essential` has no SLA and no zone redundancy: for dev. @default "Standard" */
     sku: z.enum(["Standard", "Essential"]).default("Standard"),
@@ -1005,10 +1191,19 @@ const DashboardSchema = z.strictObject({
         .default("11"),
     /** Spread the workspace over availability zones (Standard only). @default false */
     zoneRedundancy: boolean().default(false),
+    /**
+     * Object id of the identity that runs Pulumi for this stack (the Deployments identity): it
+     * gets Grafana Admin to write data sources and dashboards. A fixed principal, so that runs
+     * from a laptop and from Deployments do not replace each other's grant. Required while the
+     * dashboard is enabled.
+     */
+    deployerObjectId: uuid("Entra ID object id").optional(),
+    /** Its kind, as Azure must be told: ServicePrincipal (an app or managed identity), User or Group. @default "ServicePrincipal" */
+    deployerPrincipalType: z.enum(PRINCIPAL_TYPES).default("ServicePrincipal"),
     /** Entra ID groups (object ids) with Grafana Admin on the workspace. @default [] */
-    adminGroupObjectIds: z.array(uuid("Entra ID group object id")).default([]),
+    adminGroupObjectIds: groupObjectIds(),
     /** Entra ID groups (object ids) with Grafana Viewer on the workspace. @default [] */
-    viewerGroupObjectIds: z.array(uuid("Entra ID group object id")).default([]),
+    viewerGroupObjectIds: groupObjectIds(),
     /**
      * Any label; change it to replace the AWS access key and the Google service-account key the
      * CloudWatch and Cloud Monitoring data sources hold (the clouds offer Grafana no keyless
@@ -1046,7 +1241,26 @@ export const StackConfigSchema = z
 
 /** Zone redundancy is a Standard feature. Read defensively: the value may be partly invalid. */
 function checkDashboard(value: unknown, ctx: z.RefinementCtx): void {
-    const d = (value as { dashboard?: { sku?: unknown; zoneRedundancy?: unknown } }).dashboard;
+    const c = value as {
+        azure?: { enabled?: unknown };
+        dashboard?: {
+            enabled?: unknown;
+            sku?: unknown;
+            zoneRedundancy?: unknown;
+            deployerObjectId?: unknown;
+        };
+    };
+    const d = c.dashboard;
+    const on = (flag: unknown, fallback: boolean) =>
+        flag === undefined ? fallback : flag === true || flag === "true";
+    if (on(c.azure?.enabled, false) && on(d?.enabled, true) && d?.deployerObjectId === undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["dashboard", "deployerObjectId"],
+            message:
+                "is required while dashboard.enabled is true: the object id of the identity that runs Pulumi for this stack (for an app: `az ad sp show --id <appId> --query id -o tsv`), which gets Grafana Admin to write the data sources and dashboards; or set dashboard.enabled to false",
+        });
+    }
     if (d?.sku === "Essential" && (d.zoneRedundancy === true || d.zoneRedundancy === "true")) {
         ctx.addIssue({
             code: "custom",
@@ -1097,6 +1311,15 @@ function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
                     params: { standalone: true },
                 });
             }
+        });
+    }
+    if ((c.appImage as { platform?: unknown } | undefined)?.platform !== undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["appImage", "platform"],
+            message:
+                "has moved: list every platform in appImage.platforms (e.g. [linux/amd64, linux/arm64]) and remove appImage.platform with `pulumi config rm --path appImage.platform`",
+            params: { standalone: true },
         });
     }
     const tags = c.tags && typeof c.tags === "object" ? c.tags : {};
@@ -1255,6 +1478,7 @@ export function parseStackConfig(
         );
     }
     problems.push(...buildContextProblems(values.appImage, project, projectDir));
+    if (result.success) problems.push(...crossCloudProblems(result.data, project));
     // Dashboards are read (and every panel checked) only where a stack would render them.
     const dashboards =
         projectDir !== undefined &&
@@ -1277,6 +1501,95 @@ export function parseStackConfig(
     return { ...data, appImage, dashboard } as StackConfig;
 }
 
+/**
+ * Checks that need the parsed config of several clouds at once.
+ * - The image built here must cover every architecture the nodes that run it have (AWS fleet,
+ *   GKE node pools): a node of another architecture fails with `exec format error`.
+ * - Clusters that GitOps feeds (edge sites, attached clusters) pull the released image
+ *   `app.image` with no cloud identity: see `releasedImageProblems`.
+ */
+function crossCloudProblems(data: Parsed, project: string): string[] {
+    const problems: string[] = [];
+    const image = data.appImage;
+    if (image.build) {
+        const registries = image.registries ?? REGISTRY_CLOUDS.filter((c) => data[c].enabled);
+        problems.push(
+            ...imagePlatformProblems(
+                image.platforms,
+                {
+                    awsFleetArchitecture:
+                        data.aws.enabled && registries.includes("aws")
+                            ? data.aws.fleet.architecture
+                            : undefined,
+                    gkeClusters:
+                        data.gcp.enabled && registries.includes("gcp") ? data.gcp.clusters : [],
+                },
+                `${project}:appImage.platforms`,
+            ),
+        );
+    }
+    problems.push(...releasedImageProblems(data, project));
+    return problems;
+}
+
+/** Private ECR hosts: `<account>.dkr.ecr.<region>.amazonaws.com[.cn]`. */
+const ECR_HOST = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
+/** Azure Container Registry and Artifact Registry hosts (private unless made public). */
+const PRIVATE_REGISTRY_HOST = /^([a-z0-9]+\.azurecr\.(io|cn|us)|[a-z0-9-]+-docker\.pkg\.dev)\//;
+
+/**
+ * The released image (`app.image`) is what GitOps delivers to the edge sites and the attached
+ * clusters, whose kubelets have no cloud identity to pull with:
+ * - a private ECR image cannot be pulled there for long: an ECR authorization token is valid
+ *   for 12 hours (docs.aws.amazon.com/AmazonECR/latest/userguide/registry_auth.html), so a
+ *   pull secret made from one stops working the same day;
+ * - an ACR or Artifact Registry image needs a pull secret in the app namespace of every such
+ *   cluster, listed in `app.imagePullSecrets` (README: "Pulling the released image").
+ */
+export function releasedImageProblems(
+    data: Pick<Parsed, "app" | "edge" | "gcp">,
+    project: string,
+): string[] {
+    const registry = ECR_HOST.test(data.app.image)
+        ? "ecr"
+        : PRIVATE_REGISTRY_HOST.test(data.app.image)
+          ? data.app.image.includes(".azurecr.")
+              ? "acr"
+              : "artifact-registry"
+          : undefined;
+    if (registry === undefined) return [];
+    // EKS nodes pull from ECR with their node role (AmazonEC2ContainerRegistryPullOnly), and AKS
+    // nodes from ACR with their kubelet identity (AcrPull): those clusters need no pull secret.
+    const native = (distribution: string) =>
+        (registry === "ecr" && distribution === "eks") ||
+        (registry === "acr" && distribution === "aks");
+    const gitopsClusters = [
+        ...data.edge.sites
+            .filter((s) => !native(s.distribution))
+            .map((s) => `edge site '${s.name}'`),
+        ...(data.gcp.enabled ? data.gcp.attachedClusters : [])
+            .filter((a) => !native(a.distribution))
+            .map((a) => `attached cluster '${a.name}'`),
+    ];
+    if (gitopsClusters.length === 0) return [];
+    const pull = gitopsClusters.length === 1 ? "pulls" : "pull";
+    const where =
+        gitopsClusters.length > 2
+            ? `${gitopsClusters.slice(0, 2).join(", ")} and ${gitopsClusters.length - 2} more`
+            : gitopsClusters.join(" and ");
+    if (registry === "ecr") {
+        return [
+            `${project}:app.image is in a private Amazon ECR registry, but ${where} ${pull} it through GitOps with no AWS identity, and an ECR pull token expires after 12 hours: release the image through ACR or Artifact Registry (app.built.refs.azure or .gcp after a \`pulumi up\`) with a pull secret in app.imagePullSecrets, or through a public registry`,
+        ];
+    }
+    if (data.app.imagePullSecrets.length === 0) {
+        return [
+            `${project}:app.imagePullSecrets is empty, but app.image is in a private registry that ${where} ${pull} from with no cloud identity: create a pull credential (README, "Pulling the released image"), store it as a docker-registry Secret in the app namespace of each of those clusters, and list its name with \`pulumi config set --path 'app.imagePullSecrets[0]' app-registry\``,
+        ];
+    }
+    return [];
+}
+
 /** The image's build context must hold its Dockerfile (read from the raw, unparsed section). */
 function buildContextProblems(raw: unknown, project: string, projectDir?: string): string[] {
     if (projectDir === undefined) return [];
@@ -1295,7 +1608,14 @@ function buildContextProblems(raw: unknown, project: string, projectDir?: string
             `${project}:appImage.context '${context}' has no ${dockerfile}: add it, set appImage.dockerfile to its path relative to the context, or set appImage.build to false`,
         ];
     }
-    return [];
+    // BuildKit fails the build when the target names no stage of the Dockerfile.
+    const target = typeof section.target === "string" ? section.target : "runtime";
+    const problem = targetProblem(
+        fs.readFileSync(path.join(dir, dockerfile), "utf8"),
+        target,
+        `${project}:appImage.target`,
+    );
+    return problem ? [problem] : [];
 }
 
 /**

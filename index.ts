@@ -12,13 +12,16 @@ import { AsgFleet } from "./components/aws/AsgFleet";
 import { CloudWatchReader } from "./components/aws/CloudWatchReader";
 import { WebAcl } from "./components/aws/WebAcl";
 import { ArcGovernance } from "./components/azure/ArcGovernance";
-import { FleetDashboard } from "./components/azure/FleetDashboard";
+import {
+    FleetDashboard,
+    GRAFANA_WORKSPACE_NAME_MAX_LENGTH,
+} from "./components/azure/FleetDashboard";
 import { EdgeCluster } from "./components/edge/EdgeCluster";
 import { ownedSites } from "./components/edge/shards";
 import { Network } from "./components/aws/Network";
-import { CloudNat } from "./components/gcp/CloudNat";
+import { CloudNat, natName, networkName } from "./components/gcp/CloudNat";
 import { ConfigSync } from "./components/gcp/ConfigSync";
-import { ConfigSyncOverride } from "./components/gcp/ConfigSyncOverride";
+import { ConfigSyncMember } from "./components/gcp/ConfigSyncMember";
 import { GkeCluster, regionOf } from "./components/gcp/GkeCluster";
 import { HubMembership } from "./components/gcp/HubMembership";
 import { MonitoringReader } from "./components/gcp/MonitoringReader";
@@ -100,7 +103,8 @@ function buildAppImage() {
             context: img.context,
             dockerfile: img.dockerfile,
             target: img.target,
-            platform: img.platform,
+            platforms: img.platforms,
+            builder: img.builder,
             buildArgs: img.buildArgs,
             buildOnPreview: img.buildOnPreview,
             repository: img.repository,
@@ -179,7 +183,8 @@ function awsFleet() {
             architecture: aws.fleet.architecture,
             rootVolumeSizeGiB: aws.fleet.rootVolumeSizeGiB,
             kmsKeyArn: aws.fleet.kmsKeyArn,
-            createServiceLinkedRole: aws.fleet.createServiceLinkedRole,
+            serviceLinkedRoleArn: aws.fleet.serviceLinkedRoleArn,
+            instanceRefresh: aws.fleet.instanceRefresh,
             healthCheckGracePeriodSeconds: aws.fleet.healthCheckGracePeriodSeconds,
             certificateArn: aws.loadBalancer.certificateArn,
             sslPolicy: aws.loadBalancer.sslPolicy,
@@ -220,19 +225,22 @@ function gcpFleet() {
     const opts = { providers: [providers.gcp], dependsOn: gcpServices.resources };
 
     // Private nodes reach git hosts and registries through one Cloud NAT per network and region.
-    const natSites = [
-        ...new Set(gcp.clusters.map((c) => `${c.network ?? "default"}/${regionOf(c.location)}`)),
-    ];
-    const nats = natSites.map((site) => {
-        const [network, region] = site.split("/");
-        return new CloudNat(
-            `nat-${network}-${region}`,
-            { project: gcp.project, region, network },
-            opts,
-        );
-    });
+    // One NAT per network and region, however the network is spelled (name or self-link), named
+    // within the 63 characters of a router name.
+    const natSites = new Map<string, { network: string; region: string }>();
+    for (const c of gcp.clusters) {
+        const network = c.network ?? "default";
+        const region = regionOf(c.location);
+        natSites.set(`${networkName(network)}/${region}`, { network, region });
+    }
+    const nats = [...natSites.values()].map(
+        ({ network, region }) =>
+            new CloudNat(natName(network, region), { project: gcp.project, region, network }, opts),
+    );
 
-    // Config Sync first: fleet defaults apply to clusters registered after the feature exists.
+    // Config Sync: the fleet feature, then one FeatureMembership per member (GKE, attached and
+    // edge alike), each after its membership. No fleet default: Google applies it to new GKE
+    // memberships only, and a FeatureMembership over an inherited spec fails to create.
     const configSync = gcp.configSync.enabled
         ? new ConfigSync(
               "config-sync",
@@ -273,6 +281,7 @@ function gcpFleet() {
                 network: c.network,
                 subnetwork: c.subnetwork,
                 deletionProtection: c.deletionProtection,
+                networkPolicyEnforcement: c.networkPolicyEnforcement,
                 rbacGroupDomain: gcp.rbacGroupDomain,
                 labels: tags,
             },
@@ -305,24 +314,39 @@ function gcpFleet() {
                 memberOpts,
             ),
     );
-    // The app on every GKE cluster of this program, applied by Pulumi through the cluster's own
-    // provider; so these clusters sync only the baseline (or their own branch and folder).
-    const workloads = clusters.map(({ config: c, cluster }, i) => {
-        const narrowed = configSync
-            ? new ConfigSyncOverride(
-                  `config-sync-${c.name}`,
+    /** Config Sync on one fleet member, once its membership exists. */
+    const syncMember = (
+        name: string,
+        membership: pulumi.Input<string>,
+        after: pulumi.Resource,
+        narrow: { syncBranch?: string; policyDir?: string } = {},
+    ) =>
+        configSync
+            ? new ConfigSyncMember(
+                  `config-sync-${name}`,
                   {
                       project: gcp.project,
                       feature: configSync.featureName,
-                      membership: gkeMembers[i].membershipName,
+                      membership,
                       git: configSync.git,
-                      sourceFormat: gcp.configSync.sourceFormat,
-                      syncBranch: c.configSyncBranch,
-                      policyDir: c.configSyncPolicyDir ?? gcp.configSync.baselinePolicyDir,
+                      sourceFormat: configSync.sourceFormat,
+                      preventDrift: configSync.preventDrift,
+                      ...narrow,
                   },
-                  { ...opts, dependsOn: [gkeMembers[i]] },
+                  { ...opts, dependsOn: [...gcpServices.resources, configSync, after] },
               )
             : undefined;
+    // Attached clusters sync the whole tree: the baseline and the app.
+    gcp.attachedClusters.forEach((a, i) =>
+        syncMember(a.name, attachedMembers[i].membershipId, attachedMembers[i]),
+    );
+    // The app on every GKE cluster of this program, applied by Pulumi through the cluster's own
+    // provider; so these clusters sync only the baseline (or their own branch and folder).
+    const workloads = clusters.map(({ config: c, cluster }, i) => {
+        const narrowed = syncMember(c.name, gkeMembers[i].membershipName, gkeMembers[i], {
+            syncBranch: c.configSyncBranch,
+            policyDir: c.configSyncPolicyDir ?? gcp.configSync.baselinePolicyDir,
+        });
         const kube = new k8s.Provider(
             `${c.name}-k8s`,
             { kubeconfig: cluster.kubeconfig, enableServerSideApply: true },
@@ -337,6 +361,11 @@ function gcpFleet() {
                 ...config.app,
                 // The image just pushed to Artifact Registry, else the released image.
                 image: appImage?.refs.gcp ?? config.app.image,
+                // The image built here has these architectures: pods go to matching nodes (and
+                // tolerate GKE's arm64 taint). The released image's are not known here.
+                architectures: appImage?.refs.gcp
+                    ? appImage.platforms.map((p) => (p === "linux/arm64" ? "arm64" : "amd64"))
+                    : undefined,
                 databaseUrl: config.databaseUrl ? pulumi.secret(config.databaseUrl) : undefined,
             },
             { providers: [kube] },
@@ -344,6 +373,7 @@ function gcpFleet() {
     });
     return {
         configSync,
+        syncMember: configSync ? syncMember : undefined,
         clusters: clusters.map(({ config: c, cluster }) => ({
             name: c.name,
             clusterId: cluster.clusterId,
@@ -379,6 +409,7 @@ function azureFleet() {
             location: az.location,
             logRetentionDays: az.logRetentionDays,
             podSecurityEffect: az.podSecurityEffect,
+            excludedNamespaces: az.podSecurity.excludedNamespaces,
             git,
             adminGroupObjectIds: az.adminGroupObjectIds,
             viewerGroupObjectIds: az.viewerGroupObjectIds,
@@ -411,13 +442,15 @@ function edgeFleet() {
               { provider: providers.gcp },
           ).number
         : undefined;
-    const register = (site: (typeof sites)[number]) =>
-        new EdgeCluster(
+    const register = (site: (typeof sites)[number]) => {
+        const edge = new EdgeCluster(
             site.name,
             {
                 kubeconfig: pulumi.secret(site.kubeconfig),
                 distribution: site.distribution,
                 infrastructure: site.infrastructure,
+                azureRbac: site.azureRbac,
+                azureRbacSkipList: site.azureRbacSkipList,
                 arc: {
                     resourceGroupName: fleetResourceGroup.name,
                     location: az.location,
@@ -444,14 +477,21 @@ function edgeFleet() {
                 providers: [providers.azure!, providers.tls!, providers.gcp].filter(
                     (p) => p !== undefined,
                 ),
-                // The fleet's policy assignments (and the Config Sync default) exist first, so
-                // that they act on every site as it is created.
-                dependsOn: [
-                    azureSide.governance,
-                    ...(gcpSide?.configSync ? [gcpSide.configSync] : []),
-                ],
+                // The fleet's policy assignments exist first, so that they act on every site as
+                // it is created.
+                dependsOn: [azureSide.governance],
             },
         );
+        // Config Sync delivers gitops/ to the site through its own FeatureMembership.
+        if (attach && config.edge.gitops === "configsync" && gcpSide?.syncMember) {
+            gcpSide.syncMember(
+                site.name,
+                edge.membershipId.apply((m) => m ?? ""),
+                edge,
+            );
+        }
+        return edge;
+    };
     // Sites are registered in batches with a turn of the event loop between them. The SDK
     // keeps a few hundred promises per pending registration; under the offline plan (whose
     // mock engine answers at once) each batch completes before the next starts, so peak memory
@@ -520,13 +560,19 @@ function fleetDashboard() {
             resourceGroupId: fleetResourceGroup.id,
             subscriptionId: az.subscriptionId,
             location: az.location,
-            workspaceName: dash.name ?? `${project}-${stack}`.slice(0, 30).replace(/-+$/, ""),
+            workspaceName:
+                dash.name ??
+                `${project}-${stack}`
+                    .slice(0, GRAFANA_WORKSPACE_NAME_MAX_LENGTH)
+                    .replace(/-+$/, ""),
             sku: dash.sku,
             grafanaMajorVersion: dash.grafanaMajorVersion,
             zoneRedundancy: dash.zoneRedundancy,
-            deployerObjectId: azureNative.authorization.getClientConfigOutput({
-                provider: providers.azure,
-            }).objectId,
+            // Present: the schema requires it while the dashboard is enabled.
+            deployerPrincipal: {
+                objectId: dash.deployerObjectId!,
+                type: dash.deployerPrincipalType,
+            },
             adminGroupObjectIds: dash.adminGroupObjectIds,
             viewerGroupObjectIds: dash.viewerGroupObjectIds,
             logAnalyticsWorkspaceId: azureSide.governance.workspaceId,
@@ -585,7 +631,7 @@ export const gcp =
               project: config.gcp.project,
               region: config.gcp.region,
               enabledServices: gcpServices?.services,
-              ...(({ configSync: _feature, ...outputs }) => outputs)(gcpSide),
+              ...(({ configSync: _feature, syncMember: _member, ...outputs }) => outputs)(gcpSide),
           }
         : null;
 export const azure = fleetResourceGroup

@@ -36,6 +36,12 @@ export interface StackDeploymentArgs {
     readonly executorImage?: string;
     /** Drift detection schedule (cron) and whether it remediates. @default none */
     readonly driftDetection?: { readonly schedule: string; readonly autoRemediate: boolean };
+    /**
+     * The customer-managed runner pool that runs the stack's deployments (and its drift runs),
+     * for Kubernetes API servers that Pulumi-hosted runners cannot reach.
+     * @default unset: the organization's default pool, else the Pulumi-hosted pool
+     */
+    readonly agentPoolId?: string;
 }
 
 /**
@@ -119,6 +125,10 @@ export class StackDeployment extends pulumi.ComponentResource {
                     environmentVariables: {
                         // CI type-checks every commit; the deployment only transpiles.
                         PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+                        // refresh, drift detection and destroy run the program, so the Grafana
+                        // provider gets a fresh Entra ID token instead of the expired one in state
+                        // (pulumi.com/docs/iac/operations/stack-management/run-program/).
+                        PULUMI_RUN_PROGRAM: "true",
                         ...environment,
                     },
                     options: { skipInstallDependencies: true, skipIntermediateDeployments: true },
@@ -152,6 +162,8 @@ export class StackDeployment extends pulumi.ComponentResource {
                                 : undefined,
                     },
                 },
+                // Unset: the organization's default runner pool, else the Pulumi-hosted one.
+                agentPoolId: args.agentPoolId,
                 executorContext: args.executorImage
                     ? { executorImage: args.executorImage }
                     : undefined,
@@ -195,6 +207,17 @@ export function validateStackDeploymentArgs(args: StackDeploymentArgs): string[]
         problems.push(
             `branch '${args.branch}' must be a branch name such as main (without refs/heads/)`,
         );
+    }
+    if (args.agentPoolId !== undefined) {
+        if (/^pul-/.test(args.agentPoolId)) {
+            problems.push(
+                "agentPoolId looks like a runner pool's access token (pul-...), a secret: give the pool's id",
+            );
+        } else if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(args.agentPoolId)) {
+            problems.push(
+                `agentPoolId '${args.agentPoolId}' must be a runner pool's id: letters, digits, - and _`,
+            );
+        }
     }
     return problems;
 }

@@ -45,9 +45,15 @@ const AwsOidcSchema = z.strictObject({
     /** Session name; Pulumi fills ${stack.name}, ${deployment.version} and the like. */
     sessionName: z
         .string()
-        .regex(/^([\w+=,.@-]|\$\{[a-z.]+\})+$/, {
-            message: "must be letters, digits, +=,.@_- and Pulumi's ${...} placeholders",
-        })
+        // STS takes [\w+=,.@-] only; Pulumi substitutes exactly these six placeholders and
+        // passes anything else through (pulumi/docs, deployments/oidc/aws.md, "Session name").
+        .regex(
+            /^([\w+=,.@-]|\$\{(organization\.name|project\.name|stack\.name|operation|deployment\.version|deployment\.id)\})+$/,
+            {
+                message:
+                    "must be letters, digits, +=,.@_- and Pulumi's placeholders ${organization.name}, ${project.name}, ${stack.name}, ${operation}, ${deployment.version}, ${deployment.id}",
+            },
+        )
         .default("pulumi-${stack.name}-${deployment.version}"),
     duration: duration.default("1h"),
 });
@@ -127,6 +133,29 @@ const StackSchema = z.strictObject({
             autoRemediate: boolean().default(false),
         })
         .optional(),
+    /**
+     * The customer-managed runner pool (Pulumi Cloud: Settings, Workflow runner pools) that runs
+     * this stack's deployments, for stacks whose Kubernetes API servers Pulumi-hosted runners
+     * cannot reach (see docs/permissions.md#runners). @default unset: the organization's default
+     * pool if it has one, else the Pulumi-hosted pool
+     */
+    agentPoolId: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, {
+            message:
+                "must be the pool's id (letters, digits, - and _, as in the pool's URL in Pulumi Cloud), not its name",
+        })
+        .refine((id) => !/^pul-/.test(id), {
+            message:
+                "looks like the pool's access token (pul-...), a secret the runners hold: give the pool's id instead, and rotate the token",
+        })
+        .optional(),
+    /**
+     * The stack's Kubernetes API servers (GKE control planes behind master authorized networks,
+     * attached clusters, edge sites) are reachable from Pulumi-hosted runners, so no
+     * `agentPoolId` is needed. @default false
+     */
+    hostedRunnersReachClusters: boolean().default(false),
     /** Short-lived cloud credentials: one block per cloud the stack enables. */
     oidc: OidcSchema,
 });
@@ -217,6 +246,16 @@ export function parseDeploymentConfig(
             continue;
         }
         const clouds = enabledClouds(project, stack);
+        const unreachable = privateApiServers(project, stack);
+        if (
+            unreachable.length > 0 &&
+            settings.agentPoolId === undefined &&
+            !settings.hostedRunnersReachClusters
+        ) {
+            problems.push(
+                `${key}.agentPoolId is required: Pulumi.${stack}.yaml has Kubernetes API servers that Pulumi-hosted runners cannot reach (${unreachable.join("; ")}), and the deployment talks to each of them; run it on a customer-managed runner pool inside those networks with \`pulumi config set --path stacks.${stack}.agentPoolId <pool id>\`, or, if they do admit the hosted runners, \`pulumi config set --path stacks.${stack}.hostedRunnersReachClusters true\` (docs/permissions.md#runners)`,
+            );
+        }
         for (const cloud of clouds) {
             if (settings.oidc[cloud] === undefined) {
                 problems.push(
@@ -303,6 +342,57 @@ function enabledClouds(project: ReturnType<typeof loadProject>, stack: string): 
             return false;
         }
     });
+}
+
+/**
+ * The Kubernetes API servers of a stack that Pulumi-hosted runners cannot reach, as the stack
+ * file describes them, each with the reason:
+ * - every GKE cluster: the program always sets `masterAuthorizedNetworksConfig`, and with it the
+ *   public endpoint admits only the listed ranges (none when the list is empty: "Omit the nested
+ *   cidr_blocks attribute to disallow external access", hashicorp/terraform-provider-google,
+ *   google_container_cluster), unless a range is 0.0.0.0/0; the runners' addresses are not
+ *   published, so they are in no narrower range;
+ * - every attached cluster and every edge site: the program applies manifests or a Helm release
+ *   through its kubeconfig, and these API servers sit on private networks.
+ * Sites and clusters defined outside the stack file (a Pulumi ESC environment) are not seen.
+ */
+export function privateApiServers(
+    project: ReturnType<typeof loadProject>,
+    stack: string,
+): string[] {
+    const config = loadStackSettings(project, stack).config;
+    const section = (name: string): Record<string, unknown> => {
+        const text = config[`${project.name}:${name}`];
+        if (text === undefined) return {};
+        try {
+            const value = JSON.parse(text) as unknown;
+            return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+        } catch {
+            return {};
+        }
+    };
+    const list = (value: unknown): Record<string, unknown>[] =>
+        Array.isArray(value)
+            ? value.filter((v): v is Record<string, unknown> => !!v && typeof v === "object")
+            : [];
+    const isOn = (v: unknown) => v === true || v === "true";
+    const reasons: string[] = [];
+    const gcp = section("gcp");
+    if (isOn(gcp.enabled)) {
+        for (const cluster of list(gcp.clusters)) {
+            const cidrs = list(cluster.masterAuthorizedNetworks).map((n) => String(n.cidrBlock));
+            if (!cidrs.includes("0.0.0.0/0")) {
+                reasons.push(
+                    `GKE cluster '${String(cluster.name)}' admits only ${cidrs.length > 0 ? cidrs.join(", ") : "no external range"} (masterAuthorizedNetworks)`,
+                );
+            }
+        }
+        const attached = list(gcp.attachedClusters).map((c) => String(c.name));
+        if (attached.length > 0) reasons.push(`attached clusters ${attached.join(", ")}`);
+    }
+    const sites = list(section("edge").sites).map((s) => String(s.name));
+    if (sites.length > 0) reasons.push(`edge sites ${sites.join(", ")}`);
+    return reasons;
 }
 
 /** The pack's name, as its index.ts declares it (`new PolicyPack("<name>", ...)`). */

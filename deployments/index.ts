@@ -59,6 +59,7 @@ const deployments = Object.fromEntries(
                 environment: s.environment,
                 executorImage: s.executorImage,
                 driftDetection: s.driftDetection,
+                agentPoolId: s.agentPoolId,
             },
             { providers: [provider], dependsOn: created ? [created] : [] },
         );
@@ -143,6 +144,8 @@ export const stacks = Object.fromEntries(
             deployCommits: config.stacks[stack].deployCommits,
             protected: config.stacks[stack].protected,
             clouds: config.stacks[stack].clouds,
+            // "default": the organization's default runner pool, else Pulumi-hosted runners.
+            runnerPool: config.stacks[stack].agentPoolId ?? "default",
             paths: d.paths,
         },
     ]),

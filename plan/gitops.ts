@@ -11,7 +11,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import * as YAML from "yaml";
-import { GITOPS_WORKLOAD_DIR, workloadObjects, workloadSpec } from "../components/app/Workload";
+import {
+    GITOPS_WORKLOAD_DIR,
+    validateWorkloadArgs,
+    workloadObjects,
+    workloadSpec,
+} from "../components/app/Workload";
 import { parseAppConfig } from "../config";
 import { loadProject, PlanInputError } from "./stack-files";
 
@@ -41,9 +46,20 @@ export function projectApp(projectDir: string) {
     return parseAppConfig(value, project.name);
 }
 
-/** The text of gitops/workload/app.yaml for the project in `projectDir`. */
+/**
+ * The text of gitops/workload/app.yaml for the project in `projectDir`. The release passes the
+ * same checks as the `Workload` component first: what the API server or the ingress controller
+ * would refuse is never rendered for the fleet to sync.
+ */
 export function renderWorkload(projectDir: string): string {
-    const objects = workloadObjects(workloadSpec(projectApp(projectDir), "gitops"));
+    const app = projectApp(projectDir);
+    const problems = validateWorkloadArgs(app);
+    if (problems.length > 0) {
+        throw new PlanInputError(
+            `${path.join(projectDir, "Pulumi.yaml")}: the app release cannot be rendered into ${WORKLOAD_FILE}:\n${problems.map((p) => `  - app.${p}`).join("\n")}`,
+        );
+    }
+    const objects = workloadObjects(workloadSpec(app, "gitops"));
     return HEADER + objects.map((o) => YAML.stringify(o, { lineWidth: 0 })).join("---\n");
 }
 

@@ -30,7 +30,7 @@ export function syntheticEdgeOverrides(count: number): Record<string, unknown> {
         "edge.anthos.enabled": true,
         "edge.anthos.location": "us-west1",
         "edge.anthos.platformVersion": "1.31.0-gke.1",
-        // The GKE fleet's Config Sync default delivers gitops/ to attached sites.
+        // Config Sync delivers gitops/ to each attached site through its own FeatureMembership.
         "edge.gitops": "configsync",
     };
 }

@@ -7,6 +7,7 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
+import { dockerfileStages, targetProblem } from "../components/app/dockerfile";
 import { dockerfileProblems } from "./dockerfile-rules";
 
 const APP = path.resolve(__dirname, "..", "app");
@@ -65,6 +66,40 @@ describe("app/Dockerfile", () => {
         expect(dockerfileProblems(dockerfile)).toEqual([message]);
     });
 
+    // Rule: a multi-platform build runs every stage once per target platform unless the stage is
+    // pinned with FROM --platform; a fixed platform, or a $BUILDPLATFORM stage whose compiled
+    // output reaches the image, gives some variants the wrong architecture's binaries (Docker,
+    // "Multi-platform builds", docs.docker.com/build/building/multi-platform/#cross-compilation).
+    it.each<[string, string, string]>([
+        [
+            "a stage pinned to linux/amd64",
+            "FROM --platform=linux/amd64 python:3.11 AS b\nFROM python:3.11\nUSER 1001\nHEALTHCHECK CMD true\n",
+            "line 1: FROM --platform=linux/amd64 pins the stage to one architecture: drop the flag, so that each platform of the build gets its own",
+        ],
+        [
+            "a build-platform builder copied into the image",
+            "FROM --platform=$BUILDPLATFORM python:3.11 AS b\nRUN pip install psycopg2\nFROM python:3.11\nCOPY --from=b /opt/venv /opt/venv\nUSER 1001\nHEALTHCHECK CMD true\n",
+            "line 1: stage 'b' runs on the build machine (--platform=$BUILDPLATFORM) and its output is copied into the image: drop the flag, or cross-compile for $TARGETARCH",
+        ],
+        [
+            "a download for one architecture",
+            "FROM python:3.11 AS b\nRUN curl -fsSL https://example.com/tool-linux-amd64.tar.gz | tar xz\nFROM python:3.11\nUSER 1001\nHEALTHCHECK CMD true\n",
+            "line 2: downloads a file built for amd64 only: use ${TARGETARCH} (with ARG TARGETARCH in the stage) in the URL",
+        ],
+    ])("names %s, which breaks the multi-platform image", (_what, dockerfile, message) => {
+        expect(dockerfileProblems(dockerfile)).toEqual([message]);
+    });
+
+    it("accepts downloads by ${TARGETARCH} and a build-platform stage that only fetches sources", () => {
+        expect(
+            dockerfileProblems(
+                "FROM --platform=$BUILDPLATFORM alpine:3.21 AS src\nRUN echo fetch\n" +
+                    "FROM python:3.11 AS b\nARG TARGETARCH\nRUN curl -fsSL https://example.com/tool-linux-${TARGETARCH}.tar.gz | tar xz\n" +
+                    "FROM python:3.11\nCOPY --from=b /opt/venv /opt/venv\nUSER 1001\nHEALTHCHECK CMD true\n",
+            ),
+        ).toEqual([]);
+    });
+
     it("builds dependencies in the builder and keeps the build context to what the app needs", () => {
         const dockerfile = read(path.join(APP, "Dockerfile"));
         expect(dockerfile).toContain(
@@ -80,6 +115,50 @@ describe("app/Dockerfile", () => {
             .filter((l) => l && !l.startsWith("#"))) {
             expect(requirement).toMatch(/^[A-Za-z0-9_.-]+==\d+(\.\d+)+$/);
         }
+    });
+});
+
+// Rule: BuildKit looks stages up by strings.ToLower(name) and the target by
+// strings.ToLower(opt.Target), failing with "target stage %s could not be found"
+// (moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go). config.ts uses this parser
+// (no devDependencies at run time) to make a wrong appImage.target a config error.
+describe("dockerfileStages and targetProblem", () => {
+    it("reads app/Dockerfile's stages, and accepts its runtime target in any case", () => {
+        const text = read(path.join(APP, "Dockerfile"));
+        expect(dockerfileStages(text)).toEqual([
+            { index: 0, name: "builder" },
+            { index: 1, name: "runtime" },
+        ]);
+        expect(targetProblem(text, "runtime")).toBeUndefined();
+        expect(targetProblem(text, "RUNTIME")).toBeUndefined();
+        expect(targetProblem(text, "builder")).toBeUndefined();
+    });
+
+    it("names a target the Dockerfile lacks, and the stages it has", () => {
+        const text = read(path.join(APP, "Dockerfile"));
+        expect(targetProblem(text, "prod")).toBe(
+            "appImage.target 'prod' names no stage of the Dockerfile (it has 'builder', 'runtime'): set appImage.target to one of them",
+        );
+        expect(targetProblem("FROM scratch\n", "runtime")).toBe(
+            "appImage.target 'runtime' names no stage: the Dockerfile has no named stage (FROM ... AS <name>); name the stage to build, or change appImage.target",
+        );
+    });
+
+    it("follows flags, continuation lines, comments and the escape directive", () => {
+        const text = [
+            "# escape=`",
+            "# a comment: FROM fake AS nope",
+            "FROM --platform=$BUILDPLATFORM `",
+            "  golang:1.22 as Build",
+            "from alpine:3.21 AS final",
+            "RUN echo \\",
+        ].join("\n");
+        expect(dockerfileStages(text)).toEqual([
+            { index: 0, name: "Build" },
+            { index: 1, name: "final" },
+        ]);
+        expect(targetProblem(text, "build")).toBeUndefined();
+        expect(targetProblem(text, "nope")).toContain("names no stage of the Dockerfile");
     });
 });
 

@@ -1,4 +1,7 @@
 import { ConfigError, parseStackConfig, StackConfig } from "../config";
+import * as path from "path";
+
+const PROJECT = path.resolve(__dirname, "..");
 
 const NS = "multicloud";
 
@@ -34,6 +37,8 @@ function raw(overrides: Record<string, unknown> = {}): Record<string, string> {
         environment: "dev",
         aws: AWS_ON,
         app: APP,
+        // The identity granted Grafana Admin, required wherever the dashboard is on (Azure).
+        dashboard: { deployerObjectId: "55555555-5555-5555-5555-555555555555" },
         ...overrides,
     };
     return Object.fromEntries(
@@ -72,7 +77,7 @@ describe("parseStackConfig: valid config", () => {
                 os: "al2023",
                 architecture: "x86_64",
                 rootVolumeSizeGiB: 20,
-                createServiceLinkedRole: false,
+                instanceRefresh: { minHealthyPercentage: 100, maxHealthyPercentage: 150 },
                 healthCheckGracePeriodSeconds: 300,
             },
             network: { cidrBlock: "10.0.0.0/16", availabilityZoneCount: 2, natGateways: "single" },
@@ -101,6 +106,8 @@ describe("parseStackConfig: valid config", () => {
             adminGroupObjectIds: [],
             viewerGroupObjectIds: [],
             credentialRotation: "1",
+            deployerObjectId: "55555555-5555-5555-5555-555555555555",
+            deployerPrincipalType: "ServicePrincipal",
             // No project folder given: no dashboards read.
             files: [],
         });
@@ -204,7 +211,7 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             [
                 "multicloud:aws.fleet.maxsize is not a known setting (known here: minSize, maxSize, desiredCapacity, " +
                     "targetCpuUtilization, instanceType, os, architecture, rootVolumeSizeGiB, kmsKeyArn, " +
-                    "createServiceLinkedRole, healthCheckGracePeriodSeconds): " +
+                    "serviceLinkedRoleArn, createServiceLinkedRole, instanceRefresh, healthCheckGracePeriodSeconds): " +
                     "remove it with `pulumi config rm --path aws.fleet.maxsize` or fix its spelling",
             ],
         ],
@@ -365,7 +372,7 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             ),
             "multicloud:app.rateLimit.requestsPer5Minutes must be at most 2000000000, AWS WAF's largest rate limit",
             expect.stringMatching(
-                /^multicloud:dashboard\.name must be 2-30 letters, digits or hyphens, starting with a letter/,
+                /^multicloud:dashboard\.name must be 2-23 letters, digits or hyphens, starting with a letter/,
             ),
             expect.stringMatching(
                 /^multicloud:dashboard\.credentialRotation must be a short label/,
@@ -397,5 +404,253 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             return;
         }
         throw new Error("expected a ConfigError");
+    });
+});
+
+/**
+ * Config the clouds would refuse although each value is well-formed on its own: reported before
+ * anything is registered, with the key and the fix.
+ */
+describe("parseStackConfig: combinations the clouds refuse", () => {
+    const GROUP = "11111111-1111-1111-1111-111111111111";
+    it("refuses a group listed twice (Azure: RoleAssignmentExists for the same role, principal and scope)", () => {
+        // A role assignment is unique per (scope, role, principal): a second PUT with another
+        // name fails with RoleAssignmentExists (learn.microsoft.com/azure/role-based-access-control/troubleshooting).
+        const azure = {
+            enabled: true,
+            subscriptionId: "00000000-0000-0000-0000-000000000001",
+            location: "westeurope",
+            gitops: GITOPS,
+            adminGroupObjectIds: [GROUP, GROUP.toUpperCase()],
+        };
+        expect(problemsOf(raw({ azure }))).toEqual([
+            `multicloud:azure.adminGroupObjectIds[1] '${GROUP.toUpperCase()}' is listed twice: each group may appear once; remove the repeat`,
+        ]);
+    });
+    it("refuses a client range listed twice (EC2: InvalidPermission.Duplicate)", () => {
+        // AuthorizeSecurityGroupIngress refuses a rule that already exists
+        // (docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+        const aws = awsWith({
+            loadBalancer: {
+                ...AWS_REQUIRED.loadBalancer,
+                ingressCidrs: ["203.0.113.0/24", "198.51.100.0/24", "203.0.113.0/24"],
+            },
+        });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.loadBalancer.ingressCidrs[2] '203.0.113.0/24' is listed twice: each client range may appear once; remove the repeat",
+        ]);
+    });
+});
+
+describe("parseStackConfig: the clouds' rules, before anything is registered", () => {
+    const KUBE = [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: c",
+        "  cluster:",
+        "    server: https://10.0.0.1:6443",
+        "contexts:",
+        "- name: c",
+        "  context:",
+        "    cluster: c",
+        "    user: u",
+        "current-context: c",
+        "users:",
+        "- name: u",
+        "  user:",
+        "    token: x",
+        "",
+    ].join("\n");
+    const AZ = {
+        enabled: true,
+        subscriptionId: "00000000-0000-0000-0000-000000000001",
+        location: "westeurope",
+        gitops: GITOPS,
+        arc: { agentChartVersion: "1.30.1" },
+    };
+    const ACR_APP = { ...APP, image: `fleet.azurecr.io/app@sha256:${"0".repeat(64)}` };
+    const SITE = { name: "s1", region: "eu", kubeconfig: KUBE };
+    /** Problems of a stack whose edge config is held as a secret, as kubeconfigs must be. */
+    const edgeProblems = (config: Record<string, string>) => {
+        try {
+            parseStackConfig(config, NS, "dev", [`${NS}:edge`]);
+        } catch (e) {
+            return [...(e as ConfigError).problems];
+        }
+        return [];
+    };
+
+    it("refuses instance refresh bounds more than 100 apart", () => {
+        // RefreshPreferences: "the difference between [Min and MaxHealthyPercentage] cannot be
+        // greater than 100" (docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+        // The provider checks only each range, so the first `up` passes and every later launch
+        // template change fails to start its refresh.
+        const aws = awsWith(
+            {},
+            { instanceRefresh: { minHealthyPercentage: 90, maxHealthyPercentage: 200 } },
+        );
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.fleet.instanceRefresh.maxHealthyPercentage (200) may exceed minHealthyPercentage (90) by 100 at most (AWS refuses to start the refresh otherwise): raise minHealthyPercentage to 100 or lower maxHealthyPercentage to 190",
+        ]);
+        expect(parseStackConfig(raw(), NS, "dev").aws).toMatchObject({
+            fleet: { instanceRefresh: { minHealthyPercentage: 100, maxHealthyPercentage: 150 } },
+        });
+    });
+
+    it("refuses createServiceLinkedRole, which created a role KMS could not name in a fresh account", () => {
+        const aws = awsWith({}, { createServiceLinkedRole: true });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.fleet.createServiceLinkedRole has been removed: the fleet now creates its own Auto Scaling service-linked role with a stack suffix (or uses aws.fleet.serviceLinkedRoleArn); remove it with `pulumi config rm --path aws.fleet.createServiceLinkedRole`; a stack that ran with it true holds the account's default role as `app-autoscaling`: drop it from the state first (`pulumi state delete <its URN>`), or the next up deletes that account-wide role",
+        ]);
+    });
+
+    it("refuses an instance type of another architecture than aws.fleet.architecture", () => {
+        // m7g is Graviton: an x86_64 AMI does not boot on it (EC2 instance type naming).
+        const aws = awsWith({}, { instanceType: "m7g.large" });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.fleet.architecture (x86_64) does not match instanceType m7g.large, which is arm64 (AWS Graviton): set architecture to arm64, or choose an x86_64 instance type such as t3.small",
+        ]);
+    });
+
+    it("refuses an image that lacks an architecture the stack runs", () => {
+        // A node pulls the manifest of its own architecture from the image index; without one
+        // the container fails with `exec format error` (docs.docker.com/build/building/multi-platform).
+        const aws = awsWith({}, { instanceType: "m7g.large", architecture: "arm64" });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:appImage.platforms lacks linux/arm64, which the stack runs (aws.fleet.architecture is arm64): add linux/arm64 to multicloud:appImage.platforms, or change those nodes' architecture",
+        ]);
+        const both = raw({ aws, appImage: { platforms: ["linux/amd64", "linux/arm64"] } });
+        expect(parseStackConfig(both, NS, "dev").appImage.platforms).toEqual([
+            "linux/amd64",
+            "linux/arm64",
+        ]);
+        expect(problemsOf(raw({ appImage: { platform: "linux/amd64" } }))).toEqual([
+            "multicloud:appImage.platform has moved: list every platform in appImage.platforms (e.g. [linux/amd64, linux/arm64]) and remove appImage.platform with `pulumi config rm --path appImage.platform`",
+        ]);
+    });
+
+    it("refuses a certificate of another region or account than the load balancer", () => {
+        // ACM certificates are regional and cannot be shared across accounts
+        // (docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
+        const aws = awsWith({
+            allowedAccountIds: ["210987654321"],
+            loadBalancer: {
+                certificateArn:
+                    "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+            },
+        });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.loadBalancer.certificateArn is a certificate in eu-west-1, but the load balancer is in us-east-1: request or import the certificate in us-east-1 (ACM certificates are regional)",
+            "multicloud:aws.loadBalancer.certificateArn belongs to account 123456789012, not to the stack's account (aws.allowedAccountIds: 210987654321): request or import it in that account (a load balancer cannot use another account's certificate)",
+        ]);
+    });
+
+    it("refuses a CIDR with host bits set", () => {
+        // terraform-provider-aws internal/verify/validate.go ValidateIPv4CIDRBlock ("did you
+        // mean ...?"); the Google provider's IsCIDRNetwork for GKE ranges.
+        const aws = awsWith({
+            loadBalancer: { ...AWS_REQUIRED.loadBalancer, ingressCidrs: ["10.0.0.1/16"] },
+        });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.loadBalancer.ingressCidrs[0] '10.0.0.1/16' has host bits set: write its network address 10.0.0.0/16 (the clouds refuse or rewrite such a block)",
+        ]);
+    });
+
+    it("refuses overlapping control-plane ranges in one network", () => {
+        // PrivateClusterConfig.masterIpv4CidrBlock "must not overlap with any other ranges in
+        // use within the cluster's network" (GKE API reference). Two /28s without host bits
+        // (refused above) overlap only when equal; ranges of other sizes use cidrsOverlap too.
+        const gcp = {
+            enabled: true,
+            project: "proj-123456",
+            region: "europe-west1",
+            configSync: { enabled: false },
+            clusters: [
+                { name: "a", location: "europe-west1", masterIpv4CidrBlock: "172.16.0.0/28" },
+                { name: "b", location: "europe-west1", masterIpv4CidrBlock: "172.16.0.0/28" },
+            ],
+        };
+        expect(problemsOf(raw({ gcp }))).toEqual([
+            "multicloud:gcp.clusters[1].masterIpv4CidrBlock (172.16.0.0/28) overlaps 172.16.0.0/28, the control-plane range of cluster 'a' in network 'default': give each cluster its own /28",
+        ]);
+    });
+
+    it("requires the configured deployer that gets Grafana Admin", () => {
+        expect(problemsOf(raw({ azure: AZ, dashboard: {} }))).toEqual([
+            "multicloud:dashboard.deployerObjectId is required while dashboard.enabled is true: the object id of the identity that runs Pulumi for this stack (for an app: `az ad sp show --id <appId> --query id -o tsv`), which gets Grafana Admin to write the data sources and dashboards; or set dashboard.enabled to false",
+        ]);
+    });
+
+    it("refuses a released image GitOps clusters cannot pull", () => {
+        // An ECR authorization token is valid for 12 hours
+        // (docs.aws.amazon.com/AmazonECR/latest/userguide/registry_auth.html).
+        const edge = { sites: [SITE] };
+        const dashboard = { enabled: false };
+        expect(edgeProblems(raw({ azure: AZ, dashboard, edge }))).toEqual([
+            "multicloud:app.image is in a private Amazon ECR registry, but edge site 's1' pulls it through GitOps with no AWS identity, and an ECR pull token expires after 12 hours: release the image through ACR or Artifact Registry (app.built.refs.azure or .gcp after a `pulumi up`) with a pull secret in app.imagePullSecrets, or through a public registry",
+        ]);
+        expect(edgeProblems(raw({ azure: AZ, dashboard, edge, app: ACR_APP }))).toEqual([
+            "multicloud:app.imagePullSecrets is empty, but app.image is in a private registry that edge site 's1' pulls from with no cloud identity: create a pull credential (README, \"Pulling the released image\"), store it as a docker-registry Secret in the app namespace of each of those clusters, and list its name with `pulumi config set --path 'app.imagePullSecrets[0]' app-registry`",
+        ]);
+        const app = { ...ACR_APP, imagePullSecrets: ["app-registry"] };
+        expect(edgeProblems(raw({ azure: AZ, dashboard, edge, app }))).toEqual([]);
+        // EKS nodes pull ECR images with their node role (AmazonEC2ContainerRegistryPullOnly;
+        // docs.aws.amazon.com/eks/latest/userguide/create-node-role.html): no token to expire.
+        const eksSite = { sites: [{ ...SITE, distribution: "eks" }] };
+        expect(edgeProblems(raw({ azure: AZ, dashboard, edge: eksSite }))).toEqual([]);
+    });
+
+    it("refuses Arc agents outside Azure's support window, and infrastructure auto", () => {
+        // Azure supports the last three minor releases of the agents (N-2): "Arc agent
+        // version support policy" (learn.microsoft.com/azure/azure-arc/kubernetes/agent-upgrade).
+        const app = { ...ACR_APP, imagePullSecrets: ["app-registry"] };
+        const dashboard = { enabled: false };
+        expect(
+            edgeProblems(
+                raw({
+                    azure: { ...AZ, arc: { agentChartVersion: "1.14.0" } },
+                    dashboard,
+                    app,
+                    edge: { sites: [SITE] },
+                }),
+            ),
+        ).toEqual([
+            "multicloud:azure.arc.agentChartVersion 1.14.0 is outside Azure's support window for the Arc agents (the last 3 minor releases: 1.28.x to 1.30.1); pin 1.30.1",
+        ]);
+        // `az connectedk8s connect` resolves `auto` from the nodes' provider ids before it calls
+        // Azure (azure-cli-extensions src/connectedk8s custom.py get_kubernetes_infra).
+        expect(
+            edgeProblems(
+                raw({
+                    azure: AZ,
+                    dashboard,
+                    app,
+                    edge: { sites: [{ ...SITE, infrastructure: "auto" }] },
+                }),
+            )[0],
+        ).toMatch(/^multicloud:edge\.sites\[0\]\.infrastructure must be one of "generic"/);
+    });
+
+    it("refuses a build target the Dockerfile lacks, and GKE's own ingress classes", () => {
+        // BuildKit fails a build whose --target names no stage.
+        expect(
+            (() => {
+                try {
+                    parseStackConfig(raw({ appImage: { target: "nope" } }), NS, "dev", [], PROJECT);
+                } catch (e) {
+                    return (e as ConfigError).problems;
+                }
+                return [];
+            })(),
+        ).toEqual([
+            "multicloud:appImage.target 'nope' names no stage of the Dockerfile (it has 'builder', 'runtime'): set multicloud:appImage.target to one of them",
+        ]);
+        // ingress-gce serves only Ingresses with the kubernetes.io/ingress.class annotation
+        // (kubernetes/ingress-gce pkg/utils/utils.go IsGCEIngress), never ingressClassName.
+        const app = { ...APP, ingress: { host: "app.example.com", className: "gce" } };
+        expect(problemsOf(raw({ app }))).toEqual([
+            "multicloud:app.ingress.className is GKE's own ingress controller, which ignores spec.ingressClassName: run an ingress controller in the cluster (e.g. ingress-nginx, class nginx)",
+        ]);
     });
 });

@@ -16,6 +16,20 @@ import {
     pathFilters,
     validateStackDeploymentArgs,
 } from "../deployments/StackDeployment";
+import { privateApiServers } from "../deployments/config";
+import {
+    AWS_SERVICE_OF,
+    AZURE_ASSIGNABLE_ROLES,
+    AZURE_DEPLOYER_ROLES,
+    CLOUD_OF_PACKAGE,
+    DEPLOYER_GRANTS,
+    GCP_GRANTABLE_PROJECT_ROLES,
+    awsDeployerPolicy,
+    azureRoleAssignmentCondition,
+    gcpGrantCondition,
+    grantsFor,
+} from "../deployments/permissions";
+import { loadProject } from "../plan/stack-files";
 import { created, ofType, one, planStack, PROJECT_DIR } from "./harness";
 
 const DEPLOY_DIR = path.join(PROJECT_DIR, "deployments");
@@ -132,7 +146,11 @@ describe("deployment settings for every stack of the main project", () => {
             expect(context.preRunCommands[0]).toBe("npm ci --no-audit --no-fund");
             expect(context.preRunCommands).toContain("npm run gitops -- --check");
             expect(context.options).toMatchObject({ skipInstallDependencies: true });
-            expect(context.environmentVariables).toEqual({ PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
+            // PULUMI_RUN_PROGRAM: refresh and destroy fetch a fresh Grafana token.
+            expect(context.environmentVariables).toEqual({
+                PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+                PULUMI_RUN_PROGRAM: "true",
+            });
         }
     });
 
@@ -377,10 +395,25 @@ describe("bad deployment config", () => {
         expect(error).toContain(`${NS}:stacks.dev.environment.NOTE looks like a credential`);
     });
 
+    // AWS RoleSessionName allows [\w+=,.@-] only; Pulumi substitutes six placeholders and
+    // passes any other text through (pulumi/docs content/docs/deployments/deployments/oidc/aws.md).
+    it("refuses an AWS session name with a placeholder Pulumi does not substitute", async () => {
+        const error = await problemsOf({
+            "stacks.dev.oidc.aws.sessionName": "multicloud-${stack}-${deployment.version}",
+        });
+        expect(error).toContain(
+            `${NS}:stacks.dev.oidc.aws.sessionName must be letters, digits, +=,.@_- and Pulumi's placeholders`,
+        );
+        const fine = await planSettings({
+            "stacks.dev.oidc.aws.sessionName": "${organization.name}-${operation}-${deployment.id}",
+        });
+        expect(fine.errors).toEqual([]);
+    });
+
     it("refuses unknown keys with their known neighbours", async () => {
         const error = await problemsOf({ "stacks.dev.deployComits": true });
         expect(error).toContain(
-            `${NS}:stacks.dev.deployComits is not a known setting (known here: branch, deployCommits, previewPullRequests, protected, executorImage, environment, driftDetection, oidc)`,
+            `${NS}:stacks.dev.deployComits is not a known setting (known here: branch, deployCommits, previewPullRequests, protected, executorImage, environment, driftDetection, agentPoolId, hostedRunnersReachClusters, oidc)`,
         );
     });
 });
@@ -408,5 +441,317 @@ describe("StackDeployment arguments", () => {
 
     it("expand an empty policy config to nothing (the pack's own defaults)", () => {
         expect(expandPolicyConfig({}, "none")).toEqual({});
+    });
+});
+
+/**
+ * Runner pools. Pulumi-hosted runners reach only public endpoints, from unpublished addresses
+ * (https://www.pulumi.com/docs/pulumi-cloud/deployments/customer-managed-agents/: customer-managed
+ * agents exist "to manage infrastructure, even within your fully private VPCs"), and a stack
+ * without a pool runs on the organization's default pool, else the hosted one
+ * (https://www.pulumi.com/docs/deployments/concepts/settings/runner-pools/). The property is
+ * `agentPoolId` on DeploymentSettings (@pulumi/pulumiservice 1.3.0, deploymentSettings.d.ts;
+ * sent as `agentPoolID`, pulumi/pulumi-pulumiservice provider/pkg/resources/deployment_settings.go).
+ */
+describe("runner pools for API servers the hosted runners cannot reach", () => {
+    const problemsOf = async (overrides: Record<string, unknown>) => {
+        const plan = await planSettings(overrides);
+        expect(created(plan)).toEqual([]);
+        expect(plan.errors).toHaveLength(1);
+        return plan.errors[0];
+    };
+
+    it("sends each stack's pool id as agentPoolId", async () => {
+        const plan = await planSettings();
+        expect(plan.errors).toEqual([]);
+        expect(one(plan, T.settings, "deploy-dev").inputs.agentPoolId).toBe(
+            "00000000-0000-0000-0000-00000000d001",
+        );
+        expect(one(plan, T.settings, "deploy-prod").inputs.agentPoolId).toBe(
+            "00000000-0000-0000-0000-00000000f001",
+        );
+        expect(
+            (plan.outputs.stacks as Record<string, { runnerPool: string }>).prod.runnerPool,
+        ).toBe("00000000-0000-0000-0000-00000000f001");
+    });
+
+    it("finds the private API servers in the main stack files", () => {
+        // google_container_cluster (hashicorp/terraform-provider-google): "Omit the nested
+        // cidr_blocks attribute to disallow external access"; the program always sets the block.
+        const project = loadProject(PROJECT_DIR);
+        expect(privateApiServers(project, "dev")).toEqual([
+            "GKE cluster 'dev-gke' admits only 203.0.113.0/24 (masterAuthorizedNetworks)",
+        ]);
+        expect(privateApiServers(project, "prod")).toEqual([
+            "GKE cluster 'prod-eu' admits only 198.51.100.0/24 (masterAuthorizedNetworks)",
+            "GKE cluster 'prod-us' admits only 198.51.100.0/24 (masterAuthorizedNetworks)",
+            "edge sites store-0042, factory-eu-1",
+        ]);
+    });
+
+    it("refuses a stack with private API servers and no pool, naming them and both fixes", async () => {
+        const error = await problemsOf({ "stacks.prod.agentPoolId": undefined });
+        expect(error).toContain(
+            `${NS}:stacks.prod.agentPoolId is required: Pulumi.prod.yaml has Kubernetes API servers that Pulumi-hosted runners cannot reach (GKE cluster 'prod-eu' admits only 198.51.100.0/24 (masterAuthorizedNetworks); GKE cluster 'prod-us' admits only 198.51.100.0/24 (masterAuthorizedNetworks); edge sites store-0042, factory-eu-1)`,
+        );
+        expect(error).toContain("`pulumi config set --path stacks.prod.agentPoolId <pool id>`");
+        expect(error).toContain(
+            "`pulumi config set --path stacks.prod.hostedRunnersReachClusters true`",
+        );
+    });
+
+    it("runs on the default pool when the operator states the hosted runners reach the clusters", async () => {
+        const plan = await planSettings({
+            "stacks.dev.agentPoolId": undefined,
+            "stacks.dev.hostedRunnersReachClusters": true,
+        });
+        expect(plan.errors).toEqual([]);
+        expect(one(plan, T.settings, "deploy-dev").inputs.agentPoolId).toBeUndefined();
+    });
+
+    it("refuses a pool token (a secret) or a name in place of the pool's id", async () => {
+        const error = await problemsOf({
+            "stacks.dev.agentPoolId": "pul-0123456789abcdef0123456789abcdef01234567",
+            "stacks.prod.agentPoolId": "edge pool",
+        });
+        expect(error).toContain(
+            `${NS}:stacks.dev.agentPoolId looks like the pool's access token (pul-...), a secret the runners hold: give the pool's id instead, and rotate the token`,
+        );
+        expect(error).toContain(
+            `${NS}:stacks.prod.agentPoolId must be the pool's id (letters, digits, - and _, as in the pool's URL in Pulumi Cloud), not its name`,
+        );
+        const base = {
+            organization: "acme",
+            project: "multicloud",
+            stack: "dev",
+            repository: "acme/x",
+            branch: "main",
+            allStacks: ["dev"],
+            clouds: [],
+            oidc: {},
+        } as const;
+        expect(validateStackDeploymentArgs({ ...base, agentPoolId: "pul-abc" })).toEqual([
+            "agentPoolId looks like a runner pool's access token (pul-...), a secret: give the pool's id",
+        ]);
+        expect(validateStackDeploymentArgs({ ...base, agentPoolId: "a pool" })).toEqual([
+            "agentPoolId 'a pool' must be a runner pool's id: letters, digits, - and _",
+        ]);
+        expect(validateStackDeploymentArgs({ ...base, agentPoolId: "3f1c-pool_1" })).toEqual([]);
+    });
+});
+
+/**
+ * The deploying identity's permissions (deployments/permissions.ts, docs/permissions.md), checked
+ * against what both committed stacks really plan: every cloud resource type and invoke, every
+ * Azure role the program assigns and every Google project role it grants.
+ */
+describe("the deploying identity's permissions", () => {
+    const DOC = fs.readFileSync(path.join(PROJECT_DIR, "docs", "permissions.md"), "utf8");
+    const plans: Record<string, PlanResult> = {};
+    beforeAll(async () => {
+        for (const stack of MAIN_STACKS) {
+            plans[stack] = await planStack(stack);
+            expect([stack, plans[stack].errors]).toEqual([stack, []]);
+        }
+    }, 240_000);
+
+    /** The cloud tokens (resource types and invokes) a plan calls, by cloud. */
+    const tokensOf = (plan: PlanResult) =>
+        [
+            ...new Set([
+                ...plan.resources.filter((r) => r.custom).map((r) => r.type),
+                ...plan.invokes.map((i) => i.token),
+            ]),
+        ].filter((t) => !t.startsWith("pulumi:providers:") && t.split(":")[0] in CLOUD_OF_PACKAGE);
+
+    /** Rows of the doc's grant tables: key -> [dev, prod]. */
+    const docRows = () => {
+        const rows = new Map<string, Record<string, boolean>>();
+        const header = DOC.split("\n").find((l) => /^\|\s*Key\s*\|/.test(l))!;
+        const columns = header.split("|").map((c) => c.trim());
+        for (const line of DOC.split("\n")) {
+            const cells = line.split("|").map((c) => c.trim());
+            const key = /^`([^`]+)`$/.exec(cells[1] ?? "")?.[1];
+            if (!key) continue;
+            rows.set(
+                key,
+                Object.fromEntries(
+                    MAIN_STACKS.map((s) => [s, cells[columns.indexOf(s)] === "yes"]),
+                ),
+            );
+        }
+        return rows;
+    };
+
+    it("covers every resource type and invoke each stack calls on AWS, Google Cloud and Azure", () => {
+        for (const stack of MAIN_STACKS) {
+            const uncovered = tokensOf(plans[stack]).filter(
+                (t) =>
+                    !DEPLOYER_GRANTS.some(
+                        (g) =>
+                            g.cloud === CLOUD_OF_PACKAGE[t.split(":")[0]] && g.covers.includes(t),
+                    ),
+            );
+            expect([stack, uncovered]).toEqual([stack, []]);
+        }
+    });
+
+    it("matches the per-stack tables of docs/permissions.md, row by row", () => {
+        const rows = docRows();
+        expect([...rows.keys()].sort()).toEqual(DEPLOYER_GRANTS.map((g) => g.key).sort());
+        for (const stack of MAIN_STACKS) {
+            const needed = grantsFor(tokensOf(plans[stack])).map((g) => g.key);
+            const documented = [...rows].filter(([, s]) => s[stack]).map(([k]) => k);
+            expect([stack, documented.sort()]).toEqual([stack, [...needed].sort()]);
+        }
+    });
+
+    it("lets the AWS policy call every IAM service the program's AWS calls need, and pass roles only to EC2", () => {
+        const policy = awsDeployerPolicy();
+        const allowed = (service: string) =>
+            policy.Statement.some((s) =>
+                s.Action.some((a) => a === `${service}:*` || a.startsWith(`${service}:`)),
+            );
+        for (const stack of MAIN_STACKS) {
+            for (const token of tokensOf(plans[stack]).filter((t) => t.startsWith("aws:"))) {
+                expect([token, token in AWS_SERVICE_OF]).toEqual([token, true]);
+                for (const service of AWS_SERVICE_OF[token]) {
+                    expect([token, service, allowed(service)]).toEqual([token, service, true]);
+                }
+            }
+        }
+        // Never the whole account: no `*` and no `iam:*`.
+        const actions = policy.Statement.flatMap((s) => s.Action);
+        expect(actions).not.toContain("*");
+        expect(actions).not.toContain("iam:*");
+        // iam:PassRole only to EC2 (the launch template's instance profile) and of the fleet's
+        // own Auto Scaling service-linked role, and service-linked roles only for Auto Scaling
+        // and ELB.
+        const pass = policy.Statement.filter((s) => s.Action.includes("iam:PassRole"));
+        expect(pass).toHaveLength(2);
+        expect(pass[0].Condition).toEqual({
+            StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" },
+        });
+        expect(pass[1].Resource).toBe(
+            "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling_*",
+        );
+        // The group gets exactly such a role (its ARN matches the statement).
+        const group = plans.prod.resources.find((r) => r.type === "aws:autoscaling/group:Group")!;
+        const fleetRole = plans.prod.resources.find(
+            (r) => r.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+        )!;
+        expect(fleetRole.inputs).toMatchObject({ awsServiceName: "autoscaling.amazonaws.com" });
+        expect(group.inputs.serviceLinkedRoleArn).toBeDefined();
+        const slr = policy.Statement.find((s) => s.Action.includes("iam:CreateServiceLinkedRole"))!;
+        expect(slr.Condition).toEqual({
+            StringEquals: {
+                "iam:AWSServiceName": [
+                    "autoscaling.amazonaws.com",
+                    "elasticloadbalancing.amazonaws.com",
+                ],
+            },
+        });
+        // The dashboard's IAM user is created under /grafana/, the only users the policy allows.
+        const users = plans.prod.resources.filter((r) => r.type === "aws:iam/user:User");
+        expect(users.map((u) => u.inputs.path)).toEqual(["/grafana/"]);
+        // The doc shows exactly this policy (its JSON block, however prettier wraps it).
+        const block = /```json\n([\s\S]*?)\n```/.exec(DOC)?.[1];
+        expect(JSON.parse(block ?? "null")).toEqual(policy);
+    });
+
+    /**
+     * Contributor's NotActions include Microsoft.Authorization/*\/Write and *\/Delete
+     * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged#contributor),
+     * and Role Based Access Control Administrator writes role assignments only
+     * (.../privileged#role-based-access-control-administrator): policy definitions and
+     * assignments need Resource Policy Contributor.
+     */
+    it("gives Azure's Microsoft.Authorization writes to the roles that have them, not to Contributor", () => {
+        const byKey = Object.fromEntries(DEPLOYER_GRANTS.map((g) => [g.key, g]));
+        const authorization = [
+            "azure-native:authorization:PolicyDefinition",
+            "azure-native:authorization:PolicyAssignment",
+            "azure-native:authorization:RoleAssignment",
+        ];
+        for (const t of authorization) expect(byKey.Contributor.covers).not.toContain(t);
+        expect(byKey["Resource Policy Contributor"].covers).toEqual(authorization.slice(0, 2));
+        expect(byKey["Role Based Access Control Administrator"].covers).toEqual([authorization[2]]);
+        // Every stack needs them: ArcGovernance registers a definition and assignments.
+        for (const stack of MAIN_STACKS) {
+            expect(
+                ofType(plans[stack], "azure-native:authorization:PolicyDefinition").length,
+            ).toBeGreaterThan(0);
+        }
+        expect(AZURE_DEPLOYER_ROLES.rbacAdministrator).toBe("f58310d9-a9f6-439a-9e8d-f62e7b41a168");
+    });
+
+    /**
+     * The condition on Role Based Access Control Administrator ("Constrain roles",
+     * https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples):
+     * writes are checked on @Request, deletes on @Resource, by role definition GUID.
+     */
+    it("constrains the Azure role-assignment grant to exactly the roles the program assigns", () => {
+        const guid = (id: unknown) => String(id).split("/").pop()!.toLowerCase();
+        const assigned = new Set(
+            MAIN_STACKS.flatMap((s) =>
+                ofType(plans[s], "azure-native:authorization:RoleAssignment").map((r) =>
+                    guid(r.inputs.roleDefinitionId),
+                ),
+            ),
+        );
+        const allowed = Object.values(AZURE_ASSIGNABLE_ROLES);
+        expect([...assigned].filter((g) => !allowed.includes(g as never))).toEqual([]);
+        const condition = azureRoleAssignmentCondition(allowed);
+        for (const id of allowed) expect(condition.split(id).length - 1).toBe(2);
+        expect(condition).toContain(
+            "(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {",
+        );
+        expect(condition).toContain(
+            "(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {",
+        );
+        // Balanced parentheses, and never a role that could raise the deployer itself
+        // (Owner, User Access Administrator, Role Based Access Control Administrator).
+        let depth = 0;
+        for (const c of condition) {
+            depth += c === "(" ? 1 : c === ")" ? -1 : 0;
+            expect(depth).toBeGreaterThanOrEqual(0);
+        }
+        expect(depth).toBe(0);
+        for (const raise of [
+            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+            AZURE_DEPLOYER_ROLES.rbacAdministrator,
+        ]) {
+            expect(condition).not.toContain(raise);
+        }
+        expect(DOC).toContain(condition);
+    });
+
+    /**
+     * Project IAM Admin limited by `iam.googleapis.com/modifiedGrantsByRole`
+     * (https://cloud.google.com/iam/docs/setting-limits-on-granting-roles).
+     */
+    it("limits the Google project roles the deployer may grant to those the program grants", () => {
+        const granted = new Set(
+            MAIN_STACKS.flatMap((s) =>
+                ofType(plans[s], "gcp:projects/iAMMember:IAMMember").map((r) =>
+                    String(r.inputs.role),
+                ),
+            ),
+        );
+        expect([...granted].sort()).toEqual([...GCP_GRANTABLE_PROJECT_ROLES].sort());
+        const condition = gcpGrantCondition(GCP_GRANTABLE_PROJECT_ROLES);
+        expect(condition).toBe(
+            `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${[
+                ...GCP_GRANTABLE_PROJECT_ROLES,
+            ]
+                .sort()
+                .map((r) => `'${r}'`)
+                .join(", ")}])`,
+        );
+        expect(DOC).toContain(condition);
+        // Longer lists are split into lists of ten joined by ||.
+        const many = Array.from({ length: 12 }, (_, i) => `roles/r${String(i).padStart(2, "0")}`);
+        expect(gcpGrantCondition(many).split(" || ")).toHaveLength(2);
     });
 });

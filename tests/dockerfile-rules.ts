@@ -1,9 +1,12 @@
 /**
  * Static rules for the app's Dockerfile, on the parse tree of `dockerfile-ast` (not regexes over
  * the text): several stages, a non-root final stage that can read what it runs, no `latest`
- * or untagged base images, no build tools in the final stage, and a HEALTHCHECK.
+ * or untagged base images, no build tools in the final stage, and a HEALTHCHECK; and, for the
+ * multi-platform image, nothing tied to one architecture: no stage pinned to a fixed platform,
+ * no build-platform stage whose binaries reach the image, no download named for one
+ * architecture.
  */
-import { Copy, DockerfileParser, Instruction } from "dockerfile-ast";
+import { Copy, DockerfileParser, From, Instruction } from "dockerfile-ast";
 
 /** Packages that compile things: they belong in a builder stage, never in the image that runs. */
 export const BUILD_TOOLS = [
@@ -40,7 +43,10 @@ function stagesOf(text: string): { stages: Stage[]; args: Map<string, string> } 
     const stages: Stage[] = [];
     for (const instruction of dockerfile.getInstructions()) {
         if (instruction.getKeyword() === "FROM") {
-            const parts = (instruction.getArgumentsContent() ?? "").split(/\s+/);
+            // Flags (--platform) are not the image, nor part of `AS name`.
+            const parts = (instruction.getArgumentsContent() ?? "")
+                .split(/\s+/)
+                .filter((p) => !p.startsWith("--"));
             const as = parts.findIndex((p) => p.toUpperCase() === "AS");
             stages.push({
                 name: as >= 0 ? parts[as + 1] : `#${stages.length}`,
@@ -91,7 +97,12 @@ export function dockerfileProblems(text: string): string[] {
     }
     const names = new Set(stages.map((s) => s.name));
     for (const stage of stages) {
-        const image = resolve((stage.from.getArgumentsContent() ?? "").split(/\s+/)[0], args);
+        const image = resolve(
+            (stage.from.getArgumentsContent() ?? "")
+                .split(/\s+/)
+                .filter((p) => !p.startsWith("--"))[0],
+            args,
+        );
         if (names.has(image)) continue; // FROM another stage
         const [, tag] = /^[^@]*?(?::([\w.-]+))?(@sha256:[0-9a-f]{64})?$/.exec(image) ?? [];
         if (image.includes("$")) {
@@ -104,6 +115,8 @@ export function dockerfileProblems(text: string): string[] {
             );
         }
     }
+
+    problems.push(...architectureProblems(stages));
 
     const final = stages[stages.length - 1];
     const users = final.instructions.filter((i) => i.getKeyword() === "USER");
@@ -149,6 +162,59 @@ export function dockerfileProblems(text: string): string[] {
         /^NONE$/i.test(healthchecks[healthchecks.length - 1].getArgumentsContent() ?? "")
     ) {
         problems.push("the final stage has no HEALTHCHECK: add one that calls /healthz");
+    }
+    return problems;
+}
+
+/** Architecture names that tie a download to one platform. */
+const ARCH_WORDS = /(?<![\w$])(amd64|x86_64|x86-64|aarch64|arm64)(?!\w)/i;
+
+/**
+ * What would break the image on one of its platforms. A build for several platforms runs every
+ * stage once per target platform (`FROM` follows `--platform` of the build), except stages
+ * pinned with `FROM --platform=`: a fixed platform gives every variant that platform's files,
+ * and `$BUILDPLATFORM` runs on the build machine, so its compiled output is for the build
+ * machine's architecture (Docker, "Multi-platform builds", cross-compilation:
+ * docs.docker.com/build/building/multi-platform/#cross-compilation).
+ */
+function architectureProblems(stages: Stage[]): string[] {
+    const problems: string[] = [];
+    const final = stages[stages.length - 1];
+    const copiedIntoFinal = new Set(
+        final.instructions
+            .filter((i): i is Copy => i instanceof Copy)
+            .map((c) => c.getFromFlag()?.getValue())
+            .filter((v): v is string => !!v),
+    );
+    for (const stage of stages) {
+        const platform =
+            stage.from instanceof From ? stage.from.getPlatformFlag()?.getValue() : undefined;
+        if (platform) {
+            if (!platform.includes("$")) {
+                problems.push(
+                    `line ${line(stage.from)}: FROM --platform=${platform} pins the stage to one architecture: drop the flag, so that each platform of the build gets its own`,
+                );
+            } else if (
+                /BUILDPLATFORM/.test(platform) &&
+                copiedIntoFinal.has(stage.name) &&
+                stage.instructions.some((i) => i.getKeyword() === "RUN")
+            ) {
+                problems.push(
+                    `line ${line(stage.from)}: stage '${stage.name}' runs on the build machine (--platform=${platform}) and its output is copied into the image: drop the flag, or cross-compile for $TARGETARCH`,
+                );
+            }
+        }
+        for (const i of stage.instructions) {
+            if (!["RUN", "ADD"].includes(i.getKeyword())) continue;
+            const text = i.getArgumentsContent() ?? "";
+            const urls = text.match(/\bhttps?:\/\/\S+/g) ?? [];
+            const arch = urls.map((u) => ARCH_WORDS.exec(u)?.[1]).find((a) => a !== undefined);
+            if (arch) {
+                problems.push(
+                    `line ${line(i)}: downloads a file built for ${arch} only: use \${TARGETARCH} (with ARG TARGETARCH in the stage) in the URL`,
+                );
+            }
+        }
     }
     return problems;
 }

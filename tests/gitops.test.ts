@@ -455,6 +455,75 @@ function checkDefaultDeny(docs: Manifest[]): string[] {
     return problems;
 }
 
+/**
+ * No NetworkPolicy lets traffic in from everywhere: every ingress rule names its sources
+ * (`from`). A rule without `from` admits every pod of every namespace and, on most network
+ * plugins, every address outside the cluster (kubernetes.io/docs/concepts/services-networking/
+ * network-policies: "If this field is empty or missing, this rule matches all sources"), which
+ * undoes default-deny for that port.
+ */
+function checkIngressSources(docs: Manifest[]): string[] {
+    const problems: string[] = [];
+    for (const m of docs.filter((d) => kindKey(d) === "networking.k8s.io/v1/NetworkPolicy")) {
+        const rules = get(m.value, "spec.ingress");
+        if (!Array.isArray(rules)) continue;
+        rules.forEach((rule: unknown, i) => {
+            const from = get(rule, "from");
+            if (!Array.isArray(from) || from.length === 0) {
+                problems.push(
+                    `${where(m)}: spec.ingress[${i}] has no "from": it admits every source; name the namespaces, pods or address blocks allowed in`,
+                );
+            } else if (from.some((peer) => isObj(peer) && Object.keys(peer).length === 0)) {
+                problems.push(
+                    `${where(m)}: spec.ingress[${i}].from has an empty peer ({}), which matches every source`,
+                );
+            }
+        });
+    }
+    return problems;
+}
+
+/**
+ * Workload objects the API server would refuse, or that block operations:
+ * - a Deployment whose `spec.selector` does not match its template's labels (apps/v1 validation:
+ *   "`selector` does not match template `labels`"; kubernetes/kubernetes
+ *   pkg/apis/apps/validation/validation.go);
+ * - a PodDisruptionBudget with `minAvailable` (with one replica it forbids every eviction) or
+ *   without `unhealthyPodEvictionPolicy: AlwaysAllow` (unready pods then block every drain;
+ *   KEP-3017, GA in Kubernetes 1.31).
+ */
+function checkWorkloads(docs: Manifest[]): string[] {
+    const problems: string[] = [];
+    for (const m of docs.filter((d) => kindKey(d) === "apps/v1/Deployment")) {
+        const selector = get(m.value, "spec.selector.matchLabels");
+        const labels = get(m.value, "spec.template.metadata.labels");
+        if (!isObj(selector) || Object.keys(selector).length === 0) {
+            problems.push(`${where(m)}: spec.selector.matchLabels must name the pods`);
+            continue;
+        }
+        for (const [key, value] of Object.entries(selector)) {
+            if (!isObj(labels) || labels[key] !== value) {
+                problems.push(
+                    `${where(m)}: spec.selector.matchLabels ${key}=${String(value)} is not a label of the pod template: the API server refuses the Deployment`,
+                );
+            }
+        }
+    }
+    for (const m of docs.filter((d) => kindKey(d) === "policy/v1/PodDisruptionBudget")) {
+        if (get(m.value, "spec.minAvailable") !== undefined) {
+            problems.push(
+                `${where(m)}: spec.minAvailable forbids every eviction when only that many pods run: use spec.maxUnavailable`,
+            );
+        }
+        if (str(m.value, "spec.unhealthyPodEvictionPolicy") !== "AlwaysAllow") {
+            problems.push(
+                `${where(m)}: spec.unhealthyPodEvictionPolicy must be AlwaysAllow, or pods that are not ready block every node drain`,
+            );
+        }
+    }
+    return problems;
+}
+
 /** Every Namespace enforces the restricted Pod Security Standard and is owned by GitOps. */
 function checkNamespaceLabels(docs: Manifest[]): string[] {
     const problems: string[] = [];
@@ -545,6 +614,14 @@ describe("gitops/", () => {
         expect(checkDefaultDeny(docs)).toEqual([]);
     });
 
+    it("names the sources of every NetworkPolicy ingress rule", () => {
+        expect(checkIngressSources(docs)).toEqual([]);
+    });
+
+    it("keeps Deployment selectors on their template and disruption budgets drainable", () => {
+        expect(checkWorkloads(docs)).toEqual([]);
+    });
+
     it("enforces the restricted Pod Security Standard on every namespace", () => {
         expect(checkNamespaceLabels(docs)).toEqual([]);
     });
@@ -567,6 +644,7 @@ describe("gitops/", () => {
                 "NetworkPolicy app/allow-app-ingress",
                 "NetworkPolicy app/allow-dns-egress",
                 "NetworkPolicy app/allow-https-and-database-egress",
+                "NetworkPolicy app/allow-acme-http01-solver",
                 "NetworkPolicy platform-observability/default-deny",
                 "ServiceAccount app/app",
                 "Deployment app/app",
@@ -594,7 +672,18 @@ describe("gitops/", () => {
         expect(granted.flatMap((g) => g.resources)).not.toContain("secrets");
     });
 
-    it("lets only the app pods in, on TCP 5001", () => {
+    // Only the ingress controller's namespace reaches the app, on TCP 5001, and cert-manager's
+    // HTTP-01 solver pods (label acme.cert-manager.io/http01-solver=true, port 8089:
+    // cert-manager pkg/issuer/acme/http/pod.go), selected by the kubernetes.io/metadata.name
+    // label every namespace carries since Kubernetes 1.22 (KEP-2161).
+    it("lets in only the ingress controller: to the app on TCP 5001, to the HTTP-01 solver on 8089", () => {
+        const fromController = [
+            {
+                namespaceSelector: {
+                    matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" },
+                },
+            },
+        ];
         const policy = docs.find(
             (m) => namespaceOf(m) === "app" && nameOf(m) === "allow-app-ingress",
         );
@@ -602,8 +691,16 @@ describe("gitops/", () => {
             matchLabels: { "app.kubernetes.io/name": "app" },
         });
         expect(get(policy?.value, "spec.ingress")).toEqual([
-            { ports: [{ protocol: "TCP", port: 5001 }] },
+            { from: fromController, ports: [{ protocol: "TCP", port: 5001 }] },
         ]);
+        const solver = docs.find(
+            (m) => namespaceOf(m) === "app" && nameOf(m) === "allow-acme-http01-solver",
+        );
+        expect(get(solver?.value, "spec")).toEqual({
+            podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: fromController, ports: [{ protocol: "TCP", port: 8089 }] }],
+        });
     });
 });
 
@@ -809,6 +906,51 @@ spec:
         ]);
     });
 
+    it("reports an ingress rule without sources, or with an empty peer", () => {
+        const docs = inline(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: open, namespace: app }
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - ports: [{ protocol: TCP, port: 5001 }]
+    - from: [{}]
+    - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ingress-nginx } } }]
+`);
+        const at = "inline.yaml#1 (NetworkPolicy app/open)";
+        expect(checkIngressSources(docs)).toEqual([
+            `${at}: spec.ingress[0] has no "from": it admits every source; name the namespaces, pods or address blocks allowed in`,
+            `${at}: spec.ingress[1].from has an empty peer ({}), which matches every source`,
+        ]);
+    });
+
+    it("reports a Deployment selector off its template, and an undrainable disruption budget", () => {
+        const docs = inline(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: app }
+spec:
+  selector: { matchLabels: { app.kubernetes.io/name: web, tier: front } }
+  template:
+    metadata: { labels: { app.kubernetes.io/name: web } }
+    spec: { containers: [{ name: web, image: web }] }
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: web, namespace: app }
+spec:
+  minAvailable: 1
+  selector: { matchLabels: { app.kubernetes.io/name: web } }
+`);
+        expect(checkWorkloads(docs)).toEqual([
+            "inline.yaml#1 (Deployment app/web): spec.selector.matchLabels tier=front is not a label of the pod template: the API server refuses the Deployment",
+            "inline.yaml#2 (PodDisruptionBudget app/web): spec.minAvailable forbids every eviction when only that many pods run: use spec.maxUnavailable",
+            "inline.yaml#2 (PodDisruptionBudget app/web): spec.unhealthyPodEvictionPolicy must be AlwaysAllow, or pods that are not ready block every node drain",
+        ]);
+    });
+
     it("reports a namespace that does not enforce restricted Pod Security", () => {
         const docs = inline(`
 apiVersion: v1
@@ -855,6 +997,8 @@ spec: { limits: [] }
             checkDefaultDeny,
             checkNamespaceLabels,
             checkQuotas,
+            checkIngressSources,
+            checkWorkloads,
         ].flatMap((check) => check(docs));
         expect(all).toEqual([]);
     });

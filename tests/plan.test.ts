@@ -130,11 +130,12 @@ describe("stack variants", () => {
         // AWS, and the build that pushes the app image to ECR alone.
         expect([...packages].sort()).toEqual(["aws", "docker-build"]);
         expect(plan.outputs).toMatchObject({ enabledClouds: ["aws"], gcp: null, azure: null });
+        // The image is tagged in ECR alone (one Index per registry the build pushed to).
         expect(
-            (one(plan, "docker-build:index:Image", "app").inputs.tags as string[]).map(
-                (t) => t.split("/")[0],
+            ofType(plan, "docker-build:index:Index").map(
+                (i) => `${i.name} ${String(i.inputs.tag).split("/")[0]}`,
             ),
-        ).toEqual(["123456789012.dkr.ecr.us-east-1.amazonaws.com"]);
+        ).toEqual(["app-aws 123456789012.dkr.ecr.us-east-1.amazonaws.com"]);
     });
 
     it("adds extra Google APIs from config once, even when they repeat a required one", async () => {

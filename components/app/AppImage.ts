@@ -1,15 +1,23 @@
 /**
- * The app image: built once from `app/` for linux/amd64 and pushed to each enabled cloud's
- * registry, all created here: Amazon ECR (scan on push, immutable tags, KMS), Artifact Registry
- * (Docker format, immutable tags, CMEK when a key is given) and Azure Container Registry (admin
- * user off). Registry credentials come from each cloud's SDK at run time, never from files:
- * ECR's authorization token, the Google access token of the running identity, and for ACR the
- * running identity's Azure token exchanged for a registry token (see ./acrLogin.ts).
+ * The app image: built once from `app/` for every platform the stack runs (one OCI image index,
+ * e.g. linux/amd64 + linux/arm64) and pushed to each enabled cloud's registry, all created here:
+ * Amazon ECR (scan on push, immutable tags, KMS), Artifact Registry (Docker format, immutable
+ * tags, CMEK when a key is given) and Azure Container Registry (admin user off). Registry
+ * credentials come from each cloud's SDK at run time, never from files: ECR's authorization
+ * token, the Google access token of the running identity, and for ACR the running identity's
+ * Azure token exchanged for a registry token (see ./acrLogin.ts).
  *
- * Built with `@pulumi/docker-build`: one BuildKit build pushes the same manifest to every
- * registry (one digest everywhere), with a registry build cache. `@pulumi/docker`'s Image pushes
- * to one registry per resource, so three registries would mean three builds and, since builds
- * are not bit-reproducible, three different digests.
+ * Built with `@pulumi/docker-build` in two steps, so that a retry after a failed push converges:
+ * 1. One BuildKit build pushes the image to every registry BY DIGEST only (no tag). A push by
+ *    digest never meets tag immutability, so a retried build (which, builds not being
+ *    bit-reproducible, may have a new digest) pushes cleanly everywhere again.
+ * 2. One `docker-build.Index` per registry then tags that digest in the same repository under a
+ *    release tag that contains the digest (`src-<sources>-<digest>`). Each registry's tag is its
+ *    own resource, so a retry redoes only the registries whose tagging failed, with the same
+ *    digest and tag; a new build is a new digest and so a new tag, never a second push of an
+ *    existing immutable tag (which ECR refuses even for the same digest).
+ * `@pulumi/docker`'s Image pushes to one registry per resource, so three registries would mean
+ * three builds and three different digests.
  */
 import * as aws from "@pulumi/aws";
 import * as azure from "@pulumi/azure-native";
@@ -21,6 +29,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { throwIfInvalid } from "../validation";
 import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "./acrLogin";
+import { DEFAULT_IMAGE_PLATFORMS, IMAGE_PLATFORMS, ImagePlatform } from "./platforms";
 
 export type RegistryCloud = "aws" | "gcp" | "azure";
 
@@ -71,8 +80,23 @@ export interface AppImageArgs {
     readonly dockerfile?: string;
     /** The Dockerfile stage to build. @default "runtime" */
     readonly target?: string;
-    /** @default "linux/amd64" */
-    readonly platform?: dockerBuild.Platform;
+    /**
+     * Every platform the image must run on; more than one builds one multi-platform image (an
+     * image index). A platform other than the builder's own is built under QEMU user-mode
+     * emulation (bundled with official BuildKit releases; elsewhere register it with
+     * `docker run --privileged --rm tonistiigi/binfmt --install arm64,amd64`), or natively on a
+     * builder with a node of that platform.
+     * @default ["linux/amd64"] (DEFAULT_IMAGE_PLATFORMS)
+     */
+    readonly platforms?: readonly ImagePlatform[];
+    /**
+     * An existing buildx builder (`docker buildx create --driver docker-container --name <n>`):
+     * a `docker-container`, `kubernetes` or `remote` builder. Never one of the `docker` driver,
+     * whatever its image store: buildx refuses push-by-digest there ("push-by-digest is
+     * currently not implemented for docker driver", docker/buildx build/opt.go).
+     * @default a docker-container builder the provider picks or creates
+     */
+    readonly builder?: string;
     /** `ARG` values, e.g. `PYTHON_IMAGE` pinned by digest. @default {} */
     readonly buildArgs?: Record<string, pulumi.Input<string>>;
     /**
@@ -127,11 +151,62 @@ export function validateAppImageArgs(
             `repository '${repository}' must be lowercase letters, digits, '.', '_' or '-' (up to 63), starting and ending with a letter or digit`,
         );
     }
+    problems.push(...platformsProblems(args));
     const acr = args.registries.azure?.registryName;
     if (acr !== undefined && !/^[a-zA-Z0-9]{5,50}$/.test(acr)) {
         problems.push(`registries.azure.registryName '${acr}' must be 5-50 letters and digits`);
     }
     return problems;
+}
+
+/** The platforms to build: `platforms`, else the default. */
+export function resolvePlatforms(args: Pick<AppImageArgs, "platforms">): ImagePlatform[] {
+    return [...(args.platforms ?? DEFAULT_IMAGE_PLATFORMS)];
+}
+
+function platformsProblems(args: AppImageArgs): string[] {
+    const problems: string[] = [];
+    const platforms: readonly string[] = resolvePlatforms(args);
+    if (platforms.length === 0) {
+        problems.push(`platforms is empty: list at least one of ${IMAGE_PLATFORMS.join(", ")}`);
+    }
+    platforms.forEach((p, i) => {
+        if (!(IMAGE_PLATFORMS as readonly string[]).includes(p)) {
+            problems.push(`platforms[${i}] '${p}' must be one of ${IMAGE_PLATFORMS.join(", ")}`);
+        } else if (platforms.indexOf(p) !== i) {
+            problems.push(`platforms[${i}] repeats '${p}': list each platform once`);
+        }
+    });
+    return problems;
+}
+
+/**
+ * The release tag of one build: the content tag of its sources followed by the first 12 hex
+ * digits of the image digest. A tag is thus only ever pushed with one digest: registries with
+ * immutable tags (ECR refuses any second push of a tag, even of the same digest: aws/containers-
+ * roadmap#2179) never see a tag move, and a rebuild with a new digest gets a new tag.
+ */
+export function releaseTag(sourceTag: string, digest: string): string {
+    const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
+    if (!m) throw new Error(`'${digest}' is not a sha256 image digest`);
+    return `${sourceTag}-${m[1].slice(0, 12)}`;
+}
+
+/**
+ * The BuildKit export that pushes one build to every repository by digest only (no tag):
+ * `type=registry,"name=<a>,<b>",push-by-digest=true`. The names go into one quoted `name`
+ * attribute, which BuildKit's image exporter splits on commas (moby/buildkit
+ * exporter/containerimage/export.go); docker-build's `names` list would render one `name=` per
+ * entry, and its parser keeps only the last (pulumi/pulumi-docker-build
+ * provider/internal/export.go, ExportWithNames and parseExports).
+ */
+export function pushByDigestExport(repositories: readonly string[]): string {
+    for (const r of repositories) {
+        if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(r)) {
+            throw new Error(`'${r}' is not a repository name without tag or digest`);
+        }
+    }
+    return `type=registry,"name=${repositories.join(",")}",push-by-digest=true`;
 }
 
 /**
@@ -177,8 +252,15 @@ export class AppImage extends pulumi.ComponentResource {
         readonly gcp?: pulumi.Output<string>;
         readonly azure?: pulumi.Output<string>;
     };
-    /** The content tag the image was pushed under (`src-<hash>`). */
-    public readonly tag: string;
+    /**
+     * The release tag of this build in every registry: `src-<sources>-<digest>` (see
+     * `releaseTag`). Known once the image is built.
+     */
+    public readonly tag: pulumi.Output<string>;
+    /** The tag of the sources alone (`src-<hash>`), known before the build. */
+    public readonly sourceTag: string;
+    /** The platforms the image covers. */
+    public readonly platforms: readonly ImagePlatform[];
 
     constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid("AppImage", name, validateAppImageArgs(args, packagesOf(opts), name));
@@ -188,7 +270,7 @@ export class AppImage extends pulumi.ComponentResource {
         const context = args.context ?? "app";
         const dockerfile = path.join(context, args.dockerfile ?? "Dockerfile");
         const target = args.target ?? "runtime";
-        const platform = args.platform ?? dockerBuild.Platform.Linux_amd64;
+        const platforms = resolvePlatforms(args);
         const buildArgs = args.buildArgs ?? {};
         const buildOnPreview = args.buildOnPreview ?? false;
         const repository = args.repository ?? name;
@@ -196,12 +278,12 @@ export class AppImage extends pulumi.ComponentResource {
         const plainArgs = Object.fromEntries(
             Object.entries(buildArgs).filter(([, v]) => typeof v === "string"),
         );
-        // Everything the build provider diffs on goes into the tag: a rebuild for any reason is
-        // a new tag, never a second push of an immutable one with another digest.
-        this.tag = contentTag(context, {
+        // The sources part of the release tag (the digest part follows the build).
+        this.platforms = platforms;
+        this.sourceTag = contentTag(context, {
             dockerfile: args.dockerfile,
             target,
-            platform,
+            platforms,
             plainArgs,
             secretArgNames: Object.keys(buildArgs).filter((k) => !(k in plainArgs)),
             registries: (Object.keys(REGISTRY_PACKAGE) as RegistryCloud[]).filter(
@@ -388,17 +470,30 @@ export class AppImage extends pulumi.ComponentResource {
         const cacheHome = targets.find((t) => t.cacheRepositoryUrl);
         const cacheRef = cacheHome?.cacheRepositoryUrl?.apply((u) => `${u}:${CACHE_TAG}`);
 
+        // Step 1: one build, pushed by digest (no tag) to every repository.
         const image = new dockerBuild.Image(
             name,
             {
                 context: { location: context },
                 dockerfile: { location: dockerfile },
                 target,
-                platforms: [platform],
-                buildArgs,
+                platforms: [...platforms],
+                builder: args.builder !== undefined ? { name: args.builder } : undefined,
+                // An image index even for one platform. Without it BuildKit exports a plain
+                // manifest, and `buildx imagetools create` (the Index below, --prefer-index on by
+                // default) wraps a single plain manifest in a new index: the tag would name
+                // another digest than the one deployed (docker/buildx util/imagetools/create.go;
+                // frontend/dockerui/config.go reads BUILDKIT_MULTI_PLATFORM).
+                buildArgs: { ...buildArgs, BUILDKIT_MULTI_PLATFORM: "1" },
                 buildOnPreview,
-                push: true,
-                tags: targets.map((t) => pulumi.interpolate`${t.repositoryUrl}:${this.tag}`),
+                push: false,
+                exports: [
+                    {
+                        raw: pulumi
+                            .all(targets.map((t) => t.repositoryUrl))
+                            .apply((urls) => pushByDigestExport(urls)),
+                    },
+                ],
                 registries: targets.map((t) => t.registry),
                 cacheFrom: cacheRef ? [{ registry: { ref: cacheRef } }] : [],
                 cacheTo: cacheRef
@@ -416,7 +511,7 @@ export class AppImage extends pulumi.ComponentResource {
                     : [],
                 labels: {
                     "org.opencontainers.image.title": repository,
-                    "org.opencontainers.image.version": this.tag,
+                    "org.opencontainers.image.version": this.sourceTag,
                 },
             },
             {
@@ -428,13 +523,51 @@ export class AppImage extends pulumi.ComponentResource {
             },
         );
 
-        this.digest = image.digest;
-        const refOf = (cloud: RegistryCloud) => {
-            const t = targets.find((x) => x.cloud === cloud);
-            return t ? pulumi.interpolate`${t.repositoryUrl}@${image.digest}` : undefined;
-        };
-        this.refs = { aws: refOf("aws"), gcp: refOf("gcp"), azure: refOf("azure") };
-        this.registerOutputs({ digest: this.digest, refs: this.refs, tag: this.tag });
+        // A preview that does not build reports no digest: everything derived from it is then
+        // unknown (not an invalid `repo@` ref); an update that pushed nothing is an error.
+        this.digest = image.digest.apply((d) => {
+            if (/^sha256:[0-9a-f]{64}$/.test(d)) return d;
+            if (pulumi.runtime.isDryRun()) return pulumi.unknown as unknown as string;
+            throw new Error(
+                `the image build reported no pushed digest ('${d}'): check the build log`,
+            );
+        });
+        const sourceTag = this.sourceTag;
+        this.tag = this.digest.apply((d) => releaseTag(sourceTag, d));
+
+        // Step 2: in each registry, the release tag on that digest, in the same repository
+        // (`buildx imagetools create` with one image-index source keeps its bytes and digest:
+        // docker/buildx util/imagetools/create.go, "on single source, return original bytes").
+        const refs: Partial<Record<RegistryCloud, pulumi.Output<string>>> = {};
+        for (const t of targets) {
+            const index = new dockerBuild.Index(
+                `${name}-${t.cloud}`,
+                {
+                    sources: [pulumi.interpolate`${t.repositoryUrl}@${this.digest}`],
+                    tag: pulumi.interpolate`${t.repositoryUrl}:${this.tag}`,
+                    registry: t.registry,
+                    push: true,
+                },
+                {
+                    ...parent,
+                    // A replaced tag (a new build) leaves the old one for the lifecycle rules: its
+                    // digest may still run until the rollout ends.
+                    retainOnDelete: true,
+                },
+            );
+            // The ref waits for the tag, so nothing runs an image its registry has not tagged.
+            refs[t.cloud] = pulumi
+                .all([t.repositoryUrl, this.digest, index.tag])
+                .apply(([url, digest]) => `${url}@${digest}`);
+        }
+        this.refs = refs;
+        this.registerOutputs({
+            digest: this.digest,
+            refs: this.refs,
+            tag: this.tag,
+            sourceTag: this.sourceTag,
+            platforms: this.platforms,
+        });
     }
 }
 

@@ -9,7 +9,8 @@
  * The namespace comes with its guardrails (restricted Pod Security, default-deny networking,
  * quota and limits), then the app: a service account without a token, a hardened Deployment
  * spread across zones, its Service, autoscaler, disruption budget, ingress with TLS, the one
- * port it serves, and a least-privilege deployer role.
+ * port it serves (open to the ingress controller's namespace only, and cert-manager's HTTP-01
+ * solver likewise), and a least-privilege deployer role.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -25,6 +26,69 @@ export const APP_PORT = 5001;
 export const APP_UID = 1001;
 /** The blueprint's autoscaling target. */
 export const DEFAULT_TARGET_CPU = 65;
+
+/**
+ * The namespace of the ingress controller that forwards traffic to the app: the namespace
+ * ingress-nginx's install guide and Helm chart use (`--namespace ingress-nginx`,
+ * kubernetes/ingress-nginx docs/deploy/index.md).
+ */
+export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx";
+
+/**
+ * The label the API server sets on every Namespace to its name (`kubernetes.io/metadata.name`,
+ * KEP-2161: beta in 1.21, GA in 1.22; it cannot be removed or changed), so a NetworkPolicy can
+ * select a namespace by name on any conformant cluster.
+ */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/**
+ * cert-manager's ACME HTTP-01 solver: the pods (`cm-acme-http-solver-*`) it creates in the
+ * Ingress's namespace carry this label and listen on this port
+ * (cert-manager/cert-manager pkg/apis/acme/v1/types.go `SolverIdentificationLabelKey`,
+ * pkg/issuer/acme/http/pod.go `podLabels`, pkg/issuer/acme/http/http.go `acmeSolverListenPort`).
+ */
+export const ACME_HTTP01_SOLVER_LABELS: Readonly<Record<string, string>> = {
+    "acme.cert-manager.io/http01-solver": "true",
+};
+/** @see ACME_HTTP01_SOLVER_LABELS */
+export const ACME_HTTP01_SOLVER_PORT = 8089;
+/**
+ * What one HTTP-01 solver pod adds to the namespace's quota: cert-manager's defaults
+ * (internal/apis/config/controller/v1alpha1/defaults.go: requests 10m / 64Mi, limits
+ * 100m / 64Mi).
+ */
+export const ACME_HTTP01_SOLVER_RESOURCES = {
+    requests: { cpu: "10m", memory: "64Mi" },
+    limits: { cpu: "100m", memory: "64Mi" },
+} as const;
+
+/**
+ * Ingress classes served by GKE's own ingress controller (kubernetes/ingress-gce
+ * pkg/annotations/ingress.go). That controller reads the class only from the
+ * `kubernetes.io/ingress.class` annotation and ignores any Ingress that sets
+ * `spec.ingressClassName` (pkg/utils/utils.go `IsGCEIngress`), so an Ingress with one of these
+ * in `ingressClassName` is served by nobody.
+ */
+export const GKE_INGRESS_CLASSES = ["gce", "gce-internal", "gce-regional-external"] as const;
+
+/** The namespace's ResourceQuota (`hard`): what every pod of the namespace together may use. */
+export const NAMESPACE_QUOTA = {
+    "requests.cpu": "4",
+    "requests.memory": "8Gi",
+    "limits.cpu": "8",
+    "limits.memory": "16Gi",
+    pods: "50",
+    // Traffic comes in through the shared ingress, never a load balancer per app. (NodePort
+    // Services stay allowed: cert-manager's HTTP-01 solver Service is a NodePort by default.)
+    "services.loadbalancers": "0",
+} as const;
+
+/** The namespace's LimitRange for containers: defaults and the largest a container may ask. */
+export const CONTAINER_LIMIT_RANGE = {
+    defaultRequest: { cpu: "100m", memory: "128Mi" },
+    default: { cpu: "500m", memory: "512Mi" },
+    max: { cpu: "2", memory: "4Gi" },
+} as const;
 
 /** CPU and memory in Kubernetes quantity notation. */
 export interface ComputeResources {
@@ -43,10 +107,26 @@ export interface WorkloadIngressArgs {
     /** The Secret holding the TLS certificate for `host`. @default "app-tls" */
     readonly tlsSecretName?: string;
     /**
-     * A cert-manager ClusterIssuer that issues the certificate into `tlsSecretName`.
+     * A cert-manager ClusterIssuer that issues the certificate into `tlsSecretName`. With it, the
+     * namespace also admits cert-manager's HTTP-01 solver pods from the ingress controller
+     * (policy `allow-acme-http01-solver`); a DNS-01 issuer needs nothing more.
      * @default none: the Secret is provided by other means
      */
     readonly clusterIssuer?: string;
+    /**
+     * The namespace the ingress controller's pods run in: the only namespace whose pods may
+     * open connections to the app (and to the HTTP-01 solver). Selected by the
+     * `kubernetes.io/metadata.name` label the API server sets on every namespace.
+     * @default "ingress-nginx"
+     */
+    readonly controllerNamespace?: string;
+    /**
+     * Labels of the ingress controller's pods within `controllerNamespace`, to admit only those
+     * pods (e.g. `{ "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component":
+     * "controller" }` for the ingress-nginx chart).
+     * @default {}: every pod of `controllerNamespace`
+     */
+    readonly controllerPodLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -106,6 +186,14 @@ export interface WorkloadArgs {
      * outside the image registry's cloud. @default []
      */
     readonly imagePullSecrets?: readonly string[];
+    /**
+     * CPU architectures the image has (`amd64`, `arm64`), when known: the pods then require a
+     * node of one of them, and tolerate the `kubernetes.io/arch=arm64:NoSchedule` taint GKE puts
+     * on every Arm node when the image has arm64 (GKE, "Prepare an Arm workload for deployment":
+     * cloud.google.com/kubernetes-engine/docs/how-to/prepare-arm-workloads-for-deployment).
+     * @default [] (unknown: no architecture constraint, no toleration)
+     */
+    readonly architectures?: readonly ("amd64" | "arm64")[];
 }
 
 /** Everything `workloadObjects` needs, defaults settled; `I` is the image's type. */
@@ -153,6 +241,9 @@ export function workloadSpec<I>(
             className: args.ingress.className ?? "nginx",
             tlsSecretName: args.ingress.tlsSecretName ?? "app-tls",
             clusterIssuer: args.ingress.clusterIssuer,
+            controllerNamespace:
+                args.ingress.controllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
+            controllerPodLabels: args.ingress.controllerPodLabels ?? {},
         },
         rateLimit: {
             requestsPer5Minutes:
@@ -162,6 +253,7 @@ export function workloadSpec<I>(
         deployerGroup: args.deployerGroup ?? "app-deployers",
         databasePort: args.databasePort ?? 5432,
         imagePullSecrets: args.imagePullSecrets ?? [],
+        architectures: args.architectures ?? [],
         managedBy,
     };
 }
@@ -235,6 +327,24 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
         if (!DNS_LABEL.test(secret))
             problems.push(`imagePullSecrets: '${secret}' must be a DNS label`);
     }
+    if ((GKE_INGRESS_CLASSES as readonly string[]).includes(spec.ingress.className)) {
+        problems.push(
+            `ingress.className '${spec.ingress.className}' is GKE's own ingress controller, which ignores an Ingress that sets spec.ingressClassName (kubernetes/ingress-gce IsGCEIngress) and reaches the pods from Google's load-balancer ranges: run an ingress controller in the cluster (e.g. ingress-nginx, class nginx) and name its class`,
+        );
+    }
+    if (!DNS_LABEL.test(spec.ingress.controllerNamespace)) {
+        problems.push(
+            `ingress.controllerNamespace '${spec.ingress.controllerNamespace}' must be a namespace name (a DNS label), e.g. ingress-nginx`,
+        );
+    }
+    for (const [key, value] of Object.entries(spec.ingress.controllerPodLabels)) {
+        if (!isLabelKey(key) || !LABEL_VALUE.test(value)) {
+            problems.push(
+                `ingress.controllerPodLabels: '${key}: ${value}' is not a valid label (key [prefix/]name, value up to 63 of A-Z a-z 0-9 - _ .): the API server refuses the NetworkPolicy`,
+            );
+        }
+    }
+    problems.push(...resourceProblems(spec));
     const limit = spec.rateLimit.requestsPer5Minutes;
     if (!Number.isInteger(limit) || limit < 1) {
         problems.push(
@@ -242,6 +352,127 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
         );
     }
     return problems;
+}
+
+/** A label value: up to 63 characters, alphanumeric at both ends (may be empty). */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A label key, `[prefix/]name` (Kubernetes' qualified name). */
+function isLabelKey(key: string): boolean {
+    const parts = key.split("/");
+    if (parts.length > 2) return false;
+    const name = parts[parts.length - 1];
+    const prefix = parts.length === 2 ? parts[0] : undefined;
+    return (
+        name.length > 0 &&
+        LABEL_VALUE.test(name) &&
+        (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)))
+    );
+}
+
+/** A CPU quantity in millicores, or undefined when it is not one. */
+function millicores(quantity: string): number | undefined {
+    if (!KUBE_CPU.test(quantity)) return undefined;
+    return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+    "": 1,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+};
+
+/** A memory quantity in bytes, or undefined when it is not one. */
+function bytes(quantity: string): number | undefined {
+    const match = KUBE_MEMORY.test(quantity) ? /^(\d+)([A-Za-z]*)$/.exec(quantity) : null;
+    return match ? Number(match[1]) * MEMORY_UNITS[match[2]] : undefined;
+}
+
+/**
+ * What the API server refuses about the pods' resources, although it accepts the objects that
+ * ask for them:
+ * - a request above its limit: the Deployment itself is refused ("must be less than or equal to
+ *   cpu limit"; kubernetes/kubernetes pkg/apis/core/validation/validation.go
+ *   `ValidateResourceRequirements`, run on the pod template);
+ * - a container limit above the namespace's LimitRange `max`: every pod is refused at creation
+ *   ("maximum cpu usage per Container is 2"; plugin/pkg/admission/limitranger);
+ * - a rollout at `maxReplicas` (plus the one surge pod of the rolling update, plus cert-manager's
+ *   HTTP-01 solver when an issuer is set) above the ResourceQuota: the pods beyond it are refused
+ *   ("exceeded quota"; plugin/pkg/admission/resourcequota), and the autoscaler and rollouts
+ *   stall silently.
+ */
+function resourceProblems(spec: WorkloadSpec<unknown>): string[] {
+    const problems: string[] = [];
+    const parse = { cpu: millicores, memory: bytes } as const;
+    const show = {
+        cpu: (m: number) => `${m}m`,
+        memory: (b: number) => `${Math.ceil(b / 2 ** 20)}Mi`,
+    } as const;
+    const pods = spec.maxReplicas + 1;
+    const solver = spec.ingress.clusterIssuer !== undefined;
+    const also = solver ? " and cert-manager's HTTP-01 solver" : "";
+    for (const resource of ["cpu", "memory"] as const) {
+        const request = parse[resource](spec.requests[resource]);
+        const limit = parse[resource](spec.limits[resource]);
+        if (request === undefined || limit === undefined) continue; // reported above
+        if (request > limit) {
+            problems.push(
+                `requests.${resource} (${spec.requests[resource]}) is more than limits.${resource} (${spec.limits[resource]}): the API server refuses the Deployment (a request must be less than or equal to its limit); lower the request or raise the limit`,
+            );
+        }
+        const max = parse[resource](CONTAINER_LIMIT_RANGE.max[resource])!;
+        if (limit > max) {
+            problems.push(
+                `limits.${resource} (${spec.limits[resource]}) is more than the namespace's LimitRange allows a container (${CONTAINER_LIMIT_RANGE.max[resource]}): the API server refuses every pod; lower it`,
+            );
+        }
+        for (const [kind, perPod] of [
+            ["requests", request],
+            ["limits", limit],
+        ] as const) {
+            const key = `${kind}.${resource}` as const;
+            const quota = parse[resource](NAMESPACE_QUOTA[key])!;
+            const extra = solver
+                ? parse[resource](ACME_HTTP01_SOLVER_RESOURCES[kind][resource])!
+                : 0;
+            const total = pods * perPod + extra;
+            if (total > quota) {
+                problems.push(
+                    `maxReplicas (${spec.maxReplicas}) with ${key} ${spec[kind][resource]} does not fit the namespace quota: a rollout at full scale runs ${pods} app pods${also}, ${show[resource](total)} of ${key} where the quota allows ${NAMESPACE_QUOTA[key]}; the API server refuses the pods beyond it (exceeded quota): lower maxReplicas or ${key}`,
+                );
+            }
+        }
+    }
+    if (pods + (solver ? 1 : 0) > Number(NAMESPACE_QUOTA.pods)) {
+        problems.push(
+            `maxReplicas (${spec.maxReplicas}) does not fit the namespace quota: a rollout at full scale runs ${pods} app pods${also}, more than the ${NAMESPACE_QUOTA.pods} pods it allows; lower maxReplicas`,
+        );
+    }
+    return problems;
+}
+
+/**
+ * Who may open connections to the app and to the HTTP-01 solver: the pods of the ingress
+ * controller's namespace (optionally only those with `controllerPodLabels`). Namespace and pod
+ * selector sit in one peer, so both must match.
+ */
+function ingressControllerPeers(spec: WorkloadSpec<unknown>) {
+    const labels = spec.ingress.controllerPodLabels;
+    return [
+        {
+            namespaceSelector: {
+                matchLabels: { [NAMESPACE_NAME_LABEL]: spec.ingress.controllerNamespace },
+            },
+            ...(Object.keys(labels).length ? { podSelector: { matchLabels: { ...labels } } } : {}),
+        },
+    ];
 }
 
 /**
@@ -287,17 +518,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
             apiVersion: "v1",
             kind: "ResourceQuota",
             metadata: meta(`${ns}-quota`),
-            spec: {
-                hard: {
-                    "requests.cpu": "4",
-                    "requests.memory": "8Gi",
-                    "limits.cpu": "8",
-                    "limits.memory": "16Gi",
-                    pods: "50",
-                    // Traffic comes in through the shared ingress, never a load balancer per app.
-                    "services.loadbalancers": "0",
-                },
-            },
+            spec: { hard: { ...NAMESPACE_QUOTA } },
         },
         {
             apiVersion: "v1",
@@ -307,9 +528,9 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                 limits: [
                     {
                         type: "Container",
-                        defaultRequest: { cpu: "100m", memory: "128Mi" },
-                        default: { cpu: "500m", memory: "512Mi" },
-                        max: { cpu: "2", memory: "4Gi" },
+                        defaultRequest: { ...CONTAINER_LIMIT_RANGE.defaultRequest },
+                        default: { ...CONTAINER_LIMIT_RANGE.default },
+                        max: { ...CONTAINER_LIMIT_RANGE.max },
                     },
                 ],
             },
@@ -380,6 +601,39 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                             : {}),
                         automountServiceAccountToken: false,
                         enableServiceLinks: false,
+                        ...(spec.architectures.length
+                            ? {
+                                  affinity: {
+                                      nodeAffinity: {
+                                          requiredDuringSchedulingIgnoredDuringExecution: {
+                                              nodeSelectorTerms: [
+                                                  {
+                                                      matchExpressions: [
+                                                          {
+                                                              key: "kubernetes.io/arch",
+                                                              operator: "In",
+                                                              values: [...spec.architectures],
+                                                          },
+                                                      ],
+                                                  },
+                                              ],
+                                          },
+                                      },
+                                  },
+                                  ...(spec.architectures.includes("arm64")
+                                      ? {
+                                            tolerations: [
+                                                {
+                                                    key: "kubernetes.io/arch",
+                                                    operator: "Equal",
+                                                    value: "arm64",
+                                                    effect: "NoSchedule",
+                                                },
+                                            ],
+                                        }
+                                      : {}),
+                              }
+                            : {}),
                         securityContext: {
                             runAsNonRoot: true,
                             runAsUser: APP_UID,
@@ -484,8 +738,18 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
             apiVersion: "policy/v1",
             kind: "PodDisruptionBudget",
             metadata: meta("app"),
-            // One pod at a time may be evicted by drains and upgrades, whatever the count.
-            spec: { maxUnavailable: 1, selector: { matchLabels: app } },
+            spec: {
+                // One pod at a time may be evicted by drains and upgrades, whatever the count:
+                // never `minAvailable`, which with one replica (minReplicas 1) blocks every drain.
+                maxUnavailable: 1,
+                selector: { matchLabels: app },
+                // Pods that run but are not ready (no database yet, a crash loop) may always be
+                // evicted: under the default (IfHealthyBudget) they count against the budget, so
+                // a Deployment whose pods are all unready blocks every node drain and upgrade.
+                // Beta (on by default) since Kubernetes 1.27, GA in 1.31 (KEP-3017); older API
+                // servers drop the field.
+                unhealthyPodEvictionPolicy: "AlwaysAllow",
+            },
         },
         {
             apiVersion: "networking.k8s.io/v1",
@@ -524,7 +788,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                 ],
             },
         },
-        // --- Traffic: port 5001 in, DNS and HTTPS out; everything else stays denied ----------
+        // --- Traffic: 5001 in from the ingress controller, DNS and HTTPS out; nothing else ----
         {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
@@ -532,10 +796,39 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
             spec: {
                 podSelector: { matchLabels: app },
                 policyTypes: ["Ingress"],
-                // No `from`: the ingress controller or load balancer lives outside the namespace.
-                ingress: [{ ports: [{ protocol: "TCP", port: APP_PORT }] }],
+                // Only the ingress controller reaches the app: it proxies to the pods' own
+                // addresses and port (the Service's endpoints), from its own namespace.
+                ingress: [
+                    {
+                        from: ingressControllerPeers(spec),
+                        ports: [{ protocol: "TCP", port: APP_PORT }],
+                    },
+                ],
             },
         },
+        // cert-manager answers HTTP-01 challenges from solver pods it creates in this namespace
+        // (`cm-acme-http-solver-*`) behind an Ingress of the same class; default-deny would drop
+        // the controller's requests to them and the certificate would never be issued. The
+        // solver only answers: it needs no egress, and default-deny keeps it without.
+        ...(spec.ingress.clusterIssuer
+            ? [
+                  {
+                      apiVersion: "networking.k8s.io/v1",
+                      kind: "NetworkPolicy",
+                      metadata: meta("allow-acme-http01-solver"),
+                      spec: {
+                          podSelector: { matchLabels: { ...ACME_HTTP01_SOLVER_LABELS } },
+                          policyTypes: ["Ingress"],
+                          ingress: [
+                              {
+                                  from: ingressControllerPeers(spec),
+                                  ports: [{ protocol: "TCP", port: ACME_HTTP01_SOLVER_PORT }],
+                              },
+                          ],
+                      },
+                  },
+              ]
+            : []),
         {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",

@@ -1,7 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_FORMATS, DEFAULT_SSL_POLICY, fleetSizingProblems } from "./checks";
+import {
+    architectureProblems,
+    AUTOSCALING_ROLE_ARN,
+    AUTOSCALING_SERVICE,
+    autoscalingRoleSuffix,
+    AWS_FORMATS,
+    DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE,
+    DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE,
+    DEFAULT_SSL_POLICY,
+    FleetArchitecture,
+    fleetSizingProblems,
+    instanceRefreshProblems,
+} from "./checks";
+import { cidrHostBitsProblem, duplicateCidrProblems } from "../cidr";
 import { throwIfInvalid } from "../validation";
+
+export type { FleetArchitecture } from "./checks";
 
 /** The port the app listens on, behind the load balancer. */
 export const APP_PORT = 5001;
@@ -28,7 +43,6 @@ export const FLEET_OS = {
     },
 } as const;
 export type FleetOs = keyof typeof FLEET_OS;
-export type FleetArchitecture = "x86_64" | "arm64";
 
 export interface AsgFleetArgs {
     /** VPC of the fleet. */
@@ -70,11 +84,27 @@ export interface AsgFleetArgs {
      */
     readonly kmsKeyArn?: pulumi.Input<string>;
     /**
-     * Create the Auto Scaling service-linked role, which the created key's policy names. Only a
-     * fresh account lacks it (AWS creates it with the account's first Auto Scaling group).
-     * @default false
+     * The Auto Scaling service-linked role the group launches with, and which the created key's
+     * policy lets use the key for EBS. An existing role of `autoscaling.amazonaws.com` (the
+     * account's `AWSServiceRoleForAutoScaling`, or one with a custom suffix).
+     * @default with a created key: a service-linked role created here with the custom suffix
+     * `<project>-<stack>-<name>`, so that a fresh account (which has no Auto Scaling role yet, and
+     * whose key policy KMS would refuse) works on the first `up`; with a given `kmsKeyArn`: none,
+     * so AWS uses the account's default role, which that key's policy must already name
      */
-    readonly createServiceLinkedRole?: boolean;
+    readonly serviceLinkedRoleArn?: pulumi.Input<string>;
+    /**
+     * Healthy-percentage bounds of the rolling instance refresh that a new launch template
+     * version starts. AWS requires max - min <= 100.
+     * @default { minHealthyPercentage: 100, maxHealthyPercentage: 150 }: replacements launch
+     * before old instances go, half of the group at a time
+     */
+    readonly instanceRefresh?: {
+        /** @default 100 */
+        readonly minHealthyPercentage?: number;
+        /** @default 150 */
+        readonly maxHealthyPercentage?: number;
+    };
     /** Seconds after launch before ELB health checks count. @default 300 */
     readonly healthCheckGracePeriodSeconds?: number;
     /** Security policy of the HTTPS listener; must offer TLS 1.3. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
@@ -113,6 +143,20 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
     }
     if ((args.minSize ?? 2) < 0 || !Number.isInteger(args.minSize ?? 2))
         problems.push("minSize must be a whole number >= 0");
+    for (const p of instanceRefreshProblems(refreshBounds(args))) {
+        problems.push(`instanceRefresh.${p.path} ${p.message}`);
+    }
+    for (const p of architectureProblems(
+        args.instanceType ?? "t3.small",
+        args.architecture ?? "x86_64",
+    )) {
+        problems.push(`architecture ${p}`);
+    }
+    if (plain(args.serviceLinkedRoleArn) && !AUTOSCALING_ROLE_ARN.test(args.serviceLinkedRoleArn)) {
+        problems.push(
+            `serviceLinkedRoleArn '${args.serviceLinkedRoleArn}' is not an Auto Scaling service-linked role ARN (arn:aws:iam::<account>:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling[_<suffix>])`,
+        );
+    }
     for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
         if (args[key].length < 2) {
             problems.push(
@@ -151,12 +195,30 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
         problems.push(
             "ingressCidrs is empty: nobody could reach the load balancer; give at least one range",
         );
-    for (const cidr of cidrs.filter((c) => !AWS_FORMATS.cidr.test(c))) {
-        problems.push(`ingressCidrs: '${cidr}' is not an IPv4 CIDR block such as 203.0.113.0/24`);
+    for (const cidr of cidrs) {
+        if (!AWS_FORMATS.cidr.test(cidr)) {
+            problems.push(
+                `ingressCidrs: '${cidr}' is not an IPv4 CIDR block such as 203.0.113.0/24`,
+            );
+        } else {
+            const hostBits = cidrHostBitsProblem(cidr);
+            if (hostBits) problems.push(`ingressCidrs: ${hostBits}`);
+        }
     }
-    for (const email of (args.alertEmails ?? []).filter((e) => !AWS_FORMATS.email.test(e))) {
+    problems.push(...duplicateCidrProblems("ingressCidrs", cidrs));
+    const emails = args.alertEmails ?? [];
+    for (const email of emails.filter((e) => !AWS_FORMATS.email.test(e))) {
         problems.push(`alertEmails: '${email}' is not an email address`);
     }
+    emails.forEach((email, i) => {
+        const first = emails.findIndex((e) => itemKey(e) === itemKey(email));
+        if (first === i) return;
+        problems.push(
+            emails[first].toLowerCase() === email.toLowerCase()
+                ? `alertEmails[${i}] '${email}' repeats alertEmails[${first}]: list each address once (SNS keeps one subscription per address)`
+                : `alertEmails[${i}] '${email}' and alertEmails[${first}] '${emails[first]}' differ only in punctuation, which the subscriptions' names drop: subscribe one of them through a list address`,
+        );
+    });
     if (args.os !== undefined && !(args.os in FLEET_OS))
         problems.push(`os '${args.os}' must be one of ${Object.keys(FLEET_OS).join(", ")}`);
     const size = args.rootVolumeSizeGiB ?? 20;
@@ -175,6 +237,29 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
     if (!(rate > 0 && rate <= 100))
         problems.push(`error5xxRatePercent (${rate}) must be a percentage in (0, 100]`);
     return problems;
+}
+
+/** The instance refresh bounds of `args`, defaults applied. */
+function refreshBounds(args: AsgFleetArgs) {
+    return {
+        minHealthyPercentage:
+            args.instanceRefresh?.minHealthyPercentage ?? DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE,
+        maxHealthyPercentage:
+            args.instanceRefresh?.maxHealthyPercentage ?? DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE,
+    };
+}
+
+/**
+ * The stable part of a child's name for a list item (a CIDR, an email address): the item itself
+ * with every character other than letters and digits turned into `-`, so adding or removing an
+ * item never renames the others (names from list positions would, and the replacement would
+ * create a rule that still exists: InvalidPermission.Duplicate).
+ */
+export function itemKey(item: string): string {
+    return item
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "");
 }
 
 /** The ECR repository an image reference points into, or undefined for other registries. */
@@ -246,6 +331,11 @@ export class AsgFleet extends pulumi.ComponentResource {
     public readonly groupName: pulumi.Output<string>;
     public readonly alertTopicArn: pulumi.Output<string>;
     public readonly kmsKeyArn: pulumi.Output<string>;
+    /**
+     * The Auto Scaling service-linked role the group launches with; undefined when AWS picks the
+     * account's default role (a given `kmsKeyArn` and no `serviceLinkedRoleArn`).
+     */
+    public readonly serviceLinkedRoleArn: pulumi.Output<string | undefined>;
     public readonly albSecurityGroupId: pulumi.Output<string>;
     public readonly instanceSecurityGroupId: pulumi.Output<string>;
 
@@ -276,14 +366,35 @@ export class AsgFleet extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, parent);
 
         // --- Encryption key: root volumes and the alert topic -------------------------------
-        const autoscalingRole = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-        const serviceLinkedRole = args.createServiceLinkedRole
-            ? new aws.iam.ServiceLinkedRole(
-                  `${name}-autoscaling`,
-                  { awsServiceName: "autoscaling.amazonaws.com" },
-                  parent,
-              )
-            : undefined;
+        // The service-linked role the group launches with. KMS refuses a key policy that names a
+        // principal that does not exist (MalformedPolicyDocumentException), and a fresh account has
+        // no Auto Scaling role until its first group: so a created key names a role this fleet
+        // creates first. The provider retries CreateKey/PutKeyPolicy on that error for 2 minutes
+        // while IAM propagates the new role (hashicorp/terraform-provider-aws,
+        // internal/service/kms/key.go and wait.go, `waitIAMPropagation`).
+        const serviceLinkedRole =
+            args.serviceLinkedRoleArn === undefined && args.kmsKeyArn === undefined
+                ? new aws.iam.ServiceLinkedRole(
+                      `${name}-autoscaling`,
+                      {
+                          awsServiceName: AUTOSCALING_SERVICE,
+                          customSuffix: autoscalingRoleSuffix(
+                              pulumi.getProject(),
+                              pulumi.getStack(),
+                              name,
+                          ),
+                          description: `${name}: launches the instances of the Auto Scaling fleet, with the fleet's KMS key`,
+                      },
+                      parent,
+                  )
+                : undefined;
+        const serviceLinkedRoleArn: pulumi.Output<string> | undefined =
+            args.serviceLinkedRoleArn !== undefined
+                ? pulumi.output(args.serviceLinkedRoleArn)
+                : serviceLinkedRole?.arn;
+        const autoscalingRole =
+            serviceLinkedRoleArn ??
+            pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:role/aws-service-role/${AUTOSCALING_SERVICE}/AWSServiceRoleForAutoScaling`;
         const createdKey =
             args.kmsKeyArn === undefined
                 ? new aws.kms.Key(
@@ -341,7 +452,7 @@ export class AsgFleet extends pulumi.ComponentResource {
                               ],
                           }),
                       },
-                      { parent: this, dependsOn: serviceLinkedRole ? [serviceLinkedRole] : [] },
+                      parent,
                   )
                 : undefined;
         const kmsKeyArn =
@@ -442,7 +553,7 @@ export class AsgFleet extends pulumi.ComponentResource {
         ingressCidrs.forEach((cidr, i) => {
             for (const port of [443, 80]) {
                 new aws.vpc.SecurityGroupIngressRule(
-                    `${name}-alb-in-${port}-${i}`,
+                    `${name}-alb-in-${port}-${itemKey(cidr)}`,
                     {
                         securityGroupId: albSg.id,
                         cidrIpv4: cidr,
@@ -451,7 +562,9 @@ export class AsgFleet extends pulumi.ComponentResource {
                         toPort: port,
                         description: `clients on ${port}`,
                     },
-                    parent,
+                    // Named by the range, not its position. The alias adopts the rule the
+                    // index-named version of this program created, so the rename is no change.
+                    { parent: this, aliases: [{ name: `${name}-alb-in-${port}-${i}` }] },
                 );
             }
         });
@@ -463,7 +576,7 @@ export class AsgFleet extends pulumi.ComponentResource {
                 ipProtocol: "tcp",
                 fromPort: APP_PORT,
                 toPort: APP_PORT,
-                description: "to the instances' app port",
+                description: "to the app port of the instances",
             },
             parent,
         );
@@ -625,11 +738,11 @@ export class AsgFleet extends pulumi.ComponentResource {
                 healthCheckType: "ELB",
                 healthCheckGracePeriod,
                 capacityRebalance: true,
-                // Launch replacements before terminating (max 200 %), never below 90 % healthy.
-                instanceRefresh: {
-                    strategy: "Rolling",
-                    preferences: { minHealthyPercentage: 90, maxHealthyPercentage: 200 },
-                },
+                // Bounds checked by instanceRefreshProblems (max - min <= 100).
+                instanceRefresh: { strategy: "Rolling", preferences: refreshBounds(args) },
+                // The role whose KMS grants launch the encrypted volumes; AWS picks the
+                // account's default role when undefined (a given key without a given role).
+                serviceLinkedRoleArn,
                 metricsGranularity: "1Minute",
                 enabledMetrics: [
                     "GroupMinSize",
@@ -669,9 +782,10 @@ export class AsgFleet extends pulumi.ComponentResource {
         const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: kmsKeyArn }, parent);
         alertEmails.forEach((endpoint, i) => {
             new aws.sns.TopicSubscription(
-                `${name}-alert-email-${i}`,
+                `${name}-alert-email-${itemKey(endpoint)}`,
                 { topic: topic.arn, protocol: "email", endpoint },
-                parent,
+                // Named by the address (see the ingress rules), adopting the index-named one.
+                { parent: this, aliases: [{ name: `${name}-alert-email-${i}` }] },
             );
         });
         const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
@@ -770,6 +884,7 @@ export class AsgFleet extends pulumi.ComponentResource {
         this.groupName = group.name;
         this.alertTopicArn = topic.arn;
         this.kmsKeyArn = kmsKeyArn;
+        this.serviceLinkedRoleArn = serviceLinkedRoleArn ?? pulumi.output(undefined);
         this.albSecurityGroupId = albSg.id;
         this.instanceSecurityGroupId = instanceSg.id;
         this.registerOutputs({
@@ -781,6 +896,7 @@ export class AsgFleet extends pulumi.ComponentResource {
             groupName: this.groupName,
             alertTopicArn: this.alertTopicArn,
             kmsKeyArn: this.kmsKeyArn,
+            serviceLinkedRoleArn: this.serviceLinkedRoleArn,
             albSecurityGroupId: this.albSecurityGroupId,
             instanceSecurityGroupId: this.instanceSecurityGroupId,
         });

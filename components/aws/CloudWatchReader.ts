@@ -26,6 +26,9 @@ export const CLOUDWATCH_READ_ACTIONS = [
     "tag:GetResources",
 ] as const;
 
+/** The IAM path of the reader's user and role. */
+export const GRAFANA_IAM_PATH = "/grafana/";
+
 export interface CloudWatchReaderArgs {
     /**
      * The external id the data source presents when it assumes the role (guards against a
@@ -66,11 +69,14 @@ export class CloudWatchReader extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
         const parent = { parent: this };
 
-        const user = new aws.iam.User(`${name}-user`, { path: "/grafana/", tags }, parent);
+        const user = new aws.iam.User(`${name}-user`, { path: GRAFANA_IAM_PATH, tags }, parent);
         const role = new aws.iam.Role(
             name,
             {
                 description: "Read-only CloudWatch access for the fleet dashboard (Grafana)",
+                // Under the user's path, so that the deployer's IAM rights can be limited to
+                // user/grafana/* and role/grafana/* (README, permissions).
+                path: GRAFANA_IAM_PATH,
                 assumeRolePolicy: user.arn.apply((arn) =>
                     JSON.stringify({
                         Version: "2012-10-17",

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_FORMATS } from "./checks";
+import { cidrHostBitsProblem } from "../cidr";
 import { throwIfInvalid } from "../validation";
 
 export interface NetworkArgs {
@@ -35,6 +36,10 @@ export function validateNetworkArgs(args: NetworkArgs): string[] {
         problems.push(
             `cidrBlock '${cidr}' must have a prefix from /16 to /23: AWS allows /16 at most, and each subnet (a sixteenth) must be /27 or larger for load balancers`,
         );
+    } else {
+        // The provider refuses a VPC range with host bits set (see cidrHostBitsProblem).
+        const hostBits = cidrHostBitsProblem(cidr);
+        if (hostBits) problems.push(`cidrBlock ${hostBits}`);
     }
     const zones = args.availabilityZoneCount ?? 2;
     if (!Number.isInteger(zones) || zones < 2 || zones > 6) {

@@ -2,6 +2,7 @@
  * Pure checks shared by the AWS components' argument validation and the stack config schema,
  * so that a rule (and its message) is written once.
  */
+import { createHash } from "crypto";
 import { CIDR, EMAIL, IMAGE_BY_DIGEST } from "../formats";
 
 /** Formats of AWS identifiers and values the AWS components accept. */
@@ -59,4 +60,190 @@ export function fleetSizingProblems(f: FleetSizing): Problem[] {
         });
     }
     return problems;
+}
+
+// --- Instance refresh --------------------------------------------------------------------------
+
+/**
+ * Instance refresh defaults: launch replacements before terminating (capacity never drops below
+ * the desired count) and replace up to half of the group per batch.
+ */
+export const DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE = 100;
+/** See {@link DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE}. */
+export const DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE = 150;
+
+export interface InstanceRefreshBounds {
+    readonly minHealthyPercentage: number;
+    readonly maxHealthyPercentage: number;
+}
+
+/**
+ * Rules of an instance refresh's healthy-percentage bounds (`path` relative to the bounds).
+ *
+ * AWS (RefreshPreferences, https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html,
+ * and the same words in API_InstanceMaintenancePolicy.html): MinHealthyPercentage is 0 to 100,
+ * MaxHealthyPercentage is 100 to 200, and "the difference between them cannot be greater than
+ * 100". The provider checks only the two ranges (hashicorp/terraform-provider-aws,
+ * internal/service/autoscaling/group.go, `instance_refresh.preferences`), and it calls
+ * UpdateAutoScalingGroup before StartInstanceRefresh: a pair 90/200 passes the first `up`, then
+ * every launch-template change moves the group to the new version and fails to refresh it.
+ */
+export function instanceRefreshProblems(r: InstanceRefreshBounds): Problem[] {
+    const problems: Problem[] = [];
+    const { minHealthyPercentage: min, maxHealthyPercentage: max } = r;
+    if (!Number.isInteger(min) || min < 0 || min > 100) {
+        problems.push({
+            path: "minHealthyPercentage",
+            message: `(${min}) must be a whole percentage from 0 to 100, e.g. ${DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE}`,
+        });
+    }
+    if (!Number.isInteger(max) || max < 100 || max > 200) {
+        problems.push({
+            path: "maxHealthyPercentage",
+            message: `(${max}) must be a whole percentage from 100 to 200, e.g. ${DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE}`,
+        });
+    }
+    if (problems.length === 0 && max - min > 100) {
+        problems.push({
+            path: "maxHealthyPercentage",
+            message: `(${max}) may exceed minHealthyPercentage (${min}) by 100 at most (AWS refuses to start the refresh otherwise): raise minHealthyPercentage to ${max - 100} or lower maxHealthyPercentage to ${min + 100}`,
+        });
+    }
+    return problems;
+}
+
+// --- Certificates --------------------------------------------------------------------------------
+
+const ACM_ARN = /^arn:(aws[a-z-]*):acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+
+/**
+ * Problems with the ALB certificate `arn` for a load balancer in `region`, written to follow the
+ * config key (`multicloud:aws.loadBalancer.certificateArn <message>`). An ARN of another shape is
+ * left to the format rule.
+ *
+ * - ACM certificates are regional: "To use a certificate with Elastic Load Balancing ... you must
+ *   request or import a certificate for each region" (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html);
+ *   CreateListener answers CertificateNotFound for a certificate of another region.
+ * - ACM certificates cannot be shared with other accounts: the listener's account must own it
+ *   (one certificate per account and Region, as AWS's own multi-account guidance says). When
+ *   `allowedAccountIds` pins the stack's accounts, the certificate's account must be one of them.
+ */
+export function certificateProblems(
+    arn: string,
+    region: string,
+    allowedAccountIds: readonly string[] = [],
+): string[] {
+    const m = ACM_ARN.exec(arn);
+    if (!m) return [];
+    const [, , certRegion, account] = m;
+    const problems: string[] = [];
+    if (certRegion !== region) {
+        problems.push(
+            `is a certificate in ${certRegion}, but the load balancer is in ${region}: request or import the certificate in ${region} (ACM certificates are regional)`,
+        );
+    }
+    if (allowedAccountIds.length > 0 && !allowedAccountIds.includes(account)) {
+        problems.push(
+            `belongs to account ${account}, not to the stack's account (aws.allowedAccountIds: ${allowedAccountIds.join(", ")}): request or import it in that account (a load balancer cannot use another account's certificate)`,
+        );
+    }
+    return problems;
+}
+
+// --- Instance types and architecture --------------------------------------------------------------
+
+/**
+ * The CPU architecture of an EC2 instance type, from its name: the family `a` (A1, first
+ * Graviton) and every family whose attributes contain `g` (m7g, c6gn, x2gd, is4gen, g5g: AWS
+ * Graviton) are arm64; `mac2*` (Apple silicon) too; everything else is x86_64.
+ *
+ * Sources: "Amazon EC2 instance type naming conventions", attribute `g` = AWS Graviton
+ * processors (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html);
+ * the same rule in aws/aws-cdk, packages/aws-cdk-lib/aws-ec2/lib/instance-types.ts
+ * (`InstanceType.architecture`). Note `g4dn`/`g6`: `g` is the family there (GPU), not an
+ * attribute, and they are x86_64.
+ */
+export function instanceTypeArchitecture(instanceType: string): FleetArchitecture {
+    const m = /^([a-z]+)(\d{1,2})([a-z-]*)\./.exec(instanceType);
+    if (!m) return "x86_64";
+    const [, family, generation, attributes] = m;
+    if (family === "a" || attributes.replace(/-.*$/, "").includes("g")) return "arm64";
+    if (family === "mac" && Number(generation) >= 2) return "arm64";
+    return "x86_64";
+}
+
+/** The CPU architectures an Auto Scaling fleet can run. */
+export type FleetArchitecture = "x86_64" | "arm64";
+
+/**
+ * The problem when `architecture` (which selects the AMI) does not match `instanceType`:
+ * EC2 refuses to launch an arm64 AMI on an x86_64 type and the reverse, so every launch of the
+ * group fails. Written to follow the key `architecture`.
+ */
+export function architectureProblems(
+    instanceType: string,
+    architecture: FleetArchitecture,
+): string[] {
+    const needed = instanceTypeArchitecture(instanceType);
+    if (needed === architecture) return [];
+    return [
+        `(${architecture}) does not match instanceType ${instanceType}, which is ${needed}${needed === "arm64" ? " (AWS Graviton)" : ""}: set architecture to ${needed}, or choose an ${architecture} instance type${architecture === "arm64" ? " such as m7g.large" : " such as t3.small"}`,
+    ];
+}
+
+// --- EC2 descriptions ------------------------------------------------------------------------------
+
+/**
+ * Characters EC2 accepts in a security group's description and in a rule's description:
+ * "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*", up to 255 characters
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html, and
+ * hashicorp/terraform-provider-aws internal/service/ec2/validate.go
+ * `validSecurityGroupRuleDescription`). An apostrophe, for one, is refused by the API.
+ */
+export const EC2_DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
+
+// --- The Auto Scaling service-linked role ---------------------------------------------------------
+
+/** The service principal of EC2 Auto Scaling, whose service-linked role launches the instances. */
+export const AUTOSCALING_SERVICE = "autoscaling.amazonaws.com";
+/** The name of the account's default Auto Scaling service-linked role; custom ones add `_<suffix>`. */
+export const AUTOSCALING_ROLE_NAME = "AWSServiceRoleForAutoScaling";
+/**
+ * The longest custom suffix: an IAM role name has at most 64 characters
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html, RoleName), and the
+ * service prefixes `AWSServiceRoleForAutoScaling_` (29).
+ */
+export const MAX_AUTOSCALING_ROLE_SUFFIX = 64 - AUTOSCALING_ROLE_NAME.length - 1;
+
+/** An Auto Scaling service-linked role ARN (the default role, or one with a custom suffix). */
+export const AUTOSCALING_ROLE_ARN =
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\/autoscaling\.amazonaws\.com\/AWSServiceRoleForAutoScaling(_[A-Za-z0-9+=,.@-]+)?$/;
+
+/**
+ * The custom suffix of the Auto Scaling service-linked role a fleet owns: unique per project,
+ * stack and fleet (role names are unique per account, and two stacks may share an account).
+ *
+ * Rules it keeps:
+ * - IAM CreateServiceLinkedRole: characters `[\w+=,.@-]`
+ *   (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html), and
+ *   the role name within 64 characters ({@link MAX_AUTOSCALING_ROLE_SUFFIX}).
+ * - No underscore: the provider reads the suffix back by splitting the role name on `_` and keeps
+ *   it only when there are exactly two parts (hashicorp/terraform-provider-aws,
+ *   internal/service/iam/service_linked_role.go `DecodeServiceLinkedRoleID`); with a second `_`
+ *   it reads an empty suffix, sees a diff on `custom_suffix` (ForceNew) and replaces the role on
+ *   every update.
+ * - Auto Scaling accepts custom suffixes: "AWSServiceRoleForAutoScaling_mysuffix"
+ *   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html).
+ */
+export function autoscalingRoleSuffix(project: string, stack: string, name: string): string {
+    const raw = `${project}-${stack}-${name}`.replace(/[^A-Za-z0-9+=,.@-]+/g, "-");
+    if (raw.length <= MAX_AUTOSCALING_ROLE_SUFFIX) return raw;
+    const hash = createHash("sha256").update(raw).digest("hex").slice(0, 8);
+    return `${raw.slice(0, MAX_AUTOSCALING_ROLE_SUFFIX - hash.length - 1)}-${hash}`;
+}
+
+/** The ARN IAM gives the Auto Scaling service-linked role with `suffix` (none: the default role). */
+export function autoscalingRoleArn(partition: string, account: string, suffix?: string): string {
+    const roleName = suffix ? `${AUTOSCALING_ROLE_NAME}_${suffix}` : AUTOSCALING_ROLE_NAME;
+    return `arn:${partition}:iam::${account}:role/aws-service-role/${AUTOSCALING_SERVICE}/${roleName}`;
 }

@@ -2,15 +2,23 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { groupObjectIdProblems, throwIfInvalid } from "../validation";
+import {
+    CLUSTER_SCOPE,
+    CONNECTED_CLUSTERS,
+    FLUX_CONFIGURATION,
+    FLUX_POLICY_PARAMETERS,
+    FLUX_POLICY_RULE,
+} from "./fluxPolicy";
+import {
+    DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES,
+    excludedNamespacesProblems,
+} from "./podSecurity";
+import { roleAssignmentName } from "./roleAssignmentName";
 
 /** Built-in Azure definitions this component assigns, by id (GUID). */
 export const AZURE_BUILTINS = {
     /** Initiative: Kubernetes cluster pod security baseline standards for Linux-based workloads. */
     podSecurityBaselineInitiative: "a8640138-9b0a-4a28-b8cb-1666c838647d",
-    /** Policy: Configure installation of Flux extension on Kubernetes cluster. */
-    fluxExtensionPolicy: "f9175d5f-abc8-1dc3-bd3c-5d7476ada3d1",
-    /** Policy: Configure Kubernetes clusters with Flux v2 configuration using public Git repository. */
-    fluxPublicGitPolicy: "83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6",
     /** Policy: Configure Azure Arc enabled Kubernetes clusters to install the Azure Policy extension. */
     arcAzurePolicyExtensionPolicy: "0adc5395-9169-4b9b-8687-af838d69410a",
     /** Role: Azure Arc Kubernetes Cluster Admin. */
@@ -20,8 +28,8 @@ export const AZURE_BUILTINS = {
     /** Role: Azure Arc Kubernetes Viewer. */
     arcViewerRole: "63f0a09d-1495-4db4-a681-037d84835eb4",
     /**
-     * Role: Contributor, which both Flux policies' definitions and the Container Insights
-     * definition name for their remediation.
+     * Role: Contributor, which the Flux and Container Insights definitions name for their
+     * remediation (as the built-in Flux definitions do).
      */
     contributorRole: "b24988ac-6180-42a0-ab88-20f7382dd24c",
     /** Role: Kubernetes Extension Contributor, which the Azure Policy extension policy names. */
@@ -37,15 +45,16 @@ export interface ArcGovernanceArgs {
     /** Log Analytics retention, days. @default 30 */
     readonly logRetentionDays?: number;
     /**
-     * Whether Flux delivers GitOps to the fleet's Arc clusters: assigns the built-in policies that
-     * install the Flux extension and the `fleet-gitops` Flux configuration on every one of them.
-     * Set it to false where Config Sync delivers GitOps instead: neither Flux policy is assigned.
+     * Whether Flux delivers GitOps to the fleet's Arc clusters: defines and assigns the custom
+     * policy that installs the Flux extension and then the `fleet-gitops` Flux configuration on
+     * every one of them. Set it to false where Config Sync delivers GitOps instead: no Flux
+     * policy is defined or assigned.
      * @default true
      */
     readonly fluxDelivery?: boolean;
     /**
-     * What the Flux configuration policy deploys to every Arc cluster in scope (read, and its URL
-     * checked, only when `fluxDelivery` is true).
+     * What the Flux policy deploys to every Arc cluster in scope (read, and its URL checked,
+     * only when `fluxDelivery` is true).
      */
     readonly git: { readonly url: string; readonly branch?: string; readonly path?: string };
     /** Entra ID groups (object ids) granted Azure Arc Kubernetes Cluster Admin. @default [] */
@@ -54,6 +63,14 @@ export interface ArcGovernanceArgs {
     readonly viewerGroupObjectIds?: readonly string[];
     /** Pod security baseline effect: `audit` reports, `deny` blocks. @default "audit" */
     readonly podSecurityEffect?: "audit" | "deny";
+    /**
+     * Kubernetes namespaces the pod security baseline does not check (the initiative's
+     * `excludedNamespaces`; Azure exempts kube-system, gatekeeper-system and azure-arc whatever
+     * the list). Add the namespaces of site platform pods that need host access (ingress with host
+     * ports, CNI, storage, node agents) once the `audit` results show them.
+     * @default DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES
+     */
+    readonly excludedNamespaces?: readonly string[];
     /** @default {} */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -66,18 +83,29 @@ export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
         problems.push(`logRetentionDays (${days}) must be a whole number of days from 30 to 730`);
     }
     problems.push(...groupObjectIdProblems(args));
+    // Each group's role assignment is named by its object id: a repeat would be the same
+    // resource twice (and Azure refuses a second assignment of one role to one principal at one
+    // scope: RoleAssignmentExists).
+    for (const key of ["adminGroupObjectIds", "viewerGroupObjectIds"] as const) {
+        const ids = (args[key] ?? []).map((id) => id.toLowerCase());
+        ids.forEach((id, i) => {
+            if (ids.indexOf(id) !== i) {
+                problems.push(`${key}: '${args[key]![i]}' is listed twice; remove the repeat`);
+            }
+        });
+    }
+    problems.push(
+        ...excludedNamespacesProblems(
+            args.excludedNamespaces ?? DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES,
+        ),
+    );
     if ((args.fluxDelivery ?? true) && !/^https:\/\/\S+$/.test(args.git.url)) {
         problems.push(
-            `git.url '${args.git.url}' must be an https URL: the built-in Flux policy deploys public https repositories`,
+            `git.url '${args.git.url}' must be an https URL: the Flux policy deploys public https repositories`,
         );
     }
     return problems;
 }
-
-/** Every Arc cluster: the resource type the fleet's DeployIfNotExists policies act on. */
-const CONNECTED_CLUSTERS = "Microsoft.Kubernetes/connectedClusters";
-/** The ARM `scope` of a resource the remediation deploys into the cluster being remediated. */
-const CLUSTER_SCOPE = `[concat('${CONNECTED_CLUSTERS}/', parameters('clusterName'))]`;
 
 /**
  * The parameters of the custom Container Insights definition: where every cluster reports.
@@ -194,16 +222,21 @@ export const CONTAINER_INSIGHTS_POLICY_RULE = {
 } as const;
 
 /**
- * The custom definition's name, the same on every `pulumi up`: the component's name and a hash
- * of it with the group's id. Custom definitions live in the subscription, which stacks share
- * (dev and prod fleets in one subscription), and Azure allows 64 characters.
+ * A custom definition's name, the same on every `pulumi up`: the component's name, what it
+ * deploys, and a hash of the name with the group's id. Custom definitions live in the
+ * subscription, which stacks share (dev and prod fleets in one subscription), and Azure allows
+ * 64 characters.
  */
-function containerInsightsDefinitionName(name: string, resourceGroupId: string): string {
+export function customDefinitionName(
+    name: string,
+    resourceGroupId: string,
+    what: "container-insights" | "flux-gitops",
+): string {
     const hash = createHash("sha256")
         .update(`${name}\n${resourceGroupId.toLowerCase()}`)
         .digest("hex")
         .slice(0, 8);
-    return `${name.slice(0, 35)}-container-insights-${hash}`;
+    return `${name.slice(0, 35)}-${what}-${hash}`;
 }
 
 /**
@@ -212,24 +245,23 @@ function containerInsightsDefinitionName(name: string, resourceGroupId: string):
  * made once, each DeployIfNotExists one with a system identity that holds, on the group only,
  * the role its definition names for remediation:
  *
- * - the built-in _Kubernetes cluster pod security baseline_ initiative (`audit` or `deny`);
+ * - the built-in _Kubernetes cluster pod security baseline_ initiative (`audit` or `deny`),
+ *   which leaves `excludedNamespaces` alone;
  * - the built-in policy that installs the Azure Policy extension, which enforces it in-cluster;
  * - Container Insights: a custom definition (no built-in covers Arc clusters) that installs the
  *   `azuremonitor-containers` extension reporting to this component's Log Analytics workspace,
  *   and associates the cluster with its data collection rule;
- * - with `fluxDelivery` (the default), the built-in policies that install the Flux extension and
- *   the `fleet-gitops` Flux configuration syncing `git`. Without it (Config Sync delivers
- *   GitOps), no Flux policy is assigned.
+ * - with `fluxDelivery` (the default), a custom definition (`fluxPolicy.ts`) that installs the
+ *   Flux extension and then, in the same deployment, the `fleet-gitops` Flux configuration
+ *   syncing `git`. Without it (Config Sync delivers GitOps), no Flux policy exists.
  *
- * Plus Entra ID groups' Arc roles on the group. Nobody gets cluster-admin by default.
+ * Plus Entra ID groups' Arc roles on the group. Nobody gets cluster-admin by default. Every role
+ * assignment is named by what it grants (`roleAssignmentName`: scope, role, principal), and its
+ * Pulumi name by the group's object id, never by a list position.
  *
- * DeployIfNotExists acts on clusters created or updated AFTER the assignment exists: Azure
- * Policy checks a cluster 10 minutes after its creation or update (the default evaluation delay,
- * which the Flux policies use), or once it is provisioned (`AfterProvisioning`: the Azure Policy
- * extension and Container Insights). The Flux configuration needs the Flux extension: where its
- * deployment ran first and failed, the cluster stays non-compliant until remediated. Clusters
- * connected before an assignment existed are only reported non-compliant: deploy to them with a
- * remediation task per assignment, e.g.
+ * DeployIfNotExists acts on clusters created or updated AFTER the assignment exists, once the
+ * cluster is provisioned (`AfterProvisioning`). Clusters connected before an assignment existed
+ * are only reported non-compliant: deploy to them with a remediation task per assignment, e.g.
  * `az policy remediation create --name <name> --resource-group <fleet group> --policy-assignment <assignment id>`
  * (the assignment ids are this component's outputs).
  */
@@ -238,10 +270,10 @@ export class ArcGovernance extends pulumi.ComponentResource {
     /** The data collection rule Container Insights on every cluster reports through. */
     public readonly containerInsightsRuleId: pulumi.Output<string>;
     public readonly podSecurityAssignmentId: pulumi.Output<string>;
-    /** The Flux configuration policy's assignment; undefined without `fluxDelivery`. */
+    /** The Flux policy's assignment; undefined without `fluxDelivery`. */
     public readonly fluxAssignmentId: pulumi.Output<string | undefined>;
-    /** The Flux extension policy's assignment; undefined without `fluxDelivery`. */
-    public readonly fluxExtensionAssignmentId: pulumi.Output<string | undefined>;
+    /** The custom Flux policy definition, in the subscription; undefined without `fluxDelivery`. */
+    public readonly fluxPolicyDefinitionId: pulumi.Output<string | undefined>;
     public readonly azurePolicyExtensionAssignmentId: pulumi.Output<string>;
     /** The custom Container Insights policy definition, in the subscription. */
     public readonly containerInsightsPolicyDefinitionId: pulumi.Output<string>;
@@ -252,11 +284,43 @@ export class ArcGovernance extends pulumi.ComponentResource {
         super("multicloud:azure:ArcGovernance", name, {}, opts);
 
         const fluxDelivery = args.fluxDelivery ?? true;
+        const excludedNamespaces =
+            args.excludedNamespaces ?? DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES;
         const parent = { parent: this };
         const builtin = (kind: "policyDefinitions" | "policySetDefinitions", id: string) =>
             `/providers/Microsoft.Authorization/${kind}/${id}`;
         const role = (id: string) =>
             pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+
+        /**
+         * `roleId` for `principalId` on the fleet's group, named by that triple. A replacement
+         * keeps the triple, and so the name: delete first, or the new one would collide with the
+         * old one still holding it (RoleAssignmentExists).
+         */
+        const grant = (
+            resourceName: string,
+            roleId: string,
+            principalId: pulumi.Input<string>,
+            principalType: "Group" | "ServicePrincipal",
+            aliases: pulumi.Alias[] = [],
+        ) =>
+            new azure.authorization.RoleAssignment(
+                resourceName,
+                {
+                    roleAssignmentName: pulumi
+                        .all([args.resourceGroupId, principalId])
+                        .apply(([scope, principal]) =>
+                            roleAssignmentName(scope, roleId, principal),
+                        ),
+                    scope: args.resourceGroupId,
+                    roleDefinitionId: role(roleId),
+                    principalId,
+                    // A new identity may not have replicated yet: with its type given, Azure
+                    // does not look it up (and fail with PrincipalNotFound).
+                    principalType,
+                },
+                { ...parent, deleteBeforeReplace: true, aliases },
+            );
 
         const workspace = new azure.operationalinsights.Workspace(
             `${name}-logs`,
@@ -309,7 +373,10 @@ export class ArcGovernance extends pulumi.ComponentResource {
                     "policySetDefinitions",
                     AZURE_BUILTINS.podSecurityBaselineInitiative,
                 ),
-                parameters: { effect: { value: args.podSecurityEffect ?? "audit" } },
+                parameters: {
+                    effect: { value: args.podSecurityEffect ?? "audit" },
+                    excludedNamespaces: { value: [...excludedNamespaces] },
+                },
                 enforcementMode: "Default",
             },
             parent,
@@ -331,6 +398,7 @@ export class ArcGovernance extends pulumi.ComponentResource {
                 names.assignment,
                 {
                     scope: args.resourceGroupId,
+                    // A managed identity needs a location; Azure refuses the assignment without.
                     location: args.location,
                     identity: { type: "SystemAssigned" },
                     enforcementMode: "Default",
@@ -338,15 +406,11 @@ export class ArcGovernance extends pulumi.ComponentResource {
                 },
                 parent,
             );
-            new azure.authorization.RoleAssignment(
+            grant(
                 names.remediation,
-                {
-                    scope: args.resourceGroupId,
-                    roleDefinitionId: role(remediationRoleId),
-                    principalId: policy.identity.apply((i) => i?.principalId ?? ""),
-                    principalType: "ServicePrincipal",
-                },
-                parent,
+                remediationRoleId,
+                policy.identity.apply((i) => i?.principalId ?? ""),
+                "ServicePrincipal",
             );
             return policy;
         };
@@ -372,7 +436,7 @@ export class ArcGovernance extends pulumi.ComponentResource {
             {
                 policyDefinitionName: pulumi
                     .output(args.resourceGroupId)
-                    .apply((id) => containerInsightsDefinitionName(name, id)),
+                    .apply((id) => customDefinitionName(name, id, "container-insights")),
                 policyType: "Custom",
                 mode: "Indexed",
                 displayName:
@@ -401,74 +465,59 @@ export class ArcGovernance extends pulumi.ComponentResource {
             AZURE_BUILTINS.contributorRole,
         );
 
-        let fluxExtension: azure.authorization.PolicyAssignment | undefined;
+        let fluxDefinition: azure.authorization.PolicyDefinition | undefined;
         let flux: azure.authorization.PolicyAssignment | undefined;
         if (fluxDelivery) {
-            fluxExtension = deployIfNotExists(
+            // One definition, one deployment: the Flux extension, then the configuration.
+            fluxDefinition = new azure.authorization.PolicyDefinition(
+                `${name}-flux-gitops`,
                 {
-                    assignment: `${name}-flux-extension`,
-                    remediation: `${name}-flux-extension-remediation`,
+                    policyDefinitionName: pulumi
+                        .output(args.resourceGroupId)
+                        .apply((id) => customDefinitionName(name, id, "flux-gitops")),
+                    policyType: "Custom",
+                    mode: "Indexed",
+                    displayName:
+                        "Configure Azure Arc enabled Kubernetes clusters with the Flux extension and a Flux configuration from a public Git repository",
+                    description: `Installs the Flux extension (microsoft.flux) on every Azure Arc enabled Kubernetes cluster without a healthy '${FLUX_CONFIGURATION.name}' Flux configuration, then the configuration itself, syncing the given public Git repository, branch and path.`,
+                    metadata: { category: "Kubernetes" },
+                    parameters: FLUX_POLICY_PARAMETERS,
+                    policyRule: FLUX_POLICY_RULE,
                 },
-                {
-                    displayName: "Flux extension on every Arc cluster (fleet)",
-                    policyDefinitionId: builtin(
-                        "policyDefinitions",
-                        AZURE_BUILTINS.fluxExtensionPolicy,
-                    ),
-                    parameters: {
-                        releaseTrain: { value: "Stable" },
-                        autoUpgradeMinorVersion: { value: true },
-                        effect: { value: "DeployIfNotExists" },
-                    },
-                },
-                AZURE_BUILTINS.contributorRole,
+                parent,
             );
-            // The Flux configuration syncing the fleet repository, on every Arc cluster in the group.
             flux = deployIfNotExists(
                 { assignment: `${name}-flux-gitops`, remediation: `${name}-flux-remediation` },
                 {
                     displayName: "Flux GitOps from the fleet repository (fleet)",
-                    policyDefinitionId: builtin(
-                        "policyDefinitions",
-                        AZURE_BUILTINS.fluxPublicGitPolicy,
-                    ),
+                    policyDefinitionId: fluxDefinition.id,
                     parameters: {
-                        configurationName: { value: "fleet-gitops" },
-                        configurationNamespace: { value: "flux-system" },
-                        configurationScope: { value: "cluster" },
                         repositoryUrl: { value: args.git.url },
                         repositoryRefBranch: { value: args.git.branch ?? "main" },
-                        kustomizationName: { value: "cluster" },
                         kustomizationPath: { value: args.git.path ?? "./gitops/cluster" },
-                        kustomizationPrune: { value: true },
-                        repositorySyncInterval: { value: 300 },
-                        repositoryTimeout: { value: 600 },
-                        kustomizationSyncInterval: { value: 300 },
-                        kustomizationTimeout: { value: 600 },
-                        effect: { value: "DeployIfNotExists" },
                     },
                 },
                 AZURE_BUILTINS.contributorRole,
             );
         }
 
-        const groupRole = (kind: string, roleId: string, groups: readonly string[]) =>
-            groups.forEach((principalId, i) => {
-                new azure.authorization.RoleAssignment(
-                    `${name}-${kind}-${i}`,
-                    {
-                        scope: args.resourceGroupId,
-                        roleDefinitionId: role(roleId),
-                        principalId,
-                        principalType: "Group",
-                    },
-                    parent,
-                );
-            });
         // Kubernetes permissions (enforced by Azure RBAC on the clusters), plus the right to get
-        // credentials for cluster connect, which the Kubernetes roles do not include.
-        const admins = args.adminGroupObjectIds ?? [];
-        const viewers = args.viewerGroupObjectIds ?? [];
+        // credentials for cluster connect, which the Kubernetes roles do not include. Named by
+        // the group, so adding or removing one leaves every other assignment as it is.
+        // Earlier versions named them by list position (`-0`, `-1`): the alias adopts those
+        // assignments (deleted, then re-created under their deterministic name) instead of
+        // creating a second assignment of the same role to the same group, which Azure refuses
+        // with RoleAssignmentExists. Upgrade with the group lists unchanged.
+        const groupRole = (kind: string, roleId: string, groups: readonly string[]) =>
+            groups.forEach((objectId, i) =>
+                grant(`${name}-${kind}-${objectId}`, roleId, objectId, "Group", [
+                    { name: `${name}-${kind}-${i}` },
+                ]),
+            );
+        const normalized = (ids: readonly string[] | undefined) =>
+            (ids ?? []).map((id) => id.toLowerCase());
+        const admins = normalized(args.adminGroupObjectIds);
+        const viewers = normalized(args.viewerGroupObjectIds);
         groupRole("admins", AZURE_BUILTINS.arcClusterAdminRole, admins);
         groupRole("viewers", AZURE_BUILTINS.arcViewerRole, viewers);
         groupRole("users", AZURE_BUILTINS.arcClusterUserRole, [
@@ -479,9 +528,7 @@ export class ArcGovernance extends pulumi.ComponentResource {
         this.containerInsightsRuleId = insightsRule.id;
         this.podSecurityAssignmentId = podSecurity.id;
         this.fluxAssignmentId = flux ? flux.id : pulumi.output(undefined);
-        this.fluxExtensionAssignmentId = fluxExtension
-            ? fluxExtension.id
-            : pulumi.output(undefined);
+        this.fluxPolicyDefinitionId = fluxDefinition ? fluxDefinition.id : pulumi.output(undefined);
         this.azurePolicyExtensionAssignmentId = azurePolicyExtension.id;
         this.containerInsightsPolicyDefinitionId = insightsDefinition.id;
         this.containerInsightsAssignmentId = insights.id;
@@ -490,7 +537,7 @@ export class ArcGovernance extends pulumi.ComponentResource {
             containerInsightsRuleId: this.containerInsightsRuleId,
             podSecurityAssignmentId: this.podSecurityAssignmentId,
             fluxAssignmentId: this.fluxAssignmentId,
-            fluxExtensionAssignmentId: this.fluxExtensionAssignmentId,
+            fluxPolicyDefinitionId: this.fluxPolicyDefinitionId,
             azurePolicyExtensionAssignmentId: this.azurePolicyExtensionAssignmentId,
             containerInsightsPolicyDefinitionId: this.containerInsightsPolicyDefinitionId,
             containerInsightsAssignmentId: this.containerInsightsAssignmentId,

@@ -14,9 +14,52 @@ import * as fs from "fs";
 import * as path from "path";
 import { GUID } from "../formats";
 import { groupObjectIdProblems, throwIfInvalid } from "../validation";
+import { roleAssignmentName } from "./roleAssignmentName";
 
-/** Azure's rule for a Grafana workspace name (Microsoft.Dashboard REST API, `workspaceName`). */
-export const GRAFANA_WORKSPACE_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,28}[a-zA-Z0-9]$/;
+/**
+ * Azure's rule for a Grafana workspace name: 2-23 letters, digits or hyphens, starting with a
+ * letter and ending with a letter or digit (hashicorp/terraform-provider-azurerm,
+ * internal/services/dashboard/dashboard_grafana_resource.go, the `name` validator). The
+ * workspace's URL is `https://<name>-<hash>.<region>.grafana.azure.com`.
+ */
+export const GRAFANA_WORKSPACE_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,21}[a-zA-Z0-9]$/;
+/** The longest workspace name Azure accepts: a default derived from project and stack is cut to it. */
+export const GRAFANA_WORKSPACE_NAME_MAX_LENGTH = 23;
+/** The message of a name that breaks `GRAFANA_WORKSPACE_NAME`, for config and the component alike. */
+export const GRAFANA_WORKSPACE_NAME_RULE =
+    "must be 2-23 letters, digits or hyphens, starting with a letter and ending with a letter or digit";
+
+/** The Entra ID principal kinds a role assignment names (ARM `principalType`). */
+export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"] as const;
+export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
+
+/** The identity that runs Pulumi for this stack, as configured (not as detected). */
+export interface DeployerPrincipal {
+    /** Its Entra ID object id (for an app registration: its service principal's object id). */
+    readonly objectId: string;
+    /**
+     * What kind of principal it is. Azure refuses an assignment whose `principalType` does not
+     * match the principal (UnmatchedPrincipalType), and uses it to skip the directory lookup
+     * that fails for principals created seconds earlier (PrincipalNotFound).
+     */
+    readonly type: PrincipalType;
+}
+
+/**
+ * The name (a GUID) of the role assignment of `roleDefinitionId` to `principalId` at `scope`
+ * (`roleAssignmentName`, which takes plain strings, once the three are known): the same three
+ * always give the same name, so that a re-run, a reordered list or a replaced assignment never
+ * asks Azure for a second assignment of what already exists (RoleAssignmentExists).
+ */
+function assignmentName(
+    scope: pulumi.Input<string>,
+    roleDefinitionId: pulumi.Input<string>,
+    principalId: pulumi.Input<string>,
+): pulumi.Output<string> {
+    return pulumi
+        .all([scope, roleDefinitionId, principalId])
+        .apply(([s, r, p]) => roleAssignmentName(s, r, p));
+}
 
 /** The audience of Entra ID tokens for Azure Managed Grafana's data-plane (Grafana) API. */
 export const GRAFANA_TOKEN_AUDIENCE = "https://dashboard.azure.com";
@@ -316,13 +359,21 @@ export interface FleetDashboardArgs {
     readonly sku?: "Standard" | "Essential";
     /** @default "11" */
     readonly grafanaMajorVersion?: string;
-    /** @default false */
+    /**
+     * Spread the workspace over availability zones (Standard only). Azure sets it at creation
+     * and never changes it: changing it deletes the workspace and creates it anew.
+     * @default false
+     */
     readonly zoneRedundancy?: boolean;
     /**
-     * The identity running Pulumi (object id). It gets Grafana Admin, so that the program can
-     * write the data sources and dashboards with its own Entra ID token: no Grafana API key exists.
+     * The identity that runs Pulumi for this stack (the Deployments identity): it gets Grafana
+     * Admin, so that the program writes the data sources and dashboards with its own Entra ID
+     * token (no Grafana API key exists). A configured principal, never the caller of the moment:
+     * a laptop run and a Deployments run would otherwise take the grant from each other.
+     * Required.
+     * @default none
      */
-    readonly deployerObjectId: pulumi.Input<string>;
+    readonly deployerPrincipal?: DeployerPrincipal;
     /** Entra ID groups (object ids) with Grafana Admin. @default [] */
     readonly adminGroupObjectIds?: readonly string[];
     /** Entra ID groups (object ids) with Grafana Viewer. @default [] */
@@ -369,9 +420,7 @@ export interface FleetDashboardArgs {
 export function validateFleetDashboardArgs(args: FleetDashboardArgs): string[] {
     const problems: string[] = [];
     if (!GRAFANA_WORKSPACE_NAME.test(args.workspaceName)) {
-        problems.push(
-            `workspaceName '${args.workspaceName}' must be 2-30 letters, digits or hyphens, starting with a letter and ending with a letter or digit`,
-        );
+        problems.push(`workspaceName '${args.workspaceName}' ${GRAFANA_WORKSPACE_NAME_RULE}`);
     }
     if ((args.sku ?? "Standard") === "Essential" && args.zoneRedundancy) {
         problems.push("zoneRedundancy needs the Standard sku: set sku to Standard or turn it off");
@@ -384,7 +433,36 @@ export function validateFleetDashboardArgs(args: FleetDashboardArgs): string[] {
     if (!GUID.test(args.subscriptionId)) {
         problems.push(`subscriptionId '${args.subscriptionId}' is not a subscription id (a GUID)`);
     }
+    const deployer = args.deployerPrincipal;
+    if (deployer) {
+        if (!GUID.test(deployer.objectId)) {
+            problems.push(
+                `deployerPrincipal.objectId '${deployer.objectId}' is not an Entra ID object id (a GUID): use the object id of the identity that runs Pulumi (for an app: its service principal's, az ad sp show --id <appId> --query id)`,
+            );
+        }
+        if (!(PRINCIPAL_TYPES as readonly string[]).includes(deployer.type)) {
+            problems.push(
+                `deployerPrincipal.type '${String(deployer.type)}' must be one of ${PRINCIPAL_TYPES.join(", ")}`,
+            );
+        }
+    } else {
+        problems.push(
+            "deployerPrincipal is required: the object id and type (User, Group or ServicePrincipal) of the identity that runs Pulumi, which gets Grafana Admin to write the data sources and dashboards",
+        );
+    }
     problems.push(...groupObjectIdProblems(args));
+    // Children are named by object id: one id twice in a list would be two resources of one name.
+    for (const key of ["adminGroupObjectIds", "viewerGroupObjectIds"] as const) {
+        const seen = new Set<string>();
+        for (const id of args[key] ?? []) {
+            if (seen.has(id.toLowerCase())) {
+                problems.push(
+                    `${key}: '${id}' is listed twice (object ids ignore case): list it once`,
+                );
+            }
+            seen.add(id.toLowerCase());
+        }
+    }
     if (args.dashboards.length === 0) {
         problems.push("dashboards is empty: pass the files loadDashboards read from dashboards/");
     }
@@ -432,61 +510,92 @@ export class FleetDashboard extends pulumi.ComponentResource {
                     grafanaMajorVersion,
                     // Sign-in is Entra ID only; the program writes with an Entra ID token too.
                     apiKey: "Disabled",
-                    // Fixed egress addresses, so that data sources can be allow-listed.
-                    deterministicOutboundIP: "Enabled",
+                    // Fixed egress addresses, so that data sources can be allow-listed: a
+                    // Standard-plan feature, refused on Essential.
+                    deterministicOutboundIP: sku === "Standard" ? "Enabled" : "Disabled",
                     publicNetworkAccess: "Enabled",
                     zoneRedundancy: zoneRedundancy ? "Enabled" : "Disabled",
                 },
                 tags,
             },
-            parent,
+            {
+                ...parent,
+                // Zone redundancy is fixed at creation: a change means a new workspace. Under the
+                // same name, so the old one must go first (a PUT on its name would be an update).
+                replaceOnChanges: ["properties.zoneRedundancy"],
+                deleteBeforeReplace: true,
+            },
         );
         const principalId = workspace.identity.apply((i) => i?.principalId ?? "");
 
-        // The workspace reads metrics and logs of the fleet's resource group only.
-        const reader = new azure.authorization.RoleAssignment(
+        // Every assignment has a deterministic name, so its replacement reuses that name: the old
+        // assignment must be deleted first, or Azure refuses the new one (RoleAssignmentExists).
+        const assign = (
+            resourceName: string,
+            scope: pulumi.Input<string>,
+            roleId: string,
+            principal: pulumi.Input<string>,
+            principalType: PrincipalType | undefined,
+            aliases?: pulumi.Input<pulumi.Alias>[],
+        ) =>
+            new azure.authorization.RoleAssignment(
+                resourceName,
+                {
+                    roleAssignmentName: assignmentName(scope, role(roleId), principal),
+                    scope,
+                    roleDefinitionId: role(roleId),
+                    principalId: principal,
+                    principalType,
+                },
+                { ...parent, deleteBeforeReplace: true, aliases },
+            );
+
+        // The workspace reads metrics and logs of the fleet's resource group only. Its identity
+        // is seconds old: ServicePrincipal spares Azure the directory lookup that fails then.
+        const reader = assign(
             `${name}-monitoring-reader`,
-            {
-                scope: args.resourceGroupId,
-                roleDefinitionId: role(GRAFANA_ROLES.monitoringReader),
-                principalId,
-                principalType: "ServicePrincipal",
-            },
-            parent,
+            args.resourceGroupId,
+            GRAFANA_ROLES.monitoringReader,
+            principalId,
+            "ServicePrincipal",
         );
         const grants: pulumi.Resource[] = [
-            new azure.authorization.RoleAssignment(
+            assign(
                 `${name}-deployer-admin`,
-                {
-                    scope: workspace.id,
-                    roleDefinitionId: role(GRAFANA_ROLES.admin),
-                    principalId: args.deployerObjectId,
-                },
-                parent,
+                workspace.id,
+                GRAFANA_ROLES.admin,
+                args.deployerPrincipal?.objectId ?? "",
+                args.deployerPrincipal?.type,
             ),
         ];
+        // Named by object id, never by position: adding a group in the middle of a list leaves
+        // every other assignment as it is. The alias adopts the assignment an earlier release
+        // named by position (`-0`, `-1`, ...); upgrade with the lists unchanged.
         for (const [kind, ids, roleId] of [
             ["admin", adminGroupObjectIds, GRAFANA_ROLES.admin],
             ["viewer", viewerGroupObjectIds, GRAFANA_ROLES.viewer],
         ] as const) {
-            ids.forEach((principalId, i) =>
+            ids.forEach((groupId, i) =>
                 grants.push(
-                    new azure.authorization.RoleAssignment(
-                        `${name}-${kind}-${i}`,
-                        {
-                            scope: workspace.id,
-                            roleDefinitionId: role(roleId),
-                            principalId,
-                            principalType: "Group",
-                        },
-                        parent,
+                    assign(
+                        `${name}-${kind}-${groupId.toLowerCase()}`,
+                        workspace.id,
+                        roleId,
+                        groupId,
+                        "Group",
+                        [{ name: `${name}-${kind}-${i}` }],
                     ),
                 ),
             );
         }
 
-        // Grafana's API, as the identity running Pulumi: an Entra ID token for Azure Managed
-        // Grafana's audience, taken fresh on every run and held only as a secret.
+        // Grafana's API, as the deployer: an Entra ID token for Azure Managed Grafana's
+        // audience, taken afresh whenever the program runs and held only as a secret. The
+        // provider's inputs, token included, are kept in the state, and `pulumi refresh` and
+        // `pulumi destroy` use the kept ones unless they run the program: the token would have
+        // expired. So every command that reads or deletes these resources runs the program
+        // (PULUMI_RUN_PROGRAM=true, or --run-program; see README), and nothing below needs the
+        // token to go away: it goes with the workspace (deletedWith).
         const token = azure.authorization.getClientTokenOutput(
             { endpoint: GRAFANA_TOKEN_AUDIENCE },
             { parent: this },
@@ -503,7 +612,15 @@ export class FleetDashboard extends pulumi.ComponentResource {
             },
             { ...parent, dependsOn: grants },
         );
-        const inGrafana = { parent: this, provider, dependsOn: [reader, ...grants] };
+        // Data sources, folder and dashboards live inside the workspace: deleting it deletes
+        // them, so Pulumi makes no Grafana call for them then (destroy, dashboard.enabled false,
+        // a replaced workspace), with whatever token the state holds.
+        const inGrafana = {
+            parent: this,
+            provider,
+            dependsOn: [reader, ...grants],
+            deletedWith: workspace,
+        };
 
         const sources: grafana.oss.DataSource[] = [];
         const source = (

@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { createPublicKey } from "crypto";
 import * as YAML from "yaml";
+import { roleAssignmentName } from "../azure/roleAssignmentName";
 import { attachCluster } from "../gcp/HubMembership";
 import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
@@ -40,9 +41,19 @@ export const ARC_DISTRIBUTIONS = [
     "tkg",
     "generic",
 ] as const;
-/** Infrastructures `az connectedk8s connect --infrastructure` accepts. */
+/**
+ * Infrastructures the Azure CLI sends to ARM and to the agents (`--infrastructure`).
+ *
+ * No `auto`: the CLI never sends it. `az connectedk8s connect --infrastructure auto` (its
+ * default) is resolved on the workstation from the first node's `spec.providerID` before the PUT
+ * (`get_kubernetes_infra` in Azure/azure-cli-extensions src/connectedk8s/azext_connectedk8s/
+ * custom.py: `azure` -> azure, `gce` -> gcp, `aws` -> aws, `k3s`/`kind` -> generic, else
+ * generic), and `validate_infrastructure_type` in _utils.py skips the list's first value,
+ * "auto". A program that registers the resource itself reads no nodes, so a site names its
+ * infrastructure, or gets `generic`.
+ */
 export const ARC_INFRASTRUCTURES = [
-    "auto",
+    "generic",
     "azure",
     "aws",
     "gcp",
@@ -51,7 +62,6 @@ export const ARC_INFRASTRUCTURES = [
     "azure_stack_edge",
     "vsphere",
     "windows_server",
-    "generic",
 ] as const;
 
 /**
@@ -62,6 +72,134 @@ export const ARC_AGENTS_CHART =
     "oci://mcr.microsoft.com/azurearck8s/batch1/stable/v2/azure-arc-k8sagents";
 /** The release and namespace the Azure CLI installs the agents as. */
 export const ARC_RELEASE = { name: "azure-arc", namespace: "azure-arc-release" } as const;
+
+/**
+ * The newest agents release Microsoft's release notes list when this was written (September
+ * 2025): https://learn.microsoft.com/azure/azure-arc/kubernetes/release-notes. Raise it when a
+ * newer one is published; the support window below follows it.
+ */
+export const ARC_AGENT_LATEST_KNOWN = "1.30.1";
+/**
+ * Agents are supported for "N-2" minor releases, N being the latest minor release
+ * (https://learn.microsoft.com/azure/azure-arc/kubernetes/agent-upgrade#version-support-policy):
+ * the latest minor and the two before it.
+ */
+export const ARC_AGENT_SUPPORTED_MINORS = 3;
+/** The oldest agents version inside the support window of {@link ARC_AGENT_LATEST_KNOWN}. */
+export const ARC_AGENT_MIN_SUPPORTED = "1.28.0";
+/**
+ * The Azure CLI refuses stable agents older than 1.14 on the `/v2/` chart path this program
+ * installs from (`pull_helm_chart` in src/connectedk8s/azext_connectedk8s/_utils.py).
+ */
+export const ARC_AGENT_CLI_MINIMUM = "1.14.0";
+
+/**
+ * The problem with a pinned `azure-arc-k8sagents` chart version, or undefined when it is a
+ * stable release (X.Y.Z, no pre-release suffix) inside Microsoft's N-2 support window counted
+ * from `latest`. For the stack config key `azure.arc.agentChartVersion`.
+ */
+export function agentChartVersionProblem(
+    version: string,
+    latest: string = ARC_AGENT_LATEST_KNOWN,
+): string | undefined {
+    const parse = (v: string) => /^(\d+)\.(\d+)\.(\d+)$/.exec(v.trim())?.slice(1).map(Number);
+    const pinned = parse(version);
+    const newest = parse(latest);
+    if (!pinned || !newest) {
+        return `'${version}' is not a stable agents release (X.Y.Z, such as ${latest})`;
+    }
+    const [major, minor] = pinned;
+    const oldestMinor = newest[1] - (ARC_AGENT_SUPPORTED_MINORS - 1);
+    if (major !== newest[0] || minor < oldestMinor) {
+        return `${version} is outside Azure's support window for the Arc agents (the last ${ARC_AGENT_SUPPORTED_MINORS} minor releases: ${newest[0]}.${oldestMinor}.x to ${latest}); pin ${latest}`;
+    }
+    return undefined;
+}
+
+/**
+ * Built-in role "Connected Cluster Managed Identity CheckAccess Reader": the connected cluster's
+ * system identity needs it on the cluster for the guard to call checkAccess
+ * (https://learn.microsoft.com/azure/azure-arc/kubernetes/azure-rbac, "Enable Azure RBAC on the
+ * cluster"; id from https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+ */
+export const CHECK_ACCESS_READER_ROLE_ID = "65a14201-8f6c-4c28-bec4-12619c5a9aaa";
+
+/**
+ * Distributions where Azure RBAC cannot work: the guard needs the API server configured with its
+ * authentication and authorization webhooks, which managed offerings (EKS, GKE) and OpenShift do
+ * not let users do (https://learn.microsoft.com/azure/azure-arc/kubernetes/azure-rbac, note under
+ * Prerequisites). AKS has Azure RBAC natively, without Arc.
+ */
+export const AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS = ["aks", "eks", "gke", "openshift"] as const;
+
+/** What the agents' Helm values are computed from. */
+export interface ArcAgentValuesArgs {
+    readonly subscriptionId: pulumi.Input<string>;
+    readonly tenantId: pulumi.Input<string>;
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly resourceName: pulumi.Input<string>;
+    readonly location: string;
+    readonly distribution: string;
+    readonly infrastructure: string;
+    /** PKCS#1 PEM of the onboarding key, a secret. */
+    readonly onboardingPrivateKey: pulumi.Input<string>;
+    readonly azureRbac: boolean;
+    /** Users, groups and OIDs the guard leaves to Kubernetes RBAC (`--skip-azure-rbac-list`). */
+    readonly azureRbacSkipList: readonly string[];
+    readonly proxy?: ArcProxy;
+}
+
+/**
+ * The agents' Helm values, as `az connectedk8s connect --disable-auto-upgrade` followed by
+ * `az connectedk8s enable-features --features azure-rbac` set them:
+ * `helm_install_release` in src/connectedk8s/azext_connectedk8s/_utils.py (global.subscriptionId,
+ * resourceGroupName, resourceName, location, tenantId, onboardingPrivateKey, kubernetesDistro,
+ * kubernetesInfra, azureEnvironment, systemDefaultValues.spnOnboarding=false,
+ * clusterconnect-agent.enabled=true, azureArcAgents.autoUpdate=false, and the proxy values: the
+ * proxy URLs with isProxyEnabled only when one of them is set, proxyCert with isCustomCert) and
+ * `enable_features` in custom.py for Azure RBAC (systemDefaultValues.guard.enabled=true,
+ * guard.authnMode=arc, guard.skipAuthzCheck). Values in a map need none of the `\,` escaping the
+ * CLI applies for `--set`. The dataplane-endpoint overrides the CLI adds only when ARM metadata
+ * lists `dataplaneEndpoints.arcConfigEndpoint` (sovereign and Azure Stack clouds) do not apply to
+ * the public cloud.
+ */
+export function arcAgentValues(args: ArcAgentValuesArgs): Record<string, unknown> {
+    const proxy = args.proxy;
+    const proxied = Boolean(proxy?.httpsProxy || proxy?.httpProxy || proxy?.noProxy);
+    return {
+        global: {
+            subscriptionId: args.subscriptionId,
+            tenantId: args.tenantId,
+            resourceGroupName: args.resourceGroupName,
+            resourceName: args.resourceName,
+            location: args.location,
+            kubernetesDistro: args.distribution,
+            kubernetesInfra: args.infrastructure,
+            azureEnvironment: "AZUREPUBLICCLOUD",
+            onboardingPrivateKey: args.onboardingPrivateKey,
+            ...(proxy?.httpsProxy ? { httpsProxy: proxy.httpsProxy } : {}),
+            ...(proxy?.httpProxy ? { httpProxy: proxy.httpProxy } : {}),
+            ...(proxy?.noProxy ? { noProxy: proxy.noProxy } : {}),
+            ...(proxied ? { isProxyEnabled: true } : {}),
+            ...(proxy?.certificate ? { proxyCert: proxy.certificate, isCustomCert: true } : {}),
+        },
+        systemDefaultValues: {
+            spnOnboarding: false,
+            azureArcAgents: { autoUpdate: false },
+            "clusterconnect-agent": { enabled: true },
+            ...(args.azureRbac
+                ? {
+                      guard: {
+                          enabled: true,
+                          // PoP tokens and Microsoft's first-party Arc RBAC apps: no app id or secret.
+                          authnMode: "arc",
+                          skipAuthzCheck: args.azureRbacSkipList.join(","),
+                      },
+                  }
+                : {}),
+        },
+    };
+}
 
 export interface ArcProxy {
     readonly httpsProxy?: string;
@@ -113,6 +251,19 @@ export interface EdgeClusterArgs {
     readonly distribution?: (typeof ARC_DISTRIBUTIONS)[number];
     /** @default "generic" */
     readonly infrastructure?: (typeof ARC_INFRASTRUCTURES)[number];
+    /**
+     * Azure RBAC inside the cluster: the agents run the guard, the cluster's identity may call
+     * checkAccess, and Azure role assignments (the fleet's Arc admin and viewer roles) decide
+     * what a signed-in user may do. The site's API server must still be pointed at the guard's
+     * webhooks by its operator (README, "Edge sites"). Not possible on EKS, GKE and OpenShift.
+     * @default true, except for the distributions in AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS
+     */
+    readonly azureRbac?: boolean;
+    /**
+     * Users, groups or OIDs whose requests the guard leaves to Kubernetes RBAC (the CLI's
+     * `--skip-azure-rbac-list`), e.g. a break-glass admin. @default []
+     */
+    readonly azureRbacSkipList?: readonly string[];
     /** Azure Arc onboarding (every site is connected to Arc). */
     readonly arc: EdgeArcArgs;
     /** GKE fleet registration. @default none: the site is in Arc only */
@@ -169,6 +320,19 @@ export function validateEdgeClusterArgs(name: string, args: EdgeClusterArgs): st
             `infrastructure '${args.infrastructure}' must be one of ${ARC_INFRASTRUCTURES.join(", ")}`,
         );
     }
+    const unsupported = AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS as readonly string[];
+    if (args.azureRbac === true && unsupported.includes(args.distribution ?? "generic")) {
+        problems.push(
+            `azureRbac is true, but Azure RBAC cannot work on ${args.distribution} (its API server cannot be pointed at the guard's webhooks): set azureRbac to false`,
+        );
+    }
+    for (const entry of args.azureRbacSkipList ?? []) {
+        if (!entry.trim() || entry.includes(",")) {
+            problems.push(
+                `azureRbacSkipList entry '${entry}' must be one user, group or OID (no commas, not empty)`,
+            );
+        }
+    }
     if (!args.arc.agentChartVersion?.trim()) {
         problems.push(
             "arc.agentChartVersion is empty: pin the azure-arc-k8sagents chart version the agents run",
@@ -222,6 +386,10 @@ export class EdgeCluster extends pulumi.ComponentResource {
 
         const distribution = args.distribution ?? "generic";
         const infrastructure = args.infrastructure ?? "generic";
+        const azureRbac =
+            args.azureRbac ??
+            !(AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS as readonly string[]).includes(distribution);
+        const azureRbacSkipList = args.azureRbacSkipList ?? [];
         const arc = args.arc;
         const parent = { parent: this };
 
@@ -249,13 +417,45 @@ export class EdgeCluster extends pulumi.ComponentResource {
                 agentPublicKeyCertificate: key.publicKeyPem.apply(agentPublicKeyCertificate),
                 // The chart version is pinned in config: the agents must not upgrade themselves.
                 arcAgentProfile: { agentAutoUpgrade: "Disabled" },
-                // Azure RBAC: the role assignments on the group decide who may do what in the cluster.
-                aadProfile: { enableAzureRBAC: true, tenantID: arc.tenantId },
+                // Says what the agents' guard does (below); the ARM property alone installs nothing.
+                ...(azureRbac
+                    ? { aadProfile: { enableAzureRBAC: true, tenantID: arc.tenantId } }
+                    : {}),
                 tags: { ...args.tags },
             },
             parent,
         );
-        const proxy = arc.proxy;
+
+        // The guard asks Azure (checkAccess) as the cluster's own identity, which needs this role
+        // on the cluster; without it every request the guard authorizes is denied. Named from
+        // the cluster and its identity: the same name on every run, a new one if either changes.
+        const grants: pulumi.Resource[] = [];
+        if (azureRbac) {
+            const principalId = cluster.identity.apply((i) => i?.principalId ?? "");
+            const roleDefinitionId = pulumi.interpolate`/subscriptions/${arc.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${CHECK_ACCESS_READER_ROLE_ID}`;
+            grants.push(
+                new azure.authorization.RoleAssignment(
+                    `${name}-guard-checkaccess`,
+                    {
+                        scope: cluster.id,
+                        roleDefinitionId,
+                        principalId,
+                        principalType: "ServicePrincipal",
+                        roleAssignmentName: pulumi
+                            .all([cluster.id, principalId])
+                            .apply(([id, principal]) =>
+                                roleAssignmentName(id, CHECK_ACCESS_READER_ROLE_ID, principal),
+                            ),
+                    },
+                    parent,
+                ),
+            );
+        }
+
+        // Created after the connected cluster, as `az connectedk8s connect` does (PUT, then
+        // `helm upgrade --install --wait`). On destroy Pulumi uninstalls the agents first and
+        // then deletes the resource (the CLI deletes the resource first): see README, "Removing
+        // an edge site". The timeout bounds both the install and the uninstall's wait.
         new k8s.helm.v3.Release(
             `${name}-arc-agents`,
             {
@@ -266,38 +466,22 @@ export class EdgeCluster extends pulumi.ComponentResource {
                 version: arc.agentChartVersion,
                 // Edge clusters pull the agent images slowly: give the install time.
                 timeout: 900,
-                values: {
-                    global: {
-                        subscriptionId: arc.subscriptionId,
-                        tenantId: arc.tenantId,
-                        resourceGroupName: arc.resourceGroupName,
-                        resourceName: cluster.name,
-                        location: arc.location,
-                        kubernetesDistro: distribution,
-                        kubernetesInfra: infrastructure,
-                        azureEnvironment: "AZUREPUBLICCLOUD",
-                        // PKCS#1 PEM ("BEGIN RSA PRIVATE KEY") of the same key, as the CLI sends it.
-                        onboardingPrivateKey: pulumi.secret(key.privateKeyPem),
-                        ...(proxy
-                            ? {
-                                  isProxyEnabled: true,
-                                  httpsProxy: proxy.httpsProxy,
-                                  httpProxy: proxy.httpProxy,
-                                  noProxy: proxy.noProxy,
-                                  ...(proxy.certificate
-                                      ? { proxyCert: proxy.certificate, isCustomCert: true }
-                                      : {}),
-                              }
-                            : {}),
-                    },
-                    systemDefaultValues: {
-                        spnOnboarding: false,
-                        azureArcAgents: { autoUpdate: false },
-                        "clusterconnect-agent": { enabled: true },
-                    },
-                },
+                values: arcAgentValues({
+                    subscriptionId: arc.subscriptionId,
+                    tenantId: arc.tenantId,
+                    resourceGroupName: arc.resourceGroupName,
+                    resourceName: cluster.name,
+                    location: arc.location,
+                    distribution,
+                    infrastructure,
+                    // PKCS#1 PEM ("BEGIN RSA PRIVATE KEY") of the same key, as the CLI sends it.
+                    onboardingPrivateKey: pulumi.secret(key.privateKeyPem),
+                    azureRbac,
+                    azureRbacSkipList,
+                    proxy: arc.proxy,
+                }),
             },
-            { parent: this, provider: kubernetes, dependsOn: [cluster] },
+            { parent: this, provider: kubernetes, dependsOn: [cluster, ...grants] },
         );
 
         this.connectedClusterId = cluster.id;

@@ -72,25 +72,49 @@ export function validateConfigSyncArgs(args: ConfigSyncArgs): string[] {
     return problems;
 }
 
+/** `main`: the branch every member syncs unless it names its own. */
+export const DEFAULT_SYNC_BRANCH = "main";
+/** `gitops/cluster`: the folder every member syncs unless it names its own. */
+export const DEFAULT_POLICY_DIR = "gitops/cluster";
+/** `unstructured`: plain manifests. */
+export const DEFAULT_SOURCE_FORMAT = "unstructured";
+
+/** The git source with every default settled: what each `ConfigSyncMember` starts from. */
+export interface ConfigSyncSource {
+    readonly syncRepo: string;
+    readonly syncBranch: string;
+    readonly policyDir: string;
+    readonly secretType: string;
+    readonly gcpServiceAccountEmail?: string;
+}
+
 /**
- * Config Sync for the whole fleet: the `configmanagement` fleet feature with a fleet-level
- * default member configuration, so every cluster registered after it syncs the same git source
- * without a resource of its own. Register memberships after this component (fleet defaults
- * apply to clusters registered later); a cluster that needs another branch or folder gets a
- * `ConfigSyncOverride`.
+ * Config Sync for the whole fleet: the `configmanagement` fleet feature, and the git source
+ * every member syncs. The feature carries no fleet-level default member configuration: each
+ * member (GKE, attached or edge) gets its own `ConfigSyncMember`, created after its membership.
+ *
+ * Why no fleet default: Google applies it only to GKE clusters on Google Cloud registered after
+ * it is set, so attached clusters and edge sites would get nothing
+ * (https://cloud.google.com/kubernetes-engine/config-sync/docs/how-to/install-fleet); and a GKE
+ * membership that inherited it already has a spec, so a `gkehub.FeatureMembership` for it fails
+ * on create with "Resource already exists - apply blocked by lifecycle params" (the provider
+ * creates feature memberships with the DCL's BlockAcquire lifecycle:
+ * hashicorp/terraform-provider-google google/tpgdclresource/dcl.go `CreateDirective`; issue
+ * #21049). Removing the default from an existing feature is an in-place update (a PATCH with
+ * `updateMask=fleetDefaultMemberConfig`, google/services/gkehub2/resource_gke_hub_feature.go)
+ * that does not change existing membership configurations (`gcloud container fleet
+ * config-management disable --fleet-default-member-config`).
  */
 export class ConfigSync extends pulumi.ComponentResource {
     public readonly featureId: pulumi.Output<string>;
-    /** The feature's name, for `ConfigSyncOverride`. */
+    /** The feature's name, for `ConfigSyncMember`. */
     public readonly featureName: pulumi.Output<string>;
-    /** The git source every member syncs, with defaults settled, for `ConfigSyncOverride`. */
-    public readonly git: {
-        readonly syncRepo: string;
-        readonly syncBranch: string;
-        readonly policyDir: string;
-        readonly secretType: string;
-        readonly gcpServiceAccountEmail?: string;
-    };
+    /** The git source every member syncs, with defaults settled, for `ConfigSyncMember`. */
+    public readonly git: ConfigSyncSource;
+    /** `unstructured` or `hierarchy`, for `ConfigSyncMember`. */
+    public readonly sourceFormat: "unstructured" | "hierarchy";
+    /** Whether Config Sync reverts changes made outside git, for `ConfigSyncMember`. */
+    public readonly preventDrift: boolean;
     /** Per-membership feature state, as the fleet reports it. */
     public readonly featureState: pulumi.Output<unknown>;
 
@@ -98,35 +122,24 @@ export class ConfigSync extends pulumi.ComponentResource {
         throwIfInvalid("ConfigSync", name, validateConfigSyncArgs(args));
         super("multicloud:gcp:ConfigSync", name, {}, opts);
 
-        const sourceFormat = args.sourceFormat ?? "unstructured";
-        const preventDrift = args.preventDrift ?? true;
-        const git = {
+        this.sourceFormat = args.sourceFormat ?? DEFAULT_SOURCE_FORMAT;
+        this.preventDrift = args.preventDrift ?? true;
+        this.git = {
             syncRepo: args.git.syncRepo,
-            syncBranch: args.git.syncBranch ?? "main",
-            policyDir: args.git.policyDir ?? "gitops/cluster",
+            syncBranch: args.git.syncBranch ?? DEFAULT_SYNC_BRANCH,
+            policyDir: args.git.policyDir ?? DEFAULT_POLICY_DIR,
             secretType: args.git.secretType ?? "none",
             gcpServiceAccountEmail: args.git.gcpServiceAccountEmail,
         };
 
+        // The feature alone: every member's configuration is its own FeatureMembership.
         const feature = new gcp.gkehub.Feature(
             name,
-            {
-                project: args.project,
-                name: "configmanagement",
-                location: "global",
-                fleetDefaultMemberConfig: {
-                    configmanagement: {
-                        management: "MANAGEMENT_AUTOMATIC",
-                        // Set explicitly: left unset, Config Sync is installed but does not sync.
-                        configSync: { enabled: true, sourceFormat, preventDrift, git },
-                    },
-                },
-            },
+            { project: args.project, name: "configmanagement", location: "global" },
             { parent: this },
         );
         this.featureId = feature.id;
         this.featureName = feature.name;
-        this.git = git;
         this.featureState = feature.resourceStates;
         this.registerOutputs({ featureId: this.featureId, featureState: this.featureState });
     }

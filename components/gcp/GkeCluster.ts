@@ -13,6 +13,65 @@ export function regionOf(location: string): string {
     return location.replace(/-[a-z]$/, "");
 }
 
+/** @default machine type of the node pool */
+export const DEFAULT_MACHINE_TYPE = "e2-standard-4";
+
+/**
+ * Compute Engine machine series with Arm CPUs: T2A (Ampere Altra) and C4A (Axion), the series
+ * GKE documents for Arm nodes (https://cloud.google.com/kubernetes-engine/docs/how-to/autopilot-arm-workloads),
+ * and N4A (Axion) and A4X (NVIDIA Grace), listed on Compute Engine's Arm page
+ * (https://cloud.google.com/compute/docs/instances/arm-on-compute). Erring towards Arm is the
+ * safe side: it only asks the image for one more platform.
+ */
+export const ARM_MACHINE_SERIES = ["t2a", "c4a", "n4a", "a4x"] as const;
+
+/** The CPU architecture of a Compute Engine machine type (`c4a-standard-4` is `arm64`). */
+export function machineTypeArchitecture(machineType: string): "amd64" | "arm64" {
+    const series = machineType.trim().toLowerCase().split("-")[0];
+    return (ARM_MACHINE_SERIES as readonly string[]).includes(series) ? "arm64" : "amd64";
+}
+
+/**
+ * How NetworkPolicies are enforced. GKE Standard ignores them unless one of these is on:
+ * `dataplane-v2` (eBPF; enforcement built in, and the network-policy add-on must stay off) can
+ * only be chosen when the cluster is created (`datapath_provider` is ForceNew in
+ * hashicorp/terraform-provider-google google/services/container/resource_container_cluster.go),
+ * so switching an existing cluster to it replaces the cluster; `calico` (the network-policy
+ * add-on) can be turned on in place (`network_policy` and `addons_config` are not ForceNew),
+ * which is the path for clusters created before this setting existed.
+ */
+export const NETWORK_POLICY_ENFORCEMENTS = ["dataplane-v2", "calico"] as const;
+export type NetworkPolicyEnforcement = (typeof NETWORK_POLICY_ENFORCEMENTS)[number];
+/** @default network policy enforcement of new clusters */
+export const DEFAULT_NETWORK_POLICY_ENFORCEMENT: NetworkPolicyEnforcement = "dataplane-v2";
+
+/**
+ * The cluster inputs that turn NetworkPolicy enforcement on. Dataplane V2 is
+ * `datapathProvider: ADVANCED_DATAPATH` with no network policy block (GKE: "network policy
+ * enforcement is built into GKE Dataplane V2",
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/dataplane-v2); Calico is the add-on
+ * (`addonsConfig.networkPolicyConfig.disabled: false`) and `networkPolicy.enabled` together,
+ * as the provider documents ("This must be enabled in order to enable network policy for the
+ * nodes").
+ */
+export function networkPolicyInputs(enforcement: NetworkPolicyEnforcement): {
+    datapathProvider?: string;
+    networkPolicy?: { enabled: boolean; provider: string };
+    addonsConfig?: { networkPolicyConfig: { disabled: boolean } };
+} {
+    return enforcement === "dataplane-v2"
+        ? { datapathProvider: "ADVANCED_DATAPATH" }
+        : {
+              networkPolicy: { enabled: true, provider: "CALICO" },
+              addonsConfig: { networkPolicyConfig: { disabled: false } },
+          };
+}
+
+/** The GKE service agent, which encrypts Secrets with the KMS key (Google's service agents list). */
+export function gkeServiceAgent(projectNumber: string): string {
+    return `service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
+}
+
 export interface GkeClusterArgs {
     /** Project of the cluster. */
     readonly project: string;
@@ -38,8 +97,14 @@ export interface GkeClusterArgs {
     readonly databaseEncryptionKey?: pulumi.Input<string>;
     /** Domain of the `gke-security-groups@<domain>` Google Group for RBAC. @default none (Google Groups for RBAC off) */
     readonly rbacGroupDomain?: string;
-    /** @default "e2-standard-4" */
+    /** Machine type of the node pool; Arm series (t2a, c4a, ...) make `arm64` nodes. @default "e2-standard-4" */
     readonly machineType?: string;
+    /**
+     * How NetworkPolicies are enforced: `dataplane-v2` (set at creation only: changing an
+     * existing cluster to it replaces the cluster) or `calico` (the add-on, in place).
+     * @default "dataplane-v2"
+     */
+    readonly networkPolicyEnforcement?: NetworkPolicyEnforcement;
     /** Autoscaling bounds per zone of the node pool. @default 1 */
     readonly minNodesPerZone?: number;
     /** @default 3 */
@@ -96,6 +161,14 @@ export function validateGkeClusterArgs(name: string, args: GkeClusterArgs): stri
             `rbacGroupDomain '${args.rbacGroupDomain}' is not a domain such as example.com`,
         );
     }
+    if (
+        args.networkPolicyEnforcement !== undefined &&
+        !(NETWORK_POLICY_ENFORCEMENTS as readonly string[]).includes(args.networkPolicyEnforcement)
+    ) {
+        problems.push(
+            `networkPolicyEnforcement '${args.networkPolicyEnforcement}' must be ${NETWORK_POLICY_ENFORCEMENTS.join(" or ")}`,
+        );
+    }
     const min = args.minNodesPerZone ?? 1;
     const max = args.maxNodesPerZone ?? 3;
     if (!Number.isInteger(min) || min < 0)
@@ -121,6 +194,8 @@ export class GkeCluster extends pulumi.ComponentResource {
     /** The KMS key that encrypts Secrets in etcd. */
     public readonly databaseEncryptionKey: pulumi.Output<string>;
     public readonly nodeServiceAccount: pulumi.Output<string>;
+    /** CPU architecture of the node pool's machines: the app image must include it. */
+    public readonly nodeArchitecture: "amd64" | "arm64";
     /** A kubeconfig using `gke-gcloud-auth-plugin`, as a secret. */
     public readonly kubeconfig: pulumi.Output<string>;
 
@@ -132,6 +207,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         const labels = { ...args.labels };
         const parent = { parent: this };
         const region = regionOf(args.location);
+        const machineType = args.machineType ?? DEFAULT_MACHINE_TYPE;
 
         // --- Least-privilege node identity ------------------------------------------------------
         const nodeSa = new gcp.serviceaccount.Account(
@@ -179,15 +255,25 @@ export class GkeCluster extends pulumi.ComponentResource {
                 parent,
             );
             const project = gcp.organizations.getProjectOutput({ projectId: args.project }, parent);
-            // The GKE service agent encrypts and decrypts Secrets with the key.
+            // The GKE service agent encrypts and decrypts Secrets with the key. Right after the
+            // Container API is enabled it may not exist yet, and IAM refuses a member that does
+            // not exist: create it first, as AppImage does for Artifact Registry's agent. The
+            // grant names the agent's documented address rather than the identity's `email`,
+            // which generateServiceIdentity may leave empty (terraform-provider-google-beta
+            // google-beta/services/resourcemanager/resource_project_service_identity.go).
+            const agent = new gcp.projects.ServiceIdentity(
+                `${name}-gke-agent`,
+                { project: args.project, service: "container.googleapis.com" },
+                parent,
+            );
             keyGrant = new gcp.kms.CryptoKeyIAMMember(
                 `${name}-secrets-gke`,
                 {
                     cryptoKeyId: cryptoKey.id,
                     role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
-                    member: pulumi.interpolate`serviceAccount:service-${project.number}@container-engine-robot.iam.gserviceaccount.com`,
+                    member: pulumi.interpolate`serviceAccount:${project.number.apply(gkeServiceAgent)}`,
                 },
-                parent,
+                { parent: this, dependsOn: [agent] },
             );
             key = cryptoKey.id;
         }
@@ -215,10 +301,16 @@ export class GkeCluster extends pulumi.ComponentResource {
                     cidrBlocks: (args.masterAuthorizedNetworks ?? []).map((n) => ({ ...n })),
                 },
                 databaseEncryption: { state: "ENCRYPTED", keyName: key },
+                // NetworkPolicies (default-deny and every allowance) are enforced.
+                ...networkPolicyInputs(
+                    args.networkPolicyEnforcement ?? DEFAULT_NETWORK_POLICY_ENFORCEMENT,
+                ),
                 authenticatorGroupsConfig: args.rbacGroupDomain
                     ? { securityGroup: `gke-security-groups@${args.rbacGroupDomain}` }
                     : undefined,
-                // The node pool below is managed on its own; the default pool only bootstraps.
+                // The node pool below is managed on its own; the default pool only bootstraps,
+                // under the least-privilege account (the Compute Engine default account may be
+                // disabled: hashicorp/terraform-provider-google issues #4435, #17511).
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
                 nodeConfig: {
@@ -228,7 +320,16 @@ export class GkeCluster extends pulumi.ComponentResource {
                 deletionProtection: args.deletionProtection ?? true,
                 resourceLabels: labels,
             },
-            { parent: this, dependsOn: keyGrant ? [keyGrant] : [] },
+            {
+                parent: this,
+                dependsOn: keyGrant ? [keyGrant] : [],
+                // Once the default pool is gone, GKE reports the first remaining pool's config as
+                // the cluster's `nodeConfig`; its resource labels would then differ from these
+                // inputs, and the provider would try to update the deleted `default-pool` on every
+                // run (or replace the cluster for a ForceNew field): node_config describes the
+                // bootstrap pool only (provider docs: google_container_cluster `node_config`).
+                ignoreChanges: ["nodeConfig"],
+            },
         );
 
         new gcp.container.NodePool(
@@ -237,6 +338,10 @@ export class GkeCluster extends pulumi.ComponentResource {
                 project: args.project,
                 cluster: cluster.id,
                 location: args.location,
+                // Nodes from the start: without an initial count the provider creates the pool
+                // empty (InitialNodeCount 0, resource_container_node_pool.go), and the autoscaler
+                // adds nodes only once pods are pending. ForceNew, so it counts at creation only.
+                initialNodeCount: Math.max(1, args.minNodesPerZone ?? 1),
                 autoscaling: {
                     minNodeCount: args.minNodesPerZone ?? 1,
                     maxNodeCount: args.maxNodesPerZone ?? 3,
@@ -244,7 +349,7 @@ export class GkeCluster extends pulumi.ComponentResource {
                 management: { autoRepair: true, autoUpgrade: true },
                 upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
                 nodeConfig: {
-                    machineType: args.machineType ?? "e2-standard-4",
+                    machineType,
                     diskType: "pd-balanced",
                     diskSizeGb: args.diskSizeGb ?? 100,
                     serviceAccount: nodeSa.email,
@@ -257,7 +362,9 @@ export class GkeCluster extends pulumi.ComponentResource {
                     resourceLabels: labels,
                 },
             },
-            parent,
+            // The initial count is for creation; later the autoscaler owns the size. Ignoring it
+            // also keeps pools created before it was set from being replaced.
+            { parent: this, ignoreChanges: ["initialNodeCount"] },
         );
 
         this.clusterId = cluster.id;
@@ -266,6 +373,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.location = cluster.location;
         this.databaseEncryptionKey = key;
         this.nodeServiceAccount = nodeSa.email;
+        this.nodeArchitecture = machineTypeArchitecture(machineType);
         this.kubeconfig = pulumi.secret(
             pulumi
                 .all([cluster.name, cluster.endpoint, cluster.masterAuth])
@@ -303,6 +411,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             location: this.location,
             databaseEncryptionKey: this.databaseEncryptionKey,
             nodeServiceAccount: this.nodeServiceAccount,
+            nodeArchitecture: this.nodeArchitecture,
             kubeconfig: this.kubeconfig,
         });
     }

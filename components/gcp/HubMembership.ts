@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parseMembership } from "./ConfigSyncMember";
 import { GCP_LOCATION } from "./GkeCluster";
 import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
@@ -133,9 +134,12 @@ export class HubMembership extends pulumi.ComponentResource {
                 { parent: this },
             );
             this.membershipId = attachCluster(name, { ...args, projectNumber }, this, kubernetes);
-            this.membershipName = pulumi.output(name);
-            // Attached clusters' memberships are global, whatever region hosts the cluster resource.
-            this.location = pulumi.output("global");
+            // The attached clusters API names the membership it manages: global, named as the
+            // cluster, whatever region hosts the cluster resource (gkemulticloud v1
+            // `Fleet.membership`). Read both from it rather than assume them.
+            const parsed = this.membershipId.apply(parseMembership);
+            this.membershipName = parsed.membership;
+            this.location = parsed.location;
         }
         this.registerOutputs({
             membershipId: this.membershipId,

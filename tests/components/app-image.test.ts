@@ -10,7 +10,20 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "../../components/app/acrLogin";
-import { contentTag, validateAppImageArgs } from "../../components/app/AppImage";
+import {
+    AppImageArgs,
+    contentTag,
+    pushByDigestExport,
+    releaseTag,
+    resolvePlatforms,
+    validateAppImageArgs,
+} from "../../components/app/AppImage";
+import {
+    DEFAULT_IMAGE_PLATFORMS,
+    IMAGE_PLATFORMS,
+    imagePlatformProblems,
+    platformOfGceMachineType,
+} from "../../components/app/platforms";
 import type { PlanResult } from "../../plan/run";
 import { created, ofType, one, planStack } from "../harness";
 
@@ -24,15 +37,19 @@ describe("AppImage in the committed stacks", () => {
         prod = await planStack("prod");
     }, 120_000);
 
-    it("builds once, for linux/amd64, the runtime stage, never during preview", () => {
+    const ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com/multicloud-app";
+    const GAR = "europe-west1-docker.pkg.dev/multicloud-dev-000000/multicloud-app/app";
+    const ACR = /^multiclouddevapp[0-9a-f]{8}\.azurecr\.io\/multicloud-app$/;
+
+    it("builds once, the runtime stage, for the stack's platforms, never during preview", () => {
         expect(dev.errors).toEqual([]);
+        expect(prod.errors).toEqual([]);
         const images = ofType(dev, "docker-build:index:Image");
         expect(images).toHaveLength(1);
         const image = images[0].inputs as Record<string, any>;
         expect(image).toMatchObject({
             platforms: ["linux/amd64"],
             target: "runtime",
-            push: true,
             buildOnPreview: false,
             context: { location: "app" },
             dockerfile: { location: "app/Dockerfile" },
@@ -40,18 +57,49 @@ describe("AppImage in the committed stacks", () => {
         });
     });
 
-    it("pushes the one build to ECR, Artifact Registry and ACR under a content tag", () => {
+    // Rule: ECR refuses a second push of an immutable tag even with the same digest
+    // (aws/containers-roadmap#2179 and #2380, "ImageTagAlreadyExistsException"), and builds are not
+    // bit-reproducible, so a retried build must never push a tag. A push by digest meets no tag
+    // rule (OCI distribution-spec, "push manifest by digest"); BuildKit refuses a tagged name with
+    // push-by-digest ("can't push tagged ref %s by digest", moby/buildkit util/push/push.go).
+    it("pushes the one build to ECR, ACR and Artifact Registry by digest only, no tag", () => {
         const image = one(dev, "docker-build:index:Image", "app").inputs as Record<string, any>;
-        const tag = (dev.outputs.app as any).built.tag as string;
-        expect(tag).toMatch(/^src-[0-9a-f]{12}$/);
-        expect(image.tags).toEqual([
-            `123456789012.dkr.ecr.us-east-1.amazonaws.com/multicloud-app:${tag}`,
-            expect.stringMatching(
-                new RegExp(`^multiclouddevapp[0-9a-f]{8}\\.azurecr\\.io/multicloud-app:${tag}$`),
-            ),
-            `europe-west1-docker.pkg.dev/multicloud-dev-000000/multicloud-app/app:${tag}`,
-        ]);
-        expect(image.tags.join(" ")).not.toContain(":latest");
+        expect(image.push).toBe(false);
+        expect(image.tags ?? []).toEqual([]);
+        expect(image.exports).toHaveLength(1);
+        const raw = String(image.exports[0].raw);
+        const m = /^type=registry,"name=([^"]+)",push-by-digest=true$/.exec(raw);
+        expect(m).not.toBeNull();
+        const names = m![1].split(",");
+        expect(names).toHaveLength(3);
+        expect(names[0]).toBe(ECR);
+        expect(names[1]).toMatch(ACR);
+        expect(names[2]).toBe(GAR);
+        // Names without tag or digest: BuildKit would refuse them by digest.
+        for (const n of names) expect(n).not.toMatch(/[:@][^/]*$/);
+    });
+
+    // Rule: each registry is tagged by its own resource, so a retry after a failed tagging redoes
+    // only that registry, with the same digest and tag; the tag names the digest, so a new build
+    // (new digest) is a new tag and never a second push of an existing immutable tag.
+    it("tags the digest in each registry by its own Index, under a tag that names the digest", () => {
+        const built = (dev.outputs.app as any).built as { tag: string; digest: string };
+        expect(built.tag).toMatch(/^src-[0-9a-f]{12}-[0-9a-f]{12}$/);
+        expect(built.tag).toBe(releaseTag(built.tag.slice(0, 16), built.digest));
+        const indexes = ofType(dev, "docker-build:index:Index");
+        expect(indexes.map((i) => i.name).sort()).toEqual(["app-aws", "app-azure", "app-gcp"]);
+        for (const index of indexes) {
+            const inputs = index.inputs as { sources: string[]; tag: string; push: boolean };
+            const repo = inputs.tag.slice(0, inputs.tag.lastIndexOf(":"));
+            // The source is the pushed digest in the SAME repository: no cross-registry copy.
+            expect(inputs.sources).toEqual([`${repo}@${built.digest}`]);
+            expect(inputs.tag).toBe(`${repo}:${built.tag}`);
+            expect(inputs.push).toBe(true);
+            expect(index.dependencies).toContain(one(dev, "docker-build:index:Image", "app").urn);
+        }
+        const repos = indexes.map((i) => String(i.inputs.tag).split(":")[0]);
+        expect(repos).toEqual(expect.arrayContaining([expect.stringMatching(/azurecr\.io/)]));
+        expect(JSON.stringify(indexes.map((i) => i.inputs.tag))).not.toContain(":latest");
     });
 
     it("logs in to each registry with a short-lived credential from the cloud's SDK, as a secret", () => {
@@ -64,6 +112,9 @@ describe("AppImage in the committed stacks", () => {
         ]);
         // The passwords are secret, so the SDK sends the whole list as one secret value.
         expect(image.secretPaths).toContain("registries");
+        for (const index of ofType(dev, "docker-build:index:Index")) {
+            expect(index.secretPaths).toContain("registry");
+        }
         const tokens = dev.invokes.map((i) => i.token);
         expect(tokens).toEqual(
             expect.arrayContaining([
@@ -81,7 +132,7 @@ describe("AppImage in the committed stacks", () => {
 
     it("keeps the build cache in ECR under the one mutable tag", () => {
         const image = one(dev, "docker-build:index:Image", "app").inputs as Record<string, any>;
-        const cache = "123456789012.dkr.ecr.us-east-1.amazonaws.com/multicloud-app:buildcache";
+        const cache = `${ECR}:buildcache`;
         expect(image.cacheFrom).toEqual([{ registry: { ref: cache } }]);
         expect(image.cacheTo).toEqual([
             { registry: { ref: cache, mode: "max", imageManifest: true, ociMediaTypes: true } },
@@ -97,7 +148,15 @@ describe("AppImage in the committed stacks", () => {
             imageScanningConfiguration: { scanOnPush: true },
             encryptionConfigurations: [{ encryptionType: "KMS" }],
         });
-        expect(one(dev, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-lifecycle")).toBeDefined();
+        // Release tags start with src-, which the lifecycle's keep-50 rule selects.
+        const policy = JSON.parse(
+            String(
+                one(dev, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-lifecycle").inputs.policy,
+            ),
+        );
+        const built = (dev.outputs.app as any).built as { tag: string };
+        const prefixes = policy.rules[1].selection.tagPrefixList as string[];
+        expect(prefixes.some((p) => built.tag.startsWith(p))).toBe(true);
     });
 
     it("creates Artifact Registry in Docker format with immutable tags, and CMEK when the stack asks", () => {
@@ -147,18 +206,216 @@ describe("AppImage in the committed stacks", () => {
         expect(String(acr.registryName)).toMatch(/^[a-z0-9]{5,50}$/);
     });
 
-    it("hands the fleet the image by digest: the ASG pulls the ECR ref, GKE the Artifact Registry ref", () => {
+    it("hands the fleet the image by digest, once each registry has tagged it", () => {
         const refs = (dev.outputs.app as any).built.refs as Record<string, string>;
         const digest = (dev.outputs.app as any).built.digest as string;
         for (const ref of Object.values(refs)) {
             expect(ref).toMatch(DIGEST_REF);
             expect(ref.endsWith(`@${digest}`)).toBe(true);
         }
-        const template = one(dev, "aws:ec2/launchTemplate:LaunchTemplate", "app-lt").inputs;
-        const userData = Buffer.from(String(template.userData), "base64").toString();
+        const template = one(dev, "aws:ec2/launchTemplate:LaunchTemplate", "app-lt");
+        const userData = Buffer.from(String(template.inputs.userData), "base64").toString();
         expect(userData).toContain(`docker pull ${refs.aws}`);
+        expect(template.dependencies).toContain(
+            one(dev, "docker-build:index:Index", "app-aws").urn,
+        );
         const deployment = one(dev, "kubernetes:apps/v1:Deployment", "dev-gke-app-deployment-app");
         expect((deployment.inputs as any).spec.template.spec.containers[0].image).toBe(refs.gcp);
+        expect(deployment.dependencies).toContain(
+            one(dev, "docker-build:index:Index", "app-gcp").urn,
+        );
+    });
+});
+
+/** A program of nothing but one AppImage (ECR only), on its own providers. */
+function planAppImage(patch: Partial<AppImageArgs>): Promise<PlanResult> {
+    return planStack(
+        "dev",
+        {},
+        {
+            load: () => {
+                const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+                const dockerBuild =
+                    require("@pulumi/docker-build") as typeof import("@pulumi/docker-build");
+                const { AppImage } =
+                    require("../../components/app/AppImage") as typeof import("../../components/app/AppImage");
+                new AppImage(
+                    "img",
+                    { registries: { aws: {} }, repository: "img", ...patch },
+                    {
+                        providers: [
+                            new aws.Provider("aws", { region: "us-east-1" }),
+                            new dockerBuild.Provider("docker-build", {}),
+                        ],
+                    },
+                );
+            },
+        },
+    );
+}
+
+describe("AppImage platforms", () => {
+    // Rule: one image for every architecture the stack runs: docker-build's `platforms` builds one
+    // multi-platform image (an image index) in one build (@pulumi/docker-build Image.platforms,
+    // "Set target platform(s) for the build").
+    it("builds one image for every platform given, on the builder given", async () => {
+        const plan = await planAppImage({
+            platforms: ["linux/amd64", "linux/arm64"],
+            builder: "multiarch",
+        });
+        expect(plan.errors).toEqual([]);
+        const image = one(plan, "docker-build:index:Image", "img").inputs as Record<string, any>;
+        expect(image.platforms).toEqual(["linux/amd64", "linux/arm64"]);
+        expect(image.builder).toEqual({ name: "multiarch" });
+        expect(ofType(plan, "docker-build:index:Index").map((i) => i.name)).toEqual(["img-aws"]);
+        // Always an index, so that the Index's tag names the very digest deployed: a single plain
+        // manifest would be wrapped in a new index by `imagetools create` (--prefer-index).
+        expect(image.buildArgs).toMatchObject({ BUILDKIT_MULTI_PLATFORM: "1" });
+    }, 60_000);
+
+    it("names bad platforms before any resource", async () => {
+        const plan = await planAppImage({
+            platforms: ["linux/arm64", "linux/arm64"],
+        });
+        // Only the test's own providers: the component registered nothing.
+        expect(created(plan).filter((r) => !r.type.startsWith("pulumi:providers:"))).toEqual([]);
+        expect(plan.errors.join("\n")).toContain(
+            "platforms[1] repeats 'linux/arm64': list each platform once",
+        );
+    }, 60_000);
+
+    it("builds the default platform when none is given", () => {
+        expect(resolvePlatforms({})).toEqual(["linux/amd64"]);
+        expect(resolvePlatforms({ platforms: ["linux/arm64", "linux/amd64"] })).toEqual([
+            "linux/arm64",
+            "linux/amd64",
+        ]);
+    });
+});
+
+describe("imagePlatformProblems", () => {
+    // Rule: a node runs only an image with a manifest for its architecture (Docker, "Multi-platform
+    // builds": "you can't run a linux/amd64 container on an arm64 host (without using
+    // emulation)", docs.docker.com/build/building/multi-platform/). EC2 m7g (Graviton) is arm64
+    // (the AMI parameter of AsgFleet by architecture); GKE's Arm series are C4A and T2A
+    // (cloud.google.com/kubernetes-engine/docs/how-to/prepare-arm-workloads-for-deployment).
+    it("names prod's gap: an arm64 fleet and an image for linux/amd64 only", () => {
+        expect(
+            imagePlatformProblems(["linux/amd64"], {
+                awsFleetArchitecture: "arm64",
+                gkeClusters: [{ name: "prod-eu", machineType: "e2-standard-4" }],
+            }),
+        ).toEqual([
+            "appImage.platforms lacks linux/arm64, which the stack runs (aws.fleet.architecture is arm64): add linux/arm64 to appImage.platforms, or change those nodes' architecture",
+        ]);
+        expect(
+            imagePlatformProblems(["linux/amd64", "linux/arm64"], {
+                awsFleetArchitecture: "arm64",
+                gkeClusters: [{ name: "prod-eu", machineType: "e2-standard-4" }],
+            }),
+        ).toEqual([]);
+    });
+
+    it("reads GKE machine types and known edge architectures", () => {
+        expect(platformOfGceMachineType("c4a-standard-8")).toBe("linux/arm64");
+        expect(platformOfGceMachineType("t2a-standard-4")).toBe("linux/arm64");
+        expect(platformOfGceMachineType("e2-standard-4")).toBe("linux/amd64");
+        expect(
+            imagePlatformProblems(["linux/arm64"], {
+                awsFleetArchitecture: "x86_64",
+                gkeClusters: [{ name: "eu", machineType: "n2-standard-4" }],
+                edgeSites: [{ name: "store-1", platforms: ["linux/arm64"] }],
+            }),
+        ).toEqual([
+            "appImage.platforms lacks linux/amd64, which the stack runs (aws.fleet.architecture is x86_64, gcp.clusters[eu].machineType is n2-standard-4): add linux/amd64 to appImage.platforms, or change those nodes' architecture",
+        ]);
+    });
+
+    it("names an empty, unknown or repeated platform", () => {
+        expect(imagePlatformProblems([], {})).toEqual([
+            "appImage.platforms is empty: list at least one of linux/amd64, linux/arm64",
+        ]);
+        expect(imagePlatformProblems(["linux/s390x", "linux/amd64", "linux/amd64"], {})).toEqual([
+            "appImage.platforms[0] 'linux/s390x' is not a platform the image can be built for: use one of linux/amd64, linux/arm64",
+            "appImage.platforms[2] repeats 'linux/amd64': list each platform once",
+        ]);
+        expect([...IMAGE_PLATFORMS]).toEqual(["linux/amd64", "linux/arm64"]);
+        expect(DEFAULT_IMAGE_PLATFORMS).toEqual(["linux/amd64"]);
+    });
+});
+
+describe("retry convergence: tags name digests, builds push by digest", () => {
+    const d1 = `sha256:${"a1".repeat(32)}`;
+    const d2 = `sha256:${"b2".repeat(32)}`;
+
+    it("gives one digest one tag, and two digests two tags, for the same sources", () => {
+        expect(releaseTag("src-0123456789ab", d1)).toBe("src-0123456789ab-a1a1a1a1a1a1");
+        expect(releaseTag("src-0123456789ab", d1)).toBe(releaseTag("src-0123456789ab", d1));
+        expect(releaseTag("src-0123456789ab", d2)).not.toBe(releaseTag("src-0123456789ab", d1));
+        expect(() => releaseTag("src-0123456789ab", "")).toThrow("is not a sha256 image digest");
+    });
+
+    it("renders one exporter for every repository, refusing names with a tag or digest", () => {
+        expect(pushByDigestExport(["r.example/a/b", "h:5000/c"])).toBe(
+            'type=registry,"name=r.example/a/b,h:5000/c",push-by-digest=true',
+        );
+        expect(() => pushByDigestExport(["r.example/a:v1"])).toThrow(
+            "'r.example/a:v1' is not a repository name without tag or digest",
+        );
+        expect(() => pushByDigestExport([`r.example/a@${d1}`])).toThrow();
+    });
+
+    /**
+     * A registry as ECR behaves with immutable tags: a push by digest always succeeds; a push of a
+     * tag that exists fails, even with the same digest (aws/containers-roadmap#2179).
+     */
+    class ImmutableRegistry {
+        readonly tags = new Map<string, string>();
+        readonly digests = new Set<string>();
+        pushByDigest(digest: string) {
+            this.digests.add(digest);
+        }
+        tag(tag: string, digest: string) {
+            if (!this.digests.has(digest)) throw new Error("manifest unknown");
+            if (this.tags.has(tag)) throw new Error(`tag invalid: ${tag} already exists`);
+            this.tags.set(tag, digest);
+        }
+    }
+
+    it("converges when a build is retried after a failed push, and when one tagging is retried", () => {
+        const registries = { aws: new ImmutableRegistry(), azure: new ImmutableRegistry() };
+        const state = new Map<string, string>(); // Pulumi state: resource -> digest or tag
+        // `pulumi up` as AppImage wires it: the build, then one tagging resource per registry.
+        const up = (digest: string, failing: Set<string>) => {
+            if (!state.has("image")) {
+                registries.aws.pushByDigest(digest);
+                if (failing.has("push-azure")) throw new Error("push to ACR failed");
+                registries.azure.pushByDigest(digest);
+                state.set("image", digest);
+            }
+            const built = state.get("image")!;
+            const tag = releaseTag("src-0123456789ab", built);
+            for (const [cloud, registry] of Object.entries(registries)) {
+                if (state.get(`index-${cloud}`) === tag) continue;
+                if (failing.has(`tag-${cloud}`)) throw new Error(`tagging ${cloud} failed`);
+                registry.tag(tag, built);
+                state.set(`index-${cloud}`, tag);
+            }
+        };
+        // The build pushed to ECR, then ACR failed; the retry rebuilds with another digest.
+        expect(() => up(d1, new Set(["push-azure"]))).toThrow("push to ACR failed");
+        // ECR tagged, ACR tagging failed; the retry only tags ACR.
+        expect(() => up(d2, new Set(["tag-azure"]))).toThrow("tagging azure failed");
+        expect(() => up(d2, new Set())).not.toThrow();
+        const tag = releaseTag("src-0123456789ab", d2);
+        expect(registries.aws.tags.get(tag)).toBe(d2);
+        expect(registries.azure.tags.get(tag)).toBe(d2);
+        // Pushing the tag itself in the build (the former design) would have failed on retry.
+        const former = new ImmutableRegistry();
+        former.pushByDigest(d1);
+        former.tag("src-0123456789ab", d1);
+        former.pushByDigest(d2);
+        expect(() => former.tag("src-0123456789ab", d2)).toThrow("already exists");
     });
 });
 

@@ -1,15 +1,27 @@
 /**
  * ArcGovernance on its own: what reaches every Arc cluster of the fleet's resource group through
- * Azure Policy assignments made once (the Azure Policy extension, Container Insights, and with
- * Flux delivery the Flux extension and configuration), planned under the recording mocks with
- * an explicit azure-native provider (the project disables default providers).
+ * Azure Policy assignments made once (the Azure Policy extension, Container Insights, the pod
+ * security baseline, and with Flux delivery one Flux policy), planned under the recording mocks
+ * with an explicit azure-native provider (the project disables default providers); plus the
+ * SDK-free pieces it is built from (`fluxPolicy`, `podSecurity`, `roleAssignmentName`).
+ *
+ * The mocks echo inputs, so each rule Azure enforces is written here as a test, with its source.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../../plan/mocks";
 import type { PlanResult } from "../../plan/run";
 import {
     type ArcGovernanceArgs,
+    CONTAINER_INSIGHTS_POLICY_PARAMETERS,
+    customDefinitionName,
     validateArcGovernanceArgs,
 } from "../../components/azure/ArcGovernance";
+import { FLUX_POLICY_PARAMETERS, FLUX_POLICY_RULE } from "../../components/azure/fluxPolicy";
+import {
+    DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES,
+    POD_SECURITY_BUILTIN_EXCLUDED_NAMESPACES,
+} from "../../components/azure/podSecurity";
+import { roleAssignmentName, uuidV5 } from "../../components/azure/roleAssignmentName";
 import { created, ofType, one, planStack } from "../harness";
 
 const T = {
@@ -38,6 +50,9 @@ const POLICY = {
 };
 const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 const KUBERNETES_EXTENSION_CONTRIBUTOR = "85cb6faf-e071-4c9b-8136-154b5a04f717";
+const ARC_ADMIN = "8393591c-06b9-48a2-a542-1bd6b377f6a2";
+const ARC_VIEWER = "63f0a09d-1495-4db4-a681-037d84835eb4";
+const ARC_USER = "00493d72-78f6-4148-b6c5-d3ce8e4799dd";
 const roleId = (guid: string) =>
     `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
@@ -51,9 +66,13 @@ const BASE: ArcGovernanceArgs = {
     viewerGroupObjectIds: [VIEWERS],
 };
 
+/** The resource options each child was registered with, by name (from a transformation). */
+type Options = Map<string, pulumi.CustomResourceOptions>;
+
 /** Plans the dev stack's project with only the given ArcGovernance instances in it. */
-function planGovernance(
+async function planGovernance(
     instances: readonly { readonly name: string; readonly args: ArcGovernanceArgs }[],
+    options: Options = new Map(),
 ): Promise<PlanResult> {
     return planStack(
         "dev",
@@ -68,8 +87,16 @@ function planGovernance(
                     subscriptionId: SUB,
                     location: "westeurope",
                 });
+                // Records the options of every child: the mocks do not see them.
+                const record: pulumi.ResourceTransformation = ({ name, opts }) => {
+                    options.set(name, opts);
+                    return undefined;
+                };
                 for (const { name, args } of instances) {
-                    new ArcGovernance(name, args, { providers: [provider] });
+                    new ArcGovernance(name, args, {
+                        providers: [provider],
+                        transformations: [record],
+                    });
                 }
             },
         },
@@ -92,10 +119,65 @@ const outputsOf = (plan: PlanResult, name: string) =>
 const parametersRead = (value: unknown): string[] =>
     [...JSON.stringify(value).matchAll(/parameters\('([^']+)'\)/g)].map((m) => m[1]);
 
+type PolicyParameters = Record<string, { type: string; defaultValue?: unknown }>;
+/** The ARM template parameter type of each Azure Policy parameter type. */
+const ARM_TYPE: Record<string, string> = { String: "string", Integer: "int", Boolean: "bool" };
+
+/**
+ * Azure's parameter rules between a definition and its assignment
+ * (https://learn.microsoft.com/azure/governance/policy/concepts/definition-structure-parameters):
+ * an assignment may set only parameters the definition declares, and must set every one that has
+ * no `defaultValue`, else Azure refuses the assignment.
+ */
+function expectAssignable(definition: PolicyParameters, assigned: Record<string, unknown>) {
+    for (const p of Object.keys(assigned)) expect(Object.keys(definition)).toContain(p);
+    for (const [p, spec] of Object.entries(definition)) {
+        if (!("defaultValue" in spec)) expect(Object.keys(assigned)).toContain(p);
+    }
+}
+
+describe("roleAssignmentName", () => {
+    it("is a version 5 UUID as RFC 9562 defines it", () => {
+        // RFC 9562, Appendix A.4: UUIDv5 of "www.example.com" in the DNS namespace.
+        expect(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com")).toBe(
+            "2ed6657d-e927-568b-95e1-2665a8aea6a2",
+        );
+        // Python's uuid.uuid5(uuid.NAMESPACE_DNS, "python.org").
+        expect(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org")).toBe(
+            "886313e1-3b8a-5372-9b90-0c9aee199e5d",
+        );
+    });
+
+    it("names one grant the same however its ids are written, and different grants differently", () => {
+        // Azure: a role assignment's name must be a GUID; naming it from scope, principal and
+        // role (Bicep's guid(scope, principalId, roleId)) gives a re-created assignment its old
+        // name (https://learn.microsoft.com/azure/azure-resource-manager/bicep/scenarios-rbac).
+        const name = roleAssignmentName(RG, roleId(ARC_ADMIN), ADMINS);
+        expect(name).toMatch(GUID);
+        for (const same of [
+            roleAssignmentName(`${RG}/`.toUpperCase(), ARC_ADMIN.toUpperCase(), ADMINS),
+            roleAssignmentName(
+                RG,
+                `/providers/Microsoft.Authorization/roleDefinitions/${ARC_ADMIN}`,
+                ADMINS.toUpperCase(),
+            ),
+        ]) {
+            expect(same).toBe(name);
+        }
+        const others = [
+            roleAssignmentName(OTHER_RG, roleId(ARC_ADMIN), ADMINS),
+            roleAssignmentName(RG, roleId(ARC_VIEWER), ADMINS),
+            roleAssignmentName(RG, roleId(ARC_ADMIN), VIEWERS),
+        ];
+        expect(new Set([name, ...others]).size).toBe(4);
+    });
+});
+
 describe("ArcGovernance with Flux delivery (the default)", () => {
     let plan: PlanResult;
+    const options: Options = new Map();
     beforeAll(async () => {
-        plan = await planGovernance([{ name: "gov", args: BASE }]);
+        plan = await planGovernance([{ name: "gov", args: BASE }], options);
         expect(plan.errors).toEqual([]);
     });
 
@@ -110,14 +192,13 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
                 `${T.definition} gov-container-insights`,
                 `${T.assignment} gov-container-insights`,
                 `${T.role} gov-container-insights-remediation`,
-                `${T.assignment} gov-flux-extension`,
-                `${T.role} gov-flux-extension-remediation`,
+                `${T.definition} gov-flux-gitops`,
                 `${T.assignment} gov-flux-gitops`,
                 `${T.role} gov-flux-remediation`,
-                `${T.role} gov-admins-0`,
-                `${T.role} gov-viewers-0`,
-                `${T.role} gov-users-0`,
-                `${T.role} gov-users-1`,
+                `${T.role} gov-admins-${ADMINS}`,
+                `${T.role} gov-viewers-${VIEWERS}`,
+                `${T.role} gov-users-${ADMINS}`,
+                `${T.role} gov-users-${VIEWERS}`,
             ].sort(),
         );
         // Every child through the explicit provider.
@@ -139,46 +220,42 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
         });
     });
 
-    it("assigns the Flux extension policy on the Stable train with minor upgrades", () => {
-        expect(one(plan, T.assignment, "gov-flux-extension").inputs).toEqual({
-            scope: RG,
-            displayName: "Flux extension on every Arc cluster (fleet)",
-            policyDefinitionId: POLICY.fluxExtension,
-            parameters: {
-                releaseTrain: { value: "Stable" },
-                autoUpgradeMinorVersion: { value: true },
-                effect: { value: "DeployIfNotExists" },
-            },
-            location: "westeurope",
-            identity: { type: "SystemAssigned" },
-            enforcementMode: "Default",
-        });
+    it("no longer assigns the two built-in Flux policies, whose deployments raced", () => {
+        const definitions = ofType(plan, T.assignment).map((a) => a.inputs.policyDefinitionId);
+        expect(definitions).not.toContain(POLICY.fluxExtension);
+        expect(definitions).not.toContain(POLICY.fluxConfiguration);
     });
 
-    it("assigns the Flux configuration policy syncing the fleet repository on every cluster, excluding none", () => {
-        expect(one(plan, T.assignment, "gov-flux-gitops").inputs).toEqual({
+    it("assigns the one custom Flux definition with the fleet repository, branch and path only", () => {
+        const outputs = outputsOf(plan, "gov");
+        const assignment = one(plan, T.assignment, "gov-flux-gitops");
+        expect(assignment.inputs).toEqual({
             scope: RG,
             displayName: "Flux GitOps from the fleet repository (fleet)",
-            policyDefinitionId: POLICY.fluxConfiguration,
+            policyDefinitionId: outputs.fluxPolicyDefinitionId,
             parameters: {
-                configurationName: { value: "fleet-gitops" },
-                configurationNamespace: { value: "flux-system" },
-                configurationScope: { value: "cluster" },
                 repositoryUrl: { value: "https://github.com/example-org/fleet.git" },
                 repositoryRefBranch: { value: "release" },
-                kustomizationName: { value: "cluster" },
                 kustomizationPath: { value: "./gitops" },
-                kustomizationPrune: { value: true },
-                repositorySyncInterval: { value: 300 },
-                repositoryTimeout: { value: 600 },
-                kustomizationSyncInterval: { value: 300 },
-                kustomizationTimeout: { value: 600 },
-                effect: { value: "DeployIfNotExists" },
             },
             location: "westeurope",
             identity: { type: "SystemAssigned" },
             enforcementMode: "Default",
         });
+        expect(assignment.dependencies).toContain(one(plan, T.definition, "gov-flux-gitops").urn);
+        const definition = one(plan, T.definition, "gov-flux-gitops");
+        expect(definition.inputs).toMatchObject({
+            policyDefinitionName: customDefinitionName("gov", RG, "flux-gitops"),
+            policyType: "Custom",
+            mode: "Indexed",
+            metadata: { category: "Kubernetes" },
+        });
+        expectAssignable(
+            definition.inputs.parameters as PolicyParameters,
+            assignment.inputs.parameters as Record<string, unknown>,
+        );
+        // Sent as it is stored: plain JSON, nothing lost in a round trip.
+        expect(JSON.parse(JSON.stringify(definition.inputs.policyRule))).toEqual(FLUX_POLICY_RULE);
     });
 
     it("assigns the custom Container Insights definition with the fleet's workspace and rule", () => {
@@ -203,14 +280,21 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
                 one(plan, "azure-native:monitor:DataCollectionRule", "gov-container-insights").urn,
             ]),
         );
+        expectAssignable(
+            CONTAINER_INSIGHTS_POLICY_PARAMETERS as unknown as PolicyParameters,
+            assignment.inputs.parameters as Record<string, unknown>,
+        );
     });
 
-    it("keeps the pod security baseline as it was: audit by default, no identity", () => {
+    it("assigns the pod security baseline in audit, excluding the platform namespaces by default, with no identity", () => {
         expect(one(plan, T.assignment, "gov-pod-security-baseline").inputs).toEqual({
             scope: RG,
             displayName: "Kubernetes pod security baseline (fleet)",
             policyDefinitionId: POLICY.podSecurityBaseline,
-            parameters: { effect: { value: "audit" } },
+            parameters: {
+                effect: { value: "audit" },
+                excludedNamespaces: { value: [...DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES] },
+            },
             enforcementMode: "Default",
         });
     });
@@ -222,16 +306,20 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
             KUBERNETES_EXTENSION_CONTRIBUTOR,
         ],
         ["gov-container-insights", "gov-container-insights-remediation", CONTRIBUTOR],
-        ["gov-flux-extension", "gov-flux-extension-remediation", CONTRIBUTOR],
         ["gov-flux-gitops", "gov-flux-remediation", CONTRIBUTOR],
     ])(
-        "gives %s's own identity the role its definition names for remediation, on the group only",
+        "gives %s's own identity the role its definition names for remediation, on the group only, under a name derived from the grant",
         (assignmentName, roleName, guid) => {
             const role = one(plan, T.role, roleName);
+            const principalId = role.inputs.principalId as string;
             expect(role.inputs).toEqual({
+                roleAssignmentName: roleAssignmentName(RG, guid, principalId),
                 scope: RG,
                 roleDefinitionId: roleId(guid),
                 principalId: expect.stringMatching(GUID),
+                // A new identity may not have replicated: with principalType ServicePrincipal,
+                // Azure does not look it up (role-based-access-control/role-assignments-template,
+                // "New service principal").
                 principalType: "ServicePrincipal",
             });
             // The principal comes from that assignment's identity, and from nothing else.
@@ -239,27 +327,59 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
         },
     );
 
+    it("names each DeployIfNotExists definition's remediation role as the definition names it", () => {
+        // Azure Policy grants nothing itself: the assignment's identity must hold each role in
+        // the definition's roleDefinitionIds for the remediation deployment to succeed.
+        const named = (rule: unknown) =>
+            (rule as { then: { details: { roleDefinitionIds: string[] } } }).then.details
+                .roleDefinitionIds;
+        expect(named(FLUX_POLICY_RULE)).toEqual([
+            `/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}`,
+        ]);
+        expect(one(plan, T.role, "gov-flux-remediation").inputs.roleDefinitionId).toBe(
+            roleId(CONTRIBUTOR),
+        );
+    });
+
     it("gives every assignment's identity a role of its own", () => {
         const principals = ofType(plan, T.role)
             .filter((r) => r.inputs.principalType === "ServicePrincipal")
             .map((r) => r.inputs.principalId);
-        expect(principals).toHaveLength(4);
-        expect(new Set(principals).size).toBe(4);
+        expect(principals).toHaveLength(3);
+        expect(new Set(principals).size).toBe(3);
     });
 
-    it("grants the Entra ID groups their Arc roles on the group, as before", () => {
+    it("grants the Entra ID groups their Arc roles on the group, each named by its group and its grant", () => {
         const groupRoles = ofType(plan, T.role)
             .filter((r) => r.inputs.principalType === "Group")
             .map((r) => [r.name, r.inputs.principalId, r.inputs.roleDefinitionId]);
         expect(groupRoles).toEqual([
-            ["gov-admins-0", ADMINS, roleId("8393591c-06b9-48a2-a542-1bd6b377f6a2")],
-            ["gov-viewers-0", VIEWERS, roleId("63f0a09d-1495-4db4-a681-037d84835eb4")],
-            ["gov-users-0", ADMINS, roleId("00493d72-78f6-4148-b6c5-d3ce8e4799dd")],
-            ["gov-users-1", VIEWERS, roleId("00493d72-78f6-4148-b6c5-d3ce8e4799dd")],
+            [`gov-admins-${ADMINS}`, ADMINS, roleId(ARC_ADMIN)],
+            [`gov-viewers-${VIEWERS}`, VIEWERS, roleId(ARC_VIEWER)],
+            [`gov-users-${ADMINS}`, ADMINS, roleId(ARC_USER)],
+            [`gov-users-${VIEWERS}`, VIEWERS, roleId(ARC_USER)],
         ]);
+        for (const r of ofType(plan, T.role)) {
+            expect(r.inputs.roleAssignmentName).toBe(
+                roleAssignmentName(
+                    r.inputs.scope as string,
+                    r.inputs.roleDefinitionId as string,
+                    r.inputs.principalId as string,
+                ),
+            );
+        }
     });
 
-    it("exports every assignment id", () => {
+    it("deletes a role assignment before re-creating it, so the new one can take its name", () => {
+        // A replacement that keeps scope, role and principal keeps the name too; created first,
+        // it would meet the old assignment (azure-native refuses to create an existing resource,
+        // Azure answers RoleAssignmentExists). Delete-before-replace avoids both.
+        const roles = ofType(plan, T.role);
+        expect(roles).toHaveLength(7);
+        for (const r of roles) expect(options.get(r.name)?.deleteBeforeReplace).toBe(true);
+    });
+
+    it("exports every assignment id and both custom definitions", () => {
         const id = (name: string) =>
             `${RG}/providers/Microsoft.Authorization/policyAssignments/${name}`;
         expect(outputsOf(plan, "gov")).toEqual({
@@ -267,7 +387,7 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
             containerInsightsRuleId: expect.stringContaining("/dataCollectionRules/"),
             podSecurityAssignmentId: expect.stringContaining(id("gov-pod-security-baseline")),
             fluxAssignmentId: expect.stringContaining(id("gov-flux-gitops")),
-            fluxExtensionAssignmentId: expect.stringContaining(id("gov-flux-extension")),
+            fluxPolicyDefinitionId: expect.any(String),
             azurePolicyExtensionAssignmentId: expect.stringContaining(
                 id("gov-azure-policy-extension"),
             ),
@@ -394,6 +514,147 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
     });
 });
 
+describe("the custom Flux definition (fluxPolicy)", () => {
+    const rule = FLUX_POLICY_RULE;
+    const { details } = rule.then;
+    const { parameters, template } = details.deployment.properties;
+    const [extension, configuration] = template.resources;
+
+    it("acts on every connected cluster once provisioned, checking what the built-in Flux configuration policy checks", () => {
+        // Azure/azure-policy built-in-policies/policyDefinitions/Kubernetes/
+        // Deploy-GitOps-Flux2-to-Kubernetes-cluster-no-secrets_DINE.json (83ea2fd1...): scope,
+        // namespace, URL, repository timeout and sync interval, branch, and not Failed.
+        expect(rule.if).toEqual({
+            field: "type",
+            equals: "Microsoft.Kubernetes/connectedClusters",
+        });
+        expect(rule.then.effect).toBe("DeployIfNotExists");
+        expect(details.type).toBe("Microsoft.KubernetesConfiguration/fluxConfigurations");
+        expect(details.evaluationDelay).toBe("AfterProvisioning");
+        const f = (p: string) => `Microsoft.KubernetesConfiguration/fluxConfigurations/${p}`;
+        expect(details.existenceCondition.allOf).toEqual([
+            { field: f("scope"), equals: "cluster" },
+            { field: f("namespace"), equals: "flux-system" },
+            { field: f("gitRepository.url"), equals: "[parameters('repositoryUrl')]" },
+            {
+                field: f("gitRepository.timeoutInSeconds"),
+                equals: "[parameters('repositoryTimeout')]",
+            },
+            {
+                field: f("gitRepository.syncIntervalInSeconds"),
+                equals: "[parameters('repositorySyncInterval')]",
+            },
+            {
+                field: f("gitRepository.repositoryRef.branch"),
+                equals: "[parameters('repositoryRefBranch')]",
+            },
+            { field: f("provisioningState"), notEquals: "Failed" },
+        ]);
+    });
+
+    it("deploys the Flux extension as the built-in does, so an existing one is updated in place", () => {
+        // Deploy-GitOps-Flux2-Extension-to-Kubernetes-cluster_DINE.json (f9175d5f...): name
+        // "flux" (also `az k8s-configuration flux create`'s), a system identity, microsoft.flux
+        // on the Stable train with minor auto-upgrades; no release scope or version, which an
+        // update of an existing extension may not change.
+        expect(extension).toEqual({
+            type: "Microsoft.KubernetesConfiguration/extensions",
+            apiVersion: "2023-05-01",
+            name: "flux",
+            scope: "[concat('Microsoft.Kubernetes/connectedClusters/', parameters('clusterName'))]",
+            identity: { type: "SystemAssigned" },
+            properties: {
+                extensionType: "microsoft.flux",
+                autoUpgradeMinorVersion: true,
+                releaseTrain: "Stable",
+            },
+        });
+    });
+
+    it("deploys the Flux configuration only after the extension, in the same deployment", () => {
+        expect(configuration).toMatchObject({
+            type: "Microsoft.KubernetesConfiguration/fluxConfigurations",
+            apiVersion: "2023-05-01",
+            name: "fleet-gitops",
+            scope: extension.scope,
+        });
+        // ARM orders by dependsOn: the id it names is the extension's (type, name, cluster).
+        expect(configuration.dependsOn).toEqual([
+            "[extensionResourceId(resourceId('Microsoft.Kubernetes/connectedClusters', parameters('clusterName')), 'Microsoft.KubernetesConfiguration/extensions', 'flux')]",
+        ]);
+        expect(configuration.dependsOn[0]).toContain(`'${extension.type}', '${extension.name}'`);
+        expect(configuration.properties).toEqual({
+            scope: "cluster",
+            namespace: "flux-system",
+            sourceKind: "GitRepository",
+            suspend: false,
+            gitRepository: {
+                url: "[parameters('repositoryUrl')]",
+                timeoutInSeconds: "[parameters('repositoryTimeout')]",
+                syncIntervalInSeconds: "[parameters('repositorySyncInterval')]",
+                repositoryRef: { branch: "[parameters('repositoryRefBranch')]" },
+            },
+            kustomizations: {
+                cluster: {
+                    path: "[parameters('kustomizationPath')]",
+                    timeoutInSeconds: "[parameters('kustomizationTimeout')]",
+                    syncIntervalInSeconds: "[parameters('kustomizationSyncInterval')]",
+                    retryIntervalInSeconds: "[parameters('kustomizationRetryInterval')]",
+                    prune: "[parameters('kustomizationPrune')]",
+                    force: false,
+                },
+            },
+        });
+        expect(template.resources).toHaveLength(2);
+    });
+
+    it("passes every definition parameter to the template, typed alike, and reads only declared ones", () => {
+        const declared = FLUX_POLICY_PARAMETERS as unknown as PolicyParameters;
+        expect(Object.keys(parameters).sort()).toEqual(
+            ["clusterName", ...Object.keys(declared)].sort(),
+        );
+        for (const [p, spec] of Object.entries(declared)) {
+            expect(parameters[p as keyof typeof parameters]).toEqual({
+                value: `[parameters('${p}')]`,
+            });
+            expect(template.parameters[p as keyof typeof template.parameters]).toEqual({
+                type: ARM_TYPE[spec.type],
+            });
+        }
+        for (const p of parametersRead(template.resources)) {
+            expect(Object.keys(template.parameters)).toContain(p);
+        }
+        for (const p of parametersRead([details.existenceCondition, parameters])) {
+            expect(Object.keys(declared)).toContain(p);
+        }
+    });
+
+    it.each([
+        [
+            "Flux",
+            FLUX_POLICY_PARAMETERS,
+            ["kustomizationPath", "repositoryRefBranch", "repositoryUrl"],
+        ],
+        [
+            "Container Insights",
+            CONTAINER_INSIGHTS_POLICY_PARAMETERS,
+            ["dataCollectionRuleId", "workspaceResourceId"],
+        ],
+    ])(
+        "keeps the %s definition updatable while assigned: no parameter without a default may be added",
+        (_, declared, required) => {
+            // Azure: a parameter added to an assigned definition must have a defaultValue, and
+            // none may be removed (definition-structure-parameters, "Adding or removing
+            // parameters"). Stacks are already assigned: a new parameter needs a default here.
+            const withoutDefault = Object.entries(declared as unknown as PolicyParameters)
+                .filter(([, spec]) => !("defaultValue" in spec))
+                .map(([p]) => p)
+                .sort();
+            expect(withoutDefault).toEqual(required);
+        },
+    );
+});
+
 describe("ArcGovernance without Flux delivery (Config Sync delivers GitOps)", () => {
     let plan: PlanResult;
     beforeAll(async () => {
@@ -401,10 +662,7 @@ describe("ArcGovernance without Flux delivery (Config Sync delivers GitOps)", ()
         expect(plan.errors).toEqual([]);
     });
 
-    it("assigns neither Flux policy, nor their remediation roles", () => {
-        const definitions = ofType(plan, T.assignment).map((a) => a.inputs.policyDefinitionId);
-        expect(definitions).not.toContain(POLICY.fluxExtension);
-        expect(definitions).not.toContain(POLICY.fluxConfiguration);
+    it("neither defines nor assigns a Flux policy, nor its remediation role", () => {
         expect(inventory(plan, "gov").filter((r) => r.includes("flux"))).toEqual([]);
         expect(
             ofType(plan, T.role)
@@ -429,10 +687,10 @@ describe("ArcGovernance without Flux delivery (Config Sync delivers GitOps)", ()
         );
     });
 
-    it("exports no Flux assignment id", () => {
+    it("exports no Flux assignment or definition id", () => {
         const outputs = outputsOf(plan, "gov");
         expect(outputs.fluxAssignmentId ?? undefined).toBeUndefined();
-        expect(outputs.fluxExtensionAssignmentId ?? undefined).toBeUndefined();
+        expect(outputs.fluxPolicyDefinitionId ?? undefined).toBeUndefined();
         expect(outputs.azurePolicyExtensionAssignmentId).toEqual(expect.any(String));
     });
 
@@ -444,6 +702,50 @@ describe("ArcGovernance without Flux delivery (Config Sync delivers GitOps)", ()
                 git: { url: "git@github.com:example-org/fleet.git" },
             }),
         ).toEqual([]);
+    });
+});
+
+describe("the pod security baseline's excluded namespaces", () => {
+    it("keeps the initiative's own default and adds the namespaces of what the fleet delivers", () => {
+        // Azure/azure-policy built-in-policies/policySetDefinitions/Kubernetes/
+        // PSPBaselineStandard.json: excludedNamespaces defaults to these four. Setting the
+        // parameter replaces that default, so the list must keep them (azure-extensions-usage-system
+        // is not among those Azure always excludes).
+        expect(POD_SECURITY_BUILTIN_EXCLUDED_NAMESPACES).toEqual([
+            "kube-system",
+            "gatekeeper-system",
+            "azure-arc",
+            "azure-extensions-usage-system",
+        ]);
+        expect(DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES).toEqual([
+            ...POD_SECURITY_BUILTIN_EXCLUDED_NAMESPACES,
+            "flux-system",
+            "config-management-system",
+            "config-management-monitoring",
+            "resource-group-system",
+        ]);
+    });
+
+    it("passes a configured list and effect as the initiative declares them", async () => {
+        const excluded = ["kube-system", "ingress-nginx", "longhorn-system"];
+        const plan = await planGovernance([
+            {
+                name: "gov",
+                args: { ...BASE, podSecurityEffect: "deny", excludedNamespaces: excluded },
+            },
+        ]);
+        expect(plan.errors).toEqual([]);
+        const parameters = one(plan, T.assignment, "gov-pod-security-baseline").inputs
+            .parameters as Record<string, { value: unknown }>;
+        expect(parameters).toEqual({
+            effect: { value: "deny" },
+            excludedNamespaces: { value: excluded },
+        });
+        // PSPBaselineStandard.json declares these parameters (effect's allowed values include
+        // "audit" and "deny"); Azure refuses an assignment setting any other.
+        for (const p of Object.keys(parameters)) {
+            expect(["effect", "excludedNamespaces", "namespaces", "allowedHostPaths"]).toContain(p);
+        }
     });
 });
 
@@ -459,29 +761,81 @@ describe("ArcGovernance instances and arguments", () => {
         const baseline = await planGovernance([{ name: "gov", args: BASE }]);
         expect(inventory(plan, "gov")).toEqual(inventory(baseline, "gov"));
         for (const a of ofType(plan, T.assignment)) expect(a.inputs.notScopes).toBeUndefined();
-        // Custom definitions share the subscription: each instance names its own.
-        const names = ofType(plan, T.definition).map((d) => d.inputs.policyDefinitionName);
+        // Custom definitions share the subscription: each instance names its own, and Azure
+        // allows 64 characters in a definition's name.
+        const names = ofType(plan, T.definition)
+            .map((d) => String(d.inputs.policyDefinitionName))
+            .sort();
         expect(names).toEqual([
-            expect.stringMatching(/^gov-container-insights-[0-9a-f]{8}$/),
             expect.stringMatching(/^edge-container-insights-[0-9a-f]{8}$/),
+            expect.stringMatching(/^edge-flux-gitops-[0-9a-f]{8}$/),
+            expect.stringMatching(/^gov-container-insights-[0-9a-f]{8}$/),
+            expect.stringMatching(/^gov-flux-gitops-[0-9a-f]{8}$/),
         ]);
+        const long = "a".repeat(80);
+        for (const what of ["container-insights", "flux-gitops"] as const) {
+            expect(customDefinitionName(long, RG, what).length).toBeLessThanOrEqual(64);
+        }
+        // Role assignment names are unique in the tenant: two groups never share one.
+        const roleNames = ofType(plan, T.role).map((r) => r.inputs.roleAssignmentName);
+        expect(new Set(roleNames).size).toBe(roleNames.length);
     });
 
-    it("names every bad argument, with the messages it always had", () => {
+    it("adds a group in the middle of a list without touching any other group's role assignment", async () => {
+        // The list index used to name them: inserting a group renamed every later one, and
+        // Azure refused the re-created assignment (RoleAssignmentExists).
+        const [A, B, C] = [
+            "aaaaaaaa-0000-0000-0000-000000000001",
+            "bbbbbbbb-0000-0000-0000-000000000002",
+            "cccccccc-0000-0000-0000-000000000003",
+        ];
+        const grants = (plan: PlanResult) =>
+            new Map(
+                ofType(plan, T.role)
+                    .filter((r) => r.inputs.principalType === "Group")
+                    .map((r) => [r.name, r.inputs]),
+            );
+        const before = grants(
+            await planGovernance([
+                {
+                    name: "gov",
+                    args: { ...BASE, adminGroupObjectIds: [A, C], viewerGroupObjectIds: [] },
+                },
+            ]),
+        );
+        const after = grants(
+            await planGovernance([
+                {
+                    name: "gov",
+                    args: { ...BASE, adminGroupObjectIds: [A, B, C], viewerGroupObjectIds: [] },
+                },
+            ]),
+        );
+        expect([...after.keys()].filter((k) => !before.has(k)).sort()).toEqual(
+            [`gov-admins-${B}`, `gov-users-${B}`].sort(),
+        );
+        for (const [key, inputs] of before) expect(after.get(key)).toEqual(inputs);
+    });
+
+    it("names every bad argument", () => {
         expect(validateArcGovernanceArgs(BASE)).toEqual([]);
         expect(
             validateArcGovernanceArgs({
                 ...BASE,
                 logRetentionDays: 7,
-                adminGroupObjectIds: ["platform-admins"],
+                adminGroupObjectIds: ["platform-admins", ADMINS, ADMINS.toUpperCase()],
                 viewerGroupObjectIds: [VIEWERS, "viewers"],
+                excludedNamespaces: ["kube-system", "Ingress_Nginx", "kube-system"],
                 git: { url: "http://git.example.com/fleet.git" },
             }),
         ).toEqual([
             "logRetentionDays (7) must be a whole number of days from 30 to 730",
             "adminGroupObjectIds: 'platform-admins' is not an Entra ID object id (a GUID)",
             "viewerGroupObjectIds: 'viewers' is not an Entra ID object id (a GUID)",
-            "git.url 'http://git.example.com/fleet.git' must be an https URL: the built-in Flux policy deploys public https repositories",
+            `adminGroupObjectIds: '${ADMINS.toUpperCase()}' is listed twice; remove the repeat`,
+            "excludedNamespaces: 'Ingress_Nginx' is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)",
+            "excludedNamespaces: 'kube-system' is listed twice; remove the repeat",
+            "git.url 'http://git.example.com/fleet.git' must be an https URL: the Flux policy deploys public https repositories",
         ]);
     });
 

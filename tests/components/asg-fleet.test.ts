@@ -6,9 +6,20 @@ import type { PlanResult } from "../../plan/run";
 import {
     AsgFleetArgs,
     ecrRepositoryOf,
+    itemKey,
     userDataScript,
     validateAsgFleetArgs,
 } from "../../components/aws/AsgFleet";
+import {
+    architectureProblems,
+    autoscalingRoleArn,
+    autoscalingRoleSuffix,
+    certificateProblems,
+    EC2_DESCRIPTION,
+    instanceRefreshProblems,
+    instanceTypeArchitecture,
+    MAX_AUTOSCALING_ROLE_SUFFIX,
+} from "../../components/aws/checks";
 import { subnetCidr, validateNetworkArgs } from "../../components/aws/Network";
 import { byUrn, created, ofType, one, planStack, waitsFor } from "../harness";
 
@@ -26,6 +37,7 @@ const T = {
     topic: "aws:sns/topic:Topic",
     key: "aws:kms/key:Key",
     subnet: "aws:ec2/subnet:Subnet",
+    slr: "aws:iam/serviceLinkedRole:ServiceLinkedRole",
 };
 
 const DIGEST = "sha256:" + "ab".repeat(32);
@@ -75,18 +87,26 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
         expect(policy.dependencies).toContain(one(plan, T.group, "app-asg").urn);
     });
 
-    it("uses ELB health checks, a rolling refresh at 90 % healthy, rebalancing, and never fights the scaler", () => {
+    it("uses ELB health checks, a rolling refresh that never drops below full capacity, rebalancing, and never fights the scaler", () => {
         const group = one(plan, T.group, "app-asg");
         expect(group.inputs).toMatchObject({
             healthCheckType: "ELB",
             healthCheckGracePeriod: 300,
             capacityRebalance: true,
-            // Replacements launch before old instances go (max 200 %): capacity never halves.
+            // Replacements launch before old instances go (min 100 %), half the group at a time.
             instanceRefresh: {
                 strategy: "Rolling",
-                preferences: { minHealthyPercentage: 90, maxHealthyPercentage: 200 },
+                preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 150 },
             },
         });
+        // AWS RefreshPreferences: max - min <= 100, else every later StartInstanceRefresh fails
+        // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+        const prefs = (
+            group.inputs.instanceRefresh as {
+                preferences: { minHealthyPercentage: number; maxHealthyPercentage: number };
+            }
+        ).preferences;
+        expect(instanceRefreshProblems(prefs)).toEqual([]);
         expect(group.ignoreChanges).toEqual(["desiredCapacity"]);
         expect(group.inputs.enabledMetrics).toContain("GroupInServiceInstances");
     });
@@ -157,9 +177,23 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
         expect(key.inputs.enableKeyRotation).toBe(true);
         const policy = JSON.parse(String(key.inputs.policy));
         const sids = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
-        expect(sids.AutoScalingUsesTheKeyForEbs.Principal.AWS).toBe(
-            "arn:aws:iam::210987654321:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
-        );
+        // KMS refuses a key policy naming a principal that does not exist
+        // (MalformedPolicyDocumentException), and a fresh account has no
+        // AWSServiceRoleForAutoScaling: the key names the role the fleet creates, created first.
+        const slr = one(plan, T.slr, "app-autoscaling");
+        expect(slr.inputs).toMatchObject({
+            awsServiceName: "autoscaling.amazonaws.com",
+            customSuffix: "multicloud-prod-app",
+        });
+        expect(key.dependencies).toContain(slr.urn);
+        // The role's ARN as the provider reports it (the mock's shape: .../<autoname>).
+        const slrArn = sids.AutoScalingUsesTheKeyForEbs.Principal.AWS;
+        expect(slrArn).toMatch(/\/app-autoscaling-[0-9a-f]{7}$/);
+        expect(sids.AutoScalingGrantsEbs.Principal.AWS).toBe(slrArn);
+        // ... and the group launches with that very role, so its grants are the ones allowed.
+        const group = one(plan, T.group, "app-asg");
+        expect(group.inputs.serviceLinkedRoleArn).toBe(slrArn);
+        expect(group.dependencies).toContain(slr.urn);
         expect(sids.CloudWatchPublishesToTheAlertTopic.Principal).toEqual({
             Service: "cloudwatch.amazonaws.com",
         });
@@ -271,6 +305,25 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
         expect(albEgress.map((r) => r.inputs)).toEqual([
             expect.objectContaining({ referencedSecurityGroupId: instanceSg, fromPort: 5001 }),
         ]);
+        // Client rules are named by their range, never by list position: removing a range
+        // must not rename (and so replace) the others, whose re-creation EC2 would refuse
+        // while the old rule still exists (InvalidPermission.Duplicate).
+        expect(one(plan, T.ingress, "app-alb-in-443-0-0-0-0-0").inputs.cidrIpv4).toBe("0.0.0.0/0");
+    });
+
+    it("writes only descriptions EC2 accepts on security groups and their rules", () => {
+        // EC2 allows "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*" (API_IpRange.html;
+        // hashicorp/terraform-provider-aws internal/service/ec2/validate.go
+        // validSecurityGroupRuleDescription): an apostrophe fails the first `up`.
+        const described = [T.sg, T.ingress, T.egress].flatMap((t) => ofType(plan, t));
+        expect(described.length).toBeGreaterThan(4);
+        for (const r of described) {
+            expect([r.name, r.inputs.description]).toEqual([
+                r.name,
+                expect.stringMatching(EC2_DESCRIPTION),
+            ]);
+        }
+        expect(EC2_DESCRIPTION.test("to the instances' app port")).toBe(false);
     });
 
     it("alarms on sustained CPU, unhealthy hosts, the 5xx rate and the group at max size, to the encrypted topic", () => {
@@ -368,6 +421,10 @@ describe("AsgFleet variants", () => {
         );
         expect(ofType(plan, "multicloud:aws:Network")).toEqual([]);
         expect(ofType(plan, T.key)).toEqual([]);
+        // A given key already names its role (KMS would have refused it otherwise): the fleet
+        // creates none and lets AWS use the account's default role.
+        expect(ofType(plan, T.slr)).toEqual([]);
+        expect(one(plan, T.group, "app-asg").inputs.serviceLinkedRoleArn).toBeUndefined();
         expect(one(plan, T.group, "app-asg").inputs.vpcZoneIdentifiers).toEqual([
             "subnet-0000000c",
             "subnet-0000000d",
@@ -539,8 +596,55 @@ describe("validateAsgFleetArgs", () => {
             { alertEmails: ["oncall"] },
             "alertEmails: 'oncall' is not an email address",
         ],
+        [
+            // AWS RefreshPreferences: "the difference between them cannot be greater than 100"
+            // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+            "refresh bounds more than 100 apart (the old 90/200)",
+            { instanceRefresh: { minHealthyPercentage: 90, maxHealthyPercentage: 200 } },
+            "instanceRefresh.maxHealthyPercentage (200) may exceed minHealthyPercentage (90) by 100 at most (AWS refuses to start the refresh otherwise): raise minHealthyPercentage to 100 or lower maxHealthyPercentage to 190",
+        ],
+        [
+            "an x86_64 AMI on a Graviton type",
+            { instanceType: "m7g.large" },
+            "architecture (x86_64) does not match instanceType m7g.large, which is arm64 (AWS Graviton): set architecture to arm64, or choose an x86_64 instance type such as t3.small",
+        ],
+        [
+            "a client range with host bits set",
+            { ingressCidrs: ["203.0.113.7/24"] },
+            "ingressCidrs: '203.0.113.7/24' has host bits set: write its network address 203.0.113.0/24 (the clouds refuse or rewrite such a block)",
+        ],
+        [
+            "a repeated client range",
+            { ingressCidrs: ["203.0.113.0/24", "203.0.113.0/24"] },
+            "ingressCidrs[1] '203.0.113.0/24' repeats ingressCidrs[0] '203.0.113.0/24': list each range once (AWS refuses the same security group rule twice: InvalidPermission.Duplicate)",
+        ],
+        [
+            "a repeated alert address",
+            { alertEmails: ["oncall@example.com", "OnCall@example.com"] },
+            "alertEmails[1] 'OnCall@example.com' repeats alertEmails[0]: list each address once (SNS keeps one subscription per address)",
+        ],
+        [
+            "a service-linked role of another service",
+            {
+                serviceLinkedRoleArn:
+                    "arn:aws:iam::123456789012:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing",
+            },
+            "serviceLinkedRoleArn 'arn:aws:iam::123456789012:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing' is not an Auto Scaling service-linked role ARN (arn:aws:iam::<account>:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling[_<suffix>])",
+        ],
     ])("names %s", (_what, patch, message) => {
         expect(problems(patch)).toEqual([message]);
+    });
+
+    it("accepts a Graviton type with arm64, refresh bounds exactly 100 apart, and a given role", () => {
+        expect(
+            problems({
+                instanceType: "m7g.large",
+                architecture: "arm64",
+                instanceRefresh: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
+                serviceLinkedRoleArn:
+                    "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling_team-a",
+            }),
+        ).toEqual([]);
     });
 
     it("refuses a name too long for AWS's 32-character load balancer names", () => {
@@ -617,5 +721,111 @@ describe("helpers", () => {
         expect(userDataScript("al2023", IMAGE)).toContain(
             "dnf install -y docker amazon-ecr-credential-helper",
         );
+    });
+});
+
+describe("AWS rules as pure checks (shared with the stack config)", () => {
+    it("bounds an instance refresh as AWS does: min 0-100, max 100-200, max - min <= 100", () => {
+        // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html;
+        // the provider checks only the ranges (terraform-provider-aws
+        // internal/service/autoscaling/group.go) and calls StartInstanceRefresh after
+        // UpdateAutoScalingGroup, so a bad pair fails only on the update that needs a refresh.
+        const bounds = (minHealthyPercentage: number, maxHealthyPercentage: number) =>
+            instanceRefreshProblems({ minHealthyPercentage, maxHealthyPercentage });
+        expect(bounds(100, 200)).toEqual([]);
+        expect(bounds(0, 100)).toEqual([]);
+        expect(bounds(90, 190)).toEqual([]);
+        expect(bounds(90, 200).map((p) => p.path)).toEqual(["maxHealthyPercentage"]);
+        expect(bounds(0, 101).map((p) => p.path)).toEqual(["maxHealthyPercentage"]);
+        expect(bounds(101, 99)).toEqual([
+            {
+                path: "minHealthyPercentage",
+                message: "(101) must be a whole percentage from 0 to 100, e.g. 100",
+            },
+            {
+                path: "maxHealthyPercentage",
+                message: "(99) must be a whole percentage from 100 to 200, e.g. 150",
+            },
+        ]);
+    });
+
+    it("wants the listener's certificate in the load balancer's region and the stack's account", () => {
+        // ACM certificates are regional (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html)
+        // and cannot be used by another account's load balancer.
+        const arn =
+            "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111";
+        expect(certificateProblems(arn, "eu-west-1", ["111111111111"])).toEqual([]);
+        expect(certificateProblems(arn, "eu-west-1")).toEqual([]);
+        expect(certificateProblems(arn, "us-east-1", ["222222222222"])).toEqual([
+            "is a certificate in eu-west-1, but the load balancer is in us-east-1: request or import the certificate in us-east-1 (ACM certificates are regional)",
+            "belongs to account 111111111111, not to the stack's account (aws.allowedAccountIds: 222222222222): request or import it in that account (a load balancer cannot use another account's certificate)",
+        ]);
+        expect(certificateProblems("not-an-arn", "us-east-1", ["222222222222"])).toEqual([]);
+    });
+
+    it.each<[string, "arm64" | "x86_64"]>([
+        ["m7g.large", "arm64"],
+        ["t4g.small", "arm64"],
+        ["c6gn.xlarge", "arm64"],
+        ["x2gd.medium", "arm64"],
+        ["is4gen.large", "arm64"],
+        ["im4gn.large", "arm64"],
+        ["g5g.xlarge", "arm64"], // Graviton with NVIDIA GPU
+        ["a1.large", "arm64"], // first-generation Graviton
+        ["c8g.large", "arm64"],
+        ["t3.small", "x86_64"],
+        ["m7i.large", "x86_64"],
+        ["m7i-flex.large", "x86_64"],
+        ["c7a.large", "x86_64"],
+        ["g4dn.xlarge", "x86_64"], // `g` is the family (GPU), not the Graviton attribute
+        ["gr6.4xlarge", "x86_64"],
+        ["u-6tb1.metal", "x86_64"],
+    ])("%s runs %s", (instanceType, arch) => {
+        // "Amazon EC2 instance type naming conventions": attribute g = AWS Graviton
+        // (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html);
+        // aws/aws-cdk aws-ec2/lib/instance-types.ts InstanceType.architecture.
+        expect(instanceTypeArchitecture(instanceType)).toBe(arch);
+        expect(architectureProblems(instanceType, arch)).toEqual([]);
+        expect(
+            architectureProblems(instanceType, arch === "arm64" ? "x86_64" : "arm64"),
+        ).toHaveLength(1);
+    });
+
+    it("gives the fleet's service-linked role a suffix IAM and the provider accept, stable per stack", () => {
+        // IAM: [\w+=,.@-], role name <= 64 (29 taken by AWSServiceRoleForAutoScaling_); no `_`,
+        // or terraform-provider-aws iam/service_linked_role.go DecodeServiceLinkedRoleID reads
+        // back an empty suffix and replaces the role on every update.
+        expect(autoscalingRoleSuffix("multicloud", "prod", "app")).toBe("multicloud-prod-app");
+        expect(autoscalingRoleSuffix("my_project", "org/dev", "web")).toBe(
+            "my-project-org-dev-web",
+        );
+        const long = autoscalingRoleSuffix(
+            "a-very-long-project-name",
+            "feature-branch-stack",
+            "app",
+        );
+        expect(long).toHaveLength(MAX_AUTOSCALING_ROLE_SUFFIX);
+        expect(MAX_AUTOSCALING_ROLE_SUFFIX).toBe(35);
+        expect(long).toBe(
+            autoscalingRoleSuffix("a-very-long-project-name", "feature-branch-stack", "app"),
+        );
+        expect(long).not.toBe(
+            autoscalingRoleSuffix("a-very-long-project-name", "feature-branch-stack", "api"),
+        );
+        for (const suffix of [long, autoscalingRoleSuffix("p", "s", "n")]) {
+            expect(suffix).toMatch(/^[A-Za-z0-9+=,.@-]+$/);
+            expect(`AWSServiceRoleForAutoScaling_${suffix}`.length).toBeLessThanOrEqual(64);
+        }
+        expect(autoscalingRoleArn("aws", "123456789012", "multicloud-prod-app")).toBe(
+            "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling_multicloud-prod-app",
+        );
+    });
+
+    it("names list items by their value, so removing one renames none of the others", () => {
+        expect(["0.0.0.0/0", "203.0.113.0/24"].map(itemKey)).toEqual([
+            "0-0-0-0-0",
+            "203-0-113-0-24",
+        ]);
+        expect(itemKey("Platform-OnCall@example.com")).toBe("platform-oncall-example-com");
     });
 });

@@ -70,11 +70,18 @@ function footprint(plan: PlanResult, site: string): Record<string, number> {
     return counts;
 }
 
+/** A site's Config Sync member (`config-sync-<site>`) and its FeatureMembership. */
+const syncMember = (plan: PlanResult, site: string) =>
+    plan.resources.filter((r) => r.name === `config-sync-${site}`);
+
 /** Everything that is not part of a site: what the fleet shares. */
 const fleetWide = (plan: PlanResult) => {
     const sites = new Set(ofType(plan, T.edge).map((r) => r.urn));
+    const members = new Set(
+        ofType(plan, T.edge).flatMap((site) => syncMember(plan, site.name).map((r) => r.urn)),
+    );
     return created(plan)
-        .filter((r) => !sites.has(r.urn) && !sites.has(r.parent ?? ""))
+        .filter((r) => !sites.has(r.urn) && !sites.has(r.parent ?? "") && !members.has(r.urn))
         .map((r) => r.urn)
         .sort();
 };
@@ -143,7 +150,7 @@ describe("Edge sites in the prod stack", () => {
             name: "azure-arc",
             namespace: "azure-arc-release",
             chart: "oci://mcr.microsoft.com/azurearck8s/batch1/stable/v2/azure-arc-k8sagents",
-            version: "1.14.0",
+            version: "1.30.1",
         });
         expect(values(release)).toEqual({
             global: {
@@ -162,6 +169,9 @@ describe("Edge sites in the prod stack", () => {
                 // Pinned chart: the agents must not upgrade themselves behind Pulumi's back.
                 azureArcAgents: { autoUpdate: false },
                 "clusterconnect-agent": { enabled: true },
+                // Azure RBAC, as `az connectedk8s enable-features --features azure-rbac` sets it
+                // (custom.py enable_features); tested in detail in edge-cli-parity.test.ts.
+                guard: { enabled: true, authnMode: "arc", skipAuthzCheck: "" },
             },
         });
         // Through a provider built from the cluster's own kubeconfig, after the connected cluster.
@@ -195,6 +205,8 @@ describe("Edge sites in the prod stack", () => {
                 [T.key]: 1,
                 [T.cc]: 1,
                 [T.release]: 1,
+                // The guard's checkAccess role for the cluster's own identity (Azure RBAC).
+                [T.role]: 1,
             });
             expect(ofType(plan, T.ext)).toEqual([]);
             expect(ofType(plan, T.flux)).toEqual([]);
@@ -210,14 +222,11 @@ describe("Edge sites in the prod stack", () => {
             const site = one(plan, T.edge, name);
             for (const a of assignments) expect(site.dependencies).toContain(a.urn);
         }
-        // Flux, its extension, the Azure Policy extension and Container Insights, on the group.
+        // The Azure Policy extension among them (which definitions deliver Flux and Container
+        // Insights is ArcGovernance's business, tested with it).
         const definitions = assignments.map((a) => String(a.inputs.policyDefinitionId));
-        expect(definitions).toEqual(
-            expect.arrayContaining([
-                "/providers/Microsoft.Authorization/policyDefinitions/f9175d5f-abc8-1dc3-bd3c-5d7476ada3d1",
-                "/providers/Microsoft.Authorization/policyDefinitions/83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6",
-                "/providers/Microsoft.Authorization/policyDefinitions/0adc5395-9169-4b9b-8687-af838d69410a",
-            ]),
+        expect(definitions).toContain(
+            "/providers/Microsoft.Authorization/policyDefinitions/0adc5395-9169-4b9b-8687-af838d69410a",
         );
         for (const a of assignments) expect(a.inputs.scope).toBe(RG);
         // No cluster is carved out of the Flux policy any more: it reaches every site.
@@ -283,8 +292,9 @@ describe("Edge footprint at scale", () => {
         }
     });
 
-    it("adds exactly seven registrations per site in Arc and the GKE fleet, whatever the fleet's size", () => {
+    it("adds exactly ten registrations per site in Arc, the GKE fleet and Config Sync, whatever the fleet's size", () => {
         const perSite = {
+            [T.role]: 1,
             [T.edge]: 1,
             [T.provider]: 1,
             [T.key]: 1,
@@ -294,9 +304,15 @@ describe("Edge footprint at scale", () => {
             [T.attached]: 1,
         };
         for (const n of [3, 12]) {
-            expect(created(plans[n]).length - created(plans[0]).length).toBe(7 * n);
+            // Eight in the site's component, and its own Config Sync FeatureMembership (with its
+            // component): Google applies no fleet default to attached clusters.
+            expect(created(plans[n]).length - created(plans[0]).length).toBe(10 * n);
             for (const site of syntheticSites(n)) {
                 expect(footprint(plans[n], String(site.name))).toEqual(perSite);
+                expect(syncMember(plans[n], String(site.name)).map((r) => r.type)).toEqual([
+                    "multicloud:gcp:ConfigSyncMember",
+                    "gcp:gkehub/featureMembership:FeatureMembership",
+                ]);
             }
         }
     });
@@ -346,14 +362,14 @@ describe("Edge footprint at scale", () => {
         });
     });
 
-    it("registers five per site in Arc only", async () => {
+    it("registers six per site in Arc only", async () => {
         const arcOnly = await planStack("dev", {
             "edge.sites": syntheticSites(4).map(({ oidcIssuerUrl: _issuer, ...s }) => s),
         });
         expect(arcOnly.errors).toEqual([]);
         // Against the dev stack as committed: Arc only, Flux delivering gitops/.
         const none = await planStack("dev");
-        expect(created(arcOnly).length - created(none).length).toBe(5 * 4);
+        expect(created(arcOnly).length - created(none).length).toBe(6 * 4);
     });
 });
 

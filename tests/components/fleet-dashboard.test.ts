@@ -481,6 +481,7 @@ describe("bad input, before any resource", () => {
                 ingress: { host: "app.example.com" },
             }),
             "multicloud:appImage": JSON.stringify({ build: false }),
+            "multicloud:dashboard": JSON.stringify({ deployerObjectId: SUB }),
             "multicloud:azure": JSON.stringify({
                 enabled: true,
                 subscriptionId: SUB,
@@ -543,13 +544,13 @@ describe("the components' own argument checks", () => {
                 workspaceName: "-grafana",
                 sku: "Essential",
                 zoneRedundancy: true,
-                deployerObjectId: SUB,
+                deployerPrincipal: { objectId: SUB, type: "ServicePrincipal" },
                 logAnalyticsWorkspaceId: "/ws",
                 viewerGroupObjectIds: ["ops"],
                 dashboards: [],
             }),
         ).toEqual([
-            "workspaceName '-grafana' must be 2-30 letters, digits or hyphens, starting with a letter and ending with a letter or digit",
+            "workspaceName '-grafana' must be 2-23 letters, digits or hyphens, starting with a letter and ending with a letter or digit",
             "zoneRedundancy needs the Standard sku: set sku to Standard or turn it off",
             "subscriptionId 'not-a-guid' is not a subscription id (a GUID)",
             "viewerGroupObjectIds: 'ops' is not an Entra ID object id (a GUID)",

@@ -20,6 +20,7 @@ const T = {
     sa: "gcp:serviceaccount/account:Account",
     iam: "gcp:projects/iAMMember:IAMMember",
     attached: "gcp:container/attachedCluster:AttachedCluster",
+    serviceIdentity: "gcp:projects/serviceIdentity:ServiceIdentity",
 };
 const PROJECT = "multicloud-prod-000000";
 
@@ -60,29 +61,40 @@ describe.each([
         }
     });
 
-    it("turns Config Sync on for the whole fleet through the feature's default member config", () => {
+    // Rule: no fleet-level default member config. It reaches only GKE clusters on Google Cloud
+    // (https://cloud.google.com/kubernetes-engine/config-sync/docs/how-to/install-fleet), and a
+    // GKE membership that inherited it makes its own FeatureMembership fail on create ("Resource
+    // already exists - apply blocked by lifecycle params": hashicorp/terraform-provider-google
+    // google/tpgdclresource/dcl.go CreateDirective, issue #21049). Each cluster has its own.
+    it("turns Config Sync on per member: the feature carries no fleet default, each cluster a FeatureMembership", () => {
         const feature = one(plan, T.feature, "config-sync");
         expect(feature.inputs).toMatchObject({
             project,
             name: "configmanagement",
             location: "global",
         });
-        expect(feature.inputs.fleetDefaultMemberConfig).toEqual({
-            configmanagement: {
-                management: "MANAGEMENT_AUTOMATIC",
-                configSync: {
-                    enabled: true,
-                    sourceFormat: "unstructured",
-                    preventDrift: true,
-                    git: {
-                        syncRepo: "https://github.com/example-org/multicloud-fleet.git",
-                        syncBranch: "main",
-                        policyDir: "gitops",
-                        secretType: "none",
+        expect(feature.inputs.fleetDefaultMemberConfig).toBeUndefined();
+        const members = ofType(plan, T.featureMembership);
+        expect(members.map((m) => m.inputs.membership)).toEqual(names);
+        for (const m of members) {
+            expect(m.inputs).toMatchObject({
+                project,
+                feature: "configmanagement",
+                location: "global",
+                membershipLocation: "global",
+                configmanagement: {
+                    configSync: {
+                        enabled: true,
+                        sourceFormat: "unstructured",
+                        preventDrift: true,
+                        git: {
+                            syncRepo: "https://github.com/example-org/multicloud-fleet.git",
+                            secretType: "none",
+                        },
                     },
                 },
-            },
-        });
+            });
+        }
     });
 
     it("encrypts Secrets with a rotating Cloud KMS key the GKE agent may use, and enables Workload Identity", () => {
@@ -108,6 +120,61 @@ describe.each([
             });
         }
     });
+
+    // Rule: IAM refuses a member that does not exist, and the GKE service agent may not exist
+    // seconds after the Container API is enabled; ServiceIdentity creates it
+    // (generateServiceIdentity), and the grant waits for it. Its address is the documented one,
+    // since the API may return no email (terraform-provider-google-beta
+    // google-beta/services/resourcemanager/resource_project_service_identity.go).
+    it("creates the GKE service agent before granting it the Secrets key", () => {
+        for (const c of clusters) {
+            const agent = one(plan, T.serviceIdentity, `${c.name}-gke-agent`);
+            expect(agent.inputs).toMatchObject({ project, service: "container.googleapis.com" });
+            const grant = one(plan, T.keyIam, `${c.name}-secrets-gke`);
+            expect(grant.dependencies).toContain(agent.urn);
+            expect(grant.inputs.member).toMatch(
+                /^serviceAccount:service-\d+@container-engine-robot\.iam\.gserviceaccount\.com$/,
+            );
+        }
+    });
+
+    // Rule: GKE Standard enforces NetworkPolicies only with Dataplane V2 or the network-policy
+    // add-on; Dataplane V2 has enforcement built in and excludes the add-on
+    // (https://cloud.google.com/kubernetes-engine/docs/how-to/dataplane-v2), and can be chosen at
+    // creation only (datapath_provider ForceNew: hashicorp/terraform-provider-google
+    // google/services/container/resource_container_cluster.go).
+    it("enforces NetworkPolicies with Dataplane V2, without the network-policy add-on", () => {
+        for (const c of clusters) {
+            const cluster = one(plan, T.cluster, c.name);
+            expect(cluster.inputs.datapathProvider).toBe("ADVANCED_DATAPATH");
+            expect(cluster.inputs.networkPolicy).toBeUndefined();
+            expect(cluster.inputs.addonsConfig).toBeUndefined();
+        }
+    });
+
+    // Rule: once the default pool is removed, GKE reports the first node pool's config as the
+    // cluster's nodeConfig ("For responses, this field will be populated with the node
+    // configuration of the first node pool", GKE API Cluster.nodeConfig); resource_labels there
+    // (Optional, not Computed: google/services/container/node_config.go) would differ from the
+    // inputs and the provider would update the deleted default-pool on every run. And a pool
+    // created without an initial count starts empty (InitialNodeCount 0:
+    // resource_container_node_pool.go); the count is ForceNew, so it is set for creation only.
+    it("keeps the bootstrap nodeConfig out of diffs and starts each pool with nodes", () => {
+        for (const c of clusters) {
+            const cluster = one(plan, T.cluster, c.name);
+            expect(cluster.inputs).toMatchObject({
+                removeDefaultNodePool: true,
+                initialNodeCount: 1,
+                nodeConfig: { serviceAccount: expect.stringMatching(/-nodes@/) },
+            });
+            expect(cluster.ignoreChanges).toEqual(["nodeConfig"]);
+            const pool = one(plan, T.pool, `${c.name}-nodes`);
+            expect(pool.inputs.initialNodeCount).toBe(
+                (pool.inputs.autoscaling as { minNodeCount: number }).minNodeCount || 1,
+            );
+            expect(pool.ignoreChanges).toEqual(["initialNodeCount"]);
+        }
+    });
 });
 
 describe("the prod stack's GKE fleet in detail", () => {
@@ -119,12 +186,12 @@ describe("the prod stack's GKE fleet in detail", () => {
         clusters = (plan.outputs.gcp as { clusters: ClusterOutput[] }).clusters;
     });
 
-    it("creates the Config Sync feature before any membership, so its fleet default reaches every cluster", () => {
+    it("creates the Config Sync feature before any membership, and each cluster's Config Sync after its membership", () => {
         const configSync = one(plan, "multicloud:gcp:ConfigSync", "config-sync");
         for (const member of ofType(plan, "multicloud:gcp:HubMembership")) {
             expect(waitsFor(plan, member, configSync)).toBe(true);
         }
-        const override = one(plan, "multicloud:gcp:ConfigSyncOverride", "config-sync-prod-us");
+        const override = one(plan, "multicloud:gcp:ConfigSyncMember", "config-sync-prod-us");
         expect(waitsFor(plan, override, one(plan, "multicloud:gcp:HubMembership", "prod-us"))).toBe(
             true,
         );
@@ -381,7 +448,7 @@ describe("bad Google Cloud config", () => {
             "gcp.clusters[1].masterIpv4CidrBlock": "172.16.0.0/28",
         });
         expect(plan.errors[0]).toContain(
-            "multicloud:gcp.clusters[1].masterIpv4CidrBlock (172.16.0.0/28) is already the control-plane range of another cluster in network 'default': give each cluster its own /28",
+            "multicloud:gcp.clusters[1].masterIpv4CidrBlock (172.16.0.0/28) overlaps 172.16.0.0/28, the control-plane range of cluster 'prod-eu' in network 'default': give each cluster its own /28",
         );
     });
 

@@ -1,0 +1,463 @@
+/**
+ * What the identity that deploys the main project (Pulumi Deployments' OIDC identity, or whoever
+ * runs `pulumi up`) needs on each cloud, least privilege, as data: docs/permissions.md is written
+ * from it, and tests/deployments.test.ts checks it against every resource type, invoke and role
+ * grant the committed stacks plan, so a new resource type or a new role the program hands out
+ * cannot slip by without a permission to match.
+ *
+ * Pure: no Pulumi, no cloud SDK.
+ */
+
+/** A cloud whose API the deploying identity calls. */
+export type PermissionCloud = "aws" | "gcp" | "azure";
+
+/** One grant to the deploying identity. */
+export interface DeployerGrant {
+    /** A stable key, the first column of the grant's row in docs/permissions.md. */
+    readonly key: string;
+    readonly cloud: PermissionCloud;
+    /** The role (or, on AWS, the policy statement) granted. */
+    readonly grant: string;
+    /** Where it is granted. */
+    readonly scope: string;
+    /** The Pulumi type tokens (resources and invokes) whose create/update/delete/read it allows. */
+    readonly covers: readonly string[];
+    /** Why, in one sentence. */
+    readonly why: string;
+}
+
+// --- Azure ------------------------------------------------------------------------------------
+
+/**
+ * Built-in roles the deploying identity holds (ids from Microsoft's built-in roles reference,
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged and
+ * .../management-and-governance).
+ */
+export const AZURE_DEPLOYER_ROLES = {
+    /** Actions: everything; NotActions include every Microsoft.Authorization write and delete. */
+    contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    /** Everything on policy assignments, definitions, set definitions and exemptions; PolicyInsights. */
+    resourcePolicyContributor: "36243c78-bf99-498c-9df9-86d9f8d28608",
+    /** roleAssignments/write and /delete (constrained by a condition), and read everywhere. */
+    rbacAdministrator: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+} as const;
+
+/**
+ * Every role the program itself assigns (to groups, to the policy assignments' managed
+ * identities, to the Grafana workspace's identity, to the deploying identity on Grafana). The
+ * Role Based Access Control Administrator grant is constrained to exactly these.
+ */
+export const AZURE_ASSIGNABLE_ROLES = {
+    "Grafana Admin": "22926164-76b3-42b3-bc55-97df8dab3e41",
+    "Grafana Viewer": "60921a7e-fef1-4a43-9b16-a26c52ad4769",
+    "Monitoring Reader": "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
+    "Azure Arc Kubernetes Cluster Admin": "8393591c-06b9-48a2-a542-1bd6b377f6a2",
+    "Azure Arc Kubernetes Viewer": "63f0a09d-1495-4db4-a681-037d84835eb4",
+    "Azure Arc Enabled Kubernetes Cluster User Role": "00493d72-78f6-4148-b6c5-d3ce8e4799dd",
+    /** The remediation identities of the DeployIfNotExists assignments (Flux, Container Insights). */
+    Contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    /** The remediation identity of the Azure Policy extension assignment. */
+    "Kubernetes Extension Contributor": "85cb6faf-e071-4c9b-8136-154b5a04f717",
+    /** Each connected cluster's own identity, on its cluster, so the Azure RBAC guard can call checkAccess. */
+    "Connected Cluster Managed Identity CheckAccess Reader": "65a14201-8f6c-4c28-bec4-12619c5a9aaa",
+} as const;
+
+/**
+ * The ABAC condition (version 2.0) that lets a Role Based Access Control Administrator grant
+ * add and remove assignments of `roleIds` only: the "Constrain roles" example of
+ * https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples
+ * (`@Request[...]` for writes, `@Resource[...]` for deletes, `ForAnyOfAnyValues:GuidEquals`).
+ */
+export function azureRoleAssignmentCondition(roleIds: readonly string[]): string {
+    const ids = [...new Set(roleIds.map((id) => id.toLowerCase()))].sort().join(", ");
+    return (
+        `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR ` +
+        `(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}})) AND ` +
+        `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR ` +
+        `(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`
+    );
+}
+
+// --- Google Cloud -----------------------------------------------------------------------------
+
+/** Project roles the program grants (`gcp.projects.IAMMember`): the only ones the deployer may grant. */
+export const GCP_GRANTABLE_PROJECT_ROLES = [
+    "roles/artifactregistry.reader",
+    "roles/autoscaling.metricsWriter",
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer",
+    "roles/stackdriver.resourceMetadata.writer",
+] as const;
+
+/** Roles per `hasOnly` list; longer lists are split and joined with `||`. */
+export const GCP_ROLES_PER_LIST = 10;
+
+/**
+ * The IAM condition on the deployer's Project IAM Admin binding that limits the roles it may
+ * grant or revoke to `roles`: https://cloud.google.com/iam/docs/setting-limits-on-granting-roles
+ * (`api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([...])`).
+ */
+export function gcpGrantCondition(roles: readonly string[]): string {
+    const sorted = [...new Set(roles)].sort();
+    const lists: string[][] = [];
+    for (let i = 0; i < sorted.length; i += GCP_ROLES_PER_LIST) {
+        lists.push(sorted.slice(i, i + GCP_ROLES_PER_LIST));
+    }
+    return lists
+        .map(
+            (list) =>
+                `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${list
+                    .map((r) => `'${r}'`)
+                    .join(", ")}])`,
+        )
+        .join(" || ");
+}
+
+// --- AWS --------------------------------------------------------------------------------------
+
+/** Service-linked roles the program (or AWS on its behalf) creates. */
+export const AWS_SERVICE_LINKED_ROLE_SERVICES = [
+    "autoscaling.amazonaws.com",
+    "elasticloadbalancing.amazonaws.com",
+] as const;
+
+interface PolicyStatement {
+    readonly Sid: string;
+    readonly Effect: "Allow";
+    readonly Action: readonly string[];
+    readonly Resource: string | readonly string[];
+    readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
+}
+
+/** The customer-managed policy of the deploying role: one statement per concern. */
+export function awsDeployerPolicy(): {
+    Version: "2012-10-17";
+    Statement: readonly PolicyStatement[];
+} {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "FleetServices",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:*",
+                    "cloudwatch:*",
+                    "ec2:*",
+                    "ecr:*",
+                    "elasticloadbalancing:*",
+                    "kms:*",
+                    "logs:*",
+                    "sns:*",
+                    "wafv2:*",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "PublicAmiParameters",
+                Effect: "Allow",
+                Action: ["ssm:GetParameter", "ssm:GetParameters"],
+                Resource: "arn:aws:ssm:*::parameter/aws/service/*",
+            },
+            {
+                Sid: "Identity",
+                Effect: "Allow",
+                Action: ["sts:GetCallerIdentity"],
+                Resource: "*",
+            },
+            {
+                Sid: "StackRolesAndDashboardUser",
+                Effect: "Allow",
+                Action: [
+                    "iam:AddRoleToInstanceProfile",
+                    "iam:AttachRolePolicy",
+                    "iam:CreateAccessKey",
+                    "iam:CreateInstanceProfile",
+                    "iam:CreateRole",
+                    "iam:CreateUser",
+                    "iam:DeleteAccessKey",
+                    "iam:DeleteInstanceProfile",
+                    "iam:DeleteRole",
+                    "iam:DeleteRolePolicy",
+                    "iam:DeleteUser",
+                    "iam:DeleteUserPolicy",
+                    "iam:DetachRolePolicy",
+                    "iam:Get*",
+                    "iam:List*",
+                    "iam:PutRolePolicy",
+                    "iam:PutUserPolicy",
+                    "iam:RemoveRoleFromInstanceProfile",
+                    "iam:TagInstanceProfile",
+                    "iam:TagRole",
+                    "iam:TagUser",
+                    "iam:UntagInstanceProfile",
+                    "iam:UntagRole",
+                    "iam:UntagUser",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:UpdateRole",
+                ],
+                Resource: [
+                    "arn:aws:iam::*:role/*",
+                    "arn:aws:iam::*:instance-profile/*",
+                    "arn:aws:iam::*:user/grafana/*",
+                ],
+            },
+            {
+                Sid: "PassTheInstanceRoleToEc2Only",
+                Effect: "Allow",
+                Action: ["iam:PassRole"],
+                Resource: "arn:aws:iam::*:role/*",
+                Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+            },
+            {
+                // The fleet's own Auto Scaling service-linked role (custom suffix), named in its
+                // KMS key policy and given to the group: a group with a non-default
+                // service-linked role needs iam:PassRole on it
+                // (docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-api-permissions.html).
+                Sid: "PassTheFleetRoleToAutoScaling",
+                Effect: "Allow",
+                Action: ["iam:PassRole"],
+                Resource:
+                    "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling_*",
+            },
+            {
+                Sid: "ServiceLinkedRoles",
+                Effect: "Allow",
+                Action: [
+                    "iam:CreateServiceLinkedRole",
+                    "iam:DeleteServiceLinkedRole",
+                    "iam:GetServiceLinkedRoleDeletionStatus",
+                ],
+                Resource: "arn:aws:iam::*:role/aws-service-role/*",
+                Condition: {
+                    StringEquals: { "iam:AWSServiceName": [...AWS_SERVICE_LINKED_ROLE_SERVICES] },
+                },
+            },
+        ],
+    };
+}
+
+/**
+ * The IAM service prefix each AWS token of the program calls, so the tests can check that the
+ * policy above allows every one. `aws:index/getPartition` is answered locally.
+ */
+export const AWS_SERVICE_OF: Readonly<Record<string, readonly string[]>> = {
+    "aws:autoscaling/group:Group": ["autoscaling", "iam"],
+    "aws:autoscaling/policy:Policy": ["autoscaling"],
+    "aws:cloudwatch/logGroup:LogGroup": ["logs"],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ["cloudwatch"],
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["ec2"],
+    "aws:ec2/eip:Eip": ["ec2"],
+    "aws:ec2/internetGateway:InternetGateway": ["ec2"],
+    "aws:ec2/launchTemplate:LaunchTemplate": ["ec2", "iam"],
+    "aws:ec2/natGateway:NatGateway": ["ec2"],
+    "aws:ec2/route:Route": ["ec2"],
+    "aws:ec2/routeTable:RouteTable": ["ec2"],
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": ["ec2"],
+    "aws:ec2/securityGroup:SecurityGroup": ["ec2"],
+    "aws:ec2/subnet:Subnet": ["ec2"],
+    "aws:ec2/vpc:Vpc": ["ec2"],
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["ec2"],
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["ec2"],
+    "aws:ecr/repository:Repository": ["ecr"],
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": ["ecr"],
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": ["ecr"],
+    "aws:iam/accessKey:AccessKey": ["iam"],
+    "aws:iam/instanceProfile:InstanceProfile": ["iam"],
+    "aws:iam/role:Role": ["iam"],
+    "aws:iam/rolePolicy:RolePolicy": ["iam"],
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["iam"],
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": ["iam"],
+    "aws:iam/user:User": ["iam"],
+    "aws:iam/userPolicy:UserPolicy": ["iam"],
+    "aws:kms/key:Key": ["kms"],
+    "aws:lb/listener:Listener": ["elasticloadbalancing"],
+    "aws:lb/loadBalancer:LoadBalancer": ["elasticloadbalancing", "iam"],
+    "aws:lb/targetGroup:TargetGroup": ["elasticloadbalancing"],
+    "aws:sns/topic:Topic": ["sns"],
+    "aws:sns/topicSubscription:TopicSubscription": ["sns"],
+    "aws:wafv2/webAcl:WebAcl": ["wafv2"],
+    "aws:wafv2/webAclAssociation:WebAclAssociation": ["wafv2", "elasticloadbalancing"],
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": ["wafv2", "logs"],
+    "aws:ssm/getParameter:getParameter": ["ssm"],
+    "aws:index/getCallerIdentity:getCallerIdentity": ["sts"],
+    "aws:index/getAvailabilityZones:getAvailabilityZones": ["ec2"],
+    "aws:index/getPartition:getPartition": [],
+};
+
+// --- Every grant, per cloud --------------------------------------------------------------------
+
+const AWS_TOKENS = Object.keys(AWS_SERVICE_OF);
+
+export const DEPLOYER_GRANTS: readonly DeployerGrant[] = [
+    // AWS: one role, one customer-managed policy (awsDeployerPolicy).
+    {
+        key: "aws-deployer-policy",
+        cloud: "aws",
+        grant: "customer-managed policy `multicloud-deployer` (below)",
+        scope: "the stack's account",
+        covers: AWS_TOKENS,
+        why: "the VPC, the Auto Scaling fleet and its launch template, the ALB, WAF, KMS key, ECR repository, alarms and SNS topic; the instance role and the dashboard's CloudWatch role and user; the Auto Scaling and ELB service-linked roles",
+    },
+    // Google Cloud: predefined roles on the stack's project.
+    {
+        key: "roles/serviceusage.serviceUsageAdmin",
+        cloud: "gcp",
+        grant: "Service Usage Admin",
+        scope: "project",
+        covers: ["gcp:projects/service:Service", "gcp:projects/serviceIdentity:ServiceIdentity"],
+        why: "enables the APIs the program needs (`ProjectServices`) and creates the Artifact Registry service agent (`ServiceIdentity`)",
+    },
+    {
+        key: "roles/container.admin",
+        cloud: "gcp",
+        grant: "Kubernetes Engine Admin",
+        scope: "project",
+        covers: [
+            "gcp:container/cluster:Cluster",
+            "gcp:container/nodePool:NodePool",
+            "gcp:organizations/getClientConfig:getClientConfig",
+        ],
+        why: "creates the GKE clusters and node pools, and applies the workload's Kubernetes objects (namespace, RBAC, Deployment) inside them",
+    },
+    {
+        key: "roles/compute.networkAdmin",
+        cloud: "gcp",
+        grant: "Compute Network Admin",
+        scope: "project",
+        covers: ["gcp:compute/router:Router", "gcp:compute/routerNat:RouterNat"],
+        why: "the Cloud Router and Cloud NAT that give the private nodes egress",
+    },
+    {
+        key: "roles/iam.serviceAccountAdmin",
+        cloud: "gcp",
+        grant: "Service Account Admin",
+        scope: "project",
+        covers: ["gcp:serviceaccount/account:Account"],
+        why: "the node pools' service accounts and the dashboard's Cloud Monitoring reader",
+    },
+    {
+        key: "roles/iam.serviceAccountUser",
+        cloud: "gcp",
+        grant: "Service Account User",
+        scope: "project",
+        covers: [],
+        why: "`iam.serviceAccounts.actAs` on the node service accounts, which a cluster or node pool that runs as them requires",
+    },
+    {
+        key: "roles/iam.serviceAccountKeyAdmin",
+        cloud: "gcp",
+        grant: "Service Account Key Admin",
+        scope: "project",
+        covers: ["gcp:serviceaccount/key:Key"],
+        why: "the key of the dashboard's Cloud Monitoring reader (the only key the program creates)",
+    },
+    {
+        key: "roles/cloudkms.admin",
+        cloud: "gcp",
+        grant: "Cloud KMS Admin",
+        scope: "project",
+        covers: [
+            "gcp:kms/keyRing:KeyRing",
+            "gcp:kms/cryptoKey:CryptoKey",
+            "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+        ],
+        why: "the clusters' Secrets-encryption keys, and binding the GKE and Artifact Registry service agents to their keys (no encrypt/decrypt for the deployer itself)",
+    },
+    {
+        key: "roles/artifactregistry.admin",
+        cloud: "gcp",
+        grant: "Artifact Registry Administrator",
+        scope: "project",
+        covers: ["gcp:artifactregistry/repository:Repository"],
+        why: "creates the image repository and pushes the image built by `AppImage`",
+    },
+    {
+        key: "roles/gkehub.admin",
+        cloud: "gcp",
+        grant: "GKE Hub Admin",
+        scope: "project",
+        covers: [
+            "gcp:gkehub/membership:Membership",
+            "gcp:gkehub/feature:Feature",
+            "gcp:gkehub/featureMembership:FeatureMembership",
+        ],
+        why: "fleet memberships and the Config Sync feature",
+    },
+    {
+        key: "roles/gkemulticloud.admin",
+        cloud: "gcp",
+        grant: "Anthos Multi-Cloud Admin",
+        scope: "project",
+        covers: [
+            "gcp:container/attachedCluster:AttachedCluster",
+            "gcp:container/getAttachedInstallManifest:getAttachedInstallManifest",
+        ],
+        why: "GKE attached clusters (`gcp.attachedClusters`, and edge sites with `edge.anthos.enabled`)",
+    },
+    {
+        key: "roles/resourcemanager.projectIamAdmin",
+        cloud: "gcp",
+        grant: "Project IAM Admin, with the condition below",
+        scope: "project",
+        covers: ["gcp:projects/iAMMember:IAMMember", "gcp:organizations/getProject:getProject"],
+        why: "grants the node service accounts and the dashboard reader their project roles, and nothing else",
+    },
+    // Azure: built-in roles on the stack's subscription.
+    {
+        key: "Contributor",
+        cloud: "azure",
+        grant: "Contributor",
+        scope: "subscription",
+        covers: [
+            "azure-native:resources:ResourceGroup",
+            "azure-native:containerregistry:Registry",
+            "azure-native:dashboard:Grafana",
+            "azure-native:kubernetes:ConnectedCluster",
+            "azure-native:monitor:DataCollectionRule",
+            "azure-native:operationalinsights:Workspace",
+            "azure-native:authorization:getClientConfig",
+            "azure-native:authorization:getClientToken",
+        ],
+        why: "creates the resource group (so subscription scope) and everything in it, registers the resource providers, and pushes to the registry (`registries/push/write` is an Action, not a DataAction, in the default RBAC mode)",
+    },
+    {
+        key: "Resource Policy Contributor",
+        cloud: "azure",
+        grant: "Resource Policy Contributor",
+        scope: "subscription",
+        covers: [
+            "azure-native:authorization:PolicyDefinition",
+            "azure-native:authorization:PolicyAssignment",
+        ],
+        why: "the custom Container Insights policy definition (a subscription-level resource) and the policy assignments; Contributor's NotActions exclude `Microsoft.Authorization/*/Write`",
+    },
+    {
+        key: "Role Based Access Control Administrator",
+        cloud: "azure",
+        grant: "Role Based Access Control Administrator, with the condition below",
+        scope: "subscription",
+        covers: ["azure-native:authorization:RoleAssignment"],
+        why: "the role assignments of the Arc groups, the policies' remediation identities, the connected clusters' identities and the Grafana workspace, and only of the roles listed",
+    },
+];
+
+/** The grants a stack needs: those covering one of the tokens its plan uses. */
+export function grantsFor(tokens: Iterable<string>): DeployerGrant[] {
+    const used = new Set(tokens);
+    return DEPLOYER_GRANTS.filter(
+        (g) =>
+            g.covers.some((t) => used.has(t)) ||
+            // actAs follows the clusters and node pools that run as the node service accounts.
+            (g.key === "roles/iam.serviceAccountUser" &&
+                used.has("gcp:container/nodePool:NodePool")),
+    );
+}
+
+/** The Pulumi packages whose calls reach a cloud API with the deploying identity. */
+export const CLOUD_OF_PACKAGE: Readonly<Record<string, PermissionCloud>> = {
+    aws: "aws",
+    gcp: "gcp",
+    "azure-native": "azure",
+};
