@@ -39,6 +39,7 @@ import {
     imagePlatformProblems,
 } from "./components/app/platforms";
 import { targetProblem } from "./components/app/dockerfile";
+import { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./components/app/RegistryPullSecret";
 import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "./components/azure/podSecurity";
 import {
     agentChartVersionProblem,
@@ -1233,6 +1234,25 @@ export const StackConfigSchema = z
         dashboard: DashboardSchema.prefault({}),
         /** DATABASE_URL for the clusters Pulumi applies the app to; a secret. @default none */
         databaseUrl: z.string().min(1).optional(),
+        /**
+         * The released image's pull credential for the clusters GitOps feeds (edge sites,
+         * attached clusters): Pulumi writes it into each as the Secret `secretName` of the app
+         * namespace. A secret: set with `pulumi config set --secret --path
+         * registryPullCredential.password <token password>`. @default none
+         */
+        registryPullCredential: z
+            .strictObject({
+                /** The registry host of app.image, e.g. fleet.azurecr.io. */
+                server: z.string().regex(REGISTRY_HOST, {
+                    message: "must be a registry host such as fleet.azurecr.io",
+                }),
+                /** An ACR token name, or _json_key for an Artifact Registry key. */
+                username: z.string().min(1),
+                password: z.string().min(1),
+                /** @default "app-registry" */
+                secretName: k8sName.default(DEFAULT_PULL_SECRET_NAME),
+            })
+            .optional(),
     })
     // Runs even when other keys are invalid, so that every problem is listed at once.
     .check(z.superRefine(checkWholeStack, { when: () => true }))
@@ -1470,6 +1490,15 @@ export function parseStackConfig(
     }
     if (
         result.success &&
+        result.data.registryPullCredential !== undefined &&
+        !secretKeys.includes(`${project}:registryPullCredential`)
+    ) {
+        problems.push(
+            `${project}:registryPullCredential must be a secret: set its password with \`pulumi config set --secret --path registryPullCredential.password <password>\``,
+        );
+    }
+    if (
+        result.success &&
         result.data.databaseUrl !== undefined &&
         !secretKeys.includes(`${project}:databaseUrl`)
     ) {
@@ -1547,9 +1576,25 @@ const PRIVATE_REGISTRY_HOST = /^([a-z0-9]+\.azurecr\.(io|cn|us)|[a-z0-9-]+-docke
  *   cluster, listed in `app.imagePullSecrets` (README: "Pulling the released image").
  */
 export function releasedImageProblems(
-    data: Pick<Parsed, "app" | "edge" | "gcp">,
+    data: Pick<Parsed, "app" | "edge" | "gcp" | "registryPullCredential">,
     project: string,
 ): string[] {
+    const credential = data.registryPullCredential;
+    if (credential) {
+        const problems: string[] = [];
+        const host = data.app.image.split("/")[0];
+        if (credential.server !== host) {
+            problems.push(
+                `${project}:registryPullCredential.server '${credential.server}' is not the registry of app.image ('${host}'): the kubelet offers a credential only to its own registry; set it to ${host}`,
+            );
+        }
+        if (!data.app.imagePullSecrets.includes(credential.secretName)) {
+            problems.push(
+                `${project}:app.imagePullSecrets does not list '${credential.secretName}', the Secret Pulumi writes from registryPullCredential: add it in Pulumi.yaml (app.imagePullSecrets)`,
+            );
+        }
+        return problems;
+    }
     const registry = ECR_HOST.test(data.app.image)
         ? "ecr"
         : PRIVATE_REGISTRY_HOST.test(data.app.image)
@@ -1584,7 +1629,7 @@ export function releasedImageProblems(
     }
     if (data.app.imagePullSecrets.length === 0) {
         return [
-            `${project}:app.imagePullSecrets is empty, but app.image is in a private registry that ${where} ${pull} from with no cloud identity: create a pull credential (README, "Pulling the released image"), store it as a docker-registry Secret in the app namespace of each of those clusters, and list its name with \`pulumi config set --path 'app.imagePullSecrets[0]' app-registry\``,
+            `${project}:app.imagePullSecrets is empty, but app.image is in a private registry that ${where} ${pull} from with no cloud identity: create a pull credential (README, "Pulling the released image"), set it as registryPullCredential so that Pulumi writes it into each of those clusters, and list its secret name (app-registry) in app.imagePullSecrets`,
         ];
     }
     return [];

@@ -7,6 +7,7 @@ import * as gcpSdk from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppImage } from "./components/app/AppImage";
+import { RegistryPullSecret } from "./components/app/RegistryPullSecret";
 import { Workload } from "./components/app/Workload";
 import { AsgFleet } from "./components/aws/AsgFleet";
 import { CloudWatchReader } from "./components/aws/CloudWatchReader";
@@ -91,6 +92,25 @@ const azureTenantId =
         ? (config.azure.tenantId ??
           azureNative.authorization.getClientConfigOutput({ provider: providers.azure }).tenantId)
         : undefined;
+
+/**
+ * The released image's pull secret on a cluster GitOps feeds, written through the cluster's own
+ * provider when the stack holds the credential (`registryPullCredential`).
+ */
+function pullSecret(cluster: string, kubernetes: k8s.Provider | undefined, after: pulumi.Resource) {
+    const credential = config.registryPullCredential;
+    if (!credential || !kubernetes) return undefined;
+    return new RegistryPullSecret(
+        `${cluster}-pull`,
+        {
+            server: credential.server,
+            username: credential.username,
+            password: pulumi.secret(credential.password),
+            secretName: credential.secretName,
+        },
+        { providers: [kubernetes], dependsOn: [after] },
+    );
+}
 
 // --- The app image: built once from app/, pushed to the registry of every cloud listed -------
 function buildAppImage() {
@@ -336,10 +356,12 @@ function gcpFleet() {
                   { ...opts, dependsOn: [...gcpServices.resources, configSync, after] },
               )
             : undefined;
-    // Attached clusters sync the whole tree: the baseline and the app.
-    gcp.attachedClusters.forEach((a, i) =>
-        syncMember(a.name, attachedMembers[i].membershipId, attachedMembers[i]),
-    );
+    // Attached clusters sync the whole tree: the baseline and the app, pulled with the
+    // released image's pull secret.
+    gcp.attachedClusters.forEach((a, i) => {
+        syncMember(a.name, attachedMembers[i].membershipId, attachedMembers[i]);
+        pullSecret(a.name, attachedMembers[i].kubernetes, attachedMembers[i]);
+    });
     // The app on every GKE cluster of this program, applied by Pulumi through the cluster's own
     // provider; so these clusters sync only the baseline (or their own branch and folder).
     const workloads = clusters.map(({ config: c, cluster }, i) => {
@@ -482,6 +504,8 @@ function edgeFleet() {
                 dependsOn: [azureSide.governance],
             },
         );
+        // The released image's pull secret, before GitOps delivers the app.
+        pullSecret(site.name, edge.kubernetes, edge);
         // Config Sync delivers gitops/ to the site through its own FeatureMembership.
         if (attach && config.edge.gitops === "configsync" && gcpSide?.syncMember) {
             gcpSide.syncMember(

@@ -591,7 +591,7 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
             "multicloud:app.image is in a private Amazon ECR registry, but edge site 's1' pulls it through GitOps with no AWS identity, and an ECR pull token expires after 12 hours: release the image through ACR or Artifact Registry (app.built.refs.azure or .gcp after a `pulumi up`) with a pull secret in app.imagePullSecrets, or through a public registry",
         ]);
         expect(edgeProblems(raw({ azure: AZ, dashboard, edge, app: ACR_APP }))).toEqual([
-            "multicloud:app.imagePullSecrets is empty, but app.image is in a private registry that edge site 's1' pulls from with no cloud identity: create a pull credential (README, \"Pulling the released image\"), store it as a docker-registry Secret in the app namespace of each of those clusters, and list its name with `pulumi config set --path 'app.imagePullSecrets[0]' app-registry`",
+            "multicloud:app.imagePullSecrets is empty, but app.image is in a private registry that edge site 's1' pulls from with no cloud identity: create a pull credential (README, \"Pulling the released image\"), set it as registryPullCredential so that Pulumi writes it into each of those clusters, and list its secret name (app-registry) in app.imagePullSecrets",
         ]);
         const app = { ...ACR_APP, imagePullSecrets: ["app-registry"] };
         expect(edgeProblems(raw({ azure: AZ, dashboard, edge, app }))).toEqual([]);
@@ -599,6 +599,48 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
         // docs.aws.amazon.com/eks/latest/userguide/create-node-role.html): no token to expire.
         const eksSite = { sites: [{ ...SITE, distribution: "eks" }] };
         expect(edgeProblems(raw({ azure: AZ, dashboard, edge: eksSite }))).toEqual([]);
+    });
+
+    it("checks the pull credential Pulumi writes into the GitOps clusters", () => {
+        const dashboard = { enabled: false };
+        const edge = { sites: [SITE] };
+        // The kubelet offers a credential only to the registry host it is keyed by.
+        const credential = { server: "other.azurecr.io", username: "app-pull", password: "pw" };
+        let problems: string[] = [];
+        try {
+            parseStackConfig(
+                raw({
+                    azure: AZ,
+                    dashboard,
+                    edge,
+                    app: ACR_APP,
+                    registryPullCredential: credential,
+                }),
+                NS,
+                "dev",
+                [`${NS}:edge`],
+            );
+        } catch (e) {
+            problems = [...(e as ConfigError).problems];
+        }
+        expect(problems).toEqual([
+            "multicloud:registryPullCredential must be a secret: set its password with `pulumi config set --secret --path registryPullCredential.password <password>`",
+            "multicloud:registryPullCredential.server 'other.azurecr.io' is not the registry of app.image ('fleet.azurecr.io'): the kubelet offers a credential only to its own registry; set it to fleet.azurecr.io",
+            "multicloud:app.imagePullSecrets does not list 'app-registry', the Secret Pulumi writes from registryPullCredential: add it in Pulumi.yaml (app.imagePullSecrets)",
+        ]);
+        const config = parseStackConfig(
+            raw({
+                azure: AZ,
+                dashboard,
+                edge,
+                app: { ...ACR_APP, imagePullSecrets: ["app-registry"] },
+                registryPullCredential: { ...credential, server: "fleet.azurecr.io" },
+            }),
+            NS,
+            "dev",
+            [`${NS}:edge`, `${NS}:registryPullCredential`],
+        );
+        expect(config.registryPullCredential?.secretName).toBe("app-registry");
     });
 
     it("refuses Arc agents outside Azure's support window, and infrastructure auto", () => {
