@@ -97,18 +97,19 @@ const azureTenantId =
  * The released image's pull secret on a cluster GitOps feeds, written through the cluster's own
  * provider when the stack holds the credential (`registryPullCredential`).
  */
-function pullSecret(cluster: string, kubernetes: k8s.Provider | undefined, after: pulumi.Resource) {
+function pullSecret(cluster: string, kubeconfig: string, after: pulumi.Resource) {
     const credential = config.registryPullCredential;
-    if (!credential || !kubernetes) return undefined;
+    if (!credential) return undefined;
     return new RegistryPullSecret(
         `${cluster}-pull`,
         {
+            kubeconfig: pulumi.secret(kubeconfig),
             server: credential.server,
             username: credential.username,
             password: pulumi.secret(credential.password),
             secretName: credential.secretName,
         },
-        { providers: [kubernetes], dependsOn: [after] },
+        { dependsOn: [after] },
     );
 }
 
@@ -360,7 +361,7 @@ function gcpFleet() {
     // released image's pull secret.
     gcp.attachedClusters.forEach((a, i) => {
         syncMember(a.name, attachedMembers[i].membershipId, attachedMembers[i]);
-        pullSecret(a.name, attachedMembers[i].kubernetes, attachedMembers[i]);
+        pullSecret(a.name, a.kubeconfig, attachedMembers[i]);
     });
     // The app on every GKE cluster of this program, applied by Pulumi through the cluster's own
     // provider; so these clusters sync only the baseline (or their own branch and folder).
@@ -505,7 +506,7 @@ function edgeFleet() {
             },
         );
         // The released image's pull secret, before GitOps delivers the app.
-        pullSecret(site.name, edge.kubernetes, edge);
+        pullSecret(site.name, site.kubeconfig, edge);
         // Config Sync delivers gitops/ to the site through its own FeatureMembership.
         if (attach && config.edge.gitops === "configsync" && gcpSide?.syncMember) {
             gcpSide.syncMember(

@@ -15,6 +15,8 @@ export const DEFAULT_PULL_SECRET_NAME = "app-registry";
 export const REGISTRY_HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
 
 export interface RegistryPullSecretArgs {
+    /** Kubeconfig of the cluster (a Pulumi secret). */
+    readonly kubeconfig: pulumi.Input<string>;
     /** Registry host the credential is for (the host of the released image). */
     readonly server: string;
     /** User name: an ACR token name, or `_json_key` for an Artifact Registry key. */
@@ -57,8 +59,11 @@ export function dockerConfigJson(server: string, username: string, password: str
 }
 
 /**
- * The released image's pull secret on one cluster. The provider comes from `opts.providers`
- * (the cluster's own Kubernetes provider).
+ * The released image's pull secret on one cluster, written through a provider of its own that
+ * adopts an existing object: since @pulumi/kubernetes 4.29 a create of an object that exists
+ * fails with AlreadyExists unless the provider sets `upsertExistingObjects`
+ * (pulumi/pulumi-kubernetes#2926), and GitOps may create the app namespace first. Only this
+ * component's two objects, whose names never change, get that behaviour.
  */
 export class RegistryPullSecret extends pulumi.ComponentResource {
     /** `<namespace>/<name>` of the Secret. */
@@ -73,16 +78,24 @@ export class RegistryPullSecret extends pulumi.ComponentResource {
         super("multicloud:app:RegistryPullSecret", name, {}, opts);
         const namespace = args.namespace ?? "app";
         const secretName = args.secretName ?? DEFAULT_PULL_SECRET_NAME;
+        const provider = new k8s.Provider(
+            `${name}-k8s`,
+            {
+                kubeconfig: pulumi.secret(args.kubeconfig),
+                enableServerSideApply: true,
+                upsertExistingObjects: true,
+            },
+            { parent: this },
+        );
 
         // The namespace exists before GitOps delivers it (Pulumi registers the site first), so
         // Pulumi creates it, with its name alone: GitOps then adds its labels (Pod Security) and
-        // owns every other field. With server-side apply the provider upserts, so a namespace
-        // that GitOps created first is adopted, not refused. Never deleted by Pulumi: the app
-        // lives in it.
+        // owns every other field. A namespace that GitOps created first is adopted
+        // (upsertExistingObjects), not refused. Never deleted by Pulumi: the app lives in it.
         const ns = new k8s.core.v1.Namespace(
             `${name}-ns`,
             { metadata: { name: namespace } },
-            { parent: this, retainOnDelete: true },
+            { parent: this, provider, retainOnDelete: true },
         );
         const secret = new k8s.core.v1.Secret(
             name,
@@ -95,7 +108,7 @@ export class RegistryPullSecret extends pulumi.ComponentResource {
                         .apply((p) => dockerConfigJson(args.server, args.username, p)),
                 },
             },
-            { parent: this, dependsOn: [ns] },
+            { parent: this, provider, dependsOn: [ns] },
         );
         this.secretRef = pulumi.interpolate`${secret.metadata.namespace}/${secret.metadata.name}`;
         this.registerOutputs({ secretRef: this.secretRef });

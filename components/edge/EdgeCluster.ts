@@ -379,8 +379,6 @@ export class EdgeCluster extends pulumi.ComponentResource {
     public readonly connectedClusterId: pulumi.Output<string>;
     /** The fleet membership, when the site is attached to the GKE fleet. */
     public readonly membershipId: pulumi.Output<string | undefined>;
-    /** The site's own Kubernetes provider (from its secret kubeconfig). */
-    public readonly kubernetes: k8s.Provider;
 
     constructor(name: string, args: EdgeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid("EdgeCluster", name, validateEdgeClusterArgs(name, args));
@@ -400,7 +398,6 @@ export class EdgeCluster extends pulumi.ComponentResource {
             { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true },
             parent,
         );
-        this.kubernetes = kubernetes;
 
         // The agents authenticate their onboarding with this key; it lives in (encrypted) state.
         const key = new tls.PrivateKey(

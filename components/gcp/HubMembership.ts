@@ -96,8 +96,6 @@ export class HubMembership extends pulumi.ComponentResource {
     /** The short membership name, as feature memberships refer to it. */
     public readonly membershipName: pulumi.Output<string>;
     public readonly location: pulumi.Output<string>;
-    /** An attached cluster's own Kubernetes provider (from its secret kubeconfig). */
-    public readonly kubernetes?: k8s.Provider;
 
     constructor(name: string, args: HubMembershipArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid("HubMembership", name, validateHubMembershipArgs(name, args));
@@ -135,7 +133,6 @@ export class HubMembership extends pulumi.ComponentResource {
                 { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true },
                 { parent: this },
             );
-            this.kubernetes = kubernetes;
             this.membershipId = attachCluster(name, { ...args, projectNumber }, this, kubernetes);
             // The attached clusters API names the membership it manages: global, named as the
             // cluster, whatever region hosts the cluster resource (gkemulticloud v1

@@ -10,7 +10,7 @@ import {
     validateRegistryPullSecretArgs,
 } from "../../components/app/RegistryPullSecret";
 import type { PlanResult } from "../../plan/run";
-import { one, ofType, planStack, PROJECT_DIR } from "../harness";
+import { one, ofType, planStack, PROJECT_DIR, providerInputs } from "../harness";
 
 const T = {
     pull: "multicloud:app:RegistryPullSecret",
@@ -27,11 +27,23 @@ describe("the prod stack's edge sites", () => {
         expect(plan.errors).toEqual([]);
     }, 120_000);
 
-    it("gets a dockerconfigjson Secret for the released image's registry, through the site's own provider", () => {
+    it("gets a dockerconfigjson Secret for the released image's registry, through a provider of the site's kubeconfig", () => {
         for (const site of SITES) {
             const secret = one(plan, T.secret, `${site}-pull`);
-            const provider = one(plan, "pulumi:providers:kubernetes", `${site}-k8s`);
+            // Its own provider, from the site's secret kubeconfig, adopting an object GitOps may
+            // have created first: since @pulumi/kubernetes 4.29 a create of an existing object
+            // fails with AlreadyExists unless upsertExistingObjects is set
+            // (pulumi/pulumi-kubernetes#2926, release notes of v4.29.0).
+            const provider = one(plan, "pulumi:providers:kubernetes", `${site}-pull-k8s`);
+            const site_ = one(plan, "pulumi:providers:kubernetes", `${site}-k8s`);
             expect(secret.provider?.startsWith(provider.urn)).toBe(true);
+            // The SDK sends a provider's scalar inputs as strings.
+            expect(providerInputs(provider)).toMatchObject({
+                enableServerSideApply: "true",
+                upsertExistingObjects: "true",
+            });
+            expect(providerInputs(provider).kubeconfig).toBe(providerInputs(site_).kubeconfig);
+            expect(provider.secretPaths).toContain("kubeconfig");
             expect(secret.inputs).toMatchObject({
                 type: "kubernetes.io/dockerconfigjson",
                 metadata: { name: "app-registry", namespace: "app" },
@@ -97,6 +109,7 @@ describe("RegistryPullSecret's own checks", () => {
     it("names every bad argument", () => {
         expect(
             validateRegistryPullSecretArgs({
+                kubeconfig: "apiVersion: v1",
                 server: "https://r.azurecr.io/app",
                 username: " ",
                 password: "x",
