@@ -1523,11 +1523,16 @@ export function parseStackConfig(
     const data = result.data;
     const appImage: AppImageConfig = {
         ...data.appImage,
-        registries: data.appImage.registries ?? REGISTRY_CLOUDS.filter((c) => data[c].enabled),
+        registries: imageRegistries(data),
     };
     const dashboard = { ...data.dashboard, files: dashboards.dashboards };
     // Sound: the requiredWhenEnabled checks passed, so enabled sections hold their required fields.
     return { ...data, appImage, dashboard } as StackConfig;
+}
+
+/** The clouds whose registry receives the image: as configured, else every enabled cloud. */
+function imageRegistries(data: Parsed): (typeof REGISTRY_CLOUDS)[number][] {
+    return data.appImage.registries ?? REGISTRY_CLOUDS.filter((c) => data[c].enabled);
 }
 
 /**
@@ -1541,7 +1546,7 @@ function crossCloudProblems(data: Parsed, project: string): string[] {
     const problems: string[] = [];
     const image = data.appImage;
     if (image.build) {
-        const registries = image.registries ?? REGISTRY_CLOUDS.filter((c) => data[c].enabled);
+        const registries = imageRegistries(data);
         problems.push(
             ...imagePlatformProblems(
                 image.platforms,
@@ -1575,7 +1580,7 @@ const PRIVATE_REGISTRY_HOST = /^([a-z0-9]+\.azurecr\.(io|cn|us)|[a-z0-9-]+-docke
  * - an ACR or Artifact Registry image needs a pull secret in the app namespace of every such
  *   cluster, listed in `app.imagePullSecrets` (README: "Pulling the released image").
  */
-export function releasedImageProblems(
+function releasedImageProblems(
     data: Pick<Parsed, "app" | "edge" | "gcp" | "registryPullCredential">,
     project: string,
 ): string[] {

@@ -18,6 +18,21 @@ export function credentialRotationProblems(label: string | undefined): string[] 
         : [`credentialRotation '${label}' must be a short label such as 2026-11`];
 }
 
+/**
+ * One problem per item of `items` (the argument `key`) that repeats an earlier one, compared by
+ * `same` (e.g. lower-cased object ids): children named by their item would collide.
+ */
+export function repeatedProblems(
+    key: string,
+    items: readonly string[],
+    same: (item: string) => string = (item) => item,
+): string[] {
+    const keys = items.map(same);
+    return items
+        .filter((_, i) => keys.indexOf(keys[i]) !== i)
+        .map((item) => `${key}: '${item}' is listed twice; remove the repeat`);
+}
+
 /** Problems with the Entra ID group lists (`adminGroupObjectIds`, `viewerGroupObjectIds`) of `args`. */
 export function groupObjectIdProblems(args: {
     readonly adminGroupObjectIds?: readonly string[];

@@ -29,7 +29,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { throwIfInvalid } from "../validation";
 import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "./acrLogin";
-import { DEFAULT_IMAGE_PLATFORMS, IMAGE_PLATFORMS, ImagePlatform } from "./platforms";
+import { DEFAULT_IMAGE_PLATFORMS, ImagePlatform, platformListProblems } from "./platforms";
 
 export type RegistryCloud = "aws" | "gcp" | "azure";
 
@@ -151,7 +151,7 @@ export function validateAppImageArgs(
             `repository '${repository}' must be lowercase letters, digits, '.', '_' or '-' (up to 63), starting and ending with a letter or digit`,
         );
     }
-    problems.push(...platformsProblems(args));
+    problems.push(...platformListProblems(resolvePlatforms(args), "platforms"));
     const acr = args.registries.azure?.registryName;
     if (acr !== undefined && !/^[a-zA-Z0-9]{5,50}$/.test(acr)) {
         problems.push(`registries.azure.registryName '${acr}' must be 5-50 letters and digits`);
@@ -162,22 +162,6 @@ export function validateAppImageArgs(
 /** The platforms to build: `platforms`, else the default. */
 export function resolvePlatforms(args: Pick<AppImageArgs, "platforms">): ImagePlatform[] {
     return [...(args.platforms ?? DEFAULT_IMAGE_PLATFORMS)];
-}
-
-function platformsProblems(args: AppImageArgs): string[] {
-    const problems: string[] = [];
-    const platforms: readonly string[] = resolvePlatforms(args);
-    if (platforms.length === 0) {
-        problems.push(`platforms is empty: list at least one of ${IMAGE_PLATFORMS.join(", ")}`);
-    }
-    platforms.forEach((p, i) => {
-        if (!(IMAGE_PLATFORMS as readonly string[]).includes(p)) {
-            problems.push(`platforms[${i}] '${p}' must be one of ${IMAGE_PLATFORMS.join(", ")}`);
-        } else if (platforms.indexOf(p) !== i) {
-            problems.push(`platforms[${i}] repeats '${p}': list each platform once`);
-        }
-    });
-    return problems;
 }
 
 /**

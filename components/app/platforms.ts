@@ -93,21 +93,7 @@ export function imagePlatformProblems(
     stack: StackArchitectures,
     key = "appImage.platforms",
 ): string[] {
-    const problems: string[] = [];
-    if (platforms.length === 0) {
-        problems.push(`${key} is empty: list at least one of ${IMAGE_PLATFORMS.join(", ")}`);
-    }
-    const seen = new Set<string>();
-    platforms.forEach((p, i) => {
-        if (!(IMAGE_PLATFORMS as readonly string[]).includes(p)) {
-            problems.push(
-                `${key}[${i}] '${p}' is not a platform the image can be built for: use one of ${IMAGE_PLATFORMS.join(", ")}`,
-            );
-        } else if (seen.has(p)) {
-            problems.push(`${key}[${i}] repeats '${p}': list each platform once`);
-        }
-        seen.add(p);
-    });
+    const problems = platformListProblems(platforms, key);
     const missing = new Map<ImagePlatform, ImageConsumer[]>();
     for (const consumer of imageConsumers(stack)) {
         if (!platforms.includes(consumer.platform)) {
@@ -120,5 +106,23 @@ export function imagePlatformProblems(
             `${key} lacks ${platform}, which the stack runs (${where}): add ${platform} to ${key}, or change those nodes' architecture`,
         );
     }
+    return problems;
+}
+
+/** The problems of a platform list itself (`key` names it): empty, unknown or repeated entries. */
+export function platformListProblems(platforms: readonly string[], key: string): string[] {
+    const problems: string[] = [];
+    if (platforms.length === 0) {
+        problems.push(`${key} is empty: list at least one of ${IMAGE_PLATFORMS.join(", ")}`);
+    }
+    platforms.forEach((p, i) => {
+        if (!(IMAGE_PLATFORMS as readonly string[]).includes(p)) {
+            problems.push(
+                `${key}[${i}] '${p}' is not a platform the image can be built for: use one of ${IMAGE_PLATFORMS.join(", ")}`,
+            );
+        } else if (platforms.indexOf(p) !== i) {
+            problems.push(`${key}[${i}] repeats '${p}': list each platform once`);
+        }
+    });
     return problems;
 }

@@ -1,7 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { groupObjectIdProblems, throwIfInvalid } from "../validation";
+import { groupObjectIdProblems, repeatedProblems, throwIfInvalid } from "../validation";
 import {
     CLUSTER_SCOPE,
     CONNECTED_CLUSTERS,
@@ -87,12 +87,7 @@ export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
     // resource twice (and Azure refuses a second assignment of one role to one principal at one
     // scope: RoleAssignmentExists).
     for (const key of ["adminGroupObjectIds", "viewerGroupObjectIds"] as const) {
-        const ids = (args[key] ?? []).map((id) => id.toLowerCase());
-        ids.forEach((id, i) => {
-            if (ids.indexOf(id) !== i) {
-                problems.push(`${key}: '${args[key]![i]}' is listed twice; remove the repeat`);
-            }
-        });
+        problems.push(...repeatedProblems(key, args[key] ?? [], (id) => id.toLowerCase()));
     }
     problems.push(
         ...excludedNamespacesProblems(

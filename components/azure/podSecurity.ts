@@ -12,6 +12,7 @@
  * a list that omits them still exempts them.
  */
 import { DNS_LABEL } from "../formats";
+import { repeatedProblems } from "../validation";
 
 /** The initiative's own default for `excludedNamespaces` (PSPBaselineStandard.json, v1.4.0). */
 export const POD_SECURITY_BUILTIN_EXCLUDED_NAMESPACES = [
@@ -46,15 +47,16 @@ export function excludedNamespacesProblems(
     namespaces: readonly string[],
     key = "excludedNamespaces",
 ): string[] {
-    const problems: string[] = [];
-    namespaces.forEach((namespace, i) => {
-        if (!DNS_LABEL.test(namespace)) {
-            problems.push(
-                `${key}: '${namespace}' is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)`,
-            );
-        } else if (namespaces.indexOf(namespace) !== i) {
-            problems.push(`${key}: '${namespace}' is listed twice; remove the repeat`);
-        }
-    });
-    return problems;
+    return [
+        ...namespaces
+            .filter((namespace) => !DNS_LABEL.test(namespace))
+            .map(
+                (namespace) =>
+                    `${key}: '${namespace}' is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)`,
+            ),
+        ...repeatedProblems(
+            key,
+            namespaces.filter((namespace) => DNS_LABEL.test(namespace)),
+        ),
+    ];
 }
