@@ -497,8 +497,10 @@ const GkeClusterSchema = z
         /** @default 3 */
         maxNodesPerZone: integer().pipe(z.number().min(1)).default(3),
         /**
-         * Private /28 of the control plane; unique per cluster in a network.
-         * @default `172.16.0.<16 x the cluster's index>/28`
+         * Private /28 of the control plane; unique per cluster in a network. Required when the
+         * stack has more than one cluster: a default by list position would move when a cluster
+         * is added above it, and a new range replaces the cluster.
+         * @default `172.16.0.0/28` (a stack with one cluster only)
          */
         masterIpv4CidrBlock: networkAddress(
             z
@@ -550,9 +552,18 @@ const GkeClusterSchema = z
         }
     });
 
-/** The control-plane range of the `index`-th cluster: its own, or a distinct default /28. */
-export function masterRange(cluster: { masterIpv4CidrBlock?: string }, index: number): string {
-    return cluster.masterIpv4CidrBlock ?? `172.16.0.${16 * index}/28`;
+/** The control-plane range of a stack's only GKE cluster when it sets none. */
+export const DEFAULT_MASTER_RANGE = "172.16.0.0/28";
+
+/**
+ * The control-plane range of a cluster: its own, or the default of a stack with one cluster.
+ * Never derived from the cluster's position: `masterIpv4CidrBlock` is ForceNew
+ * (terraform-provider-google container/resource_container_cluster.go,
+ * private_cluster_config.master_ipv4_cidr_block), so a range that moved with the list would
+ * replace every cluster below an inserted one.
+ */
+export function masterRange(cluster: { masterIpv4CidrBlock?: string }): string {
+    return cluster.masterIpv4CidrBlock ?? DEFAULT_MASTER_RANGE;
 }
 
 /** A cluster outside Google Cloud, attached to the fleet (EKS, AKS, on-prem). */
@@ -630,13 +641,33 @@ const GcpSchema = z
     .superRefine((g, ctx) => {
         // GKE: the control plane's range "must not overlap with any other ranges in use within
         // the cluster's network" (container API, PrivateClusterConfig.masterIpv4CidrBlock).
-        const ranges = g.clusters.map((c, i) => ({
+        if (g.clusters.length > 1) {
+            g.clusters.forEach((c, i) => {
+                if (c.masterIpv4CidrBlock !== undefined) return;
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["clusters", i, "masterIpv4CidrBlock"],
+                    message:
+                        `is required when the stack has more than one GKE cluster ('${c.name}' sets none): ` +
+                        `a range that followed the list would move when a cluster is added above it, and a new range replaces the cluster. ` +
+                        `Set the range the cluster has: earlier versions gave the cluster at position ${i} 172.16.0.${16 * i}/28 ` +
+                        `(\`pulumi config set --path gcp.clusters[${i}].masterIpv4CidrBlock 172.16.0.${16 * i}/28\`); a new cluster gets any free private /28`,
+                });
+            });
+        }
+        // (A missing range, reported above, overlaps nothing.)
+        const ranges = g.clusters.map((c) => ({
             network: c.network ?? "default",
-            range: masterRange(c, i),
+            range: g.clusters.length > 1 ? c.masterIpv4CidrBlock : masterRange(c),
         }));
         ranges.forEach((r, i) => {
             const other = ranges.findIndex(
-                (o, j) => j < i && o.network === r.network && cidrsOverlap(o.range, r.range),
+                (o, j) =>
+                    j < i &&
+                    o.network === r.network &&
+                    o.range !== undefined &&
+                    r.range !== undefined &&
+                    cidrsOverlap(o.range, r.range),
             );
             if (other >= 0) {
                 ctx.addIssue({

@@ -285,7 +285,7 @@ function gcpFleet() {
         dependsOn: [...gcpServices.resources, ...(configSync ? [configSync] : [])],
     };
 
-    const clusters = gcp.clusters.map((c, i) => ({
+    const clusters = gcp.clusters.map((c) => ({
         config: c,
         cluster: new GkeCluster(
             c.name,
@@ -296,7 +296,7 @@ function gcpFleet() {
                 machineType: c.machineType,
                 minNodesPerZone: c.minNodesPerZone,
                 maxNodesPerZone: c.maxNodesPerZone,
-                masterIpv4CidrBlock: masterRange(c, i),
+                masterIpv4CidrBlock: masterRange(c),
                 masterAuthorizedNetworks: c.masterAuthorizedNetworks,
                 databaseEncryptionKey: c.databaseEncryptionKey,
                 network: c.network,

@@ -6,7 +6,7 @@
  * unnoticed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { generateKeyPair } from "crypto";
+import { Worker } from "worker_threads";
 import { jsonOrValue } from "./json";
 
 /** One resource as the program registered it. */
@@ -34,10 +34,42 @@ export interface RecordedResource {
     readonly propertyDependencies: Record<string, string[]>;
     /** Properties whose changes `pulumi up` ignores (the `ignoreChanges` option). */
     readonly ignoreChanges: string[];
+    /**
+     * The `aliases` option as the SDK sends it: a URN, or a spec whose empty fields mean "the
+     * resource's own" (the engine completes them, and adds the aliases of the parents).
+     */
+    readonly aliases: AliasSpec[];
+    /**
+     * Properties whose change replaces the resource: the `replaceOnChanges` option, which the
+     * SDK fills from the provider schema where a property is marked so (azure-native), `*` for
+     * any change.
+     */
+    readonly replaceOnChanges: string[];
+    /** The `deleteBeforeReplace` option. */
+    readonly deleteBeforeReplace: boolean;
+    /**
+     * The `replacementTrigger` option: the engine replaces the resource when this value differs
+     * from the last deployment's. Absent when not set.
+     */
+    readonly replacementTrigger?: unknown;
+    /** The `replaceWith` option: URNs whose replacement replaces this resource too. */
+    readonly replaceWith: string[];
     /** Component outputs passed to `registerOutputs`, with secrets unwrapped. */
     outputs?: Record<string, unknown>;
     /** Paths of component outputs that are secret. */
     outputSecretPaths?: string[];
+}
+
+/** One alias of a registration: an old URN, or the parts of one (see `RecordedResource.aliases`). */
+export interface AliasSpec {
+    readonly urn?: string;
+    readonly name?: string;
+    readonly type?: string;
+    readonly stack?: string;
+    readonly project?: string;
+    /** The old parent's URN; absent with `noParent` (the old resource was at the root). */
+    readonly parentUrn?: string;
+    readonly noParent?: boolean;
 }
 
 export interface RecordedInvoke {
@@ -72,33 +104,118 @@ const keyPairs = new Map<number, Promise<Record<string, string>>>();
 /**
  * A real RSA key pair for a `tls.PrivateKey`, in the formats the TLS provider reports:
  * `privateKeyPem` PKCS#1, `privateKeyPemPkcs8`, `publicKeyPem` SPKI. One pair per key size,
- * shared by every key of that size (a real deploy generates each one): a 4096-bit key takes
- * from a fraction of a second to several, and a plan may hold a thousand edge clusters' keys.
- * Generated off the main thread, so that it overlaps the loading of the program.
+ * shared by every key of that size (a real deploy generates each one, once, and keeps it in the
+ * state): a plan may hold a thousand edge clusters' keys.
+ *
+ * Derived from a fixed seed, so that planning the same commit twice gives the same inputs
+ * (the Arc agents' public key is an input of every connected cluster; a fresh random key would
+ * show every cluster as changed in `--diff`). Generated in a worker thread, so that it overlaps
+ * the loading of the program (a 4096-bit pair takes about half a second).
  */
 export function mockKeyPair(bits: number): Promise<Record<string, string>> {
     let pair = keyPairs.get(bits);
     if (!pair) {
-        pair = new Promise((resolve, reject) =>
-            generateKeyPair("rsa", { modulusLength: bits }, (error, publicKey, privateKey) =>
-                error
-                    ? reject(error)
-                    : resolve({
-                          privateKeyPem: privateKey
-                              .export({ type: "pkcs1", format: "pem" })
-                              .toString(),
-                          privateKeyPemPkcs8: privateKey
-                              .export({ type: "pkcs8", format: "pem" })
-                              .toString(),
-                          publicKeyPem: publicKey
-                              .export({ type: "spki", format: "pem" })
-                              .toString(),
-                      }),
-            ),
-        );
+        pair = new Promise((resolve, reject) => {
+            const worker = new Worker(
+                // tsx (esbuild, keepNames) wraps inner functions in `__name`: define it.
+                `const __name = (f) => f;\n(${deterministicRsaKeyPair.toString()})(require("worker_threads").workerData)`,
+                {
+                    eval: true,
+                    workerData: { bits, seed: `multicloud offline plan, rsa ${bits}` },
+                },
+            );
+            worker.once("message", (pems: Record<string, string>) => resolve(pems));
+            worker.once("error", reject);
+        });
         keyPairs.set(bits, pair);
     }
     return pair;
+}
+
+/**
+ * An RSA key pair of `bits` bits derived from `seed` alone: primes found from SHA-256 counter
+ * output (top two bits set, so the modulus has exactly `bits` bits) with OpenSSL's primality
+ * test, then imported as a JWK and exported in PEM. Runs in a worker: self-contained, it
+ * requires what it uses and posts the PEMs to its parent.
+ */
+export function deterministicRsaKeyPair(data: {
+    bits: number;
+    seed: string;
+}): Record<string, string> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto = require("crypto") as typeof import("crypto");
+    const e = BigInt(65537);
+    const random = (label: string) => {
+        let counter = 0;
+        return (bytes: number) => {
+            const chunks: Buffer[] = [];
+            for (let have = 0; have < bytes; have += 32)
+                chunks.push(
+                    crypto
+                        .createHash("sha256")
+                        .update(`${data.seed}/${label}/${counter++}`)
+                        .digest(),
+                );
+            return Buffer.concat(chunks).subarray(0, bytes);
+        };
+    };
+    const small: number[] = [];
+    for (let i = 3; small.length < 2000; i += 2)
+        if (small.every((p) => p * p > i || i % p)) small.push(i);
+    const prime = (bits: number, next: (bytes: number) => Buffer): bigint => {
+        const b = next(bits / 8);
+        b[0] |= 0xc0;
+        b[b.length - 1] |= 1;
+        const start = BigInt(`0x${b.toString("hex")}`);
+        const rest = small.map((s) => Number(start % BigInt(s)));
+        for (let delta = 0; ; delta += 2) {
+            if (rest.some((r, i) => (r + delta) % small[i] === 0)) continue;
+            const c = start + BigInt(delta);
+            if ((c - BigInt(1)) % e !== BigInt(0) && crypto.checkPrimeSync(c)) return c;
+        }
+    };
+    const inverse = (a: bigint, m: bigint): bigint => {
+        let [r0, r1, s0, s1] = [a % m, m, BigInt(1), BigInt(0)];
+        while (r1 !== BigInt(0)) {
+            const q = r0 / r1;
+            [r0, r1] = [r1, r0 - q * r1];
+            [s0, s1] = [s1, s0 - q * s1];
+        }
+        return ((s0 % m) + m) % m;
+    };
+    const b64 = (x: bigint) => {
+        const hex = x.toString(16);
+        return Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex").toString("base64url");
+    };
+    const p = prime(data.bits / 2, random("p"));
+    const q = prime(data.bits / 2, random("q"));
+    const d = inverse(e, (p - BigInt(1)) * (q - BigInt(1)));
+    const key = crypto.createPrivateKey({
+        format: "jwk",
+        key: {
+            kty: "RSA",
+            n: b64(p * q),
+            e: b64(e),
+            d: b64(d),
+            p: b64(p),
+            q: b64(q),
+            dp: b64(d % (p - BigInt(1))),
+            dq: b64(d % (q - BigInt(1))),
+            qi: b64(inverse(q, p)),
+        },
+    });
+    const pems = {
+        privateKeyPem: key.export({ type: "pkcs1", format: "pem" }).toString(),
+        privateKeyPemPkcs8: key.export({ type: "pkcs8", format: "pem" }).toString(),
+        publicKeyPem: crypto
+            .createPublicKey(key)
+            .export({ type: "spki", format: "pem" })
+            .toString(),
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parentPort } = require("worker_threads") as typeof import("worker_threads");
+    parentPort?.postMessage(pems);
+    return pems;
 }
 
 /** The key size the program's keys use (the Arc agents' onboarding key), generated up front. */
@@ -549,6 +666,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             dependencies: req.getDependenciesList(),
             propertyDependencies: propertyDependenciesOf(req),
             ignoreChanges: req.getIgnorechangesList(),
+            aliases: aliasesOf(req),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ...(req.hasReplacementTrigger()
+                ? { replacementTrigger: req.getReplacementTrigger()?.toJavaScript() }
+                : {}),
+            replaceWith: req.getReplaceWithList(),
         };
         this.resources.push(resource);
         this.byUrn.set(urn, resource);
@@ -561,6 +685,24 @@ function propertyDependenciesOf(req: RegisterRequest): Record<string, string[]> 
     const found: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => (found[key] = deps.getUrnsList()));
     return found;
+}
+
+/** The request's aliases: specs (the mock monitor supports them) or, from older SDKs, URNs. */
+function aliasesOf(req: RegisterRequest): AliasSpec[] {
+    const specs: AliasSpec[] = req.getAliasesList().map((a) => {
+        const spec = a.getSpec();
+        if (!spec) return { urn: a.getUrn() };
+        const or = (v: string) => v || undefined;
+        return {
+            name: or(spec.getName()),
+            type: or(spec.getType()),
+            stack: or(spec.getStack()),
+            project: or(spec.getProject()),
+            parentUrn: or(spec.getParenturn()),
+            noParent: spec.getNoparent() || undefined,
+        };
+    });
+    return [...specs, ...req.getAliasurnsList().map((urn) => ({ urn }))];
 }
 
 // The slice of the generated gRPC request types the recorder reads.
@@ -576,6 +718,25 @@ interface RegisterRequest {
         forEach(callback: (deps: { getUrnsList(): string[] }, key: string) => void): void;
     };
     getIgnorechangesList(): string[];
+    getAliasesList(): {
+        getUrn(): string;
+        getSpec():
+            | {
+                  getName(): string;
+                  getType(): string;
+                  getStack(): string;
+                  getProject(): string;
+                  getParenturn(): string;
+                  getNoparent(): boolean;
+              }
+            | undefined;
+    }[];
+    getAliasurnsList(): string[];
+    getReplaceonchangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    hasReplacementTrigger(): boolean;
+    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+    getReplaceWithList(): string[];
 }
 interface RegisterOutputsRequest {
     getUrn(): string;

@@ -4,6 +4,7 @@
  * no cloud credentials.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 import { RecordedResource, RecordedInvoke, RecordingMocks, InvokeAnswers, INVOKES } from "./mocks";
 import { loadProject, loadStackSettings, ProjectFile, StackSettings } from "./stack-files";
 
@@ -82,9 +83,16 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         process.setSourceMapsEnabled(false);
     }
     try {
-        // The program is loaded the way the Pulumi language host loads it: a CommonJS require.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const load = options.load ?? ((main: string) => require(main));
+        // The program is loaded the way the Pulumi language host loads it: a CommonJS require,
+        // of its own files afresh, so that one process can plan again (another stack, another
+        // commit, other overrides) while the SDKs, most of a plan's time, stay loaded.
+        const load =
+            options.load ??
+            ((main: string) => {
+                forgetProgram(project.dir);
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                return require(main);
+            });
         const program = (async () => {
             // A program that throws (invalid config) fails the plan; catching it inside the stack
             // keeps the stack's own promises from rejecting a second time.
@@ -125,6 +133,16 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         outputSecretPaths: stackResource?.outputSecretPaths ?? [],
         errors: [...new Set([...programErrors, ...invokeErrors, ...providerErrors])],
     };
+}
+
+/** Drops the project's own modules (not its packages) from the require cache. */
+function forgetProgram(projectDir: string): void {
+    const dir = projectDir.endsWith(path.sep) ? projectDir : projectDir + path.sep;
+    for (const file of Object.keys(require.cache)) {
+        if (file.startsWith(dir) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+            delete require.cache[file];
+        }
+    }
 }
 
 function errorText(e: unknown): string {

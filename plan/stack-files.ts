@@ -6,6 +6,7 @@
  * There is no secrets provider offline, so every `secure:` value becomes a clearly marked
  * placeholder and its top-level key is reported as secret, exactly as the CLI reports it.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -48,10 +49,17 @@ export interface StackSettings {
 /**
  * The text an offline plan puts where a `secure:` value stands. Never a real secret. A value
  * whose key ends in `kubeconfig` gets a well-formed kubeconfig, so validation still runs.
+ *
+ * It names the secret by a stable path (a list item by its `name`, not its position) and a
+ * digest of the ciphertext, so that it is the same at every commit while the secret is: removing
+ * the first edge site leaves the others' kubeconfigs as they were, and rotating a secret (a new
+ * ciphertext) shows as a change in `npm run plan -- --diff`. The ciphertext is in the stack file
+ * already; its digest reveals nothing more.
  */
-export function secretPlaceholder(fullPath: string): string {
-    const marker = `<offline-plan placeholder for secret ${fullPath}>`;
-    if (!/kubeconfig$/i.test(fullPath)) return marker;
+export function secretPlaceholder(stablePath: string, ciphertext = ""): string {
+    const digest = createHash("sha256").update(ciphertext).digest("hex").slice(0, 12);
+    const marker = `<offline-plan placeholder for secret ${stablePath}, ciphertext ${digest}>`;
+    if (!/kubeconfig$/i.test(stablePath)) return marker;
     return [
         `# ${marker}`,
         "apiVersion: v1",
@@ -313,16 +321,27 @@ function isSecure(v: unknown): v is { secure: string } {
     return isRecord(v) && Object.keys(v).length === 1 && typeof v.secure === "string";
 }
 
-/** Replaces every `{ secure: ... }` inside `value` by a placeholder, collecting its path. */
-function replaceSecure(value: unknown, at: string, found: string[]): unknown {
+/**
+ * Replaces every `{ secure: ... }` inside `value` by a placeholder, collecting its path. `stable`
+ * is the same path with list items named by their `name` when they have one.
+ */
+function replaceSecure(value: unknown, at: string, found: string[], stable = at): unknown {
     if (isSecure(value)) {
         found.push(at);
-        return secretPlaceholder(at);
+        return secretPlaceholder(stable, value.secure);
     }
-    if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, `${at}[${i}]`, found));
+    if (Array.isArray(value)) {
+        return value.map((v, i) => {
+            const key = isRecord(v) && typeof v.name === "string" ? v.name : String(i);
+            return replaceSecure(v, `${at}[${i}]`, found, `${stable}[${key}]`);
+        });
+    }
     if (isRecord(value)) {
         return Object.fromEntries(
-            Object.entries(value).map(([k, v]) => [k, replaceSecure(v, `${at}.${k}`, found)]),
+            Object.entries(value).map(([k, v]) => [
+                k,
+                replaceSecure(v, `${at}.${k}`, found, `${stable}.${k}`),
+            ]),
         );
     }
     return value;

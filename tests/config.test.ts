@@ -1,4 +1,4 @@
-import { ConfigError, parseStackConfig, StackConfig } from "../config";
+import { ConfigError, masterRange, parseStackConfig, StackConfig } from "../config";
 import * as path from "path";
 
 const PROJECT = path.resolve(__dirname, "..");
@@ -573,6 +573,28 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
         };
         expect(problemsOf(raw({ gcp }))).toEqual([
             "multicloud:gcp.clusters[1].masterIpv4CidrBlock (172.16.0.0/28) overlaps 172.16.0.0/28, the control-plane range of cluster 'a' in network 'default': give each cluster its own /28",
+        ]);
+    });
+
+    it("requires each cluster's control-plane range once a stack has two, never by position", () => {
+        // masterIpv4CidrBlock is ForceNew (terraform-provider-google
+        // container/resource_container_cluster.go, private_cluster_config.master_ipv4_cidr_block):
+        // a default that followed the list would replace every cluster below an inserted one.
+        const gcp = (clusters: Record<string, unknown>[]) => ({
+            enabled: true,
+            project: "proj-123456",
+            region: "europe-west1",
+            configSync: { enabled: false },
+            clusters,
+        });
+        const one = { name: "a", location: "europe-west1" };
+        const parsed = parseStackConfig(raw({ gcp: gcp([one]) }), NS, "dev");
+        expect(masterRange(parsed.gcp.clusters[0])).toBe("172.16.0.0/28");
+        expect(
+            problemsOf(raw({ gcp: gcp([{ name: "new", location: "europe-west1" }, one]) })),
+        ).toEqual([
+            "multicloud:gcp.clusters[0].masterIpv4CidrBlock is required when the stack has more than one GKE cluster ('new' sets none): a range that followed the list would move when a cluster is added above it, and a new range replaces the cluster. Set the range the cluster has: earlier versions gave the cluster at position 0 172.16.0.0/28 (`pulumi config set --path gcp.clusters[0].masterIpv4CidrBlock 172.16.0.0/28`); a new cluster gets any free private /28",
+            "multicloud:gcp.clusters[1].masterIpv4CidrBlock is required when the stack has more than one GKE cluster ('a' sets none): a range that followed the list would move when a cluster is added above it, and a new range replaces the cluster. Set the range the cluster has: earlier versions gave the cluster at position 1 172.16.0.16/28 (`pulumi config set --path gcp.clusters[1].masterIpv4CidrBlock 172.16.0.16/28`); a new cluster gets any free private /28",
         ]);
     });
 

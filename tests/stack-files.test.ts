@@ -92,19 +92,66 @@ describe("loadStackSettings", () => {
         const s = loadStackSettings(loadProject(dir), "dev");
         expect(s.secretKeys.sort()).toEqual(["demo:clusters", "demo:token"]);
         expect(s.placeholders.sort()).toEqual(["demo:clusters[0].kubeconfig", "demo:token"]);
-        expect(s.config["demo:token"]).toBe(secretPlaceholder("demo:token"));
+        expect(s.config["demo:token"]).toBe(secretPlaceholder("demo:token", "v1:AAAA"));
         // A kubeconfig placeholder is a well-formed kubeconfig that says what it is.
         const [cluster] = JSON.parse(s.config["demo:clusters"]);
         expect(cluster.name).toBe("edge-1");
-        expect(cluster.kubeconfig).toBe(secretPlaceholder("demo:clusters[0].kubeconfig"));
+        // Named by the item's name, not its position, with a digest of the ciphertext.
+        expect(cluster.kubeconfig).toBe(
+            secretPlaceholder("demo:clusters[edge-1].kubeconfig", "v1:BBBB"),
+        );
         expect(YAML.parse(cluster.kubeconfig)).toMatchObject({
             kind: "Config",
             "current-context": "offline-plan",
         });
         expect(cluster.kubeconfig).toContain(
-            "# <offline-plan placeholder for secret demo:clusters[0].kubeconfig>",
+            "# <offline-plan placeholder for secret demo:clusters[edge-1].kubeconfig, ciphertext ",
         );
         expect(JSON.stringify(s.config)).not.toMatch(/v1:AAAA|v1:BBBB/);
+    });
+
+    it("keeps a secret's placeholder when its list shifts, and changes it with the ciphertext", () => {
+        const stack = (sites: [string, string][]) =>
+            project({
+                "Pulumi.yaml": PROJECT_YAML,
+                "Pulumi.dev.yaml": [
+                    "config:",
+                    "  demo:sites:",
+                    ...sites.flatMap(([name, secure]) => [
+                        `    - name: ${name}`,
+                        "      kubeconfig:",
+                        `        secure: ${secure}`,
+                    ]),
+                ].join("\n"),
+            });
+        const kubeconfigs = (dir: string) =>
+            Object.fromEntries(
+                (
+                    JSON.parse(loadStackSettings(loadProject(dir), "dev").config["demo:sites"]) as {
+                        name: string;
+                        kubeconfig: string;
+                    }[]
+                ).map((s) => [s.name, s.kubeconfig]),
+            );
+        const before = kubeconfigs(
+            stack([
+                ["a", "v1:AAAA"],
+                ["b", "v1:AAAA"],
+            ]),
+        );
+        // Two sites with the same ciphertext still get distinct placeholders (by name)...
+        expect(before.a).not.toBe(before.b);
+        // ...removing the first leaves the second's as it was...
+        expect(kubeconfigs(stack([["b", "v1:AAAA"]])).b).toBe(before.b);
+        // ...and a rotated secret (new ciphertext) is a new placeholder.
+        expect(
+            kubeconfigs(
+                stack([
+                    ["a", "v1:AAAA"],
+                    ["b", "v1:CCCC"],
+                ]),
+            ).b,
+        ).not.toBe(before.b);
     });
 
     it("applies overrides like `pulumi config set --path`, and removes keys set to undefined", () => {

@@ -24,6 +24,7 @@ import * as azure from "@pulumi/azure-native";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import dockerignore from "@balena/dockerignore";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -194,22 +195,39 @@ export function pushByDigestExport(repositories: readonly string[]): string {
 }
 
 /**
- * A tag derived from the build inputs (every file of the context, the Dockerfile path, target,
- * platform and plain build args): the same sources always get the same tag, so immutable tags
- * never collide, and a change of sources is a new tag (and a new build).
+ * A tag derived from the build inputs (every file of the context that `.dockerignore` lets into
+ * the build, the Dockerfile, its path, target, platform and plain build args): the same sources
+ * always get the same tag, so immutable tags never collide, and a change of sources is a new tag
+ * (and a new build). Files the build never sees (caches a test run leaves, a virtualenv) are left
+ * out, so a fresh clone and a working tree of the same commit get the same tag.
  */
-export function contentTag(context: string, extra: Readonly<Record<string, unknown>> = {}): string {
+export function contentTag(
+    context: string,
+    extra: Readonly<Record<string, unknown>> = {},
+    dockerfile = "Dockerfile",
+): string {
     const hash = crypto.createHash("sha256");
+    const rules = path.join(context, ".dockerignore");
+    // Docker's matching rules (later patterns win, `!` re-includes), as Docker applies them.
+    const ignored = fs.existsSync(rules)
+        ? dockerignore().add(fs.readFileSync(rules, "utf8").split(/\r?\n/))
+        : undefined;
     const walk = (dir: string): string[] =>
         fs
             .readdirSync(dir, { withFileTypes: true })
             .flatMap((e) =>
                 e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
             );
-    for (const file of walk(context).sort()) {
-        hash.update(path.relative(context, file).split(path.sep).join("/"));
+    const relative = (file: string) => path.relative(context, file).split(path.sep).join("/");
+    const dockerfilePath = relative(path.resolve(context, dockerfile));
+    const files = walk(context)
+        .map(relative)
+        .filter((f) => f === dockerfilePath || !ignored?.ignores(f))
+        .sort();
+    for (const file of files) {
+        hash.update(file);
         hash.update("\0");
-        hash.update(fs.readFileSync(file));
+        hash.update(fs.readFileSync(path.join(context, file)));
         hash.update("\0");
     }
     hash.update(JSON.stringify(extra));
@@ -264,17 +282,21 @@ export class AppImage extends pulumi.ComponentResource {
         );
         // The sources part of the release tag (the digest part follows the build).
         this.platforms = platforms;
-        this.sourceTag = contentTag(context, {
-            dockerfile: args.dockerfile,
-            target,
-            platforms,
-            plainArgs,
-            secretArgNames: Object.keys(buildArgs).filter((k) => !(k in plainArgs)),
-            registries: (Object.keys(REGISTRY_PACKAGE) as RegistryCloud[]).filter(
-                (c) => args.registries[c] !== undefined,
-            ),
-            buildOnPreview,
-        });
+        this.sourceTag = contentTag(
+            context,
+            {
+                dockerfile: args.dockerfile,
+                target,
+                platforms,
+                plainArgs,
+                secretArgNames: Object.keys(buildArgs).filter((k) => !(k in plainArgs)),
+                registries: (Object.keys(REGISTRY_PACKAGE) as RegistryCloud[]).filter(
+                    (c) => args.registries[c] !== undefined,
+                ),
+                buildOnPreview,
+            },
+            args.dockerfile,
+        );
         // Credentials are only needed when something is built: skipped in previews without a build.
         const needsLogin = !pulumi.runtime.isDryRun() || buildOnPreview;
 

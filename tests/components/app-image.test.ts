@@ -502,6 +502,25 @@ describe("contentTag", () => {
         expect(contentTag(dir)).not.toBe(first);
         expect(contentTag(dir, { target: "other" })).not.toBe(contentTag(dir));
     });
+
+    it("hashes what .dockerignore lets into the build, and the Dockerfile always", () => {
+        // As app/.dockerignore: everything out but the sources. A cache a test run leaves in
+        // the context must not change the tag: a fresh clone of the commit would get another.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tag-"));
+        fs.writeFileSync(path.join(dir, ".dockerignore"), "*\n!run.py\n");
+        fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\n");
+        fs.writeFileSync(path.join(dir, "run.py"), "print(1)\n");
+        const first = contentTag(dir);
+        fs.mkdirSync(path.join(dir, "__pycache__"));
+        fs.writeFileSync(path.join(dir, "__pycache__", "run.cpython-311.pyc"), "cache");
+        fs.writeFileSync(path.join(dir, "test_run.py"), "def test(): pass\n");
+        expect(contentTag(dir)).toBe(first);
+        fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch AS app\n");
+        const newDockerfile = contentTag(dir);
+        expect(newDockerfile).not.toBe(first);
+        fs.writeFileSync(path.join(dir, "run.py"), "print(2)\n");
+        expect(contentTag(dir)).not.toBe(newDockerfile);
+    });
 });
 
 describe("exchangeAcrRefreshToken", () => {
