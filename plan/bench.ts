@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: how the offline plan and its policy gate scale with the size of the fleet.
  *
- * It plans the committed dev and prod stacks, and synthetic stacks of 0, 10, 100 and 1000 edge
+ * It plans the committed dev and prod stacks, prod against itself as `npm run plan -- --stack
+ * prod --diff HEAD` does (the plan, the commit's plan, the diff, then the gate), and synthetic stacks of 0, 10, 100 and 1000 edge
  * clusters (the dev stack plus generated edge sites from `syntheticEdgeOverrides`: generated
  * config, secrets as placeholders, never a committed kubeconfig). For each it runs what
  * `npm run plan -- --stack <name>` runs, the plan then the policy gate over the analyzer
@@ -73,6 +74,8 @@ const TARGETS = {
     edgePeakMb: 1536,
     flatFrom: 100,
     flatWithin: 0.2,
+    /** The diff of prod against itself, in wall time, relative to a plan of prod. */
+    prodDiffRatio: 1.5,
 } as const;
 
 /** One stack to plan: a committed one, or dev plus `edgeClusters` generated edge sites. */
@@ -80,6 +83,8 @@ interface BenchCase {
     readonly name: string;
     readonly stack: string;
     readonly edgeClusters?: number;
+    /** Plan as `--diff <ref>` does: the stack, then the stack at the commit, then the diff. */
+    readonly diffBase?: string;
 }
 
 /** What a child process prints: one JSON line. */
@@ -102,6 +107,8 @@ interface ChildReport {
         readonly packPeakRssMb: number | null;
     } | null;
     readonly peakRssMb: number;
+    /** With `diffBase`: the diff's summary line, as `npm run plan -- --diff` prints it. */
+    readonly diff?: string;
 }
 
 /** One run of a case: the raw figures of one child process. */
@@ -117,6 +124,7 @@ interface RunResult {
     readonly firstError: string | null;
     readonly peakRssMb: number | null;
     readonly gate: ChildReport["gate"];
+    readonly diff: string | null;
 }
 
 /**
@@ -161,6 +169,9 @@ interface Target {
 async function child(spec: BenchCase & { readonly projectDir: string }): Promise<void> {
     const { runPlan, STACK_TYPE } = await import("./run");
     const { runGate } = await import("./gate");
+    // Loaded up front, as `npm run plan` loads them, so that the diff case times the diff.
+    const { prepareBase, planBase } = await import("./base");
+    const { diffPlans, savePlan, summaryLine } = await import("./diff");
     const { stackPolicyConfigPath } = await import("../policy/config");
     const overrides =
         spec.edgeClusters === undefined
@@ -172,11 +183,22 @@ async function child(spec: BenchCase & { readonly projectDir: string }): Promise
     let resources = 0;
     const errors: string[] = [];
     let gate: ChildReport["gate"] = null;
+    let diff: string | undefined;
     try {
         const plan = await runPlan({ projectDir: spec.projectDir, stack: spec.stack, overrides });
-        planMs = Date.now() - started;
         resources = plan.resources.filter((r) => r.type !== STACK_TYPE).length;
         errors.push(...plan.errors);
+        if (spec.diffBase && plan.errors.length === 0) {
+            const base = prepareBase(spec.diffBase, spec.projectDir, spec.stack);
+            try {
+                diff = summaryLine(
+                    diffPlans(await planBase(base, spec.stack), savePlan(plan)).summary,
+                );
+            } finally {
+                base.cleanup();
+            }
+        }
+        planMs = Date.now() - started;
         // As `npm run plan`: a failed plan goes to no gate.
         if (plan.errors.length === 0) {
             const configFile = stackPolicyConfigPath(spec.projectDir, spec.stack);
@@ -205,6 +227,7 @@ async function child(spec: BenchCase & { readonly projectDir: string }): Promise
         firstError: errors[0] ?? null,
         gate,
         peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1)!,
+        ...(diff === undefined ? {} : { diff }),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
 }
@@ -283,6 +306,7 @@ function toRun(wallMs: number, report: ChildReport | undefined, failure: string 
         firstError: report?.firstError ?? failure,
         peakRssMb: report?.peakRssMb ?? null,
         gate,
+        diff: report?.diff ?? null,
     };
 }
 
@@ -321,6 +345,7 @@ function toCase(c: BenchCase, runs: readonly RunResult[]): CaseResult {
         firstError: failed?.firstError ?? null,
         peakRssMb: round(of((r) => r.peakRssMb) ?? undefined, 2) ?? null,
         gate,
+        diff: runs.find((r) => r.diff !== null)?.diff ?? null,
         perCluster: null,
         runs,
     };
@@ -376,6 +401,20 @@ function targets(results: readonly CaseResult[]): Target[] {
                   measured: `${seconds(dev.wallMs)} s`,
               },
     );
+
+    const diffTarget = `diff of prod against itself in < ${TARGETS.prodDiffRatio}x a plan of prod (wall)`;
+    const [prod, prodDiff] = [measured("prod"), measured("prod-diff")];
+    if (typeof prod === "string" || typeof prodDiff === "string") {
+        const why = [prod, prodDiff].filter((m) => typeof m === "string").join(", ");
+        list.push({ target: diffTarget, status: "n/a", measured: why });
+    } else {
+        const ratio = prodDiff.wallMs / prod.wallMs;
+        list.push({
+            target: diffTarget,
+            status: ratio <= TARGETS.prodDiffRatio ? "PASS" : "MISS",
+            measured: `${ratio.toFixed(2)}x (${seconds(prodDiff.wallMs)} s / ${seconds(prod.wallMs)} s; diff: ${prodDiff.diff})`,
+        });
+    }
 
     const n = TARGETS.edgeClusters;
     const timeTarget = `${n} edge clusters planned and policy-checked in < ${TARGETS.edgeWallS} s`;
@@ -498,6 +537,9 @@ function footer(repeat: number): string {
     return `${runs}
 wall s: spawn to exit of the case's process (Node and tsx startup, SDK loading, plan, gate).
 plan s / gate s: the plan, then the gate (pack startup, Analyze per resource, AnalyzeStack).
+prod-diff: \`npm run plan -- --stack prod --diff HEAD\`: plan s also holds the plan of prod at
+HEAD (exported with git archive) and the diff, whose summary is in the targets (empty when the
+working tree's prod is HEAD's).
 work s: the plan plus the gate's checking, without the pack's startup: the work the fleet's
 size drives. Process and pack startup cost the same at any size and are not counted in it.
 peak MB: peak RSS of the process that plans and talks to the gate; pack MB: peak RSS of the
@@ -596,6 +638,7 @@ async function main(argv: string[]): Promise<number> {
             ? [
                   { name: "dev", stack: "dev" },
                   { name: "prod", stack: "prod" },
+                  { name: "prod-diff", stack: "prod", diffBase: "HEAD" },
               ]
             : []),
         ...options.sizes.map((n) => ({ name: `edge-${n}`, stack: "dev", edgeClusters: n })),

@@ -5,6 +5,9 @@
  * Then the policy gate: the planned resources go to the policy pack (policy/) over the analyzer
  * protocol, as with `pulumi preview --policy-pack policy`.
  *
+ * With `--diff <base>`: what the plan changes against a base (a git ref, or a plan saved with
+ * `--json`), resource by resource, instead of the whole plan (plan/diff.ts).
+ *
  * Exit codes: 0 the plan succeeded with no mandatory violation; 1 the program failed (invalid
  * config, a program error), a mandatory policy was violated, or the pack could not run; 2 bad
  * usage or missing/malformed project or stack files.
@@ -14,6 +17,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { stackPolicyConfigPath } from "../policy/config";
 import { PolicyPackError } from "./analyzer";
+import { headCommit, planBase, prepareBase, PreparedBase } from "./base";
+import { diffPlans, PlanDiff, renderDiff, renderDiffMarkdown, savePlan } from "./diff";
 import { renderVerdict, runGate, toSarif, Verdict } from "./gate";
 import { progressLine } from "./progress";
 import { renderPlan } from "./render";
@@ -30,9 +35,15 @@ const USAGE = `usage: npm run plan -- --stack <name> [options]
                               enforcementLevel and the policy's properties)
                               (default: <cwd>/policy/config/<stack>.json when it exists)
       --no-policy             plan only, without the policy gate
+      --diff <base>           show what the plan changes against <base> instead of the whole
+                              plan: a git ref (the same stack planned at that commit, from a
+                              temporary copy of it; the working tree is left alone) or a plan
+                              saved with --json
+      --markdown <file>       with --diff: write the diff as Markdown (a pull-request comment)
       --stack-traces          full stack traces for exceptions the program throws (slower:
                               the SDK then formats a trace for every internal promise)
-      --json <file>           write the plan and the verdict as JSON
+      --json <file>           write the plan (secrets as digests), the verdict and, with --diff,
+                              the diff as JSON; a later --diff can use it as its base
       --sarif <file>          write the violations as SARIF 2.1.0 (GitHub code scanning)
   -h, --help                  show this help`;
 
@@ -50,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
                 "stack-traces": { type: "boolean" },
                 json: { type: "string" },
                 sarif: { type: "string" },
+                diff: { type: "string" },
+                markdown: { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
             strict: true,
@@ -67,8 +80,15 @@ async function main(argv: string[]): Promise<number> {
         console.error(`plan: --stack is required\n\n${USAGE}`);
         return 2;
     }
+    if (args.markdown && !args.diff) {
+        console.error(`plan: --markdown writes a diff: give --diff <base> too\n\n${USAGE}`);
+        return 2;
+    }
     const projectDir = path.resolve(args.cwd ?? process.cwd());
+    let base: PreparedBase | undefined;
     try {
+        // A base that cannot be had is bad usage, reported before anything is planned.
+        if (args.diff) base = prepareBase(args.diff, projectDir, args.stack);
         const progress = progressLine("registered", "resources");
         const plan = await runPlan({
             projectDir,
@@ -85,7 +105,23 @@ async function main(argv: string[]): Promise<number> {
             );
             return 1;
         }
-        console.log(renderPlan(plan));
+        let diff: PlanDiff | undefined;
+        const saved = savePlan(plan, headCommit(projectDir));
+        if (base) {
+            const progressBase = progressLine("registered", "resources of the base");
+            const basePlan =
+                base.plan ??
+                (await planBase(base, args.stack, progressBase.update).finally(progressBase.done));
+            diff = diffPlans(basePlan, saved);
+            if (base.note) console.log(`Note: ${base.note}.`);
+            console.log(renderDiff(diff, base.label));
+            if (args.markdown) {
+                const note = base.note ? `> ${base.note}.\n\n` : "";
+                writeText(args.markdown, `${note}${renderDiffMarkdown(diff, base.label)}\n`);
+            }
+        } else {
+            console.log(renderPlan(plan));
+        }
         let verdict: Verdict | undefined;
         if (!args["no-policy"]) {
             const packDir = args["policy-pack"]
@@ -103,13 +139,7 @@ async function main(argv: string[]): Promise<number> {
             console.log(`\n${renderVerdict(verdict)}`);
         }
         if (args.json) {
-            writeFile(args.json, {
-                stack: args.stack,
-                resources: plan.resources
-                    .filter((r) => r.type !== STACK_TYPE)
-                    .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent })),
-                verdict: verdict ?? null,
-            });
+            writeFile(args.json, { ...saved, verdict: verdict ?? null, ...(diff ? { diff } : {}) });
         }
         if (args.sarif) {
             if (!verdict) {
@@ -135,7 +165,13 @@ async function main(argv: string[]): Promise<number> {
             return 1;
         }
         throw e;
+    } finally {
+        base?.cleanup();
     }
+}
+
+function writeText(file: string, text: string): void {
+    fs.writeFileSync(file, text);
 }
 
 function writeFile(file: string, value: unknown): void {

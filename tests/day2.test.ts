@@ -1,0 +1,333 @@
+/**
+ * Day-2 operations on the committed stacks: each change a team makes to a running fleet,
+ * planned offline and diffed against the stack as committed (plan/diff.ts), asserting exactly
+ * which resources are created, updated, replaced or deleted, and that nothing else is (no other
+ * resource added, removed, changed, or given another URN). Also: planning the same stack twice
+ * gives an empty diff, and no resource's name or inputs depend on the position of an item in a
+ * list.
+ *
+ * The variants are planned in one child process (tests/plan-many.ts): the SDKs load once, and
+ * each further plan costs a fraction of the first.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { diffPlans, PlanDiff, SavedPlan } from "../plan/diff";
+import { PROVIDER_REPLACE_ON_CHANGE, REPLACE_ON_CHANGE } from "../plan/replace-rules";
+import { PROJECT_DIR } from "./harness";
+
+type Overrides = Record<string, unknown>;
+
+const prodConfig = (
+    YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as {
+        config: Record<string, Record<string, unknown>>;
+    }
+).config;
+const SITES = prodConfig["multicloud:edge"].sites as Record<string, unknown>[];
+const CLUSTERS = prodConfig["multicloud:gcp"].clusters as Record<string, unknown>[];
+const [A, B, C] = [
+    "33333333-3333-3333-3333-333333333333",
+    "77777777-7777-7777-7777-777777777777",
+    "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa",
+];
+const GROUP_LISTS = [
+    "azure.adminGroupObjectIds",
+    "azure.viewerGroupObjectIds",
+    "dashboard.adminGroupObjectIds",
+    "dashboard.viewerGroupObjectIds",
+];
+/** Every group list of prod set to `groups` (admins and viewers alike). */
+const groups = (ids: string[]): Overrides =>
+    Object.fromEntries(GROUP_LISTS.map((key) => [key, ids]));
+
+const NEW_SITE = {
+    name: "store-0077",
+    region: "eu-west",
+    distribution: "k3s",
+    infrastructure: "generic",
+    labels: { tier: "store" },
+    kubeconfig: { secure: "v1:another-ciphertext" },
+};
+const NEW_CLUSTER = {
+    ...CLUSTERS[0],
+    name: "prod-ap",
+    location: "asia-southeast1",
+    masterIpv4CidrBlock: "172.16.0.32/28",
+};
+const NEW_IMAGE = `multicloudfleet.azurecr.io/multicloud-app@sha256:${"1".repeat(64)}`;
+
+const CASES: Record<string, { stack: string; overrides?: Overrides }> = {
+    prod: { stack: "prod" },
+    prodAgain: { stack: "prod" },
+    dev: { stack: "dev" },
+    devAgain: { stack: "dev" },
+    twoGroups: { stack: "prod", overrides: groups([A, B]) },
+    groupInTheMiddle: { stack: "prod", overrides: groups([A, C, B]) },
+    groupsReversed: { stack: "prod", overrides: groups([B, C, A]) },
+    firstSiteRemoved: { stack: "prod", overrides: { "edge.sites": SITES.slice(1) } },
+    siteAdded: { stack: "prod", overrides: { "edge.sites": [...SITES, NEW_SITE] } },
+    sitesReversed: { stack: "prod", overrides: { "edge.sites": [...SITES].reverse() } },
+    prodNewImage: { stack: "prod", overrides: { "app.image": NEW_IMAGE } },
+    devReleased: { stack: "dev", overrides: { "appImage.build": false } },
+    devReleasedNewImage: {
+        stack: "dev",
+        overrides: { "appImage.build": false, "app.image": NEW_IMAGE },
+    },
+    instanceType: { stack: "prod", overrides: { "aws.fleet.instanceType": "m7g.xlarge" } },
+    rotation: { stack: "prod", overrides: { "dashboard.credentialRotation": "2026-12" } },
+    clusterAdded: {
+        stack: "prod",
+        overrides: { "gcp.clusters": [CLUSTERS[0], NEW_CLUSTER, CLUSTERS[1]] },
+    },
+    clustersReversed: { stack: "prod", overrides: { "gcp.clusters": [...CLUSTERS].reverse() } },
+    wafOff: { stack: "prod", overrides: { "aws.waf.enabled": false } },
+    wafOn: { stack: "prod", overrides: { "aws.waf.enabled": true } },
+};
+
+let plans: Record<string, SavedPlan>;
+
+beforeAll(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multicloud-day2-"));
+    const [cases, out] = [path.join(dir, "cases.json"), path.join(dir, "plans.json")];
+    fs.writeFileSync(cases, JSON.stringify(CASES));
+    const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", path.join(__dirname, "plan-many.ts"), cases, out],
+        { cwd: PROJECT_DIR, encoding: "utf8", timeout: 240_000 },
+    );
+    if (run.status !== 0) throw new Error(`plan-many failed:\n${run.stderr}`);
+    const planned = JSON.parse(fs.readFileSync(out, "utf8")) as Record<
+        string,
+        SavedPlan | { errors: string[] }
+    >;
+    for (const [name, p] of Object.entries(planned)) {
+        if ("errors" in p) throw new Error(`${name} does not plan:\n${p.errors.join("\n")}`);
+    }
+    plans = planned as Record<string, SavedPlan>;
+}, 240_000);
+
+/** `<op> <type> <name>` of every resource the diff lists, sorted; renames show as `same`. */
+function changes(base: string, head: string): string[] {
+    return summary(diffPlans(plans[base], plans[head]));
+}
+
+function summary(d: PlanDiff): string[] {
+    return d.resources
+        .map((r) => `${r.op} ${r.type} ${r.name}${r.renamedFrom ? ` (from ${r.renamedFrom})` : ""}`)
+        .sort();
+}
+
+const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+
+describe("the same commit planned twice", () => {
+    it.each([
+        ["prod", "prodAgain"],
+        ["dev", "devAgain"],
+    ])("%s: an empty diff, outputs included", (a, b) => {
+        const d = diffPlans(plans[a], plans[b]);
+        expect(d.resources).toEqual([]);
+        expect(d.outputs).toEqual([]);
+        expect(d.summary.unchanged).toBe(plans[a].resources.length);
+    });
+
+    it("keeps every resource's inputs free of time, randomness and iteration order", () => {
+        // Each resource the same, byte for byte (inputs, options, dependencies), not only an
+        // empty diff. (Registration order may vary with the timing of asynchronous work; the
+        // engine, like the diff, matches resources by URN.)
+        const byUrn = (p: SavedPlan) =>
+            Object.fromEntries(p.resources.map((r) => [r.urn, JSON.stringify(r)]));
+        expect(byUrn(plans.prodAgain)).toEqual(byUrn(plans.prod));
+        expect(JSON.stringify(plans.prodAgain.outputs)).toBe(JSON.stringify(plans.prod.outputs));
+    });
+});
+
+describe("day-2 changes touch only what they must", () => {
+    it("a group added in the middle of each group list: its role assignments only", () => {
+        // Named by object id, never by position: C between A and B moves B, and changes nothing.
+        expect(changes("twoGroups", "groupInTheMiddle")).toEqual(
+            [
+                // Arc: cluster admin (admins), viewer (viewers), and cluster user for both.
+                `create ${ROLE_ASSIGNMENT} arc-governance-admins-${C}`,
+                `create ${ROLE_ASSIGNMENT} arc-governance-viewers-${C}`,
+                `create ${ROLE_ASSIGNMENT} arc-governance-users-${C}`,
+                // Grafana Admin and Grafana Viewer on the workspace.
+                `create ${ROLE_ASSIGNMENT} fleet-dashboard-admin-${C}`,
+                `create ${ROLE_ASSIGNMENT} fleet-dashboard-viewer-${C}`,
+            ].sort(),
+        );
+    });
+
+    it("the first edge site removed: that site's resources only", () => {
+        const site = "store-0042";
+        expect(changes("prod", "firstSiteRemoved")).toEqual(
+            [
+                `delete multicloud:edge:EdgeCluster ${site}`,
+                `delete pulumi:providers:kubernetes ${site}-k8s`,
+                `delete tls:index/privateKey:PrivateKey ${site}-agent-key`,
+                `delete azure-native:kubernetes:ConnectedCluster ${site}`,
+                `delete ${ROLE_ASSIGNMENT} ${site}-guard-checkaccess`,
+                `delete kubernetes:helm.sh/v3:Release ${site}-arc-agents`,
+                `delete multicloud:app:RegistryPullSecret ${site}-pull`,
+                `delete pulumi:providers:kubernetes ${site}-pull-k8s`,
+                `delete kubernetes:core/v1:Namespace ${site}-pull-ns`,
+                `delete kubernetes:core/v1:Secret ${site}-pull`,
+            ].sort(),
+        );
+    });
+
+    it("a site added: that site's resources only", () => {
+        const site = NEW_SITE.name;
+        expect(changes("prod", "siteAdded")).toEqual(
+            [
+                `create multicloud:edge:EdgeCluster ${site}`,
+                `create pulumi:providers:kubernetes ${site}-k8s`,
+                `create tls:index/privateKey:PrivateKey ${site}-agent-key`,
+                `create azure-native:kubernetes:ConnectedCluster ${site}`,
+                `create ${ROLE_ASSIGNMENT} ${site}-guard-checkaccess`,
+                `create kubernetes:helm.sh/v3:Release ${site}-arc-agents`,
+                `create multicloud:app:RegistryPullSecret ${site}-pull`,
+                `create pulumi:providers:kubernetes ${site}-pull-k8s`,
+                `create kubernetes:core/v1:Namespace ${site}-pull-ns`,
+                `create kubernetes:core/v1:Secret ${site}-pull`,
+            ].sort(),
+        );
+    });
+
+    it("a new app.image digest: the instances' launch template and the Deployments, in place", () => {
+        // Dev running the released image (appImage.build false): the launch template's user
+        // data (a new template version, rolled by the instance refresh) and each GKE
+        // Deployment's container image; nothing replaced.
+        const d = diffPlans(plans.devReleased, plans.devReleasedNewImage);
+        expect(summary(d)).toEqual([
+            "update aws:ec2/launchTemplate:LaunchTemplate app-lt",
+            "update kubernetes:apps/v1:Deployment dev-gke-app-deployment-app",
+        ]);
+        const deployment = d.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+        expect(deployment.changes).toEqual([
+            {
+                path: "spec.template.spec.containers[0].image",
+                old: `multicloudfleet.azurecr.io/multicloud-app@sha256:${"0".repeat(64)}`,
+                new: NEW_IMAGE,
+            },
+        ]);
+        expect(d.resources.find((r) => r.name === "app-lt")!.changes.map((c) => c.path)).toEqual([
+            "userData",
+        ]);
+        // Prod builds its own image: the released one only reaches the GitOps manifests
+        // (`npm run gitops`) and the stack output.
+        const prod = diffPlans(plans.prod, plans.prodNewImage);
+        expect(prod.resources).toEqual([]);
+        expect(prod.outputs.map((o) => o.path)).toEqual(["app.releasedImage"]);
+    });
+
+    it("a new instance type: the launch template only, updated in place", () => {
+        // instanceType is an update of a launch template (a new version), not ForceNew
+        // (plan/replace-rules.ts, aws:ec2/launchTemplate:LaunchTemplate).
+        const d = diffPlans(plans.prod, plans.instanceType);
+        expect(summary(d)).toEqual(["update aws:ec2/launchTemplate:LaunchTemplate app-lt"]);
+        expect(d.resources[0].changes).toEqual([
+            { path: "instanceType", old: "m7g.large", new: "m7g.xlarge" },
+        ]);
+    });
+
+    it("a credential rotation: both read-only keys replaced, their data sources updated", () => {
+        const d = diffPlans(plans.prod, plans.rotation);
+        expect(summary(d)).toEqual([
+            "replace aws:iam/accessKey:AccessKey dashboard-cloudwatch-key",
+            "replace gcp:serviceaccount/key:Key dashboard-monitoring-key",
+            "update grafana:oss/dataSource:DataSource fleet-dashboard-fleet-cloud-monitoring",
+            "update grafana:oss/dataSource:DataSource fleet-dashboard-fleet-cloudwatch",
+        ]);
+        const of = (name: string) => d.resources.find((r) => r.name === name)!;
+        // The AWS key through its replacementTrigger option, the Google key because keepers
+        // is ForceNew...
+        expect(of("dashboard-cloudwatch-key").replaceReasons).toEqual([
+            "its replacementTrigger changes",
+        ]);
+        expect(of("dashboard-monitoring-key").replaceReasons).toEqual(["keepers.rotation changes"]);
+        // ...and each data source gets its new key, known once the key exists.
+        for (const [source, key] of [
+            ["fleet-dashboard-fleet-cloudwatch", "dashboard-cloudwatch-key"],
+            ["fleet-dashboard-fleet-cloud-monitoring", "dashboard-monitoring-key"],
+        ]) {
+            const changes = of(source).changes;
+            expect(changes.length).toBeGreaterThan(0);
+            expect(changes.every((c) => c.computedFrom === of(key).urn)).toBe(true);
+        }
+        // No key material in the diff.
+        expect(JSON.stringify(d)).not.toMatch(/PRIVATE KEY|mock-secret-of/);
+    });
+
+    it("a GKE cluster added in the middle of the list: the new cluster's resources only", () => {
+        const created = changes("prod", "clusterAdded");
+        expect(created.every((c) => c.startsWith("create "))).toBe(true);
+        // Everything is named by the cluster, or by its region's NAT.
+        const stray = created.filter(
+            (c) => !/ (prod-ap|nat-default-asia-southeast1|config-sync-prod-ap)/.test(c),
+        );
+        expect(stray).toEqual([]);
+        for (const type of [
+            "gcp:container/cluster:Cluster prod-ap",
+            "gcp:container/nodePool:NodePool prod-ap-nodes",
+            "gcp:gkehub/membership:Membership prod-ap",
+            "gcp:gkehub/featureMembership:FeatureMembership config-sync-prod-ap",
+            "gcp:compute/routerNat:RouterNat nat-default-asia-southeast1-nat",
+            "kubernetes:apps/v1:Deployment prod-ap-app-deployment-app",
+        ]) {
+            expect(created).toContain(`create ${type}`);
+        }
+    });
+
+    it("WAF disabled, then enabled again: its five resources go, then come back as they were", () => {
+        const waf = [
+            "multicloud:aws:WebAcl app-waf",
+            "aws:cloudwatch/logGroup:LogGroup app-waf-logs",
+            "aws:wafv2/webAcl:WebAcl app-waf",
+            "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration app-waf-logging",
+            "aws:wafv2/webAclAssociation:WebAclAssociation app-waf-alb",
+        ];
+        // The dashboard's WAF panel follows the web ACL's name.
+        const dashboard = "update grafana:oss/dashboard:Dashboard fleet-dashboard-multicloud-fleet";
+        expect(changes("prod", "wafOff")).toEqual(
+            [...waf.map((w) => `delete ${w}`), dashboard].sort(),
+        );
+        expect(changes("wafOff", "wafOn")).toEqual(
+            [...waf.map((w) => `create ${w}`), dashboard].sort(),
+        );
+        expect(diffPlans(plans.prod, plans.wafOn).resources).toEqual([]);
+    });
+});
+
+describe("plan/replace-rules.ts", () => {
+    it("has reviewed every resource and provider type the stacks register", () => {
+        // A new type must get its entry (its ForceNew inputs, each with its source, or []):
+        // otherwise a change that replaces it would show as an update.
+        const types = new Set(
+            Object.values(plans).flatMap((p) =>
+                p.resources.filter((r) => r.custom).map((r) => r.type),
+            ),
+        );
+        const missing = [...types].filter((t) =>
+            t.startsWith("pulumi:providers:")
+                ? !(t in PROVIDER_REPLACE_ON_CHANGE)
+                : !(t in REPLACE_ON_CHANGE),
+        );
+        expect(missing).toEqual([]);
+    });
+});
+
+describe("no resource depends on the position of an item in a list", () => {
+    it.each([
+        ["groups", "groupInTheMiddle", "groupsReversed"],
+        ["edge sites", "prod", "sitesReversed"],
+        ["GKE clusters", "prod", "clustersReversed"],
+    ])("%s in another order: the same resources, URNs and inputs", (_what, a, b) => {
+        const d = diffPlans(plans[a], plans[b]);
+        expect(d.resources).toEqual([]);
+        expect(plans[b].resources.map((r) => r.urn).sort()).toEqual(
+            plans[a].resources.map((r) => r.urn).sort(),
+        );
+    });
+});
