@@ -2,8 +2,8 @@
  * Checks the GitHub Actions workflows in `.github/workflows/` and `.github/dependabot.yml`:
  * every workflow is valid against the SchemaStore workflow schema (through
  * `@action-validator/core`), the stack matrices cover every `Pulumi.<stack>.yaml`, the policy
- * gate uploads its SARIF per stack, tokens hold no write permission beyond SARIF uploads and
- * OIDC, nothing deploys (Pulumi Deployments deploys on push), no stored secret is read, and
+ * gate uploads its SARIF per stack, tokens hold no write permission beyond SARIF uploads, OIDC
+ * and the diff comment (from a job that checks out nothing), nothing deploys (Pulumi Deployments deploys on push), no stored secret is read, and
  * every action is pinned to a version tag or a commit.
  *
  * Each check is a function from a parsed workflow to a list of problems naming the file and the
@@ -234,6 +234,15 @@ const OIDC_ACTIONS = new Set([
     "azure/login",
 ]);
 
+/**
+ * A job that has nothing of the repository on its runner: no checkout. Only such a job may write
+ * to the pull request (the comment with the offline diffs): a job that runs the pull request's
+ * code must not hold a token that writes anything.
+ */
+function checksOutNothing(job: Job): boolean {
+    return !steps(job).some((s) => action(s.uses) === "actions/checkout");
+}
+
 function uploadsSarif(job: Job): boolean {
     return steps(job).some((s) => SARIF_ACTIONS.has(action(s.uses) ?? ""));
 }
@@ -287,13 +296,16 @@ function permissionProblems(wf: Workflow): string[] {
             if (level !== "write") continue;
             if (scope === "security-events" && uploadsSarif(job)) continue;
             if (scope === "id-token" && usesOidc(job)) continue;
+            if (scope === "pull-requests" && checksOutNothing(job)) continue;
             problems.push(
                 `${where}: ${scope}: write is not allowed` +
                     (scope === "security-events"
                         ? " (the job uploads no SARIF)"
                         : scope === "id-token"
                           ? " (the job uses no OIDC)"
-                          : ""),
+                          : scope === "pull-requests"
+                            ? " (the job checks out the repository)"
+                            : ""),
             );
         }
     }
@@ -560,7 +572,45 @@ describe(".github/workflows", () => {
         expect(gateProblems(wf(PR_WORKFLOW), GATE_JOB)).toEqual([]);
     });
 
-    it("grants no write permission beyond SARIF uploads and OIDC, at any level", () => {
+    it("diffs each stack against the pull request's base, and posts it from a job without code", () => {
+        const pr = wf(PR_WORKFLOW);
+        const gate = steps(pr.jobs[GATE_JOB]);
+        // The base commit must be in the clone: a full fetch.
+        expect(gate.find((s) => action(s.uses) === "actions/checkout")?.with).toMatchObject({
+            "fetch-depth": 0,
+        });
+        const diff = gate.findIndex((s) =>
+            (s.run ?? "").includes(
+                'npm run plan -- --stack ${{ matrix.stack }} --no-policy --diff "$BASE_SHA" --markdown offline-diff-${{ matrix.stack }}.md',
+            ),
+        );
+        expect(diff).toBeGreaterThan(0);
+        expect(gate[diff].env).toEqual({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+        // Informational: a base that does not plan must not fail the gate.
+        expect(gate[diff]["continue-on-error"]).toBe(true);
+        const upload = gate.findIndex((s) => action(s.uses) === "actions/upload-artifact");
+        expect(upload).toBeGreaterThan(diff);
+        expect(gate[upload].with).toMatchObject({
+            name: "offline-diff-${{ matrix.stack }}",
+            path: "offline-diff-${{ matrix.stack }}.md",
+        });
+        const comment = pr.jobs["plan-comment"];
+        expect(comment.needs).toEqual([GATE_JOB]);
+        expect(comment.permissions).toEqual({ "pull-requests": "write" });
+        expect(checksOutNothing(comment)).toBe(true);
+        // Forks' tokens cannot write: skipped for them, and run even when the gate failed.
+        expect(comment.if).toContain(
+            "github.event.pull_request.head.repo.full_name == github.repository",
+        );
+        expect(comment.if).toContain("always()");
+        expect(
+            steps(comment)
+                .map((s) => action(s.uses))
+                .filter(Boolean),
+        ).toEqual(["actions/download-artifact"]);
+    });
+
+    it("grants no write permission beyond SARIF uploads, OIDC and the diff comment, at any level", () => {
         expect(workflows.flatMap(permissionProblems)).toEqual([]);
     });
 
@@ -886,7 +936,7 @@ jobs:
         });
         expect(permissionProblems(broad)).toEqual([
             "good.yml: top-level permissions grant contents: write",
-            "good.yml: job 'policy-gate': pull-requests: write is not allowed",
+            "good.yml: job 'policy-gate': pull-requests: write is not allowed (the job checks out the repository)",
             "good.yml: job 'preview': permissions: write-all",
         ]);
         const misplaced = edited((x) => {
