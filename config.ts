@@ -497,10 +497,9 @@ const GkeClusterSchema = z
         /** @default 3 */
         maxNodesPerZone: integer().pipe(z.number().min(1)).default(3),
         /**
-         * Private /28 of the control plane; unique per cluster in a network. Required when the
-         * stack has more than one cluster: a default by list position would move when a cluster
-         * is added above it, and a new range replaces the cluster.
-         * @default `172.16.0.0/28` (a stack with one cluster only)
+         * Private /28 of the control plane; unique per cluster in a network. Required, and never
+         * to change for a running cluster: a new range replaces it (no default, which could move).
+         * @default none: required
          */
         masterIpv4CidrBlock: networkAddress(
             z
@@ -552,18 +551,21 @@ const GkeClusterSchema = z
         }
     });
 
-/** The control-plane range of a stack's only GKE cluster when it sets none. */
-export const DEFAULT_MASTER_RANGE = "172.16.0.0/28";
-
 /**
- * The control-plane range of a cluster: its own, or the default of a stack with one cluster.
- * Never derived from the cluster's position: `masterIpv4CidrBlock` is ForceNew
- * (terraform-provider-google container/resource_container_cluster.go,
- * private_cluster_config.master_ipv4_cidr_block), so a range that moved with the list would
- * replace every cluster below an inserted one.
+ * The control-plane range of a cluster, which every cluster states (the parser refuses one
+ * without). No default: `masterIpv4CidrBlock` is ForceNew (terraform-provider-google
+ * container/resource_container_cluster.go, private_cluster_config.master_ipv4_cidr_block), so a
+ * default that moved (with the list, or when a cluster's range is removed from the stack file)
+ * would replace the cluster, and the replacement, created before the old cluster is deleted,
+ * would collide with the old one's range.
  */
 export function masterRange(cluster: { masterIpv4CidrBlock?: string }): string {
-    return cluster.masterIpv4CidrBlock ?? DEFAULT_MASTER_RANGE;
+    if (cluster.masterIpv4CidrBlock === undefined) {
+        throw new Error(
+            "masterRange: the config parser lets no GKE cluster without its range through",
+        );
+    }
+    return cluster.masterIpv4CidrBlock;
 }
 
 /** A cluster outside Google Cloud, attached to the fleet (EKS, AKS, on-prem). */
@@ -641,24 +643,23 @@ const GcpSchema = z
     .superRefine((g, ctx) => {
         // GKE: the control plane's range "must not overlap with any other ranges in use within
         // the cluster's network" (container API, PrivateClusterConfig.masterIpv4CidrBlock).
-        if (g.clusters.length > 1) {
-            g.clusters.forEach((c, i) => {
-                if (c.masterIpv4CidrBlock !== undefined) return;
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["clusters", i, "masterIpv4CidrBlock"],
-                    message:
-                        `is required when the stack has more than one GKE cluster ('${c.name}' sets none): ` +
-                        `a range that followed the list would move when a cluster is added above it, and a new range replaces the cluster. ` +
-                        `Set the range the cluster has: earlier versions gave the cluster at position ${i} 172.16.0.${16 * i}/28 ` +
-                        `(\`pulumi config set --path gcp.clusters[${i}].masterIpv4CidrBlock 172.16.0.${16 * i}/28\`); a new cluster gets any free private /28`,
-                });
+        g.clusters.forEach((c, i) => {
+            if (c.masterIpv4CidrBlock !== undefined) return;
+            ctx.addIssue({
+                code: "custom",
+                path: ["clusters", i, "masterIpv4CidrBlock"],
+                message:
+                    `is required ('${c.name}' sets none): the control plane's private /28, its own in the cluster's network. ` +
+                    `For a running cluster, set the range it has, since a new one replaces the cluster: ` +
+                    `\`gcloud container clusters describe ${c.name} --location ${c.location} --format='value(privateClusterConfig.masterIpv4CidrBlock)'\` ` +
+                    `(earlier versions of this program gave the cluster at position i 172.16.0.<16 x i>/28); ` +
+                    `a new cluster takes any free private /28, such as 172.16.0.0/28`,
             });
-        }
+        });
         // (A missing range, reported above, overlaps nothing.)
         const ranges = g.clusters.map((c) => ({
             network: c.network ?? "default",
-            range: g.clusters.length > 1 ? c.masterIpv4CidrBlock : masterRange(c),
+            range: c.masterIpv4CidrBlock,
         }));
         ranges.forEach((r, i) => {
             const other = ranges.findIndex(

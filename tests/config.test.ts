@@ -576,10 +576,11 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
         ]);
     });
 
-    it("requires each cluster's control-plane range once a stack has two, never by position", () => {
+    it("requires every cluster's control-plane range: a default could move, and replace it", () => {
         // masterIpv4CidrBlock is ForceNew (terraform-provider-google
         // container/resource_container_cluster.go, private_cluster_config.master_ipv4_cidr_block):
-        // a default that followed the list would replace every cluster below an inserted one.
+        // a default that followed the list, or applied once a range is removed from the file,
+        // would replace the cluster.
         const gcp = (clusters: Record<string, unknown>[]) => ({
             enabled: true,
             project: "proj-123456",
@@ -587,14 +588,13 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
             configSync: { enabled: false },
             clusters,
         });
-        const one = { name: "a", location: "europe-west1" };
+        const one = { name: "a", location: "europe-west1", masterIpv4CidrBlock: "172.16.0.0/28" };
         const parsed = parseStackConfig(raw({ gcp: gcp([one]) }), NS, "dev");
         expect(masterRange(parsed.gcp.clusters[0])).toBe("172.16.0.0/28");
         expect(
-            problemsOf(raw({ gcp: gcp([{ name: "new", location: "europe-west1" }, one]) })),
+            problemsOf(raw({ gcp: gcp([{ name: "new", location: "us-central1" }, one]) })),
         ).toEqual([
-            "multicloud:gcp.clusters[0].masterIpv4CidrBlock is required when the stack has more than one GKE cluster ('new' sets none): a range that followed the list would move when a cluster is added above it, and a new range replaces the cluster. Set the range the cluster has: earlier versions gave the cluster at position 0 172.16.0.0/28 (`pulumi config set --path gcp.clusters[0].masterIpv4CidrBlock 172.16.0.0/28`); a new cluster gets any free private /28",
-            "multicloud:gcp.clusters[1].masterIpv4CidrBlock is required when the stack has more than one GKE cluster ('a' sets none): a range that followed the list would move when a cluster is added above it, and a new range replaces the cluster. Set the range the cluster has: earlier versions gave the cluster at position 1 172.16.0.16/28 (`pulumi config set --path gcp.clusters[1].masterIpv4CidrBlock 172.16.0.16/28`); a new cluster gets any free private /28",
+            "multicloud:gcp.clusters[0].masterIpv4CidrBlock is required ('new' sets none): the control plane's private /28, its own in the cluster's network. For a running cluster, set the range it has, since a new one replaces the cluster: `gcloud container clusters describe new --location us-central1 --format='value(privateClusterConfig.masterIpv4CidrBlock)'` (earlier versions of this program gave the cluster at position i 172.16.0.<16 x i>/28); a new cluster takes any free private /28, such as 172.16.0.0/28",
         ]);
     });
 
