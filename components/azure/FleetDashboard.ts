@@ -713,7 +713,17 @@ export class FleetDashboard extends pulumi.ComponentResource {
                         overwrite: true,
                         message: `Rendered by Pulumi from ${d.file}`,
                     },
-                    { ...inGrafana, dependsOn: [...inGrafana.dependsOn, ...sources] },
+                    {
+                        ...inGrafana,
+                        dependsOn: [...inGrafana.dependsOn, ...sources],
+                        // A replacement keeps the uid: created first, the new dashboard would
+                        // overwrite the old one, whose delete (by uid) then removes it
+                        // (terraform-provider-grafana resource_dashboard.go DeleteDashboard).
+                        // An unknown configJson replaces the dashboard (its CustomizeDiff reads
+                        // the uid of an unknown value as ""), so this happens whenever a value
+                        // it shows is recomputed.
+                        deleteBeforeReplace: true,
+                    },
                 ),
         );
 
