@@ -148,6 +148,12 @@ async function main(argv: string[]): Promise<number> {
             }
             writeFile(args.sarif, toSarif(verdict, plan));
         }
+        if (diff && diff.errors.length > 0) {
+            console.error(
+                `plan: the change conflicts with the base's resources (see Errors above): \`pulumi preview\` would fail the same way`,
+            );
+            return 1;
+        }
         if (verdict && verdict.mandatory > 0) {
             console.error(
                 `plan: ${verdict.mandatory} mandatory policy violation${verdict.mandatory === 1 ? "" : "s"}: \`pulumi preview --policy-pack policy\` would fail the same way`,

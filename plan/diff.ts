@@ -1,57 +1,65 @@
 /**
  * What a change does to a running stack, offline: the plan of the stack as it is (the head)
  * against the plan of the same stack at a base (a git commit, or a plan saved with `--json`),
- * resource by resource, the way `pulumi preview --diff` reports it against the state:
+ * resource by resource, the way `pulumi preview --diff` reports it against the state. Each rule
+ * follows the Pulumi engine (pulumi/pulumi pkg/resource/deploy/step_generator.go, read at
+ * 1b5949891b):
  *
- * - resources matched by URN, or by an alias (the `aliases` option, completed as the engine
- *   completes it, with the aliases a child inherits from its parents): a match through an alias
- *   is a rename, not a delete and a create;
- * - for each matched custom resource, every changed input path, old -> new, secrets shown as
- *   `[secret]` (a saved plan keeps a digest of each secret value, so a rotated secret shows as
- *   changed without being written down);
- * - "replace" instead of "update" when a changed path is one the provider replaces on (the
- *   `replaceOnChanges` the SDK sends at registration, and `plan/replace-rules.ts`, each rule
- *   citing the provider's source), when the resource moves to another provider, or when its
- *   provider is replaced; a replacement makes the inputs computed from the replaced resource
- *   unknown, which replaces the resources that cannot update them in place, and so on;
+ * - URNs as the engine builds them (the mock runtime's differ: it keeps the stack's type on
+ *   top-level resources and only the last parent type on deeper ones; `savePlan` converts);
+ * - resources matched by URN, else by their aliases, completed as `collapseAliasToUrn` completes
+ *   them, with the alias a child inherits from its parent's (`inheritedChildAlias`): a match
+ *   through an alias is a rename, not a delete and a create. Two resources claiming one old URN
+ *   fail the preview, as they fail it in the engine (`errors`);
+ * - for each matched resource, every changed input path, old -> new, secrets shown as `[secret]`
+ *   (a saved plan keeps a digest of each secret value, so a rotated secret shows as changed
+ *   without being written down), paths under `ignoreChanges` left out;
+ * - "replace" instead of "update" where the engine replaces: a changed path one the provider
+ *   replaces on (the `replaceOnChanges` the SDK sends, and `plan/replace-rules.ts`, each rule
+ *   citing the provider's source), a new `replacementTrigger`, a `replaceWith` or `deletedWith`
+ *   resource replaced, or a provider whose DiffConfig replaces (a new provider resource, or the
+ *   same one replaced); a replacement makes the inputs computed from the replaced resource
+ *   unknown, which replaces what cannot take them in place, and so on;
  * - the stack outputs that change.
  *
- * The mock runtime echoes inputs: a value a provider recomputes on an update (a launch
- * template's latest version) is not seen to change, as it is by `pulumi preview`.
+ * The mock runtime echoes inputs: the outputs a provider recomputes on an update are listed in
+ * `RECOMPUTED_ON_UPDATE` (a launch template's latest version), and the inputs computed from them
+ * show as known after apply; any other output recomputed on update is not seen to change.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
-import { AliasSpec, RecordedResource, unwrapSecrets } from "./mocks";
 import * as YAML from "yaml";
 import { jsonOrValue } from "./json";
-import { PROVIDER_REPLACE_ON_CHANGE, REPLACE_ON_CHANGE, ReplaceRule } from "./replace-rules";
+import { RecordedResource, unwrapSecrets } from "./mocks";
+import {
+    deletesBeforeReplace,
+    operationWarnings,
+    PROVIDER_INPUTS_REPLACING_RESOURCES,
+    PROVIDER_REPLACE_ON_CHANGE,
+    RECOMPUTED_ON_UPDATE,
+    REPLACE_ON_CHANGE,
+    ReplaceRule,
+} from "./replace-rules";
 import type { PlanResult } from "./run";
 import { PlanInputError } from "./stack-files";
 
 /** The format of a plan saved with `--json`; a saved plan of another format is refused. */
-export const PLAN_FORMAT = "multicloud-plan/1";
+export const PLAN_FORMAT = "multicloud-plan/2";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_PREFIX = "pulumi:providers:";
 
-/** One resource of a saved plan: what the engine would compare with the state. */
-export interface SavedResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    readonly custom: boolean;
-    readonly parent?: string;
-    readonly provider?: string;
+/**
+ * One resource of a saved plan: what the engine would compare with the state. The recorded
+ * registration with engine URNs, without the secret values and what the engine does not compare.
+ */
+export interface SavedResource extends Omit<
+    RecordedResource,
+    "inputs" | "secretPaths" | "dependencies" | "outputs" | "outputSecretPaths" | "replaceWith"
+> {
     /** Inputs; each secret replaced by `[secret sha256:<digest>]`. Providers' JSON text decoded. */
     readonly inputs: Record<string, unknown>;
-    readonly aliases: AliasSpec[];
-    readonly replaceOnChanges: string[];
-    readonly deleteBeforeReplace: boolean;
-    readonly ignoreChanges: string[];
-    readonly propertyDependencies: Record<string, string[]>;
-    /** The `replacementTrigger` option's value (a secret as a digest); absent when not set. */
-    readonly replacementTrigger?: unknown;
-    /** The `replaceWith` option: replaced along with any of these. */
+    /** The `replaceWith` option: replaced along with any of these; absent when empty. */
     readonly replaceWith?: string[];
 }
 
@@ -84,8 +92,9 @@ function isSecretMarker(v: unknown): boolean {
 function maskSecrets(value: unknown, secretPaths: readonly string[], at = ""): unknown {
     if (secretPaths.length === 0) return value;
     if (at && secretPaths.includes(at)) return secretMarker(value);
-    if (Array.isArray(value))
+    if (Array.isArray(value)) {
         return value.map((v, i) => maskSecrets(v, secretPaths, `${at}[${i}]`));
+    }
     if (value && typeof value === "object") {
         return Object.fromEntries(
             Object.entries(value).map(([k, v]) => [
@@ -97,13 +106,51 @@ function maskSecrets(value: unknown, secretPaths: readonly string[], at = ""): u
     return value;
 }
 
-/** The `kubeconfig(active cluster)` the Kubernetes provider's DiffConfig compares (see below). */
-const ACTIVE_CLUSTER = "kubeconfig(active cluster)";
+// --- URNs ---------------------------------------------------------------------------------------
+
+const qualifiedType = (urn: string) => urn.split("::")[2];
+const typeOf = (urn: string) => qualifiedType(urn).split("$").pop()!;
+const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
 
 /**
- * The cluster entry a kubeconfig's current context points at (server, certificate authority):
- * what pulumi-kubernetes compares to decide between updating and replacing the provider.
+ * A URN as the engine builds it (sdk/go/common/resource/urn.go NewURN): the parent's qualified
+ * type, `$`, the type, then the name; no parent type for a child of the stack.
  */
+export function urnOf(
+    project: string,
+    stack: string,
+    parentUrn: string | undefined,
+    type: string,
+    name: string,
+): string {
+    const parentType = parentUrn ? qualifiedType(parentUrn) : undefined;
+    const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** resource.CreateURN: under a parent, the parent's URN up to its name, `$`, type and name. */
+function createUrn(
+    name: string,
+    type: string,
+    parent: string | undefined,
+    project: string,
+    stack: string,
+): string {
+    if (!parent) return `urn:pulumi:${stack}::${project}::${type}::${name}`;
+    return `${parent.slice(0, parent.lastIndexOf("::"))}$${type}::${name}`;
+}
+
+// --- Saving a plan ------------------------------------------------------------------------------
+
+/**
+ * The pseudo input that holds a digest of the cluster a Kubernetes provider's kubeconfig points
+ * at: what pulumi-kubernetes compares to choose between updating and replacing the provider.
+ */
+export const ACTIVE_CLUSTER = "kubeconfigActiveCluster";
+/** Its value when the kubeconfig is an offline placeholder: the real cluster is unknown. */
+const PLACEHOLDER_CLUSTER = "[an offline placeholder: the cluster is unknown]";
+
+/** The cluster entry a kubeconfig's current context points at (server, certificate authority). */
 function activeCluster(kubeconfig: unknown): unknown {
     if (typeof kubeconfig !== "string") return undefined;
     try {
@@ -119,7 +166,8 @@ function activeCluster(kubeconfig: unknown): unknown {
     }
 }
 
-function savedResource(r: RecordedResource): SavedResource {
+function savedResource(r: RecordedResource, urns: ReadonlyMap<string, string>): SavedResource {
+    const urn = (u: string) => urns.get(u) ?? u;
     let inputs = maskSecrets(r.inputs, r.secretPaths) as Record<string, unknown>;
     // A provider's structured inputs arrive as JSON text: compare what they say.
     if (r.type.startsWith(PROVIDER_PREFIX)) {
@@ -127,26 +175,34 @@ function savedResource(r: RecordedResource): SavedResource {
     }
     // A kubeconfig is a secret: keep a digest of its active cluster too, so that a change of
     // credentials alone (an update) can be told from a move to another cluster (a replacement).
-    if (r.type === "pulumi:providers:kubernetes" && r.inputs.kubeconfig !== undefined) {
-        inputs[ACTIVE_CLUSTER] = secretMarker(activeCluster(r.inputs.kubeconfig));
+    if (r.type === "pulumi:providers:kubernetes" && typeof r.inputs.kubeconfig === "string") {
+        inputs[ACTIVE_CLUSTER] = r.inputs.kubeconfig.includes("<offline-plan placeholder")
+            ? PLACEHOLDER_CLUSTER
+            : secretMarker(activeCluster(r.inputs.kubeconfig));
     }
     return {
-        urn: r.urn,
+        urn: urn(r.urn),
         type: r.type,
         name: r.name,
         custom: r.custom,
-        parent: r.parent,
-        provider: r.provider,
+        parent: r.parent && urn(r.parent),
+        provider: r.provider && urn(r.provider),
         inputs,
-        aliases: r.aliases,
+        aliases: r.aliases.map((a) => (a.parentUrn ? { ...a, parentUrn: urn(a.parentUrn) } : a)),
         replaceOnChanges: r.replaceOnChanges,
-        deleteBeforeReplace: r.deleteBeforeReplace,
+        ...(r.deleteBeforeReplace === undefined
+            ? {}
+            : { deleteBeforeReplace: r.deleteBeforeReplace }),
         ignoreChanges: r.ignoreChanges,
-        propertyDependencies: r.propertyDependencies,
+        propertyDependencies: Object.fromEntries(
+            Object.entries(r.propertyDependencies).map(([k, deps]) => [k, deps.map(urn)]),
+        ),
         ...(r.replacementTrigger === undefined
             ? {}
             : { replacementTrigger: unwrapTrigger(r.replacementTrigger) }),
-        ...(r.replaceWith.length ? { replaceWith: r.replaceWith } : {}),
+        ...(r.replaceWith.length ? { replaceWith: r.replaceWith.map(urn) } : {}),
+        ...(r.deletedWith ? { deletedWith: urn(r.deletedWith) } : {}),
+        ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
     };
 }
 
@@ -157,14 +213,27 @@ function unwrapTrigger(value: unknown): unknown {
     return secrets.length ? secretMarker(plain) : plain;
 }
 
-/** The plan in the form `--json` writes and `--diff` compares: no secret value in it. */
+/** The plan in the form `--json` writes and `--diff` compares: engine URNs, no secret value. */
 export function savePlan(plan: PlanResult, commit?: string): SavedPlan {
+    const project = plan.project.name;
+    const stack = plan.settings.stack;
+    // Registration order puts every parent before its children.
+    const urns = new Map<string, string>();
+    for (const r of plan.resources) {
+        const parent = r.parent ? (urns.get(r.parent) ?? r.parent) : undefined;
+        urns.set(
+            r.urn,
+            r.type === STACK_TYPE ? r.urn : urnOf(project, stack, parent, r.type, r.name),
+        );
+    }
     return {
         format: PLAN_FORMAT,
-        project: plan.project.name,
-        stack: plan.settings.stack,
+        project,
+        stack,
         ...(commit ? { commit } : {}),
-        resources: plan.resources.filter((r) => r.type !== STACK_TYPE).map(savedResource),
+        resources: plan.resources
+            .filter((r) => r.type !== STACK_TYPE)
+            .map((r) => savedResource(r, urns)),
         outputs: maskSecrets(plan.outputs, plan.outputSecretPaths) as Record<string, unknown>,
     };
 }
@@ -189,26 +258,75 @@ export function readSavedPlan(file: string): SavedPlan {
     return plan as SavedPlan;
 }
 
-// --- Paths --------------------------------------------------------------------------------------
+// --- Property paths -----------------------------------------------------------------------------
+
+/** A JSON document inside a string property: the diff descends into it under this segment. */
+const JSON_SEGMENT = "(json)";
+type Segment = string | number;
 
 /**
- * Whether `path` (as the diff writes it: `a.b[0].c`, `policy(json).Statement[0]`) is `pattern`
- * or lies beneath it. In patterns `[*]` matches any index, a `*` segment any key, and `*` alone
- * everything (as in the `replaceOnChanges` and `ignoreChanges` options).
+ * Parses a property path as the engine does (sdk/go/common/resource/properties_path.go):
+ * `a.b[0]`, `a["b.c"]`, and `*` or `[*]` for any key or index; plus the diff's `(json)`.
  */
-export function pathMatches(pattern: string, path: string): boolean {
-    if (pattern === "*") return true;
-    const source = pattern
-        .split(/(\[\*\]|\*)/)
-        .map((part) =>
-            part === "[*]"
-                ? "\\[\\d+\\]"
-                : part === "*"
-                  ? "[^.\\[(]+"
-                  : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+export function parsePath(path: string): Segment[] {
+    const segments: Segment[] = [];
+    let i = 0;
+    while (i < path.length) {
+        if (path[i] === ".") i++;
+        if (path.startsWith(JSON_SEGMENT, i)) {
+            segments.push(JSON_SEGMENT);
+            i += JSON_SEGMENT.length;
+        } else if (path[i] === "[") {
+            const close =
+                path[i + 1] === '"' ? path.indexOf('"]', i + 2) + 1 : path.indexOf("]", i);
+            if (close <= 0) throw new Error(`unterminated [ in property path '${path}'`);
+            const inside = path.slice(i + 1, close);
+            segments.push(
+                inside === "*"
+                    ? "*"
+                    : inside.startsWith('"')
+                      ? (JSON.parse(inside) as string)
+                      : Number(inside),
+            );
+            i = close + 1;
+        } else {
+            let end = i;
+            while (
+                end < path.length &&
+                !".[".includes(path[end]) &&
+                !path.startsWith(JSON_SEGMENT, end)
+            ) {
+                end++;
+            }
+            segments.push(path.slice(i, end));
+            i = end;
+        }
+    }
+    return segments;
+}
+
+/** Writes segments as the engine prints a path: `a.b[0]`, `a["b.c"]`. */
+function formatPath(segments: readonly Segment[]): string {
+    return segments
+        .map((s, i) =>
+            typeof s === "number"
+                ? `[${s}]`
+                : s === JSON_SEGMENT
+                  ? s
+                  : /^[A-Za-z_$][\w$-]*$/.test(s)
+                    ? `${i === 0 ? "" : "."}${s}`
+                    : `[${JSON.stringify(s)}]`,
         )
         .join("");
-    return new RegExp(`^${source}(?=$|[.\\[(])`).test(path);
+}
+
+/**
+ * Whether `path` is `pattern` or lies beneath it. A `*` (or `[*]`) segment matches any key or
+ * index, as in the engine's `PropertyPath.Contains`; `*` alone matches everything.
+ */
+export function pathMatches(pattern: string, path: string): boolean {
+    const [p, s] = [parsePath(pattern), parsePath(path)];
+    return p.length <= s.length && p.every((seg, i) => seg === "*" || String(seg) === String(s[i]));
 }
 
 // --- The diff -----------------------------------------------------------------------------------
@@ -220,8 +338,12 @@ export interface PropertyChange {
     /** Absent: the property is not set on that side. Secrets as `[secret]`. */
     readonly old?: unknown;
     readonly new?: unknown;
-    /** Set when the value is unknown until apply: the URN of the replaced resource it comes from. */
+    /**
+     * Set when the value is unknown until apply: the URN of the resource it comes from, which is
+     * replaced, or updated in a way that recomputes its outputs (`computedWhy` says which).
+     */
     readonly computedFrom?: string;
+    readonly computedWhy?: string;
     /** Set when this change replaces the resource: why (the rule and its source). */
     readonly replaces?: string;
 }
@@ -236,7 +358,10 @@ export interface ResourceDiff {
     readonly changes: PropertyChange[];
     /** Why the resource is replaced, in words (a changed path, its provider). */
     readonly replaceReasons: string[];
+    /** The old resource goes before the new one exists (the option, or the provider's choice). */
     readonly deleteBeforeReplace?: boolean;
+    /** What the offline plan cannot decide, and what it would change. */
+    readonly warnings?: string[];
 }
 
 export interface DiffSummary {
@@ -257,107 +382,55 @@ export interface PlanDiff {
     readonly resources: ResourceDiff[];
     /** Stack outputs that change. */
     readonly outputs: PropertyChange[];
+    /** What would fail `pulumi preview` against the base's state (conflicting aliases). */
+    readonly errors: string[];
 }
 
 const shown = (v: unknown): unknown => (isSecretMarker(v) ? "[secret]" : v);
 
 /** Leaf-level differences between two values, descending into objects, lists and JSON text. */
-export function valueChanges(old: unknown, now: unknown, at = ""): PropertyChange[] {
-    if (isSecretMarker(old) || isSecretMarker(now)) {
-        return old === now ? [] : [{ path: at, old: shown(old), new: shown(now) }];
-    }
-    const json = (v: unknown) => (typeof v === "string" ? jsonOrValue(v) : v);
-    if (typeof old === "string" && typeof now === "string" && old !== now) {
-        const [a, b] = [json(old), json(now)];
-        if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
-            return valueChanges(a, b, `${at}(json)`);
+export function valueChanges(old: unknown, now: unknown): PropertyChange[] {
+    const out: PropertyChange[] = [];
+    const walk = (a: unknown, b: unknown, at: Segment[]) => {
+        const change = () =>
+            out.push({
+                path: formatPath(at),
+                ...(a === undefined ? {} : { old: shown(a) }),
+                ...(b === undefined ? {} : { new: shown(b) }),
+            });
+        if (isSecretMarker(a) || isSecretMarker(b)) {
+            if (a !== b) change();
+            return;
         }
-    }
-    const isObject = (v: unknown): v is Record<string, unknown> =>
-        typeof v === "object" && v !== null && !Array.isArray(v);
-    if (Array.isArray(old) || Array.isArray(now)) {
-        if (Array.isArray(old) && Array.isArray(now)) {
-            const out: PropertyChange[] = [];
-            for (let i = 0; i < Math.max(old.length, now.length); i++) {
-                out.push(...valueChanges(old[i], now[i], `${at}[${i}]`));
+        if (typeof a === "string" && typeof b === "string" && a !== b) {
+            const [x, y] = [jsonOrValue(a), jsonOrValue(b)];
+            if (typeof x === "object" && x !== null && typeof y === "object" && y !== null) {
+                walk(x, y, [...at, JSON_SEGMENT]);
+                return;
             }
-            return out;
         }
-    } else if (isObject(old) && isObject(now)) {
-        const keys = [...new Set([...Object.keys(old), ...Object.keys(now)])].sort();
-        return keys.flatMap((k) => valueChanges(old[k], now[k], at ? `${at}.${k}` : k));
-    }
-    if (JSON.stringify(old) === JSON.stringify(now)) return [];
-    return [
-        {
-            path: at,
-            ...(old === undefined ? {} : { old: shown(old) }),
-            ...(now === undefined ? {} : { new: shown(now) }),
-        },
-    ];
-}
-
-const qualifiedType = (urn: string) => urn.split("::")[2];
-
-/** A URN as the engine builds it: the parent's qualified type, `$`, the type, then the name. */
-export function urnOf(
-    project: string,
-    stack: string,
-    parentUrn: string | undefined,
-    type: string,
-    name: string,
-): string {
-    const qualified = parentUrn ? `${qualifiedType(parentUrn)}$${type}` : type;
-    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
-}
-
-/**
- * Every URN a resource may have had: its own, its aliases completed as the engine completes
- * them (empty parts are the resource's own), and the same under every URN its parent may have
- * had (the aliases a child inherits).
- */
-function previousUrns(
-    r: SavedResource,
-    plan: SavedPlan,
-    byUrn: ReadonlyMap<string, SavedResource>,
-    memo: Map<string, Set<string>>,
-): Set<string> {
-    const known = memo.get(r.urn);
-    if (known) return known;
-    const urns = new Set<string>([r.urn]);
-    memo.set(r.urn, urns);
-    const parent = r.parent ? byUrn.get(r.parent) : undefined;
-    const parents = parent ? [...previousUrns(parent, plan, byUrn, memo)] : [r.parent];
-    for (const p of parents) urns.add(urnOf(plan.project, plan.stack, p, r.type, r.name));
-    for (const a of r.aliases) {
-        if (a.urn) {
-            urns.add(a.urn);
-            continue;
+        const isObject = (v: unknown): v is Record<string, unknown> =>
+            typeof v === "object" && v !== null && !Array.isArray(v);
+        if (Array.isArray(a) && Array.isArray(b)) {
+            for (let i = 0; i < Math.max(a.length, b.length); i++) walk(a[i], b[i], [...at, i]);
+            return;
         }
-        const aliasParents = a.noParent
-            ? [undefined]
-            : a.parentUrn && a.parentUrn !== r.parent
-              ? [a.parentUrn]
-              : parents;
-        for (const p of aliasParents) {
-            urns.add(
-                urnOf(
-                    a.project ?? plan.project,
-                    a.stack ?? plan.stack,
-                    p,
-                    a.type ?? r.type,
-                    a.name ?? r.name,
-                ),
-            );
+        if (isObject(a) && isObject(b)) {
+            const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+            for (const k of keys) walk(a[k], b[k], [...at, k]);
+            return;
         }
-    }
-    return urns;
+        if (JSON.stringify(a) !== JSON.stringify(b)) change();
+    };
+    walk(old, now, []);
+    return out;
 }
 
 interface Rule {
     readonly path: string;
     readonly why: string;
     readonly onlyWhenUnknown?: boolean;
+    readonly removedIsNoChange?: boolean;
 }
 
 function rulesFor(r: SavedResource): Rule[] {
@@ -374,59 +447,126 @@ function rulesFor(r: SavedResource): Rule[] {
             path: rule.path,
             why: rule.source,
             onlyWhenUnknown: rule.onlyWhenUnknown,
+            removedIsNoChange: rule.removedIsNoChange,
         })),
     ];
+}
+
+/** The provider's own DiffConfig rules that a change of its inputs triggers. */
+function diffConfigReplaces(
+    old: SavedResource | undefined,
+    now: SavedResource | undefined,
+): string[] {
+    if (!old || !now || old.type !== now.type) return old === now ? [] : ["another provider"];
+    const rules = (PROVIDER_REPLACE_ON_CHANGE[now.type] ?? []).filter((r) => !r.onlyWhenUnknown);
+    return valueChanges(old.inputs, now.inputs)
+        .filter((c) => rules.some((r) => pathMatches(r.path, c.path)))
+        .map((c) => `${c.path} changes`);
+}
+
+/** The replacementTrigger values as the engine compares them (shouldTriggerReplace). */
+function triggerReplaces(old: unknown, now: unknown): boolean {
+    // A missing trigger on either side is no trigger; secrets compare by their plain value.
+    if (old === undefined || old === null || now === undefined || now === null) return false;
+    const plain = (v: unknown) => (isSecretMarker(v) ? v : secretMarker(v));
+    return plain(old) !== plain(now);
 }
 
 /** Compares two plans of one stack. */
 export function diffPlans(base: SavedPlan, head: SavedPlan): PlanDiff {
     const baseByUrn = new Map(base.resources.map((r) => [r.urn, r]));
     const headByUrn = new Map(head.resources.map((r) => [r.urn, r]));
-    const memo = new Map<string, Set<string>>();
+    const errors: string[] = [];
 
-    // Match each head resource to its base resource: by URN, else by an alias whose URN no head
-    // resource has (the engine would otherwise see two resources claim one state entry).
-    const matched = new Map<string, SavedResource>(); // head URN -> base
-    const claimed = new Set<string>();
+    // Match as the engine does (getOldResource), in registration order: by URN first, then by
+    // each alias; remember which old URN each resource took (its children inherit it) and
+    // which resource took each old URN.
+    const matched = new Map<string, SavedResource>(); // head URN -> base resource
+    const aliasUsed = new Map<string, string>(); // head URN -> the old URN it matched
+    const aliasedBy = new Map<string, string>(); // old URN -> the head URN that aliased it
+    const seen = new Set<string>();
+    const collapse = (r: SavedResource, a: SavedResource["aliases"][number]): string => {
+        if (a.urn) return a.urn;
+        let parent = a.parentUrn ?? r.parent;
+        if (a.parentUrn) parent = aliasUsed.get(a.parentUrn) ?? a.parentUrn;
+        if (a.noParent || (parent && qualifiedType(parent) === STACK_TYPE)) parent = undefined;
+        return createUrn(
+            a.name ?? r.name,
+            a.type ?? r.type,
+            parent,
+            a.project ?? head.project,
+            a.stack ?? head.stack,
+        );
+    };
+    const inherited = (type: string, name: string, parentName: string, parentAlias: string) =>
+        urnOf(
+            head.project,
+            head.stack,
+            parentAlias,
+            type,
+            name.startsWith(parentName)
+                ? nameOf(parentAlias) + name.slice(parentName.length)
+                : name,
+        );
     for (const r of head.resources) {
-        if (baseByUrn.has(r.urn)) {
-            matched.set(r.urn, baseByUrn.get(r.urn)!);
-            claimed.add(r.urn);
-        }
-    }
-    for (const r of head.resources) {
-        if (matched.has(r.urn)) continue;
-        for (const urn of previousUrns(r, head, headByUrn, memo)) {
-            if (baseByUrn.has(urn) && !claimed.has(urn) && !headByUrn.has(urn)) {
-                matched.set(r.urn, baseByUrn.get(urn)!);
-                claimed.add(urn);
-                break;
+        const aliases = new Set(r.aliases.map((a) => collapse(r, a)));
+        const parentAlias = r.parent ? aliasUsed.get(r.parent) : undefined;
+        if (r.parent && parentAlias) {
+            const parentName = nameOf(r.parent);
+            aliases.add(inherited(r.type, r.name, parentName, parentAlias));
+            for (const a of r.aliases) {
+                const own = collapse(r, a);
+                aliases.add(inherited(typeOf(own), nameOf(own), parentName, parentAlias));
             }
         }
+        if (aliasedBy.has(r.urn)) {
+            errors.push(
+                `Duplicate resource URN '${r.urn}': resource '${aliasedBy.get(r.urn)}' already claims it through an alias`,
+            );
+        }
+        for (const candidate of [r.urn, ...aliases]) {
+            const old = baseByUrn.get(candidate);
+            if (!old) continue;
+            if (candidate !== r.urn) {
+                if (seen.has(candidate) || aliasedBy.has(candidate)) {
+                    errors.push(
+                        `Duplicate resource alias '${candidate}' applied to resource with URN '${r.urn}' ` +
+                            `conflicting with resource with URN '${aliasedBy.get(candidate) ?? candidate}'`,
+                    );
+                }
+                aliasedBy.set(candidate, r.urn);
+                aliasUsed.set(r.urn, candidate);
+            }
+            matched.set(r.urn, old);
+            break;
+        }
+        seen.add(r.urn);
     }
-    const baseUrnOf = (headUrn: string | undefined) =>
-        headUrn === undefined ? undefined : (matched.get(headUrn)?.urn ?? headUrn);
+    const claimed = new Set([...matched.values()].map((r) => r.urn));
 
     interface Working {
         op: Operation;
         changes: PropertyChange[];
         reasons: string[];
+        warnings: string[];
+        /** A provider replaced by its DiffConfig: what it manages is replaced with it. */
+        byDiffConfig?: boolean;
     }
     const work = new Map<string, Working>();
     for (const r of head.resources) {
         const was = matched.get(r.urn);
         if (!was) {
-            work.set(r.urn, { op: "create", changes: [], reasons: [] });
-            continue;
-        }
-        if (!r.custom) {
-            work.set(r.urn, { op: "same", changes: [], reasons: [] });
+            work.set(r.urn, { op: "create", changes: [], reasons: [], warnings: [] });
             continue;
         }
         const ignored = (path: string) => r.ignoreChanges.some((p) => pathMatches(p, path));
         const rules = rulesFor(r);
-        const changes = valueChanges(was.inputs, r.inputs)
-            .filter((c) => !ignored(c.path))
+        // An Optional + Computed property the program stops setting keeps its value: no change.
+        const kept = (c: PropertyChange) =>
+            c.new === undefined &&
+            rules.some((x) => x.removedIsNoChange && pathMatches(x.path, c.path));
+        const changes: PropertyChange[] = valueChanges(was.inputs, r.inputs)
+            .filter((c) => !ignored(c.path) && !kept(c))
             .map((c) => {
                 const rule = rules.find((x) => !x.onlyWhenUnknown && pathMatches(x.path, c.path));
                 return rule ? { ...c, replaces: rule.why } : c;
@@ -434,72 +574,135 @@ export function diffPlans(base: SavedPlan, head: SavedPlan): PlanDiff {
         const reasons = [
             ...new Set(changes.filter((c) => c.replaces).map((c) => `${c.path} changes`)),
         ];
-        if (JSON.stringify(was.replacementTrigger) !== JSON.stringify(r.replacementTrigger)) {
+        const warnings: string[] = [];
+        const isProvider = r.type.startsWith(PROVIDER_PREFIX);
+        if (
+            r.type === "pulumi:providers:kubernetes" &&
+            changes.some((c) => c.path === "kubeconfig") &&
+            r.inputs[ACTIVE_CLUSTER] === PLACEHOLDER_CLUSTER
+        ) {
+            warnings.push(
+                "the kubeconfig is a new secret, which the offline plan cannot read: if it names another cluster " +
+                    "(server or certificate authority), this provider and everything it manages are replaced " +
+                    "(pulumi-kubernetes DiffConfig); new credentials for the same cluster are an update",
+            );
+        }
+        if (triggerReplaces(was.replacementTrigger, r.replacementTrigger)) {
             changes.push({
                 path: "(replacementTrigger)",
-                ...(was.replacementTrigger === undefined
-                    ? {}
-                    : { old: shown(was.replacementTrigger) }),
-                ...(r.replacementTrigger === undefined ? {} : { new: shown(r.replacementTrigger) }),
+                old: shown(was.replacementTrigger),
+                new: shown(r.replacementTrigger),
                 replaces:
-                    "the resource's replacementTrigger option (the Pulumi engine replaces on any change of it)",
+                    "the resource's replacementTrigger option (the Pulumi engine replaces when it changes: step_generator.go shouldTriggerReplace)",
             });
             reasons.push("its replacementTrigger changes");
         }
-        if (baseUrnOf(r.provider) !== was.provider) {
-            reasons.push(
-                `its provider changes (${was.provider ?? "the default provider"} -> ${r.provider ?? "the default provider"})`,
+        // A resource moved to another provider resource: the new provider's DiffConfig decides
+        // (step_generator.go providerChanged). The same provider replaced is handled below.
+        const provider = r.provider ? (matched.get(r.provider)?.urn ?? r.provider) : undefined;
+        if (provider !== was.provider) {
+            const replaces = diffConfigReplaces(
+                was.provider ? baseByUrn.get(was.provider) : undefined,
+                r.provider ? headByUrn.get(r.provider) : undefined,
             );
+            if (replaces.length) {
+                reasons.push(
+                    `it moves to provider ${nameOf(r.provider ?? "::::default")}, whose DiffConfig replaces (${replaces.join(", ")})`,
+                );
+            }
         }
         work.set(r.urn, {
             op: reasons.length ? "replace" : changes.length ? "update" : "same",
             changes,
             reasons,
+            warnings,
+            byDiffConfig: isProvider && diffConfigReplaces(was, r).length > 0,
         });
     }
 
     // A replaced resource is a new one: its outputs are unknown until it exists, the inputs
-    // computed from them with it, and the resources of a replaced provider are replaced.
+    // computed from them with it; what it is deleted with, or replaced with, goes with it; a
+    // provider its DiffConfig replaces replaces what it manages.
     for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
         changed = false;
         const replaced = new Set(
             head.resources.filter((r) => work.get(r.urn)!.op === "replace").map((r) => r.urn),
         );
+        // Outputs unknown until apply: a replaced resource's, and those an update recomputes.
+        const unknown = new Map<string, string>([...replaced].map((u) => [u, "which is replaced"]));
+        for (const r of head.resources) {
+            const recomputed = RECOMPUTED_ON_UPDATE[r.type];
+            const w = work.get(r.urn)!;
+            if (!recomputed || w.op !== "update") continue;
+            const kept = (path: string) => recomputed.unless.some((p) => pathMatches(p, path));
+            if (w.changes.some((c) => !kept(c.path))) {
+                unknown.set(r.urn, `whose ${recomputed.outputs.join(", ")} an update recomputes`);
+            }
+        }
         for (const r of head.resources) {
             const w = work.get(r.urn)!;
-            if (!r.custom || w.op === "create" || w.op === "replace") continue;
-            if (r.provider && replaced.has(r.provider)) {
+            if (w.op === "create" || w.op === "replace") continue;
+            const replaceBecause = (reason: string) => {
                 w.op = "replace";
-                w.reasons.push(`its provider ${r.provider.split("::").pop()} is replaced`);
+                w.reasons.push(reason);
                 changed = true;
-                continue;
-            }
+            };
             const along = r.replaceWith?.find((u) => replaced.has(u));
             if (along) {
-                w.op = "replace";
-                w.reasons.push(`it is replaced with ${along.split("::").pop()} (replaceWith)`);
-                changed = true;
+                replaceBecause(`it is replaced with ${nameOf(along)} (replaceWith)`);
                 continue;
             }
+            if (r.deletedWith && replaced.has(r.deletedWith)) {
+                replaceBecause(
+                    `it is deleted with ${nameOf(r.deletedWith)}, which is replaced (deletedWith)`,
+                );
+                continue;
+            }
+            if (r.provider && replaced.has(r.provider) && work.get(r.provider)!.byDiffConfig) {
+                replaceBecause(`its provider ${nameOf(r.provider)} is replaced (its DiffConfig)`);
+                continue;
+            }
+            const providerType = r.provider ? headByUrn.get(r.provider)?.type : undefined;
+            const providerChanges = r.provider ? work.get(r.provider)!.changes : [];
+            let byProviderInput = false;
+            for (const rule of PROVIDER_INPUTS_REPLACING_RESOURCES[providerType ?? ""] ?? []) {
+                const change = providerChanges.find((c) => pathMatches(rule.path, c.path));
+                if (!change || rule.spares(r.type)) continue;
+                w.changes.push({
+                    ...change,
+                    path: `(provider) ${change.path}`,
+                    replaces: rule.source,
+                });
+                replaceBecause(`its provider's ${change.path} changes`);
+                byProviderInput = true;
+                break;
+            }
+            if (byProviderInput) continue;
             const rules = rulesFor(r);
             for (const [property, deps] of Object.entries(r.propertyDependencies)) {
-                const from = deps.find((d) => replaced.has(d));
+                const from = deps.find((d) => unknown.has(d));
                 if (!from || w.changes.some((c) => pathMatches(property, c.path))) continue;
+                if (r.ignoreChanges.some((p) => pathMatches(p, property))) continue;
                 const rule = rules.find((x) => pathMatches(x.path, property));
+                const why = unknown.get(from)!;
                 w.changes.push({
                     path: property,
                     computedFrom: from,
+                    computedWhy: why,
                     ...(rule ? { replaces: rule.why } : {}),
                 });
+                changed = true;
                 if (rule) {
-                    w.op = "replace";
-                    w.reasons.push(
-                        `${property} is computed from ${from.split("::").pop()}, which is replaced`,
-                    );
+                    replaceBecause(`${property} is computed from ${nameOf(from)}, ${why}`);
+                    if (
+                        r.type.startsWith(PROVIDER_PREFIX) &&
+                        !rule.why.startsWith("replaceOnChanges")
+                    ) {
+                        w.byDiffConfig = true;
+                    }
                 } else if (w.op === "same") {
                     w.op = "update";
                 }
-                changed = true;
             }
         }
     }
@@ -513,7 +716,11 @@ export function diffPlans(base: SavedPlan, head: SavedPlan): PlanDiff {
         if (renamedFrom) summary.renamed++;
         if (w.op === "same") summary.unchanged++;
         else summary[w.op]++;
-        if (w.op === "same" && !renamedFrom) continue;
+        if (w.op === "same" && !renamedFrom && w.warnings.length === 0) continue;
+        const deleteFirst = w.op === "replace" && was !== undefined && deletesBeforeReplace(was, r);
+        if (w.op === "replace" && was) {
+            w.warnings.push(...operationWarnings("replace", was, r, !deleteFirst));
+        }
         resources.push({
             op: w.op,
             urn: r.urn,
@@ -522,12 +729,19 @@ export function diffPlans(base: SavedPlan, head: SavedPlan): PlanDiff {
             ...(renamedFrom ? { renamedFrom } : {}),
             changes: w.changes,
             replaceReasons: w.reasons,
-            ...(w.op === "replace" && r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+            ...(deleteFirst ? { deleteBeforeReplace: true } : {}),
+            ...(w.warnings.length ? { warnings: w.warnings } : {}),
         });
     }
     for (const r of base.resources) {
         if (claimed.has(r.urn)) continue;
         summary.delete++;
+        const warnings = [
+            ...(r.retainOnDelete
+                ? ["retainOnDelete: Pulumi forgets it and leaves it where it is"]
+                : []),
+            ...operationWarnings("delete", r, undefined, false),
+        ];
         resources.push({
             op: "delete",
             urn: r.urn,
@@ -535,6 +749,7 @@ export function diffPlans(base: SavedPlan, head: SavedPlan): PlanDiff {
             name: r.name,
             changes: [],
             replaceReasons: [],
+            ...(warnings.length ? { warnings } : {}),
         });
     }
     return {
@@ -543,6 +758,7 @@ export function diffPlans(base: SavedPlan, head: SavedPlan): PlanDiff {
         summary,
         resources,
         outputs: valueChanges(base.outputs, head.outputs),
+        errors,
     };
 }
 
@@ -579,7 +795,7 @@ export function formatValue(v: unknown, max = 120): string {
 
 function changeLine(c: PropertyChange): string {
     const value = c.computedFrom
-        ? `(known after apply: computed from ${c.computedFrom.split("::").pop()}, which is replaced)`
+        ? `(known after apply: computed from ${c.computedFrom.split("::").pop()}, ${c.computedWhy ?? "which is replaced"})`
         : `${formatValue(c.old)} -> ${formatValue(c.new)}`;
     return `${c.path}: ${value}${c.replaces ? `  [forces replacement: ${c.replaces}]` : ""}`;
 }
@@ -592,6 +808,11 @@ export function renderDiff(diff: PlanDiff, baseLabel: string, maxChanges = 25): 
         `Changes to stack ${diff.project}/${diff.stack} against ${baseLabel}, planned offline: nothing was deployed.`,
         "",
     ];
+    if (diff.errors.length) {
+        lines.push("Errors (`pulumi preview` against the base's state would fail):");
+        for (const e of diff.errors) lines.push(`  ${e}`);
+        lines.push("");
+    }
     if (diff.resources.length === 0) lines.push("No resource changes.");
     for (const r of diff.resources) {
         lines.push(
@@ -599,7 +820,10 @@ export function renderDiff(diff: PlanDiff, baseLabel: string, maxChanges = 25): 
         );
         if (r.renamedFrom) lines.push(`      renamed from ${r.renamedFrom}`);
         for (const reason of r.replaceReasons) lines.push(`      replaced because ${reason}`);
-        if (r.deleteBeforeReplace) lines.push("      deleted before its replacement is created");
+        if (r.deleteBeforeReplace) {
+            lines.push("      deleted before its replacement is created (a gap while it is gone)");
+        }
+        for (const w of r.warnings ?? []) lines.push(`      ! ${w}`);
         for (const c of r.changes.slice(0, maxChanges)) lines.push(`      ${changeLine(c)}`);
         if (r.changes.length > maxChanges) {
             lines.push(`      … and ${r.changes.length - maxChanges} more changes (all in --json)`);
@@ -625,6 +849,14 @@ export function renderDiffMarkdown(diff: PlanDiff, baseLabel: string): string {
         `Against ${baseLabel}. Planned under Pulumi's mock runtime: no credentials, nothing deployed; a real \`pulumi preview\` may show more (values the clouds compute).`,
         "",
     ];
+    if (diff.errors.length) {
+        head.push(
+            "**`pulumi preview` against the base's state would fail:**",
+            "",
+            ...diff.errors.map((e) => `- ${e}`),
+            "",
+        );
+    }
     if (diff.resources.length === 0 && diff.outputs.length === 0) {
         return [...head, "No resource changes."].join("\n");
     }
@@ -637,22 +869,28 @@ export function renderDiffMarkdown(diff: PlanDiff, baseLabel: string): string {
                     ? [`renamed from ${code(r.renamedFrom.split("::").pop()!)}`]
                     : []),
                 ...r.replaceReasons,
+                ...(r.deleteBeforeReplace ? ["deleted first"] : []),
+                ...(r.warnings ?? []).map((w) => `⚠ ${w}`),
                 ...(r.op === "update"
                     ? [`${r.changes.length} change${r.changes.length === 1 ? "" : "s"}`]
                     : []),
             ].join("; ");
             body.push(
-                `| ${code(SYMBOL[r.op])} ${r.op === "same" ? "rename" : r.op} | ${code(r.type)} | ${code(r.name)} | ${why.replace(/\|/g, "\\|")} |`,
+                `| ${code(SYMBOL[r.op])} ${r.op === "same" ? "rename" : r.op} | ${code(r.type)} | ${code(r.name)} | ${why.replace(/\|/g, "\\|").replace(/</g, "&lt;")} |`,
             );
         }
     }
+    // Values come from the program: nothing in them may close a code block or open HTML.
+    const html = (t: string) =>
+        t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const block = (t: string) => t.replace(/`{3,}/g, (m) => "'".repeat(m.length));
     const details: string[] = [];
     for (const r of diff.resources.filter((r) => r.changes.length)) {
         details.push(
-            `<details><summary>${SYMBOL[r.op]} ${r.type} <b>${r.name}</b></summary>`,
+            `<details><summary>${SYMBOL[r.op]} ${html(r.type)} <b>${html(r.name)}</b></summary>`,
             "",
             "```",
-            ...r.changes.map(changeLine),
+            ...r.changes.map((c) => block(changeLine(c))),
             "```",
             "</details>",
         );
@@ -662,7 +900,7 @@ export function renderDiffMarkdown(diff: PlanDiff, baseLabel: string): string {
             "<details><summary>Outputs</summary>",
             "",
             "```",
-            ...diff.outputs.map(changeLine),
+            ...diff.outputs.map((c) => block(changeLine(c))),
             "```",
             "</details>",
         );

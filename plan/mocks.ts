@@ -45,8 +45,12 @@ export interface RecordedResource {
      * any change.
      */
     readonly replaceOnChanges: string[];
-    /** The `deleteBeforeReplace` option. */
-    readonly deleteBeforeReplace: boolean;
+    /** The `deleteBeforeReplace` option; absent when the program leaves it to the provider. */
+    readonly deleteBeforeReplace?: boolean;
+    /** The `deletedWith` option: the URN of the resource whose deletion deletes this one. */
+    readonly deletedWith?: string;
+    /** The `retainOnDelete` option: a delete only forgets the resource. */
+    readonly retainOnDelete?: boolean;
     /**
      * The `replacementTrigger` option: the engine replaces the resource when this value differs
      * from the last deployment's. Absent when not set.
@@ -668,7 +672,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             ignoreChanges: req.getIgnorechangesList(),
             aliases: aliasesOf(req),
             replaceOnChanges: req.getReplaceonchangesList(),
-            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ...(req.getDeletebeforereplacedefined()
+                ? { deleteBeforeReplace: req.getDeletebeforereplace() }
+                : {}),
+            ...(req.getDeletedwith() ? { deletedWith: req.getDeletedwith() } : {}),
+            ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
             ...(req.hasReplacementTrigger()
                 ? { replacementTrigger: req.getReplacementTrigger()?.toJavaScript() }
                 : {}),
@@ -734,6 +742,9 @@ interface RegisterRequest {
     getAliasurnsList(): string[];
     getReplaceonchangesList(): string[];
     getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
+    getDeletedwith(): string;
+    getRetainondelete(): boolean | undefined;
     hasReplacementTrigger(): boolean;
     getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
     getReplaceWithList(): string[];

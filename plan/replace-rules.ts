@@ -45,9 +45,22 @@ export interface ReplaceRule {
      * replaced); a known change at the path is judged by the other rules. @default false
      */
     readonly onlyWhenUnknown?: boolean;
+    /**
+     * The property is Optional and Computed in the provider's schema: removing it from the
+     * program is no change at all (the provider keeps the value it has: terraform-plugin-sdk
+     * helper/schema/schema.go diffString, `if removed && schema.Computed { return nil }`).
+     * @default false
+     */
+    readonly removedIsNoChange?: boolean;
 }
 
 const rule = (path: string, source: string): ReplaceRule => ({ path, source });
+/** A rule on an Optional + Computed property (see `removedIsNoChange`). */
+const computedRule = (path: string, source: string): ReplaceRule => ({
+    path,
+    source,
+    removedIsNoChange: true,
+});
 
 // --- Source prefixes -----------------------------------------------------------------------------
 
@@ -624,35 +637,35 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly ReplaceRule[]>>
                 '"network" ForceNew: true (line 1812)',
             ),
         ),
-        rule(
+        computedRule(
             "subnetwork",
             tfGoogle(
                 "services/container/resource_container_cluster.go",
                 '"subnetwork" ForceNew: true (line 2026; set only when GkeClusterArgs.subnetwork is)',
             ),
         ),
-        rule(
+        computedRule(
             "networkingMode",
             tfGoogle(
                 "services/container/resource_container_cluster.go",
                 '"networking_mode" ForceNew: true (line 2230)',
             ),
         ),
-        rule(
+        computedRule(
             "ipAllocationPolicy",
             tfGoogle(
                 "services/container/resource_container_cluster.go",
                 '"ip_allocation_policy" (MaxItems 1) ForceNew: true (line 2059)',
             ),
         ),
-        rule(
+        computedRule(
             "privateClusterConfig.masterIpv4CidrBlock",
             tfGoogle(
                 "services/container/resource_container_cluster.go",
                 'private_cluster_config."master_ipv4_cidr_block" ForceNew: true (line 2340)',
             ),
         ),
-        rule(
+        computedRule(
             "datapathProvider",
             tfGoogle(
                 "services/container/resource_container_cluster.go",
@@ -716,14 +729,14 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly ReplaceRule[]>>
                 '"initial_node_count" ForceNew: true (line 483)',
             ),
         ),
-        rule(
+        computedRule(
             "nodeConfig.serviceAccount",
             tfGoogle(
                 "services/container/node_config.go",
                 '"service_account" ForceNew: true (line 647)',
             ),
         ),
-        rule(
+        computedRule(
             "nodeConfig.oauthScopes",
             tfGoogle(
                 "services/container/node_config.go",
@@ -986,12 +999,28 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly ReplaceRule[]>>
     ],
 
     // ============================== Grafana (pulumiverse) ==============================
-    // config_json forces new ONLY when the "uid" inside the JSON changes (resource_dashboard.go:53
-    // CustomizeDiff: extractUID(old) != extractUID(new) -> d.ForceNew("config_json")). A path rule
-    // cannot express that condition and the program's dashboards keep their uid, so it is left out:
-    // the tool should treat a configJson change as a replacement only if the "uid" in it changes.
+    // config_json forces new only when the "uid" inside the JSON changes (resource_dashboard.go:53
+    // CustomizeDiff: extractUID(old) != extractUID(new) -> d.ForceNew("config_json")): the diff
+    // descends into JSON text, so the rule is on the uid inside it. An unknown config_json reads
+    // as "" in a CustomizeDiff (no NewValueKnown check), whose uid differs: a replacement.
     // folder, overwrite, message: updatable (org_id, ForceNew, is not set).
-    "grafana:oss/dashboard:Dashboard": [],
+    "grafana:oss/dashboard:Dashboard": [
+        rule(
+            "configJson(json).uid",
+            tfGrafana(
+                "resource_dashboard.go",
+                "CustomizeDiff: ForceNew(config_json) when the uid in it changes (line 53)",
+            ),
+        ),
+        {
+            path: "configJson",
+            onlyWhenUnknown: true,
+            source: tfGrafana(
+                "resource_dashboard.go",
+                'CustomizeDiff reads an unknown config_json as "" (no NewValueKnown check), whose uid differs: ForceNew (line 53)',
+            ),
+        },
+    ],
     "grafana:oss/dataSource:DataSource": [
         rule("uid", tfGrafana("resource_data_source.go", '"uid" ForceNew: true (line 58)')),
         // name, type, jsonDataEncoded, secureJsonDataEncoded: updatable.
@@ -1213,11 +1242,11 @@ export const PROVIDER_REPLACE_ON_CHANGE: Readonly<Record<string, readonly Replac
     "pulumi:providers:azure-native": [],
     // DiffConfig compares the ACTIVE cluster entry of the old and new kubeconfig, not the whole
     // text: a kubeconfig is a secret, so the offline plan keeps a digest of that entry beside the
-    // digest of the whole (`kubeconfig(active cluster)`, see plan/diff.ts), and a change of
+    // digest of the whole (`kubeconfigActiveCluster`, see plan/diff.ts), and a change of
     // credentials alone is an update.
     "pulumi:providers:kubernetes": [
         rule(
-            "kubeconfig(active cluster)",
+            "kubeconfigActiveCluster",
             `${K8S_DIFF}/provider.go:552-557 DiffConfig: replace "kubeconfig" (or "context"/"cluster") when the ACTIVE cluster entry of the kubeconfig (server, certificate-authority-data...) differs (getActiveClusterFromConfig, util.go); a change confined to users/credentials is an update, not a replacement`,
         ),
         {
@@ -1240,3 +1269,139 @@ export const PROVIDER_REPLACE_ON_CHANGE: Readonly<Record<string, readonly Replac
     // empty DiffResponse (deployments/ project only).
     "pulumi:providers:pulumiservice": [],
 };
+
+/**
+ * Outputs a provider recomputes when it updates a resource in place (unknown in a preview until
+ * applied), for the types whose outputs the program feeds into other resources: the inputs
+ * computed from such a resource show as known after apply, as `pulumi preview` shows them.
+ * `unless`: input paths whose change alone leaves the outputs as they are.
+ */
+export const RECOMPUTED_ON_UPDATE: Readonly<
+    Record<
+        string,
+        {
+            readonly outputs: readonly string[];
+            readonly unless: readonly string[];
+            readonly source: string;
+        }
+    >
+> = {
+    // The Auto Scaling group follows `latestVersion`: a new template version rolls the fleet.
+    "aws:ec2/launchTemplate:LaunchTemplate": {
+        outputs: ["latestVersion"],
+        unless: ["name", "namePrefix", "description", "defaultVersion", "updateDefaultVersion"],
+        source: 'hashicorp/terraform-provider-aws internal/service/ec2/ec2_launch_template.go CustomizeDiff: customdiff.ComputedIf("latest_version", ...) true for any changed key but name, name_prefix, description, default_version, update_default_version',
+    },
+};
+
+/**
+ * Whether a replacement deletes the old resource before it creates the new one: the
+ * `deleteBeforeReplace` option when the program sets it (the engine lets it override the
+ * provider: step_generator.go, "The user can override the provider's decision"), else the
+ * provider's choice, which each provider makes in its Diff:
+ * - azure-native: always (pulumi/pulumi-azure-native provider/pkg/provider/provider.go Diff:
+ *   `deleteBeforeReplace := len(replaces) > 0`);
+ * - kubernetes: when the object keeps a name the program sets, in the same namespace
+ *   (pulumi/pulumi-kubernetes provider/pkg/provider/provider.go Diff: replaced, not autonamed,
+ *   same name, same namespace); a Helm release is not an object and is left out;
+ * - Terraform-bridged (aws, gcp, grafana, tls): when an autonameable property is set by the
+ *   program rather than the autonamer (pulumi/pulumi-terraform-bridge pkg/tfbridge/provider.go
+ *   nameRequiresDeleteBeforeReplace); approximated here by an explicit, unchanged `name`.
+ */
+export function deletesBeforeReplace(
+    old: { readonly inputs: Record<string, unknown> },
+    now: {
+        readonly type: string;
+        readonly inputs: Record<string, unknown>;
+        readonly deleteBeforeReplace?: boolean;
+    },
+): boolean {
+    if (now.deleteBeforeReplace !== undefined) return now.deleteBeforeReplace;
+    const pkg = now.type.split(":")[0];
+    if (pkg === "azure-native") return true;
+    if (pkg === "kubernetes" && !now.type.startsWith("kubernetes:helm.sh/")) {
+        const meta = (inputs: Record<string, unknown>) =>
+            (inputs.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+        const [was, is] = [meta(old.inputs), meta(now.inputs)];
+        return (
+            typeof is.name === "string" && is.name === was.name && is.namespace === was.namespace
+        );
+    }
+    if (["aws", "gcp", "grafana", "tls"].includes(pkg)) {
+        return typeof now.inputs.name === "string" && now.inputs.name === old.inputs.name;
+    }
+    return false;
+}
+
+/**
+ * Provider inputs whose change replaces the resources the provider manages, though not the
+ * provider itself: the provider's DiffConfig updates, and each resource's own diff forces new.
+ */
+export const PROVIDER_INPUTS_REPLACING_RESOURCES: Readonly<
+    Record<
+        string,
+        readonly {
+            readonly path: string;
+            /** Resource types that are not affected. */
+            readonly spares: (type: string) => boolean;
+            readonly source: string;
+        }[]
+    >
+> = {
+    "pulumi:providers:aws": [
+        {
+            path: "region",
+            // IAM is global: no region attribute.
+            spares: (type) => type.startsWith("aws:iam/"),
+            source: "hashicorp/terraform-provider-aws v6 internal/provider/sdkv2 region.go: each regional resource's region defaults to the provider's and forceNewIfRegionChanges (pulumi-aws v7 no longer replaces the provider: pulumi/pulumi-aws#5652)",
+        },
+    ],
+};
+
+/**
+ * What a replacement or a deletion will run into that the plan alone does not show: the
+ * provider refuses it, or it removes more than the resource. `createFirst`: the replacement is
+ * created before the old resource is deleted.
+ */
+export function operationWarnings(
+    op: "replace" | "delete",
+    old: { readonly type: string; readonly inputs: Record<string, unknown> },
+    now: { readonly inputs: Record<string, unknown> } | undefined,
+    createFirst: boolean,
+): string[] {
+    const warnings: string[] = [];
+    const { type, inputs } = old;
+    if (type === "gcp:container/cluster:Cluster") {
+        if (inputs.deletionProtection === true) {
+            warnings.push(
+                "deletionProtection is true on the running cluster: its delete fails (terraform-provider-google " +
+                    'resource_container_cluster.go: "Cannot destroy cluster because deletion_protection is set to true"); ' +
+                    "set deletionProtection to false and apply that first",
+            );
+        }
+        const range = (i?: Record<string, unknown>) =>
+            (i?.privateClusterConfig as { masterIpv4CidrBlock?: unknown } | undefined)
+                ?.masterIpv4CidrBlock;
+        if (
+            op === "replace" &&
+            createFirst &&
+            range(inputs) &&
+            range(inputs) === range(now?.inputs)
+        ) {
+            warnings.push(
+                `the new cluster is created before the old one is deleted, with the same control-plane range ${String(range(inputs))}, ` +
+                    "which must not overlap a range in use in the network: the create fails; give it another range",
+            );
+        }
+    }
+    if (type === "aws:lb/loadBalancer:LoadBalancer" && inputs.enableDeletionProtection === true) {
+        warnings.push(
+            "enableDeletionProtection is true on the running load balancer: its delete fails (OperationNotPermitted); " +
+                "set aws.loadBalancer.deletionProtection to false and apply that first",
+        );
+    }
+    if (type === "azure-native:resources:ResourceGroup") {
+        warnings.push("deleting a resource group deletes everything in it, whatever manages it");
+    }
+    return warnings;
+}

@@ -83,6 +83,15 @@ const CASES: Record<string, { stack: string; overrides?: Overrides }> = {
     },
     clustersReversed: { stack: "prod", overrides: { "gcp.clusters": [...CLUSTERS].reverse() } },
     wafOff: { stack: "prod", overrides: { "aws.waf.enabled": false } },
+    zoneRedundancyOff: { stack: "prod", overrides: { "dashboard.zoneRedundancy": false } },
+    calico: { stack: "prod", overrides: { "gcp.clusters[0].networkPolicyEnforcement": "calico" } },
+    otherRegion: {
+        stack: "prod",
+        overrides: {
+            "aws.region": "us-west-2",
+            "aws.loadBalancer.certificateArn": `arn:aws:acm:us-west-2:210987654321:certificate/${"1".repeat(8)}-1111-1111-1111-${"1".repeat(12)}`,
+        },
+    },
     wafOn: { stack: "prod", overrides: { "aws.waf.enabled": true } },
 };
 
@@ -175,6 +184,13 @@ describe("day-2 changes touch only what they must", () => {
                 `delete kubernetes:core/v1:Secret ${site}-pull`,
             ].sort(),
         );
+        // The app namespace is retained (GitOps may own it): Pulumi only forgets it.
+        const ns = diffPlans(plans.prod, plans.firstSiteRemoved).resources.find(
+            (r) => r.name === `${site}-pull-ns`,
+        );
+        expect(ns?.warnings).toEqual([
+            "retainOnDelete: Pulumi forgets it and leaves it where it is",
+        ]);
     });
 
     it("a site added: that site's resources only", () => {
@@ -197,10 +213,11 @@ describe("day-2 changes touch only what they must", () => {
 
     it("a new app.image digest: the instances' launch template and the Deployments, in place", () => {
         // Dev running the released image (appImage.build false): the launch template's user
-        // data (a new template version, rolled by the instance refresh) and each GKE
-        // Deployment's container image; nothing replaced.
+        // data, whose new version the Auto Scaling group follows (an instance refresh rolls the
+        // fleet), and each GKE Deployment's container image; nothing replaced.
         const d = diffPlans(plans.devReleased, plans.devReleasedNewImage);
         expect(summary(d)).toEqual([
+            "update aws:autoscaling/group:Group app-asg",
             "update aws:ec2/launchTemplate:LaunchTemplate app-lt",
             "update kubernetes:apps/v1:Deployment dev-gke-app-deployment-app",
         ]);
@@ -222,13 +239,25 @@ describe("day-2 changes touch only what they must", () => {
         expect(prod.outputs.map((o) => o.path)).toEqual(["app.releasedImage"]);
     });
 
-    it("a new instance type: the launch template only, updated in place", () => {
-        // instanceType is an update of a launch template (a new version), not ForceNew
-        // (plan/replace-rules.ts, aws:ec2/launchTemplate:LaunchTemplate).
+    it("a new instance type: a new launch template version, which the group rolls out", () => {
+        // instanceType is an update of a launch template, not ForceNew; the update recomputes
+        // latestVersion, which the group's launchTemplate.version reads
+        // (plan/replace-rules.ts RECOMPUTED_ON_UPDATE).
         const d = diffPlans(plans.prod, plans.instanceType);
-        expect(summary(d)).toEqual(["update aws:ec2/launchTemplate:LaunchTemplate app-lt"]);
-        expect(d.resources[0].changes).toEqual([
+        expect(summary(d)).toEqual([
+            "update aws:autoscaling/group:Group app-asg",
+            "update aws:ec2/launchTemplate:LaunchTemplate app-lt",
+        ]);
+        const of = (name: string) => d.resources.find((r) => r.name === name)!;
+        expect(of("app-lt").changes).toEqual([
             { path: "instanceType", old: "m7g.large", new: "m7g.xlarge" },
+        ]);
+        expect(of("app-asg").changes).toEqual([
+            {
+                path: "launchTemplate",
+                computedFrom: of("app-lt").urn,
+                computedWhy: "whose latestVersion an update recomputes",
+            },
         ]);
     });
 
@@ -297,6 +326,58 @@ describe("day-2 changes touch only what they must", () => {
             [...waf.map((w) => `create ${w}`), dashboard].sort(),
         );
         expect(diffPlans(plans.prod, plans.wafOn).resources).toEqual([]);
+    });
+});
+
+describe("changes that replace more than they touch, and what they run into", () => {
+    it("zone redundancy: the Grafana workspace and everything in it, deleted first", () => {
+        // properties.zoneRedundancy is replaceOnChanges (the SDK sends it); azure-native deletes
+        // before it replaces; the role assignments on the workspace follow its id; the Grafana
+        // objects are deletedWith the workspace, which the engine replaces with it.
+        const d = diffPlans(plans.prod, plans.zoneRedundancyOff);
+        const of = (name: string) => d.resources.find((r) => r.name === name)!;
+        expect(of("fleet-dashboard").op).toBe("replace");
+        expect(of("fleet-dashboard").deleteBeforeReplace).toBe(true);
+        for (const name of [
+            "fleet-dashboard-folder",
+            "fleet-dashboard-fleet-azure-monitor",
+            "fleet-dashboard-fleet-cloudwatch",
+            "fleet-dashboard-fleet-cloud-monitoring",
+            "fleet-dashboard-multicloud-fleet",
+        ]) {
+            expect(of(name).replaceReasons).toEqual([
+                "it is deleted with fleet-dashboard, which is replaced (deletedWith)",
+            ]);
+        }
+        // The dashboard keeps its uid: created first, the new one would be deleted with the old.
+        expect(of("fleet-dashboard-multicloud-fleet").deleteBeforeReplace).toBe(true);
+        expect(summary(d).filter((r) => r.startsWith("replace")).length).toBe(10);
+        expect(summary(d).filter((r) => !r.startsWith("replace"))).toEqual([
+            "update pulumi:providers:grafana fleet-dashboard-grafana",
+        ]);
+    });
+
+    it("another AWS region: every regional AWS resource replaced, IAM updated at most", () => {
+        const d = diffPlans(plans.prod, plans.otherRegion);
+        const aws = d.resources.filter((r) => r.type.startsWith("aws:"));
+        expect(
+            aws.filter((r) => r.type.startsWith("aws:iam/")).every((r) => r.op !== "replace"),
+        ).toBe(true);
+        const regional = plans.prod.resources.filter(
+            (r) => r.type.startsWith("aws:") && !r.type.startsWith("aws:iam/"),
+        );
+        expect(aws.filter((r) => r.op === "replace").length).toBe(regional.length);
+        // Prod's load balancer has deletion protection: the replacement cannot delete it.
+        const alb = d.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!;
+        expect(alb.warnings?.[0]).toContain("enableDeletionProtection is true");
+    });
+
+    it("calico instead of Dataplane V2: the cluster is updated, not replaced", () => {
+        // datapathProvider is ForceNew but Optional + Computed: no longer setting it is no change
+        // (terraform-plugin-sdk schema.go diffString), the cluster keeps its datapath.
+        const d = diffPlans(plans.prod, plans.calico);
+        expect(summary(d)).toEqual(["update gcp:container/cluster:Cluster prod-eu"]);
+        expect(d.resources[0].changes.map((c) => c.path)).not.toContain("datapathProvider");
     });
 });
 

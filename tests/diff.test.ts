@@ -52,6 +52,8 @@ function plan(resources: SavedResource[], outputs: Record<string, unknown> = {})
 const ops = (d: ReturnType<typeof diffPlans>) => d.resources.map((r) => `${r.op} ${r.name}`);
 
 describe("pathMatches", () => {
+    // The engine's property paths (sdk/go/common/resource/properties_path.go): `a.b[0]`,
+    // `a["b.c"]` for a key with dots, `*` and `[*]` alike for any key or index.
     it.each([
         ["name", "name", true],
         ["name", "namePrefix", false], // a property whose name starts alike is another property
@@ -60,10 +62,29 @@ describe("pathMatches", () => {
         ["ingress[*].fromPort", "ingress[2].fromPort", true],
         ["ingress[*].fromPort", "ingress[2].toPort", false],
         ["tags.*", "tags.Name", true],
+        ["tags[*]", "tags.Name", true],
+        ["list.*", "list[0]", true],
+        ["a.*.c", "a[1].c", true],
+        [
+            'metadata.annotations["kubernetes.io/ingress.class"]',
+            'metadata.annotations["kubernetes.io/ingress.class"]',
+            true,
+        ],
+        [
+            'metadata.annotations["kubernetes.io/ingress.class"]',
+            'metadata.annotations["kubernetes.io/other"]',
+            false,
+        ],
         ["policy", "policy(json).Statement[0].Action", true],
+        ["configJson(json).uid", "configJson(json).uid", true],
+        ["configJson(json).uid", "configJson(json).title", false],
         ["*", "anything.at[0].all", true],
     ])("%s matches %s: %s", (pattern, path, expected) => {
         expect(pathMatches(pattern, path)).toBe(expected);
+    });
+
+    it("writes keys that are not names as the engine does", () => {
+        expect(valueChanges({ a: { "b.c": 1 } }, { a: { "b.c": 2 } })[0].path).toBe('a["b.c"]');
     });
 });
 
@@ -179,46 +200,197 @@ describe("diffPlans", () => {
         expect(renamed.resources.map((r) => [r.op, r.name])).toEqual([["same", "a-eu"]]);
     });
 
-    it("replaces what a replaced provider manages, and what reads a replaced resource's id", () => {
-        const k8s = resource("pulumi:providers:kubernetes", "site", {
-            kubeconfig: secretMarker("a"),
-        });
-        const ns = resource(
-            "kubernetes:core/v1:Namespace",
-            "app",
-            { metadata: { name: "app" } },
-            {
-                provider: k8s.urn,
-            },
+    it("follows a component renamed by an alias to its children named after it", () => {
+        // engine inheritedChildAlias: a child named `<parent>-x` of a parent renamed from `old`
+        // to `new` was `old-x`.
+        const oldParent = resource("multicloud:aws:Fleet", "old");
+        const oldChild = resource(SUBNET, "old-subnet", {}, { parent: oldParent.urn });
+        const newParent = resource(
+            "multicloud:aws:Fleet",
+            "new",
+            {},
+            { aliases: [{ name: "old" }] },
         );
+        const newChild = resource(SUBNET, "new-subnet", {}, { parent: newParent.urn });
+        const d = diffPlans(plan([oldParent, oldChild]), plan([newParent, newChild]));
+        expect(d.resources.map((r) => [r.op, r.name, r.renamedFrom])).toEqual([
+            ["same", "new", oldParent.urn],
+            ["same", "new-subnet", oldChild.urn],
+        ]);
+    });
+
+    it("follows a URN alias and a move out of a component (noParent)", () => {
+        const top = resource(SUBNET, "a");
+        const comp = resource("multicloud:aws:Fleet", "fleet");
+        const moved = resource(
+            SUBNET,
+            "a",
+            {},
+            { parent: comp.urn, aliases: [{ noParent: true }] },
+        );
+        expect(ops(diffPlans(plan([top]), plan([comp, moved])))).toEqual([
+            "create fleet",
+            "same a",
+        ]);
+        const byUrn = resource(SUBNET, "b", {}, { aliases: [{ urn: top.urn }] });
+        expect(diffPlans(plan([top]), plan([byUrn])).resources[0].renamedFrom).toBe(top.urn);
+    });
+
+    it("fails, as the engine does, when two resources claim one old resource", () => {
+        const old = resource(SUBNET, "a");
+        const one = resource(SUBNET, "b", {}, { aliases: [{ name: "a" }] });
+        const two = resource(SUBNET, "c", {}, { aliases: [{ name: "a" }] });
+        expect(diffPlans(plan([old]), plan([one, two])).errors).toEqual([
+            `Duplicate resource alias '${old.urn}' applied to resource with URN '${two.urn}' conflicting with resource with URN '${one.urn}'`,
+        ]);
+        // An alias to the URN another new resource has.
+        const taken = resource(SUBNET, "x", {}, { aliases: [{ name: "a" }] });
+        expect(diffPlans(plan([old]), plan([old, taken])).errors).toHaveLength(1);
+    });
+
+    it("keeps an Optional + Computed property the program stops setting, which is no change", () => {
+        const CLUSTER = "gcp:container/cluster:Cluster";
+        const was = resource(CLUSTER, "eu", {
+            datapathProvider: "ADVANCED_DATAPATH",
+            networkPolicy: {},
+        });
+        const d = diffPlans(
+            plan([was]),
+            plan([{ ...was, inputs: { networkPolicy: { enabled: true } } }]),
+        );
+        expect(ops(d)).toEqual(["update eu"]);
+        // Set to another value, it replaces.
+        const other = diffPlans(
+            plan([was]),
+            plan([{ ...was, inputs: { ...was.inputs, datapathProvider: "LEGACY_DATAPATH" } }]),
+        );
+        expect(ops(other)).toEqual(["replace eu"]);
+    });
+
+    it("replaces what reads a replaced resource's id, where that input forces it", () => {
         const vpc = resource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" });
         const tg = resource(
             TG,
             "tg",
             { vpcId: "vpc-id", port: 443 },
-            {
-                propertyDependencies: { vpcId: [vpc.urn], port: [] },
-            },
+            { propertyDependencies: { vpcId: [vpc.urn], port: [] } },
         );
-        const base = plan([k8s, ns, vpc, tg]);
-        const head = plan([
-            { ...k8s, replaceOnChanges: ["kubeconfig"] }, // as if its cluster changed
-            ns,
-            { ...vpc, inputs: { cidrBlock: "10.1.0.0/16" } },
-            tg,
-        ]);
-        const d = diffPlans(base, {
-            ...head,
-            resources: head.resources.map((r) =>
-                r.name === "site" ? { ...r, inputs: { kubeconfig: secretMarker("b") } } : r,
-            ),
-        });
-        expect(ops(d)).toEqual(["replace site", "replace app", "replace vpc", "replace tg"]);
-        expect(d.resources[1].replaceReasons).toEqual(["its provider site is replaced"]);
-        expect(d.resources[3].replaceReasons).toEqual([
+        const sg = resource(
+            "aws:ec2/securityGroupRule:Tagged",
+            "tags",
+            { note: "vpc-id" },
+            { propertyDependencies: { note: [vpc.urn] } },
+        );
+        const d = diffPlans(
+            plan([vpc, tg, sg]),
+            plan([{ ...vpc, inputs: { cidrBlock: "10.1.0.0/16" } }, tg, sg]),
+        );
+        // vpcId is ForceNew for a target group: it is replaced; an input no rule covers is an
+        // update, known after apply.
+        expect(ops(d)).toEqual(["replace vpc", "replace tg", "update tags"]);
+        expect(d.resources[1].replaceReasons).toEqual([
             "vpcId is computed from vpc, which is replaced",
         ]);
-        expect(d.resources[3].changes[0]).toMatchObject({ path: "vpcId", computedFrom: vpc.urn });
+        expect(d.resources[1].changes[0]).toMatchObject({ path: "vpcId", computedFrom: vpc.urn });
+    });
+
+    describe("a Kubernetes provider", () => {
+        // pulumi-kubernetes DiffConfig compares the active cluster of the kubeconfig
+        // (plan/replace-rules.ts): new credentials are an update, a new server a replacement,
+        // and only a replacement its DiffConfig asks for replaces what it manages (the engine's
+        // providerChanged). Built through savePlan, which keeps a digest of that cluster entry
+        // beside the (secret) kubeconfig's.
+        const kubeconfig = (server: string, token: string) =>
+            YAML.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                "current-context": "c",
+                contexts: [{ name: "c", context: { cluster: "k", user: "u" } }],
+                clusters: [{ name: "k", cluster: { server } }],
+                users: [{ name: "u", user: { token } }],
+            });
+        const MOCK_STACK = "urn:pulumi:prod::demo::pulumi:pulumi:Stack::demo-prod";
+        const PROVIDER = `urn:pulumi:prod::demo::pulumi:pulumi:Stack$pulumi:providers:kubernetes::site`;
+        const recorded = (config: string, providerOptions: Record<string, unknown> = {}) =>
+            savePlan({
+                project: { name: "demo" },
+                settings: { stack: "prod" },
+                // As the mock runtime records them: its own URNs, which savePlan converts.
+                resources: [
+                    {
+                        urn: MOCK_STACK,
+                        type: "pulumi:pulumi:Stack",
+                        name: "demo-prod",
+                        custom: false,
+                    },
+                    {
+                        urn: PROVIDER,
+                        type: "pulumi:providers:kubernetes",
+                        name: "site",
+                        custom: true,
+                        parent: MOCK_STACK,
+                        inputs: { kubeconfig: config },
+                        secretPaths: ["kubeconfig"],
+                        ...providerOptions,
+                    },
+                    {
+                        urn: "urn:pulumi:prod::demo::pulumi:pulumi:Stack$kubernetes:core/v1:Namespace::app",
+                        type: "kubernetes:core/v1:Namespace",
+                        name: "app",
+                        custom: true,
+                        parent: MOCK_STACK,
+                        provider: PROVIDER,
+                        inputs: { metadata: { name: "app" } },
+                        secretPaths: [],
+                    },
+                ].map((r) => ({
+                    dependencies: [],
+                    propertyDependencies: {},
+                    ignoreChanges: [],
+                    aliases: [],
+                    replaceOnChanges: [],
+                    replaceWith: [],
+                    ...r,
+                })),
+                outputs: {},
+                outputSecretPaths: [],
+            } as unknown as PlanResult);
+        const before = recorded(kubeconfig("https://a.example:6443", "t1"));
+
+        it("has engine URNs and no secret in its saved plan", () => {
+            expect(before.resources.map((r) => r.urn)).toEqual([
+                "urn:pulumi:prod::demo::pulumi:providers:kubernetes::site",
+                "urn:pulumi:prod::demo::kubernetes:core/v1:Namespace::app",
+            ]);
+            expect(before.resources[1].provider).toBe(before.resources[0].urn);
+            expect(JSON.stringify(before)).not.toContain("t1");
+        });
+
+        it("is updated for new credentials", () => {
+            const d = diffPlans(before, recorded(kubeconfig("https://a.example:6443", "t2")));
+            expect(ops(d)).toEqual(["update site"]);
+        });
+
+        it("is replaced, with what it manages, for another cluster", () => {
+            const d = diffPlans(before, recorded(kubeconfig("https://b.example:6443", "t1")));
+            expect(ops(d)).toEqual(["replace site", "replace app"]);
+            expect(d.resources[0].replaceReasons).toEqual(["kubeconfigActiveCluster changes"]);
+            expect(d.resources[1].replaceReasons).toEqual([
+                "its provider site is replaced (its DiffConfig)",
+            ]);
+            // A named object is deleted before its replacement is created.
+            expect(d.resources[1].deleteBeforeReplace).toBe(true);
+        });
+
+        it("is replaced alone when replaceOnChanges replaces it", () => {
+            // The engine asks the new provider's DiffConfig, which sees only credentials.
+            const options = { replaceOnChanges: ["kubeconfig"] };
+            const d = diffPlans(
+                recorded(kubeconfig("https://a.example:6443", "t1"), options),
+                recorded(kubeconfig("https://a.example:6443", "t2"), options),
+            );
+            expect(ops(d)).toEqual(["replace site"]);
+        });
     });
 
     it("replaces on a new replacementTrigger, and with what a replaceWith names", () => {
@@ -252,59 +424,9 @@ describe("diffPlans", () => {
             },
         ]);
         expect(d.resources[1].replaceReasons).toEqual(["it is replaced with key (replaceWith)"]);
-    });
-
-    it("replaces a Kubernetes provider only when its kubeconfig points at another cluster", () => {
-        // pulumi-kubernetes DiffConfig compares the active cluster entry (plan/replace-rules.ts):
-        // new credentials are an update, a new server a replacement. Built through savePlan,
-        // which keeps a digest of that entry beside the (secret) kubeconfig's.
-        const kubeconfig = (server: string, token: string) =>
-            YAML.stringify({
-                apiVersion: "v1",
-                kind: "Config",
-                "current-context": "c",
-                contexts: [{ name: "c", context: { cluster: "k", user: "u" } }],
-                clusters: [{ name: "k", cluster: { server } }],
-                users: [{ name: "u", user: { token } }],
-            });
-        const recorded = (config: string) =>
-            savePlan({
-                project: { name: "demo" },
-                settings: { stack: "prod" },
-                resources: [
-                    {
-                        urn: urnOf(
-                            "demo",
-                            "prod",
-                            STACK_URN,
-                            "pulumi:providers:kubernetes",
-                            "site",
-                        ),
-                        type: "pulumi:providers:kubernetes",
-                        name: "site",
-                        custom: true,
-                        parent: STACK_URN,
-                        inputs: { kubeconfig: config },
-                        secretPaths: ["kubeconfig"],
-                        dependencies: [],
-                        propertyDependencies: {},
-                        ignoreChanges: [],
-                        aliases: [],
-                        replaceOnChanges: [],
-                        deleteBeforeReplace: false,
-                        replaceWith: [],
-                    },
-                ],
-                outputs: {},
-                outputSecretPaths: [],
-            } as unknown as PlanResult);
-        const before = recorded(kubeconfig("https://a.example:6443", "t1"));
-        expect(JSON.stringify(before)).not.toContain("t1"); // no secret in a saved plan
-        const rotated = diffPlans(before, recorded(kubeconfig("https://a.example:6443", "t2")));
-        expect(ops(rotated)).toEqual(["update site"]);
-        const moved = diffPlans(before, recorded(kubeconfig("https://b.example:6443", "t1")));
-        expect(ops(moved)).toEqual(["replace site"]);
-        expect(moved.resources[0].replaceReasons).toEqual(["kubeconfig(active cluster) changes"]);
+        // A trigger set for the first time, or removed, replaces nothing (shouldTriggerReplace).
+        const added = diffPlans(plan([{ ...key, replacementTrigger: undefined }]), plan([key]));
+        expect(added.resources).toEqual([]);
     });
 
     it("ignores paths under ignoreChanges, and diffs the stack outputs with secrets masked", () => {
@@ -344,5 +466,12 @@ describe("diffPlans", () => {
             "| `+-` replace | `aws:ec2/subnet:Subnet` | `b` | cidrBlock changes |",
         );
         expect(renderDiffMarkdown(diffPlans(base, base), "main")).toContain("No resource changes.");
+        // A value cannot close the code block it is quoted in.
+        const sneaky = diffPlans(
+            plan([resource(SUBNET, "b", { description: "a" })]),
+            plan([resource(SUBNET, "b", { description: "```\n<img src=x>" })]),
+        );
+        const quoted = renderDiffMarkdown(sneaky, "main");
+        expect(quoted.match(/```/g)).toHaveLength(2); // the block's own fences only
     });
 });

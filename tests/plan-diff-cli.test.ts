@@ -8,6 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PLAN_FORMAT } from "../plan/diff";
 import { PROJECT_DIR, runPlanCli } from "./harness";
 
 function git(cwd: string, ...args: string[]): string {
@@ -70,7 +71,7 @@ describe("npm run plan -- --diff", () => {
         expect(r.stdout).toContain("No resource changes.");
         expect(r.stdout).toMatch(/Resources: \d+ unchanged/);
         const saved = JSON.parse(fs.readFileSync(json, "utf8"));
-        expect(saved.format).toBe("multicloud-plan/1");
+        expect(saved.format).toBe(PLAN_FORMAT);
         expect(saved.diff.summary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
         // The saved plan holds no secret value: each is a digest.
         expect(fs.readFileSync(json, "utf8")).not.toContain("offline-plan placeholder");
@@ -80,7 +81,7 @@ describe("npm run plan -- --diff", () => {
         expect(git(repo, "worktree", "list").trim().split("\n")).toHaveLength(1);
     });
 
-    it("against a saved plan: an instance type changed since, updated in place", () => {
+    it("against a saved plan: an instance type changed since, rolled out in place", () => {
         const json = path.join(repo, "..", "dev-plan.json"); // written by the test above
         const stackFile = path.join(repo, "Pulumi.dev.yaml");
         const original = fs.readFileSync(stackFile, "utf8");
@@ -94,7 +95,9 @@ describe("npm run plan -- --diff", () => {
             expect(r.stdout).toContain(`against the plan saved in ${json}`);
             expect(r.stdout).toContain(" ~ aws:ec2/launchTemplate:LaunchTemplate app-lt  update");
             expect(r.stdout).toContain('instanceType: "t3.small" -> "t3.medium"');
-            expect(r.stdout).toMatch(/Resources: ~ 1 to update, \d+ unchanged/);
+            // The group follows the template's new version (an instance refresh).
+            expect(r.stdout).toContain(" ~ aws:autoscaling/group:Group app-asg  update");
+            expect(r.stdout).toMatch(/Resources: ~ 2 to update, \d+ unchanged/);
         } finally {
             fs.writeFileSync(stackFile, original);
         }
