@@ -6,6 +6,7 @@ import { awsSnsKms } from "./aws-sns-kms";
 import { azureContainerRegistryCmek } from "./azure-container-registry-cmek";
 import { gcpArtifactRegistryCmek } from "./gcp-artifact-registry-cmek";
 import { gcpGkeSecretsEncryption } from "./gcp-gke-secrets-encryption";
+import { keyRotationPolicies } from "./key-rotation-policies";
 
 export const encryptionPolicies: FleetPolicy[] = [
     awsLaunchTemplateEbsEncrypted,
@@ -14,4 +15,5 @@ export const encryptionPolicies: FleetPolicy[] = [
     gcpGkeSecretsEncryption,
     gcpArtifactRegistryCmek,
     azureContainerRegistryCmek,
+    ...keyRotationPolicies,
 ];
