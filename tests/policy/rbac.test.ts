@@ -873,4 +873,48 @@ describe("azure-role-assignment-no-subscription-owner", () => {
             [fix("Contributor", `${SUBSCRIPTION}/`)],
         );
     });
+
+    const RBAC_ADMIN = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
+    /** Azure's "Constrain roles" template: only Backup Contributor and Backup Reader. */
+    const CONSTRAIN_ROLES =
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {5e467623-bb1f-42f4-a55d-6e525e11384b, a795c7a0-d4a2-40c1-ae25-d81f01202912})) AND ((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {5e467623-bb1f-42f4-a55d-6e525e11384b, a795c7a0-d4a2-40c1-ae25-d81f01202912}))";
+    const delegated = (scope: string, condition?: string) =>
+        resource("azure-native:authorization:RoleAssignment", "ops", {
+            scope,
+            roleDefinitionId: role(RBAC_ADMIN),
+            principalId: "11111111-1111-1111-1111-111111111111",
+            principalType: "Group",
+            ...(condition === undefined ? {} : { condition, conditionVersion: "2.0" }),
+        });
+    const unconstrained = (scope: string) =>
+        `Role assignment 'ops' grants Role Based Access Control Administrator on ${scope} without a condition on the roles it may assign, so the principal can assign itself or anyone Owner there: set scope to the resource group or resource the principal manages, or add a condition (conditionVersion "2.0") that tests @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId], for example one that only allows the roles the principal hands out, or excludes Owner, User Access Administrator and Role Based Access Control Administrator.`;
+
+    it("passes Role Based Access Control Administrator on a resource group, or on a subscription with a condition that constrains the roles, or one not known yet", async () => {
+        expect(
+            await messages(pack(), POLICY, delegated(`${SUBSCRIPTION}/resourceGroups/fleet`)),
+        ).toEqual([]);
+        expect(await messages(pack(), POLICY, delegated(SUBSCRIPTION, CONSTRAIN_ROLES))).toEqual(
+            [],
+        );
+        expect(await messages(pack(), POLICY, delegated(SUBSCRIPTION, UNKNOWN_STRING))).toEqual([]);
+    });
+
+    it("flags Role Based Access Control Administrator on a subscription without a condition", async () => {
+        expect(await messages(pack(), POLICY, delegated(SUBSCRIPTION))).toEqual([
+            unconstrained(`the whole subscription '${SUBSCRIPTION}'`),
+        ]);
+    });
+
+    it("flags Role Based Access Control Administrator on a management group and at the root scope, with a condition that leaves the roles free", async () => {
+        const principalTypesOnly =
+            "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'User', 'Group'}))";
+        expect(
+            await messages(pack(), POLICY, delegated(MANAGEMENT_GROUP, principalTypesOnly)),
+        ).toEqual([unconstrained(`the whole management group '${MANAGEMENT_GROUP}'`)]);
+        expect(await messages(pack(), POLICY, delegated("/", ""))).toEqual([
+            unconstrained(
+                "the root scope '/' (every management group and subscription of the tenant)",
+            ),
+        ]);
+    });
 });

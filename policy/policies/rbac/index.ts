@@ -1,6 +1,9 @@
 /** The rbac policies of the pack, one file each. */
 import type { FleetPolicy } from "../types";
 import { awsIamPolicyNoWildcards } from "./aws-iam-policy-no-wildcards";
+import { azureIdentityPolicies } from "./azure-identity-policies";
+import { gcpIamPolicies } from "./gcp-iam-policies";
+import { kubernetesRbacPolicies } from "./kubernetes-rbac-policies";
 import { awsIamRoleTrustNotPublic } from "./aws-iam-role-trust-not-public";
 import { azureRoleAssignmentNoSubscriptionOwner } from "./azure-role-assignment-no-subscription-owner";
 import { gcpGkeNoLegacyAbac } from "./gcp-gke-no-legacy-abac";
@@ -16,4 +19,7 @@ export const rbacPolicies: FleetPolicy[] = [
     gcpGkeNoLegacyAbac,
     gcpGkeRbacGroups,
     azureRoleAssignmentNoSubscriptionOwner,
+    ...gcpIamPolicies,
+    ...azureIdentityPolicies,
+    ...kubernetesRbacPolicies,
 ];
