@@ -1135,8 +1135,20 @@ const AppSchema = z
             .prefault({}),
         /** Secret (key `url`) holding DATABASE_URL. @default "app-database" */
         databaseSecretName: k8sName.default("app-database"),
-        /** Group allowed to deploy into the app namespace. @default "app-deployers" */
-        deployerGroup: z.string().min(1).default("app-deployers"),
+        /**
+         * Group allowed to deploy into the app namespace. Not a `system:` group: those are
+         * Kubernetes' own (system:authenticated is everyone signed in; on GKE, any Google
+         * account), which the policy kubernetes-rolebinding-no-broad-subjects refuses.
+         * @default "app-deployers"
+         */
+        deployerGroup: z
+            .string()
+            .min(1)
+            .refine((g) => !g.startsWith("system:"), {
+                message:
+                    "must not be a system: group (Kubernetes' own groups: system:authenticated is everyone signed in, on GKE any Google account): name the group of the people who deploy the app",
+            })
+            .default("app-deployers"),
         /** TCP port of the database (egress is allowed to it). @default 5432 */
         databasePort: integer().pipe(z.number().min(1).max(65535)).default(5432),
         /** Pull secrets for clusters outside the image registry's cloud. @default [] */

@@ -598,6 +598,14 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
         ]);
     });
 
+    it("refuses a system: group as the app's deployers (kubernetes-rolebinding-no-broad-subjects)", () => {
+        expect(problemsOf(raw({ app: { ...APP, deployerGroup: "system:authenticated" } }))).toEqual(
+            [
+                "multicloud:app.deployerGroup must not be a system: group (Kubernetes' own groups: system:authenticated is everyone signed in, on GKE any Google account): name the group of the people who deploy the app",
+            ],
+        );
+    });
+
     it("requires the configured deployer that gets Grafana Admin", () => {
         expect(problemsOf(raw({ azure: AZ, dashboard: {} }))).toEqual([
             "multicloud:dashboard.deployerObjectId is required while dashboard.enabled is true: the object id of the identity that runs Pulumi for this stack (for an app: `az ad sp show --id <appId> --query id -o tsv`), which gets Grafana Admin to write the data sources and dashboards; or set dashboard.enabled to false",
