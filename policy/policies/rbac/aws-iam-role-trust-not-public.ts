@@ -1,6 +1,14 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isRecord, known, read, UNKNOWN } from "../types";
-import { hasCondition, isAllow, type Statement, statements, strings } from "./iam-documents";
+import {
+    hasCondition,
+    isAllow,
+    isBroadPattern,
+    narrowingEntries,
+    type Statement,
+    statements,
+    strings,
+} from "./iam-documents";
 
 const ROLE_TYPE = "aws:iam/role:Role";
 
@@ -34,22 +42,32 @@ function isEveryone(principal: unknown): boolean {
     return isRecord(principal) && strings(principal.AWS).includes("*");
 }
 
-/** Whether the statement's Condition requires one of `keys` to match values other than "*". */
-function requiresMatch(statement: Statement, keys: readonly string[]): boolean {
-    const condition = statement.body.Condition;
-    if (!isRecord(condition)) return false;
+/**
+ * How the statement's Condition constrains one of `keys`: "match" when a matching operator
+ * requires values that name someone; "broad" when the only such values are patterns that let a
+ * wildcard stand for the owner (StringLike "repo:*", ArnLike "arn:aws:iam::*:role/*": a
+ * StringLike value "can include multi-character match wildcards (*) and single-character match
+ * wildcards (?) anywhere in the string", IAM JSON policy reference, Condition operators, String
+ * condition operators); "none" otherwise. An ...IfExists or ForAllValues: operator never counts:
+ * both are true when the key is absent (see narrowingOperator in iam-documents.ts).
+ */
+function constraint(statement: Statement, keys: readonly string[]): "match" | "broad" | "none" {
     const wanted = keys.map((k) => k.toLowerCase());
-    return Object.entries(condition).some(
-        ([operator, block]) =>
-            MATCHING_OPERATOR.test(operator) &&
-            isRecord(block) &&
-            Object.entries(block).some(([key, value]) => {
-                if (!wanted.includes(key.toLowerCase())) return false;
-                const values = strings(value);
-                return values.length > 0 && values.every((v) => v.trim() !== "" && v !== "*");
-            }),
-    );
+    let broad = false;
+    for (const [operator, key, value] of narrowingEntries(statement).entries) {
+        if (!MATCHING_OPERATOR.test(operator) || !wanted.includes(key.toLowerCase())) continue;
+        const values = strings(value);
+        // "*" alone (like an empty value) is read as no condition on the key at all.
+        if (values.length === 0 || values.some((v) => v.trim() === "" || v === "*")) continue;
+        if (/like$/i.test(operator) && values.some(isBroadPattern)) broad = true;
+        else return "match";
+    }
+    return broad ? "broad" : "none";
 }
+
+/** A Condition value pattern that matches anyone's, for the messages (never the value itself). */
+const BROAD_FIX =
+    'a StringLike or ArnLike value that leaves the owner to a wildcard ("*", "repo:*", "system:serviceaccount:*", "arn:aws:iam::*:role/*") matches every account, repository or workload';
 
 /** The issuers of a statement's OIDC identity providers (arn:...:oidc-provider/<issuer>). */
 function oidcIssuers(principal: unknown): string[] {
@@ -64,16 +82,31 @@ function problems(role: string, statement: Statement): string[] {
     if (!isAllow(statement)) return [];
     const found: string[] = [];
     const { label, body } = statement;
-    if (isEveryone(body.Principal) && !requiresMatch(statement, PRINCIPAL_KEYS)) {
-        const why = hasCondition(statement)
-            ? `with a Condition that does not limit who may (no StringEquals, StringLike, ArnEquals or ArnLike on ${PRINCIPAL_KEYS.join(", ")})`
-            : "without a Condition";
-        found.push(
-            `IAM role '${role}' trust policy ${label} lets any AWS principal ("*") assume the role ${why}, so any AWS account can use its permissions: set Principal to the accounts, roles or services that need it (for example { AWS: "arn:aws:iam::123456789012:root" } or { Service: "ec2.amazonaws.com" }), or add a Condition such as { StringEquals: { "aws:PrincipalOrgID": "o-..." } }.`,
-        );
+    const principal = read(body, "Principal");
+    if (isEveryone(principal)) {
+        const narrowed = constraint(statement, PRINCIPAL_KEYS);
+        if (narrowed === "broad") {
+            found.push(
+                `IAM role '${role}' trust policy ${label} lets any AWS principal ("*") assume the role with a Condition on ${PRINCIPAL_KEYS.join(", ")} that only matches wildcard patterns: ${BROAD_FIX}. Name the organization, account or role before any wildcard (for example { StringEquals: { "aws:PrincipalOrgID": "o-..." } } or { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/deployer-*" } }).`,
+            );
+        } else if (narrowed === "none") {
+            const why = hasCondition(statement)
+                ? `with a Condition that does not limit who may (no StringEquals, StringLike, ArnEquals or ArnLike on ${PRINCIPAL_KEYS.join(", ")})`
+                : "without a Condition";
+            found.push(
+                `IAM role '${role}' trust policy ${label} lets any AWS principal ("*") assume the role ${why}, so any AWS account can use its permissions: set Principal to the accounts, roles or services that need it (for example { AWS: "arn:aws:iam::123456789012:root" } or { Service: "ec2.amazonaws.com" }), or add a Condition such as { StringEquals: { "aws:PrincipalOrgID": "o-..." } }.`,
+            );
+        }
     }
-    for (const issuer of oidcIssuers(body.Principal)) {
-        if (requiresMatch(statement, [`${issuer}:sub`])) continue;
+    for (const issuer of oidcIssuers(principal)) {
+        const narrowed = constraint(statement, [`${issuer}:sub`]);
+        if (narrowed === "match") continue;
+        if (narrowed === "broad") {
+            found.push(
+                `IAM role '${role}' trust policy ${label} lets web identities of the OIDC provider ${issuer} assume the role with a condition on ${issuer}:sub that only matches wildcard patterns: ${BROAD_FIX}. Name the owner before any wildcard (for example { StringLike: { "${issuer}:sub": "repo:my-org/my-repo:*" } } for GitHub Actions, or StringEquals on the exact subject).`,
+            );
+            continue;
+        }
         found.push(
             `IAM role '${role}' trust policy ${label} lets web identities of the OIDC provider ${issuer} assume the role without a condition on ${issuer}:sub, so any repository, project or workload that can get a token from that provider (for that audience) can use its permissions: add { StringEquals: { "${issuer}:sub": "<subject>" } } to the Condition (StringLike for a pattern, for example "repo:my-org/my-repo:*" for GitHub Actions).`,
         );
@@ -83,7 +116,7 @@ function problems(role: string, statement: Statement): string[] {
 
 export const awsIamRoleTrustNotPublic: ResourceValidationPolicy = {
     name: "aws-iam-role-trust-not-public",
-    description: `AWS IAM roles must not trust every AWS principal or every identity of an OIDC provider: no Allow statement of a role's assumeRolePolicy may have Principal "*" (or AWS "*") unless its Condition requires a match on ${PRINCIPAL_KEYS.join(", ")}, and statements trusting an OIDC provider (Federated arn:...:oidc-provider/<issuer>) must require a match on <issuer>:sub, so no other AWS account, repository or workload can assume the role.`,
+    description: `AWS IAM roles must not trust every AWS principal or every identity of an OIDC provider: no Allow statement of a role's assumeRolePolicy may have Principal "*" (or AWS "*") unless its Condition requires a match on ${PRINCIPAL_KEYS.join(", ")}, and statements trusting an OIDC provider (Federated arn:...:oidc-provider/<issuer>) must require a match on <issuer>:sub, so no other AWS account, repository or workload can assume the role. ...IfExists and ForAllValues: operators do not count, nor StringLike or ArnLike values that leave the owner to a wildcard ("repo:*", "arn:aws:iam::*:role/*").`,
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (args.type !== ROLE_TYPE) return;
