@@ -136,9 +136,10 @@ async function main(argv: string[]): Promise<number> {
                 configFile,
                 onProgress: checking.update,
             }).finally(checking.done);
-            console.log(`\n${renderVerdict(verdict)}`);
+            console.log(`\n${renderVerdict(verdict, plan)}`);
         }
         if (args.json) {
+            // Secrets: digests in the saved plan; none in the verdict's messages (runGate).
             writeFile(args.json, { ...saved, verdict: verdict ?? null, ...(diff ? { diff } : {}) });
         }
         if (args.sarif) {

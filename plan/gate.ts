@@ -8,6 +8,7 @@ import * as fs from "fs";
 import type * as sarif from "sarif";
 import * as path from "path";
 import { PolicyConfigError, readPolicyConfig } from "../policy/config";
+import { redactCredentials } from "../policy/policies/types";
 import {
     AnalyzedResource,
     AnalyzerInfo,
@@ -96,6 +97,76 @@ function wrapSecret(root: Record<string, unknown>, dotted: string): void {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+/**
+ * No secret leaves the gate. Policies receive secrets unwrapped and the pack's messages strip
+ * the credentials they quote, but a message (of a pack not this one, or a policy that forgets)
+ * may still echo one: what the gate prints, and writes as JSON and SARIF, has every secret input
+ * value of the plan replaced by `[secret]`, and URL credentials stripped as the pack does.
+ */
+/** What stands for a secret value in a diagnostic. */
+export const SECRET_PLACEHOLDER = "[secret]";
+/** Shorter secret values are left alone: they would match ordinary words of the messages. */
+export const MIN_SECRET_LENGTH = 8;
+
+/**
+ * The secret values of a plan, longest first: every string of at least `MIN_SECRET_LENGTH`
+ * characters at or under a secret path of a resource's inputs or outputs, or of the stack
+ * outputs, as it is and as JSON text escapes it (a message may quote a JSON document).
+ */
+export function secretValues(
+    plan: Partial<Pick<PlanResult, "resources" | "outputs" | "outputSecretPaths">>,
+): string[] {
+    const found = new Set<string>();
+    const strings = (value: unknown): void => {
+        if (typeof value === "string") {
+            if (value.length < MIN_SECRET_LENGTH) return;
+            found.add(value);
+            found.add(JSON.stringify(value).slice(1, -1));
+        } else if (Array.isArray(value)) {
+            value.forEach(strings);
+        } else if (typeof value === "object" && value !== null) {
+            Object.values(value).forEach(strings);
+        }
+    };
+    // Paths as the recorder writes them (`a.b[0].c`), matched while walking (keys may hold dots).
+    const walk = (value: unknown, paths: readonly string[], at: string): void => {
+        if (at && paths.includes(at)) return strings(value);
+        if (Array.isArray(value)) {
+            value.forEach((v, i) => walk(v, paths, `${at}[${i}]`));
+        } else if (typeof value === "object" && value !== null) {
+            for (const [k, v] of Object.entries(value)) walk(v, paths, at ? `${at}.${k}` : k);
+        }
+    };
+    for (const r of plan.resources ?? []) {
+        if (r.secretPaths?.length) walk(r.inputs, r.secretPaths, "");
+        if (r.outputs && r.outputSecretPaths?.length) walk(r.outputs, r.outputSecretPaths, "");
+    }
+    if (plan.outputs && plan.outputSecretPaths?.length) {
+        walk(plan.outputs, plan.outputSecretPaths, "");
+    }
+    return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** `text` without any of `secrets` (each replaced by `[secret]`) and without URL credentials. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+    let out = text;
+    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(SECRET_PLACEHOLDER);
+    return redactCredentials(out);
+}
+
+/** The verdict with no secret value in its diagnostics (see `redactSecrets`). */
+export function redactVerdict(v: Verdict, secrets: readonly string[]): Verdict {
+    return {
+        ...v,
+        diagnostics: v.diagnostics.map((d) => ({
+            ...d,
+            message: redactSecrets(d.message, secrets),
+            description: redactSecrets(d.description, secrets),
+        })),
+    };
+}
+
 /** Analyze calls in flight at once: the engine, too, analyzes the steps it runs in parallel. */
 export const ANALYZE_CONCURRENCY = 64;
 
@@ -110,6 +181,7 @@ export async function runGate(
     },
 ): Promise<Verdict> {
     const started = Date.now();
+    const secrets = secretValues(plan);
     const pack = await PolicyPackProcess.start(options.packDir, {
         project: plan.project.name,
         stack: plan.settings.stack,
@@ -149,6 +221,8 @@ export async function runGate(
         diagnostics.push(...(await pack.analyzeStack(analyzed)));
         const described = diagnostics.map((d) => ({
             ...d,
+            message: redactSecrets(d.message, secrets),
+            description: redactSecrets(d.description, secrets),
             type: byUrn.get(d.urn)?.type,
             name: byUrn.get(d.urn)?.name,
         }));
@@ -167,6 +241,11 @@ export async function runGate(
                 packPeakRssMb: pack.peakRssMb(),
             },
         };
+    } catch (e) {
+        // A policy that throws may name a value it read: the error is printed too.
+        if (e instanceof PolicyPackError)
+            throw new PolicyPackError(redactSecrets(e.message, secrets));
+        throw e;
     } finally {
         await pack.close();
     }
@@ -179,8 +258,12 @@ export function violationText(d: Diagnostic): string {
         : d.message;
 }
 
-/** Violations grouped by enforcement level, each with the resource it concerns. */
-export function renderVerdict(v: Verdict): string {
+/**
+ * Violations grouped by enforcement level, each with the resource it concerns. With the plan,
+ * its secret values are taken out of the messages again (`runGate` already did).
+ */
+export function renderVerdict(verdict: Verdict, plan?: PlanResult): string {
+    const v = plan ? redactVerdict(verdict, secretValues(plan)) : verdict;
     const lines = [
         `Policies: ${v.pack.name}@${v.pack.version}, ${v.policies.length} policies, ${v.resources} resources checked: ` +
             `${v.mandatory} mandatory, ${v.advisory} advisory violation${v.advisory === 1 ? "" : "s"}` +
@@ -216,7 +299,9 @@ const SECTION_OF_PACKAGE: Readonly<Record<string, string>> = {
  * in the stack file: at the entry that names the resource (a cluster, a site), else at the
  * config section of its cloud, else at the top of the file.
  */
-export function toSarif(v: Verdict, plan: PlanResult): sarif.Log {
+export function toSarif(verdict: Verdict, plan: PlanResult): sarif.Log {
+    // No secret value of the plan in a message, whoever built the verdict (`runGate` already did).
+    const v = redactVerdict(verdict, secretValues(plan));
     // Relative to where the gate runs (the repository root in CI), as code scanning expects.
     const stackPath = path.resolve(plan.project.dir, plan.settings.file);
     const stackFile = path.relative(process.cwd(), stackPath).split(path.sep).join("/");

@@ -102,3 +102,31 @@ export function requireCmekSchema(description: string) {
         properties: { requireCmek: { type: "boolean" as const, default: false, description } },
     };
 }
+
+// ---------------------------------------------------------------------------------------------
+/**
+ * Violation messages never echo a credential. Policies receive secrets unwrapped, and a value a
+ * message quotes (a git URL, a connection string) may carry one: quote it through
+ * `redactCredentials`, or name the property instead of quoting its value.
+ */
+/** What stands for a credential taken out of a quoted value. */
+export const REDACTED = "***";
+
+/** The userinfo of a URL (`https://user:token@host`, `https://token@host`). */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#'"`<>@]+(?:@[^\s/?#'"`<>@]+)*@/gi;
+/**
+ * A `key=value` pair whose key names a credential: in a query string (`?token=`, `&sig=`,
+ * `X-Amz-Signature=`, `X-Amz-Security-Token=`, `X-Goog-Credential=`, `?key=`) or a connection
+ * string (`Password=...;`, `AccountKey=...;`, `SharedAccessSignature=...`).
+ */
+const SECRET_PAIR =
+    /(^|[?&;\s'"`])((?:[\w.-]*(?:token|sig|signature|credential|secret|password|passwd|pwd|accountkey|accesskey|sharedaccesskey|apikey|api_key|api-key|auth)[\w.-]*|key|code)\s*=\s*)[^&;#\s'"`]+/gi;
+
+/**
+ * `text` with the credentials it may carry replaced by `***`: the userinfo of URLs
+ * (`https://***@github.com/org/repo.git`) and the values of credential parameters of query
+ * strings and connection strings (`?sig=***`, `AccountKey=***;`). Everything else is kept.
+ */
+export function redactCredentials(text: string): string {
+    return text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(SECRET_PAIR, `$1$2${REDACTED}`);
+}

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isRecord, read } from "../types";
+import { isRecord, read, redactCredentials } from "../types";
 
 /** Where each resource type keeps the URL of the git repository a cluster syncs. */
 const GIT_URL_PATHS: readonly (readonly [RegExp, string])[] = [
@@ -54,8 +54,10 @@ export const gitopsSourceHttps: ResourceValidationPolicy = {
                 scheme === "http"
                     ? "over plain http"
                     : "over the git:// protocol, unencrypted and unauthenticated";
+            // The URL is quoted without the credentials it may carry (a token in its userinfo).
+            const quoted = redactCredentials(url);
             reportViolation(
-                `${args.type.split(":").pop()} '${args.name}' syncs ${field} '${url}' ${how}, where what the cluster applies can be read and altered in transit: set ${field} to '${httpsOf(url)}' (or an ssh URL).`,
+                `${args.type.split(":").pop()} '${args.name}' syncs ${field} '${quoted}' ${how}, where what the cluster applies can be read and altered in transit: set ${field} to '${httpsOf(quoted)}' (or an ssh URL).`,
             );
         };
         const path = GIT_URL_PATHS.find(([type]) => type.test(args.type))?.[1];
