@@ -30,7 +30,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { jsonOrValue } from "./json";
-import { RecordedResource, unwrapSecrets } from "./mocks";
+import { mapAtPaths, RecordedResource, unwrapSecrets } from "./mocks";
 import {
     deletesBeforeReplace,
     operationWarnings,
@@ -41,7 +41,7 @@ import {
     ReplaceRule,
 } from "./replace-rules";
 import type { PlanResult } from "./run";
-import { PlanInputError } from "./stack-files";
+import { isSecretPlaceholder, PlanInputError } from "./stack-files";
 
 /** The format of a plan saved with `--json`; a saved plan of another format is refused. */
 export const PLAN_FORMAT = "multicloud-plan/2";
@@ -88,22 +88,9 @@ function isSecretMarker(v: unknown): boolean {
     return typeof v === "string" && v.startsWith(SECRET_PREFIX);
 }
 
-/** `value` with the values at `secretPaths` (paths as the recorder writes them) replaced. */
-function maskSecrets(value: unknown, secretPaths: readonly string[], at = ""): unknown {
-    if (secretPaths.length === 0) return value;
-    if (at && secretPaths.includes(at)) return secretMarker(value);
-    if (Array.isArray(value)) {
-        return value.map((v, i) => maskSecrets(v, secretPaths, `${at}[${i}]`));
-    }
-    if (value && typeof value === "object") {
-        return Object.fromEntries(
-            Object.entries(value).map(([k, v]) => [
-                k,
-                maskSecrets(v, secretPaths, at ? `${at}.${k}` : k),
-            ]),
-        );
-    }
-    return value;
+/** `value` with the values at `secretPaths` replaced by their digests. */
+function maskSecrets(value: unknown, secretPaths: readonly string[]): unknown {
+    return mapAtPaths(value, secretPaths, secretMarker);
 }
 
 // --- URNs ---------------------------------------------------------------------------------------
@@ -176,7 +163,7 @@ function savedResource(r: RecordedResource, urns: ReadonlyMap<string, string>): 
     // A kubeconfig is a secret: keep a digest of its active cluster too, so that a change of
     // credentials alone (an update) can be told from a move to another cluster (a replacement).
     if (r.type === "pulumi:providers:kubernetes" && typeof r.inputs.kubeconfig === "string") {
-        inputs[ACTIVE_CLUSTER] = r.inputs.kubeconfig.includes("<offline-plan placeholder")
+        inputs[ACTIVE_CLUSTER] = isSecretPlaceholder(r.inputs.kubeconfig)
             ? PLACEHOLDER_CLUSTER
             : secretMarker(activeCluster(r.inputs.kubeconfig));
     }

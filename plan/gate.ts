@@ -18,7 +18,7 @@ import {
     PolicyPackProcess,
     secretValue,
 } from "./analyzer";
-import type { RecordedResource } from "./mocks";
+import { mapAtPaths, type RecordedResource } from "./mocks";
 import type { PlanResult } from "./run";
 import { STACK_TYPE } from "./run";
 
@@ -129,21 +129,17 @@ export function secretValues(
             Object.values(value).forEach(strings);
         }
     };
-    // Paths as the recorder writes them (`a.b[0].c`), matched while walking (keys may hold dots).
-    const walk = (value: unknown, paths: readonly string[], at: string): void => {
-        if (at && paths.includes(at)) return strings(value);
-        if (Array.isArray(value)) {
-            value.forEach((v, i) => walk(v, paths, `${at}[${i}]`));
-        } else if (typeof value === "object" && value !== null) {
-            for (const [k, v] of Object.entries(value)) walk(v, paths, at ? `${at}.${k}` : k);
-        }
-    };
+    const walk = (value: unknown, paths: readonly string[]) =>
+        mapAtPaths(value, paths, (found) => {
+            strings(found);
+            return found;
+        });
     for (const r of plan.resources ?? []) {
-        if (r.secretPaths?.length) walk(r.inputs, r.secretPaths, "");
-        if (r.outputs && r.outputSecretPaths?.length) walk(r.outputs, r.outputSecretPaths, "");
+        if (r.secretPaths?.length) walk(r.inputs, r.secretPaths);
+        if (r.outputs && r.outputSecretPaths?.length) walk(r.outputs, r.outputSecretPaths);
     }
     if (plan.outputs && plan.outputSecretPaths?.length) {
-        walk(plan.outputs, plan.outputSecretPaths, "");
+        walk(plan.outputs, plan.outputSecretPaths);
     }
     return [...found].sort((a, b) => b.length - a.length);
 }

@@ -345,6 +345,32 @@ export const INVOKES: InvokeAnswers = {
 const SIG_KEY = pulumi.runtime.specialSigKey;
 const SECRET_SIG = pulumi.runtime.specialSecretSig;
 
+/**
+ * `value` with each value at one of `paths` (as `unwrapSecrets` writes them: `a.b[0].c`, matched
+ * while walking, since keys may hold dots) replaced by `replace(it)`. The one reader of secret
+ * paths: the printer masks, saved plans keep digests, the gate collects the values to redact.
+ */
+export function mapAtPaths(
+    value: unknown,
+    paths: readonly string[],
+    replace: (found: unknown) => unknown,
+    at = "",
+): unknown {
+    if (paths.length === 0) return value;
+    if (at && paths.includes(at)) return replace(value);
+    if (Array.isArray(value))
+        return value.map((v, i) => mapAtPaths(v, paths, replace, `${at}[${i}]`));
+    if (value && typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [
+                k,
+                mapAtPaths(v, paths, replace, at ? `${at}.${k}` : k),
+            ]),
+        );
+    }
+    return value;
+}
+
 /** Unwraps secret markers in deserialized RPC values, collecting the paths that were secret. */
 export function unwrapSecrets(value: unknown, at: string, secretPaths: string[]): unknown {
     if (Array.isArray(value))

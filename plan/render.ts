@@ -2,7 +2,7 @@
  * Prints a plan the way `pulumi preview` shows it: a tree of type and name under their parents,
  * then counts by provider and by type, then the stack outputs with secrets masked.
  */
-import type { RecordedResource } from "./mocks";
+import { mapAtPaths, type RecordedResource } from "./mocks";
 import type { PlanResult } from "./run";
 
 const SECRET = "[secret]";
@@ -55,17 +55,7 @@ export function maskSecrets(
     value: Record<string, unknown>,
     secretPaths: readonly string[],
 ): Record<string, unknown> {
-    const mask = (v: unknown, at: string): unknown => {
-        if (secretPaths.includes(at)) return SECRET;
-        if (Array.isArray(v)) return v.map((x, i) => mask(x, `${at}[${i}]`));
-        if (v && typeof v === "object") {
-            return Object.fromEntries(
-                Object.entries(v).map(([k, x]) => [k, mask(x, at ? `${at}.${k}` : k)]),
-            );
-        }
-        return v;
-    };
-    return mask(value, "") as Record<string, unknown>;
+    return mapAtPaths(value, secretPaths, () => SECRET) as Record<string, unknown>;
 }
 
 function providerLabel(r: RecordedResource): string {

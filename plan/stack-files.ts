@@ -46,6 +46,13 @@ export interface StackSettings {
     readonly placeholders: string[];
 }
 
+const PLACEHOLDER_PREFIX = "<offline-plan placeholder for secret ";
+
+/** Whether `text` is, or holds, a placeholder the offline plan put where a secret stands. */
+export function isSecretPlaceholder(text: string): boolean {
+    return text.includes(PLACEHOLDER_PREFIX);
+}
+
 /**
  * The text an offline plan puts where a `secure:` value stands. Never a real secret. A value
  * whose key ends in `kubeconfig` gets a well-formed kubeconfig, so validation still runs.
@@ -58,7 +65,7 @@ export interface StackSettings {
  */
 export function secretPlaceholder(stablePath: string, ciphertext = ""): string {
     const digest = createHash("sha256").update(ciphertext).digest("hex").slice(0, 12);
-    const marker = `<offline-plan placeholder for secret ${stablePath}, ciphertext ${digest}>`;
+    const marker = `${PLACEHOLDER_PREFIX}${stablePath}, ciphertext ${digest}>`;
     if (!/kubeconfig$/i.test(stablePath)) return marker;
     return [
         `# ${marker}`,
