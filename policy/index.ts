@@ -4,9 +4,9 @@
  * printed to stdout while this loads: the first line the process writes is its gRPC port.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { POLICIES_BY_GROUP } from "./policies";
+import { PACK_DESCRIPTION, POLICIES_BY_GROUP } from "./policies";
 
 new PolicyPack("multicloud-fleet", {
-    description: "RBAC, TLS, encryption at rest and fleet registration for the multi-cloud fleet.",
+    description: PACK_DESCRIPTION,
     policies: Object.values(POLICIES_BY_GROUP).flat(),
 });
