@@ -10,6 +10,7 @@ import type * as sarif from "sarif";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { toSarif, Verdict } from "../../plan/gate";
+import { POLICIES_BY_GROUP } from "../../policy/policies";
 import type { PlanResult } from "../../plan/run";
 import { PROJECT_DIR, runPlanCli } from "../harness";
 
@@ -152,27 +153,11 @@ describe("the policy gate on the committed stacks", () => {
 });
 
 describe("the policy gate on a program that breaks every group", () => {
-    const expected = [
-        "kubernetes-rolebinding-no-cluster-admin",
-        "aws-iam-policy-no-wildcards",
-        "aws-lb-listener-tls13",
-        "aws-lb-listener-https-redirect",
-        "kubernetes-ingress-tls",
-        "aws-sns-kms",
-        "aws-ecr-kms",
-        "aws-launch-template-ebs-encrypted",
-        "aws-asg-target-tracking",
-        "fleet-cluster-registered",
-        "gcp-gke-secrets-encryption",
-        "gcp-gke-no-legacy-abac",
-        "aws-kms-key-rotation",
-        "gcp-kms-crypto-key-rotation",
-        "gcp-iam-no-primitive-roles",
-        "azure-container-registry-no-admin-user",
-        "kubernetes-rolebinding-no-broad-subjects",
-        "kubernetes-role-no-escalation-verbs",
-        "kubernetes-role-no-secret-writes",
-    ];
+    /** Every policy mandatory by default: tests/fixtures/insecure breaks each one. */
+    const expected = Object.values(POLICIES_BY_GROUP)
+        .flat()
+        .filter((p) => p.enforcementLevel === "mandatory")
+        .map((p) => p.name);
 
     it("rejects it with every expected mandatory violation, each with its resource, and SARIF results", () => {
         const file = tmp("insecure.sarif");
