@@ -2,7 +2,8 @@
  * The app image: built once from `app/` for every platform the stack runs (one OCI image index,
  * e.g. linux/amd64 + linux/arm64) and pushed to each enabled cloud's registry, all created here:
  * Amazon ECR (scan on push, immutable tags, KMS), Artifact Registry (Docker format, immutable
- * tags, CMEK when a key is given) and Azure Container Registry (admin user off). Registry
+ * tags, CMEK when a key is given) and Azure Container Registry (admin user off; a Key Vault key
+ * through an identity of its own when one is given, see AcrEncryptionArgs). Registry
  * credentials come from each cloud's SDK at run time, never from files: ECR's authorization
  * token, the Google access token of the running identity, and for ACR the running identity's
  * Azure token exchanged for a registry token (see ./acrLogin.ts).
@@ -29,6 +30,13 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { throwIfInvalid } from "../validation";
+import {
+    KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
+    parseKeyVaultId,
+    parseKeyVaultKeyUri,
+    roleDefinitionIdIn,
+} from "../azure/keyVaultKey";
+import { roleAssignmentName } from "../azure/roleAssignmentName";
 import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "./acrLogin";
 import { DEFAULT_IMAGE_PLATFORMS, ImagePlatform, platformListProblems } from "./platforms";
 
@@ -67,11 +75,52 @@ export interface AppImageRegistries {
         readonly location: string;
         /** Globally unique, 5-50 letters and digits. @default derived from project, stack and name */
         readonly registryName?: string;
-        /** @default "Standard" */
+        /** Premium is required by `encryption`. @default "Standard" */
         readonly sku?: "Basic" | "Standard" | "Premium";
         /** Tenant of the identity running Pulumi, for the token exchange. */
         readonly tenantId: pulumi.Input<string>;
+        /**
+         * Encrypt the registry with a customer-managed Key Vault key (see `AcrEncryptionArgs`).
+         * Azure enables it only when a registry is created and never disables it: with the
+         * default `registryName`, setting or removing it therefore names (and creates) a new
+         * registry, and the old one is deleted once the image is in the new one.
+         * @default Microsoft-managed keys
+         */
+        readonly encryption?: AcrEncryptionArgs;
     };
+}
+
+/**
+ * Customer-managed key encryption of the Azure Container Registry. The component creates a
+ * user-assigned managed identity, grants it "Key Vault Crypto Service Encryption User" on the
+ * vault, and creates the registry with that identity and key once the grant exists.
+ *
+ * What Azure requires (MicrosoftDocs/azure-management-docs articles/container-registry/
+ * tutorial-customer-managed-keys.md and tutorial-enable-customer-managed-keys.md):
+ * - the Premium tier (`sku: "Premium"`);
+ * - a customer-managed key "only while creating a registry", and encryption cannot be disabled
+ *   afterwards;
+ * - a user-assigned identity to reach the key (`encryption.keyVaultProperties.identity` is its
+ *   client id);
+ * - an RSA or RSA-HSM key (no elliptic-curve keys);
+ * - a vault with purge protection (Microsoft recommends it; new vaults have soft delete on by
+ *   default) and, for the role granted here, the Azure RBAC permission model
+ *   (`enableRbacAuthorization`); a vault behind a firewall must allow trusted Azure services.
+ */
+export interface AcrEncryptionArgs {
+    /**
+     * The key's URI, `https://<vault>.vault.azure.net/keys/<name>`. Versionless, the registry
+     * picks up each new key version within an hour (automatic rotation, Microsoft's
+     * suggestion); with `/<version>` it keeps that version until the key is rotated by hand
+     * (`az acr encryption rotate-key`, or a new value here: an in-place update).
+     */
+    readonly keyIdentifier: pulumi.Input<string>;
+    /**
+     * ARM id of the vault holding the key,
+     * `/subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.KeyVault/vaults/<vault>`: the
+     * scope of the identity's grant.
+     */
+    readonly keyVaultId: pulumi.Input<string>;
 }
 
 export interface AppImageArgs {
@@ -156,6 +205,44 @@ export function validateAppImageArgs(
     const acr = args.registries.azure?.registryName;
     if (acr !== undefined && !/^[a-zA-Z0-9]{5,50}$/.test(acr)) {
         problems.push(`registries.azure.registryName '${acr}' must be 5-50 letters and digits`);
+    }
+    problems.push(...acrEncryptionProblems(args.registries.azure));
+    return problems;
+}
+
+function notAVaultId(id: string): string {
+    return `registries.azure.encryption.keyVaultId '${id}' is not a Key Vault's ARM id: use /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.KeyVault/vaults/<vault> (az keyvault show --query id)`;
+}
+
+/**
+ * The problems of `registries.azure.encryption`: a tier without customer-managed keys, and ids
+ * that are not a Key Vault key URI, a vault's ARM id, or the same vault. Values not known yet
+ * (outputs) are left to Azure.
+ */
+export function acrEncryptionProblems(az: AppImageRegistries["azure"]): string[] {
+    const encryption = az?.encryption;
+    if (!encryption) return [];
+    const problems: string[] = [];
+    // "This feature is available in the Premium service tier" (tutorial-customer-managed-keys.md).
+    const sku = az.sku ?? "Standard";
+    if (sku !== "Premium") {
+        problems.push(
+            `registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only), but registries.azure.sku is '${sku}'${az.sku === undefined ? " (the default)" : ""}: set registries.azure.sku to Premium, or remove registries.azure.encryption`,
+        );
+    }
+    const { keyIdentifier, keyVaultId } = encryption;
+    const key = typeof keyIdentifier === "string" ? parseKeyVaultKeyUri(keyIdentifier) : undefined;
+    if (typeof keyIdentifier === "string" && !key) {
+        problems.push(
+            `registries.azure.encryption.keyIdentifier '${keyIdentifier}' is not a Key Vault key URI: use https://<vault>.vault.azure.net/keys/<name> (versionless, rotated automatically) or .../keys/<name>/<version>`,
+        );
+    }
+    const vault = typeof keyVaultId === "string" ? parseKeyVaultId(keyVaultId) : undefined;
+    if (typeof keyVaultId === "string" && !vault) problems.push(notAVaultId(keyVaultId));
+    if (key && vault && key.vaultName.toLowerCase() !== vault.vaultName.toLowerCase()) {
+        problems.push(
+            `registries.azure.encryption.keyIdentifier is a key of vault '${key.vaultName}', but keyVaultId is vault '${vault.vaultName}': give the id of the vault that holds the key, which is where its identity is granted`,
+        );
     }
     return problems;
 }
@@ -384,19 +471,55 @@ export class AppImage extends pulumi.ComponentResource {
         // --- Azure Container Registry ---------------------------------------------------------
         if (args.registries.azure) {
             const az = args.registries.azure;
+            const cmek = az.encryption
+                ? this.acrKeyAccess(name, az, az.encryption, tags)
+                : undefined;
             const registry = new azure.containerregistry.Registry(
                 name,
                 {
-                    registryName: az.registryName ?? defaultRegistryName(name),
+                    // Azure sets a customer-managed key only at creation, and never removes it
+                    // (tutorial-customer-managed-keys.md). azure-native, though, would send a
+                    // changed `encryption` as an in-place update: the API spec gives it no
+                    // x-ms-mutability and lists it in RegistryPropertiesUpdateParameters
+                    // (Azure/azure-rest-api-specs @0084bebc containerregistry 2023-01-01-preview
+                    // containerregistry.json), and forceNewMap has no ContainerRegistry entry
+                    // (pulumi/pulumi-azure-native @1b7112af provider/pkg/gen/replacement.go). The
+                    // default name therefore differs with and without the key: turning it on or
+                    // off is a new registry (registryName is a path parameter: a replacement,
+                    // created before the old one is deleted), which the build pushes to.
+                    registryName: az.registryName ?? defaultRegistryName(name, cmek !== undefined),
                     resourceGroupName: az.resourceGroupName,
                     location: az.location,
                     sku: { name: az.sku ?? "Standard" },
                     // Pushes and pulls authenticate with Entra ID identities, never a shared password.
                     adminUserEnabled: false,
                     anonymousPullEnabled: false,
+                    ...(cmek
+                        ? {
+                              // As `az acr create --identity --key-encryption-key` sends it
+                              // (Azure/azure-cli acr/custom.py _configure_cmk): the identity
+                              // attached, and named in the key settings by its client id.
+                              identity: {
+                                  type: azure.containerregistry.ResourceIdentityType.UserAssigned,
+                                  userAssignedIdentities: cmek.identity.id.apply((id) => ({
+                                      [id]: {},
+                                  })),
+                              },
+                              encryption: {
+                                  status: azure.containerregistry.EncryptionStatus.Enabled,
+                                  keyVaultProperties: {
+                                      keyIdentifier: cmek.keyIdentifier,
+                                      identity: cmek.identity.clientId,
+                                  },
+                              },
+                          }
+                        : {}),
                     tags,
                 },
-                parent,
+                // Azure checks the key at creation ("Failed to access KeyId ... Verify that
+                // identity ... has 'Get, Wrap Key, Unwrap Key' permission", MicrosoftDocs/
+                // azure-docs#61015): the grant must exist first.
+                { ...parent, dependsOn: cmek ? [cmek.grant] : [] },
             );
             const client = azure.authorization.getClientTokenOutput({}, parent);
             const password = pulumi
@@ -575,6 +698,58 @@ export class AppImage extends pulumi.ComponentResource {
             platforms: this.platforms,
         });
     }
+
+    /**
+     * The registry's way to its key: a user-assigned identity (Azure requires one to enable the
+     * key) and its grant of "Key Vault Crypto Service Encryption User" on the vault, as
+     * tutorial-enable-customer-managed-keys.md assigns it (`az role assignment create --role
+     * "Key Vault Crypto Service Encryption User" --scope $keyvaultID`).
+     */
+    private acrKeyAccess(
+        name: string,
+        az: NonNullable<AppImageRegistries["azure"]>,
+        encryption: AcrEncryptionArgs,
+        tags: Record<string, string>,
+    ) {
+        const parent = { parent: this };
+        const identity = new azure.managedidentity.UserAssignedIdentity(
+            `${name}-acr-identity`,
+            { resourceGroupName: az.resourceGroupName, location: az.location, tags },
+            parent,
+        );
+        const vault = pulumi.output(encryption.keyVaultId).apply((id) => {
+            const parsed = parseKeyVaultId(id);
+            // A value known only now (an output) is checked now.
+            if (!parsed) throwIfInvalid("AppImage", name, [notAVaultId(id)]);
+            return {
+                id,
+                roleDefinitionId: roleDefinitionIdIn(
+                    parsed!.subscriptionId,
+                    KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
+                ),
+            };
+        });
+        const grant = new azure.authorization.RoleAssignment(
+            `${name}-acr-cmek`,
+            {
+                scope: encryption.keyVaultId,
+                roleDefinitionId: vault.roleDefinitionId,
+                principalId: identity.principalId,
+                // The identity is seconds old: the type spares Azure the directory lookup that
+                // fails while it replicates ("Create a role assignment for a new service
+                // principal", MicrosoftDocs/azure-docs role-based-access-control/role-assignments-cli.md).
+                principalType: azure.authorization.PrincipalType.ServicePrincipal,
+                // Named by what it grants (scope, role, principal): a rerun reuses the name.
+                roleAssignmentName: pulumi
+                    .all([vault, identity.principalId])
+                    .apply(([v, principal]) =>
+                        roleAssignmentName(v.id, v.roleDefinitionId, principal),
+                    ),
+            },
+            parent,
+        );
+        return { identity, grant, keyIdentifier: encryption.keyIdentifier };
+    }
 }
 
 /** `123.dkr.ecr.us-east-1.amazonaws.com/app` -> `123.dkr.ecr.us-east-1.amazonaws.com`. */
@@ -582,12 +757,18 @@ function hostOf(url: string): string {
     return url.split("/")[0];
 }
 
-/** A registry name no other stack of this project would pick: letters and digits, <= 50. */
-export function defaultRegistryName(name: string): string {
+/**
+ * A registry name no other stack of this project would pick: letters and digits, <= 50. A
+ * registry with a customer-managed key gets another name than one without (see the Registry in
+ * AppImage): Azure cannot switch an existing registry between the two.
+ */
+export function defaultRegistryName(name: string, customerManagedKey = false): string {
     const base = `${pulumi.getProject()}${pulumi.getStack()}${name}`.replace(/[^a-zA-Z0-9]/g, "");
     const suffix = crypto
         .createHash("sha256")
-        .update(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`)
+        .update(
+            `${pulumi.getProject()}/${pulumi.getStack()}/${name}${customerManagedKey ? "/cmek" : ""}`,
+        )
         .digest("hex")
         .slice(0, 8);
     return `${base.slice(0, 42)}${suffix}`.toLowerCase();

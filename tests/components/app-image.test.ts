@@ -11,13 +11,21 @@ import * as os from "os";
 import * as path from "path";
 import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "../../components/app/acrLogin";
 import {
+    acrEncryptionProblems,
     AppImageArgs,
+    AppImageRegistries,
     contentTag,
     pushByDigestExport,
     releaseTag,
     resolvePlatforms,
     validateAppImageArgs,
 } from "../../components/app/AppImage";
+import {
+    KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
+    parseKeyVaultId,
+    parseKeyVaultKeyUri,
+} from "../../components/azure/keyVaultKey";
+import { azureContainerRegistryCmek } from "../../policy/policies/encryption/azure-container-registry-cmek";
 import {
     DEFAULT_IMAGE_PLATFORMS,
     IMAGE_PLATFORMS,
@@ -253,6 +261,323 @@ function planAppImage(patch: Partial<AppImageArgs>): Promise<PlanResult> {
         },
     );
 }
+
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
+const VAULT_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/keys/providers/Microsoft.KeyVault/vaults/fleet-keys`;
+const KEY = "https://fleet-keys.vault.azure.net/keys/acr";
+const KEY_VERSION = "0123456789abcdef0123456789abcdef";
+
+/** A program of nothing but one AppImage (ACR only), on its own providers. */
+function planAcrImage(
+    azure: Partial<NonNullable<AppImageRegistries["azure"]>>,
+): Promise<PlanResult> {
+    return planStack(
+        "dev",
+        {},
+        {
+            load: () => {
+                const azureNative =
+                    require("@pulumi/azure-native") as typeof import("@pulumi/azure-native");
+                const dockerBuild =
+                    require("@pulumi/docker-build") as typeof import("@pulumi/docker-build");
+                const { AppImage } =
+                    require("../../components/app/AppImage") as typeof import("../../components/app/AppImage");
+                new AppImage(
+                    "img",
+                    {
+                        repository: "img",
+                        registries: {
+                            azure: {
+                                resourceGroupName: "images",
+                                location: "westeurope",
+                                tenantId: "00000000-0000-0000-0000-000000000000",
+                                ...azure,
+                            },
+                        },
+                    },
+                    {
+                        providers: [
+                            new azureNative.Provider("azure-native", {
+                                subscriptionId: SUBSCRIPTION,
+                                location: "westeurope",
+                            }),
+                            new dockerBuild.Provider("docker-build", {}),
+                        ],
+                    },
+                );
+            },
+        },
+    );
+}
+
+// Rules (Azure docs, MicrosoftDocs/azure-management-docs articles/container-registry/):
+// customer-managed keys are a Premium feature, set "only while creating a registry" and never
+// disabled, through a user-assigned identity (tutorial-customer-managed-keys.md); the registry
+// carries `encryption: { status: "enabled", keyVaultProperties: { keyIdentifier, identity:
+// <the identity's clientId> } }` with the identity in `identity.userAssignedIdentities`, and the
+// identity holds "Key Vault Crypto Service Encryption User" on the vault
+// (tutorial-enable-customer-managed-keys.md; Azure/azure-cli acr/custom.py _configure_cmk). Azure
+// checks the key when it creates the registry ("Failed to access KeyId ... Verify that identity
+// ... has 'Get, Wrap Key, Unwrap Key' permission", MicrosoftDocs/azure-docs#61015).
+describe("AppImage: ACR with a customer-managed key", () => {
+    let plain: PlanResult;
+    let cmek: PlanResult;
+    beforeAll(async () => {
+        plain = await planAcrImage({});
+        cmek = await planAcrImage({
+            sku: "Premium",
+            encryption: { keyIdentifier: KEY, keyVaultId: VAULT_ID },
+        });
+    }, 120_000);
+
+    it("creates a user-assigned identity for the registry, a child of the component", () => {
+        expect(cmek.errors).toEqual([]);
+        const component = one(cmek, "multicloud:app:AppImage", "img");
+        const identity = one(
+            cmek,
+            "azure-native:managedidentity:UserAssignedIdentity",
+            "img-acr-identity",
+        );
+        expect(identity.parent).toBe(component.urn);
+        expect(identity.inputs).toMatchObject({
+            resourceGroupName: "images",
+            location: "westeurope",
+        });
+        // Without a key, none of it.
+        expect(plain.errors).toEqual([]);
+        expect(ofType(plain, "azure-native:managedidentity:UserAssignedIdentity")).toEqual([]);
+        expect(ofType(plain, "azure-native:authorization:RoleAssignment")).toEqual([]);
+    });
+
+    it("grants the identity Key Vault Crypto Service Encryption User on the vault, as a service principal, under a deterministic name", () => {
+        const identity = one(
+            cmek,
+            "azure-native:managedidentity:UserAssignedIdentity",
+            "img-acr-identity",
+        );
+        const grant = one(cmek, "azure-native:authorization:RoleAssignment", "img-acr-cmek");
+        expect(grant.parent).toBe(one(cmek, "multicloud:app:AppImage", "img").urn);
+        expect(grant.inputs).toMatchObject({
+            scope: VAULT_ID,
+            roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/e147488a-f6f5-4113-8e2d-b22465e65bf6`,
+            principalType: "ServicePrincipal",
+        });
+        expect(KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER).toBe(
+            "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+        );
+        // The principal is the identity's, and so is the name (scope, role, principal): it is
+        // known once the identity exists, so a preview shows it as computed from the identity.
+        expect(grant.propertyDependencies.principalId).toEqual([identity.urn]);
+        expect(grant.propertyDependencies.roleAssignmentName).toEqual([identity.urn]);
+    });
+
+    it("creates the registry Premium, with the identity attached and the key enabled, after the grant", () => {
+        const identity = one(
+            cmek,
+            "azure-native:managedidentity:UserAssignedIdentity",
+            "img-acr-identity",
+        );
+        const grant = one(cmek, "azure-native:authorization:RoleAssignment", "img-acr-cmek");
+        const registry = one(cmek, "azure-native:containerregistry:Registry", "img");
+        const inputs = registry.inputs as Record<string, any>;
+        expect(inputs.sku).toEqual({ name: "Premium" });
+        expect(inputs.identity.type).toBe("UserAssigned");
+        // Keyed by the identity's resource id (the mocks report `<name>-id`).
+        expect(inputs.identity.userAssignedIdentities).toEqual({ "img-acr-identity-id": {} });
+        expect(inputs.encryption.status).toBe("enabled");
+        expect(inputs.encryption.keyVaultProperties.keyIdentifier).toBe(KEY);
+        // The identity by its client id, and in the registry's identities by its resource id.
+        expect(registry.propertyDependencies.encryption).toEqual([identity.urn]);
+        expect(registry.propertyDependencies.identity).toEqual([identity.urn]);
+        // Azure checks the key at creation: the grant comes first.
+        expect(registry.dependencies).toContain(grant.urn);
+        expect(inputs).toMatchObject({ adminUserEnabled: false, anonymousPullEnabled: false });
+        // What the pack's policy asks when requireCmek is true: no violation.
+        const violations: string[] = [];
+        const validate = azureContainerRegistryCmek.validateResource as (
+            args: unknown,
+            report: (message: string) => void,
+        ) => void;
+        validate(
+            {
+                type: registry.type,
+                name: registry.name,
+                urn: registry.urn,
+                props: inputs,
+                getConfig: () => ({ requireCmek: true }),
+            },
+            (m) => violations.push(m),
+        );
+        expect(violations).toEqual([]);
+        validate(
+            {
+                type: registry.type,
+                name: "plain",
+                urn: registry.urn,
+                props: one(plain, "azure-native:containerregistry:Registry", "img").inputs,
+                getConfig: () => ({ requireCmek: true }),
+            },
+            (m) => violations.push(m),
+        );
+        expect(violations).toHaveLength(1);
+    });
+
+    // Rule: Azure sets the key only at creation and never removes it, but azure-native would send
+    // a changed `encryption` as an in-place update (no x-ms-mutability on it, listed in
+    // RegistryPropertiesUpdateParameters: Azure/azure-rest-api-specs @0084bebc containerregistry
+    // 2023-01-01-preview; no ContainerRegistry entry in pulumi-azure-native @1b7112af
+    // provider/pkg/gen/replacement.go forceNewMap). So the default name changes with the key:
+    // registryName is a path parameter, and a new name is a new registry the build pushes to.
+    it("names the registry differently with a key, so turning it on is a new registry the image is pushed to", () => {
+        const name = (plan: PlanResult) =>
+            String(one(plan, "azure-native:containerregistry:Registry", "img").inputs.registryName);
+        expect(name(plain)).toMatch(/^multiclouddevimg[0-9a-f]{8}$/);
+        expect(name(cmek)).toMatch(/^multiclouddevimg[0-9a-f]{8}$/);
+        expect(name(cmek)).not.toBe(name(plain));
+        const exported = (plan: PlanResult) =>
+            String((one(plan, "docker-build:index:Image", "img").inputs as any).exports[0].raw);
+        expect(exported(cmek)).toContain(`${name(cmek)}.azurecr.io/img`);
+        expect(exported(plain)).toContain(`${name(plain)}.azurecr.io/img`);
+    });
+
+    it("names bad encryption arguments before any resource", async () => {
+        const plan = await planAcrImage({
+            encryption: { keyIdentifier: "fleet-keys/acr", keyVaultId: VAULT_ID },
+        });
+        expect(created(plan).filter((r) => !r.type.startsWith("pulumi:providers:"))).toEqual([]);
+        expect(plan.errors.join("\n")).toContain(
+            "registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only), but registries.azure.sku is 'Standard' (the default): set registries.azure.sku to Premium, or remove registries.azure.encryption",
+        );
+        expect(plan.errors.join("\n")).toContain(
+            "registries.azure.encryption.keyIdentifier 'fleet-keys/acr' is not a Key Vault key URI",
+        );
+    }, 60_000);
+});
+
+describe("acrEncryptionProblems", () => {
+    const base = { resourceGroupName: "images", location: "westeurope", tenantId: "t" };
+
+    it("accepts a Premium registry with a versionless or versioned key of the granted vault", () => {
+        expect(acrEncryptionProblems(undefined)).toEqual([]);
+        expect(acrEncryptionProblems(base)).toEqual([]);
+        for (const keyIdentifier of [KEY, `${KEY}/${KEY_VERSION}`]) {
+            expect(
+                acrEncryptionProblems({
+                    ...base,
+                    sku: "Premium",
+                    encryption: { keyIdentifier, keyVaultId: VAULT_ID },
+                }),
+            ).toEqual([]);
+        }
+    });
+
+    it("names each problem: the tier, the key URI, the vault id, a key of another vault", () => {
+        expect(
+            acrEncryptionProblems({
+                ...base,
+                sku: "Basic",
+                encryption: {
+                    keyIdentifier: "https://fleet-keys.vault.azure.net/secrets/acr",
+                    keyVaultId: "fleet-keys",
+                },
+            }),
+        ).toEqual([
+            "registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only), but registries.azure.sku is 'Basic': set registries.azure.sku to Premium, or remove registries.azure.encryption",
+            "registries.azure.encryption.keyIdentifier 'https://fleet-keys.vault.azure.net/secrets/acr' is not a Key Vault key URI: use https://<vault>.vault.azure.net/keys/<name> (versionless, rotated automatically) or .../keys/<name>/<version>",
+            "registries.azure.encryption.keyVaultId 'fleet-keys' is not a Key Vault's ARM id: use /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.KeyVault/vaults/<vault> (az keyvault show --query id)",
+        ]);
+        expect(
+            acrEncryptionProblems({
+                ...base,
+                sku: "Premium",
+                encryption: {
+                    keyIdentifier: "https://other-keys.vault.azure.net/keys/acr",
+                    keyVaultId: VAULT_ID,
+                },
+            }),
+        ).toEqual([
+            "registries.azure.encryption.keyIdentifier is a key of vault 'other-keys', but keyVaultId is vault 'fleet-keys': give the id of the vault that holds the key, which is where its identity is granted",
+        ]);
+    });
+
+    it("leaves values known only at deployment to Azure, but still needs Premium", () => {
+        const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        expect(
+            acrEncryptionProblems({
+                ...base,
+                sku: "Premium",
+                encryption: {
+                    keyIdentifier: pulumi.output(KEY),
+                    keyVaultId: pulumi.output(VAULT_ID),
+                },
+            }),
+        ).toEqual([]);
+    });
+
+    it("is part of validateAppImageArgs", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "context-"));
+        fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\n");
+        expect(
+            validateAppImageArgs(
+                {
+                    context: dir,
+                    registries: {
+                        azure: {
+                            ...base,
+                            encryption: { keyIdentifier: KEY, keyVaultId: VAULT_ID },
+                        },
+                    },
+                },
+                ["azure-native", "docker-build"],
+                "app",
+            ),
+        ).toEqual([
+            "registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only), but registries.azure.sku is 'Standard' (the default): set registries.azure.sku to Premium, or remove registries.azure.encryption",
+        ]);
+    });
+});
+
+// Rule: a key URI is https://{vault}.vault.azure.net/keys/{name}[/{version}], vault names 3-24 and
+// key names 1-127 characters of 0-9, a-z, A-Z and -, versions 32 characters; without the version
+// it is the base identifier (MicrosoftDocs/azure-docs key-vault/general/about-keys-secrets-certificates.md),
+// which ACR rotates automatically (tutorial-customer-managed-keys.md, "Automatically update the
+// key version").
+describe("Key Vault ids", () => {
+    it("reads versionless and versioned key URIs, and nothing else", () => {
+        expect(parseKeyVaultKeyUri(KEY)).toEqual({
+            vaultName: "fleet-keys",
+            keyName: "acr",
+            version: undefined,
+        });
+        expect(parseKeyVaultKeyUri(`${KEY}/${KEY_VERSION}`)).toEqual({
+            vaultName: "fleet-keys",
+            keyName: "acr",
+            version: KEY_VERSION,
+        });
+        expect(parseKeyVaultKeyUri("https://fleet-keys.vault.azure.cn/keys/acr")?.vaultName).toBe(
+            "fleet-keys",
+        );
+        for (const bad of [
+            "http://fleet-keys.vault.azure.net/keys/acr",
+            "https://fleet-keys.vault.azure.net/secrets/acr",
+            "https://fleet-keys.vault.azure.net/keys/acr/short",
+            "https://fk.vault.azure.net/keys/acr",
+            "https://fleet-keys.vault.azure.net/keys/acr_key",
+        ]) {
+            expect(parseKeyVaultKeyUri(bad)).toBeUndefined();
+        }
+    });
+
+    it("reads a vault's ARM id whatever its case", () => {
+        expect(parseKeyVaultId(VAULT_ID)).toEqual({
+            subscriptionId: SUBSCRIPTION,
+            resourceGroupName: "keys",
+            vaultName: "fleet-keys",
+        });
+        expect(parseKeyVaultId(VAULT_ID.toLowerCase())?.vaultName).toBe("fleet-keys");
+        expect(parseKeyVaultId(`${VAULT_ID}/keys/acr`)).toBeUndefined();
+    });
+});
 
 describe("AppImage platforms", () => {
     // Rule: one image for every architecture the stack runs: docker-build's `platforms` builds one
