@@ -266,13 +266,31 @@ export const INVOKES: InvokeAnswers = {
         name: inputs.projectId,
         number: String(parseInt(fakeHex(String(inputs.projectId), 10), 16)).slice(0, 12),
     }),
+    // The bootstrap manifest of an attached cluster (gkemulticloud
+    // generateAttachedClusterInstallManifest), in its shape: a namespace, the bootstrap agent's
+    // service account bound to cluster-admin (it installs the fleet agents cluster-wide) and the
+    // agent's Deployment. Google publishes no copy of the text: the object names and the image
+    // are this mock's, not Google's; check a real one with `gcloud container attached clusters
+    // generate-install-manifest`. The policy gate checks these objects as a real preview does
+    // (the provider registers a ConfigGroup's objects as typed resources).
     "gcp:container/getAttachedInstallManifest:getAttachedInstallManifest": (inputs) => ({
         id: `${inputs.location}/${inputs.clusterId}`,
         clusterId: inputs.clusterId,
         location: inputs.location,
         platformVersion: inputs.platformVersion,
         project: inputs.project,
-        manifest: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gke-install-${inputs.clusterId}\n`,
+        manifest: [
+            `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gke-install-${inputs.clusterId}\n`,
+            `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: gke-install\n  namespace: gke-install-${inputs.clusterId}\n`,
+            `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: gke-install-${inputs.clusterId}\n` +
+                `roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\n` +
+                `subjects:\n- kind: ServiceAccount\n  name: gke-install\n  namespace: gke-install-${inputs.clusterId}\n`,
+            `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: gke-install\n  namespace: gke-install-${inputs.clusterId}\n` +
+                `spec:\n  replicas: 1\n  selector:\n    matchLabels: { app: gke-install }\n  template:\n` +
+                `    metadata:\n      labels: { app: gke-install }\n    spec:\n      serviceAccountName: gke-install\n` +
+                `      containers:\n      - name: installer\n        image: gcr.io/gke-multi-cloud-release/offline-plan-installer:${inputs.platformVersion}\n` +
+                `        args: ["--project=${inputs.project}", "--location=${inputs.location}", "--cluster=${inputs.clusterId}"]\n`,
+        ].join("---\n"),
     }),
     "azure-native:authorization:getClientConfig": (_inputs, ctx) => ({
         clientId: "00000000-0000-0000-0000-00000000c11e",
