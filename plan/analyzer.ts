@@ -50,6 +50,12 @@ export interface AnalyzedResource {
     readonly urn: string;
     /** Plain values; secrets in their wire form (see `secretValue`), unknowns as sentinels. */
     readonly properties: Record<string, unknown>;
+    /**
+     * What AnalyzeStack sends instead of `properties`, when it differs: the engine sends a
+     * resource's outputs there (for a preview's create, what the provider's preview reported),
+     * and its checked inputs to Analyze. Same form as `properties`.
+     */
+    readonly stackProperties?: Record<string, unknown>;
     readonly parent?: string;
     /** URNs the resource depends on (explicit `dependsOn` and input dependencies). */
     readonly dependencies?: readonly string[];
@@ -286,7 +292,7 @@ export class PolicyPackProcess {
                 m.setType(r.type);
                 m.setName(r.name);
                 m.setUrn(r.urn);
-                m.setProperties(this.propertiesOf(r) as never);
+                m.setProperties(this.propertiesOf(r, "stack") as never);
                 m.setOptions(this.options(r.parent));
                 m.setParent(r.parent ?? "");
                 m.setDependenciesList([...(r.dependencies ?? [])]);
@@ -335,11 +341,17 @@ export class PolicyPackProcess {
 
     /** A resource's properties as a Struct, built once for its Analyze and AnalyzeStack. */
     private readonly structs = new WeakMap<AnalyzedResource, unknown>();
-    private propertiesOf(resource: AnalyzedResource): unknown {
-        let struct = this.structs.get(resource);
+    private readonly stackStructs = new WeakMap<AnalyzedResource, unknown>();
+    private propertiesOf(
+        resource: AnalyzedResource,
+        call: "resource" | "stack" = "resource",
+    ): unknown {
+        const own = call === "stack" && resource.stackProperties !== undefined;
+        const cache = own ? this.stackStructs : this.structs;
+        let struct = cache.get(resource);
         if (struct === undefined) {
-            struct = this.struct(resource.properties);
-            this.structs.set(resource, struct);
+            struct = this.struct(own ? resource.stackProperties! : resource.properties);
+            cache.set(resource, struct);
         }
         return struct;
     }

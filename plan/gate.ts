@@ -2,7 +2,9 @@
  * The policy gate of the offline plan: the planned resources go to the policy pack over the
  * analyzer protocol (Analyze per resource, then AnalyzeStack), as in `pulumi preview
  * --policy-pack`, and the verdict is printed, written as JSON, or written as SARIF 2.1.0 for
- * GitHub code scanning.
+ * GitHub code scanning. What the engine analyzes beyond the program's own registrations comes
+ * from plan/expand.ts: the objects of each `kubernetes:yaml/v2:ConfigGroup` (the provider
+ * registers them in a real preview) and a Helm Release as the provider's Check returns it.
  */
 import * as fs from "fs";
 import type * as sarif from "sarif";
@@ -17,7 +19,15 @@ import {
     PolicyPackError,
     PolicyPackProcess,
     secretValue,
+    UNKNOWN_STRING,
 } from "./analyzer";
+import {
+    checkedRelease,
+    expandConfigGroups,
+    HELM_RELEASE_TYPE,
+    isUnknown,
+    previewReleaseOutputs,
+} from "./expand";
 import { mapAtPaths, type RecordedResource } from "./mocks";
 import type { PlanResult } from "./run";
 import { STACK_TYPE } from "./run";
@@ -28,15 +38,28 @@ export interface Verdict {
     readonly diagnostics: readonly (Diagnostic & { type?: string; name?: string })[];
     readonly mandatory: number;
     readonly advisory: number;
-    /** Resources sent to the pack. */
+    /**
+     * Planned resources sent to the pack (the stack excepted); the objects of ConfigGroups come
+     * on top, counted in `expanded`.
+     */
     readonly resources: number;
+    /**
+     * Typed resources the gate added for the objects of `kubernetes:yaml/v2:ConfigGroup` and
+     * `ConfigFile` components, which the provider registers in a real preview.
+     */
+    readonly expanded?: number;
+    /** What the gate could not check as a real preview would, and why (each names a resource). */
+    readonly notes?: readonly string[];
     /** The policy config file used, if any. */
     readonly config: string | null;
     /** Where the time went: starting and configuring the pack, then checking the resources. */
     readonly timing: {
         readonly startupMs: number;
         readonly checkMs: number;
-        /** Analyze calls made (one per custom resource); AnalyzeStack comes on top. */
+        /**
+         * Analyze calls made (one per custom resource, the objects of ConfigGroups included);
+         * AnalyzeStack comes on top.
+         */
         readonly analyzeCalls: number;
         /**
          * The pack process's peak resident memory in MB, read just before it is stopped;
@@ -60,20 +83,39 @@ export function loadPolicyConfig(file: string | undefined, known: readonly strin
     }
 }
 
-/** A recorded registration as the engine hands it to an analyzer: secrets in wire form. */
+/**
+ * A recorded registration as the engine hands it to an analyzer: secrets in wire form, values
+ * not known yet as the engine's sentinel. A Helm Release goes as the provider's Check returns it
+ * (Analyze) and as its preview reports it (AnalyzeStack); see plan/expand.ts.
+ */
 export function toAnalyzed(
     r: RecordedResource,
     providers: Map<string, RecordedResource>,
+    projectDir: string = process.cwd(),
 ): AnalyzedResource {
-    const properties = structuredClone(r.inputs);
-    for (const p of r.secretPaths) wrapSecret(properties, p);
     const providerUrn = r.provider?.split("::").slice(0, 4).join("::");
     const provider = providerUrn ? providers.get(providerUrn) : undefined;
+    const wire = (value: Record<string, unknown>, secretPaths: readonly string[]) => {
+        const properties = withSentinels(structuredClone(value)) as Record<string, unknown>;
+        for (const p of secretPaths) wrapSecret(properties, p);
+        return properties;
+    };
+    let properties: Record<string, unknown>;
+    let stackProperties: Record<string, unknown> | undefined;
+    if (r.type === HELM_RELEASE_TYPE) {
+        const checked = checkedRelease(r, provider, { projectDir });
+        const preview = previewReleaseOutputs(checked);
+        properties = wire(checked.inputs, checked.secretPaths);
+        stackProperties = wire(preview.outputs, preview.secretPaths);
+    } else {
+        properties = wire(r.inputs, r.secretPaths);
+    }
     return {
         type: r.type,
         name: r.name,
         urn: r.urn,
         properties,
+        ...(stackProperties ? { stackProperties } : {}),
         parent: r.parent,
         dependencies: r.dependencies,
         propertyDependencies: r.propertyDependencies,
@@ -81,6 +123,16 @@ export function toAnalyzed(
             ? { type: provider.type, name: provider.name, urn: provider.urn, properties: {} }
             : undefined,
     };
+}
+
+/** `value` with every value not known yet (as the mocks record it) as the engine's sentinel. */
+function withSentinels(value: unknown): unknown {
+    if (isUnknown(value)) return UNKNOWN_STRING;
+    if (Array.isArray(value)) return value.map(withSentinels);
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSentinels(v)]));
+    }
+    return value;
 }
 
 function wrapSecret(root: Record<string, unknown>, dotted: string): void {
@@ -111,11 +163,12 @@ export const MIN_SECRET_LENGTH = 8;
 
 /**
  * The secret values of a plan, longest first: every string of at least `MIN_SECRET_LENGTH`
- * characters at or under a secret path of a resource's inputs or outputs, or of the stack
- * outputs, as it is and as JSON text escapes it (a message may quote a JSON document).
+ * characters at or under a secret path of a resource's inputs or outputs (the objects the
+ * ConfigGroups register included: a Secret's data, a secret the program put in `objs`), or of
+ * the stack outputs, as it is and as JSON text escapes it (a message may quote a JSON document).
  */
 export function secretValues(
-    plan: Partial<Pick<PlanResult, "resources" | "outputs" | "outputSecretPaths">>,
+    plan: Partial<Pick<PlanResult, "resources" | "outputs" | "outputSecretPaths" | "project">>,
 ): string[] {
     const found = new Set<string>();
     const strings = (value: unknown): void => {
@@ -134,7 +187,11 @@ export function secretValues(
             strings(found);
             return found;
         });
-    for (const r of plan.resources ?? []) {
+    const resources = plan.resources
+        ? expandConfigGroups(plan.resources, { projectDir: plan.project?.dir ?? process.cwd() })
+              .resources
+        : [];
+    for (const r of resources) {
         if (r.secretPaths?.length) walk(r.inputs, r.secretPaths);
         if (r.outputs && r.outputSecretPaths?.length) walk(r.outputs, r.outputSecretPaths);
     }
@@ -151,10 +208,11 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
     return redactCredentials(out);
 }
 
-/** The verdict with no secret value in its diagnostics (see `redactSecrets`). */
+/** The verdict with no secret value in its diagnostics or notes (see `redactSecrets`). */
 export function redactVerdict(v: Verdict, secrets: readonly string[]): Verdict {
     return {
         ...v,
+        ...(v.notes ? { notes: v.notes.map((n) => redactSecrets(n, secrets)) } : {}),
         diagnostics: v.diagnostics.map((d) => ({
             ...d,
             message: redactSecrets(d.message, secrets),
@@ -191,11 +249,15 @@ export async function runGate(
             ),
         );
         const checking = Date.now();
-        const resources = plan.resources.filter((r) => r.type !== STACK_TYPE);
+        const planned = plan.resources.filter((r) => r.type !== STACK_TYPE);
+        // The objects of each ConfigGroup, registered by the provider in a real preview, right
+        // after their group (plan/expand.ts).
+        const expansion = expandConfigGroups(planned, { projectDir: plan.project.dir });
+        const resources = expansion.resources;
         const providers = new Map(
             resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]),
         );
-        const analyzed = resources.map((r) => toAnalyzed(r, providers));
+        const analyzed = resources.map((r) => toAnalyzed(r, providers, plan.project.dir));
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         // Resource validation for custom resources (not providers, not components), a bounded
         // number of calls in flight; diagnostics keep the plan's order.
@@ -228,7 +290,11 @@ export async function runGate(
             diagnostics: described,
             mandatory: described.filter((d) => d.enforcementLevel === "mandatory").length,
             advisory: described.filter((d) => d.enforcementLevel === "advisory").length,
-            resources: analyzed.length,
+            resources: planned.length,
+            expanded: expansion.expanded,
+            notes: [...expansion.notes, ...releaseNotes(planned, providers, plan.project.dir)].map(
+                (n) => redactSecrets(n, secrets),
+            ),
             config: options.configFile ?? null,
             timing: {
                 startupMs: checking - started,
@@ -247,6 +313,17 @@ export async function runGate(
     }
 }
 
+/** What the gate could not do for the Helm Releases as the provider's Check would. */
+function releaseNotes(
+    planned: readonly RecordedResource[],
+    providers: Map<string, RecordedResource>,
+    projectDir: string,
+): string[] {
+    return planned
+        .filter((r) => r.type === HELM_RELEASE_TYPE)
+        .flatMap((r) => checkedRelease(r, providers.get(r.provider ?? ""), { projectDir }).notes);
+}
+
 /** The violation text without the policy description CrossGuard puts before it. */
 export function violationText(d: Diagnostic): string {
     return d.message.startsWith(`${d.description}\n`)
@@ -260,11 +337,15 @@ export function violationText(d: Diagnostic): string {
  */
 export function renderVerdict(verdict: Verdict, plan?: PlanResult): string {
     const v = plan ? redactVerdict(verdict, secretValues(plan)) : verdict;
+    const expanded = v.expanded
+        ? ` (and ${v.expanded} object${v.expanded === 1 ? "" : "s"} of ConfigGroups)`
+        : "";
     const lines = [
-        `Policies: ${v.pack.name}@${v.pack.version}, ${v.policies.length} policies, ${v.resources} resources checked: ` +
+        `Policies: ${v.pack.name}@${v.pack.version}, ${v.policies.length} policies, ${v.resources} resources checked${expanded}: ` +
             `${v.mandatory} mandatory, ${v.advisory} advisory violation${v.advisory === 1 ? "" : "s"}` +
             (v.config ? ` (config: ${path.relative(process.cwd(), v.config) || v.config})` : ""),
     ];
+    for (const note of v.notes ?? []) lines.push(`  note: ${note}`);
     for (const level of ["mandatory", "advisory"] as const) {
         const found = v.diagnostics.filter((d) => d.enforcementLevel === level);
         if (found.length === 0) continue;
@@ -307,6 +388,14 @@ export function toSarif(verdict: Verdict, plan: PlanResult): sarif.Log {
         const names = [
             d.name,
             ...(d.name ? [d.name.split("-").slice(0, -1).join("-")] : []),
+            // An object of a ConfigGroup (`<group>:<namespace>/<name>`): its group's entry, the
+            // group being named after a config entry plus suffixes (`<site>-attach-bootstrap`).
+            ...(d.name?.includes(":")
+                ? d.name
+                      .split(":")[0]
+                      .split("-")
+                      .map((_, i, parts) => parts.slice(0, parts.length - i).join("-"))
+                : []),
         ].filter((n): n is string => !!n && n.length > 2);
         for (const n of names) {
             const i = text.findIndex((l) =>
