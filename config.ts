@@ -20,7 +20,8 @@ import {
     pathText,
     text,
 } from "./config-issues";
-import { FLEET_OS } from "./components/aws/AsgFleet";
+import { DEFAULT_ACCESS_LOG_EXPIRATION_DAYS } from "./components/aws/AccessLogBucket";
+import { DEFAULT_TARGET_PROTOCOL, FLEET_OS, TARGET_PROTOCOLS } from "./components/aws/AsgFleet";
 import {
     architectureProblems,
     AUTOSCALING_ROLE_ARN,
@@ -33,6 +34,7 @@ import {
     instanceRefreshProblems,
 } from "./components/aws/checks";
 import { canonicalCidr, cidrHostBitsProblem, cidrsOverlap } from "./components/cidr";
+import { isSecretPlaceholder } from "./plan/stack-files";
 import {
     DEFAULT_IMAGE_PLATFORMS,
     IMAGE_PLATFORMS,
@@ -337,6 +339,23 @@ const AwsLoadBalancerSchema = z.strictObject({
     deletionProtection: boolean().default(false),
     /** @default 60 */
     idleTimeoutSeconds: integer().pipe(z.number().min(1).max(4000)).default(60),
+    /**
+     * What the load balancer speaks to the instances: HTTPS (each instance's own key and
+     * self-signed certificate, TLS 1.3), or HTTP, the documented exception. Changing it on a
+     * running stack replaces the target group and rolls the instances. @default "HTTPS"
+     */
+    targetProtocol: z.enum(TARGET_PROTOCOLS).default(DEFAULT_TARGET_PROTOCOL),
+    /** The load balancer's access logs, in an S3 bucket the stack creates. */
+    accessLogs: z
+        .strictObject({
+            /** Write access logs (each entry records the client's TLS version and cipher). @default false */
+            enabled: boolean().default(false),
+            /** Days a log is kept before S3 deletes it. @default 90 */
+            expirationDays: integer()
+                .pipe(z.number().min(1))
+                .default(DEFAULT_ACCESS_LOG_EXPIRATION_DAYS),
+        })
+        .prefault({}),
 });
 
 const AwsAlertsSchema = z.strictObject({
@@ -441,6 +460,42 @@ const AwsSchema = z
                 ctx.addIssue({ code: "custom", path: ["loadBalancer", "certificateArn"], message });
         }
     });
+
+/** The `sslmode` values with which libpq never connects without TLS. */
+export const TLS_SSL_MODES = ["require", "verify-ca", "verify-full"] as const;
+
+/**
+ * Why a database URL does not require TLS, or undefined when it does; never quotes the URL (a
+ * secret). libpq semantics (PostgreSQL docs, "Connection Strings" and "sslmode"): a URI starts
+ * with `postgresql://` or `postgres://`; `sslmode` defaults to `prefer`, which like `allow` and
+ * `disable` connects without TLS when the server does not offer it, so only `require`,
+ * `verify-ca` and `verify-full` count. Every `sslmode` in the query string must be one of them.
+ */
+export function databaseUrlTlsProblem(url: string): string | undefined {
+    const fix =
+        "`pulumi config set --secret databaseUrl 'postgresql://<user>:<password>@<host>:5432/<database>?sslmode=verify-full'`";
+    if (!/^postgres(ql)?:\/\//i.test(url)) {
+        return `is not a PostgreSQL connection URI (postgresql:// or postgres://): set it with ${fix}`;
+    }
+    const query = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
+    const modes = query
+        .split("&")
+        .map((pair) => pair.split("="))
+        .filter(([key]) => safeDecode(key) === "sslmode")
+        .map(([, value]) => safeDecode(value ?? ""));
+    if (modes.length > 0 && modes.every((m) => (TLS_SSL_MODES as readonly string[]).includes(m))) {
+        return undefined;
+    }
+    return `does not require TLS: its sslmode is ${modes.length === 0 ? "missing (libpq then uses prefer)" : "not one of require, verify-ca, verify-full"}, and disable, allow and prefer let libpq connect in plain text; add sslmode=verify-full (or verify-ca, or require) to its query string: ${fix}`;
+}
+
+function safeDecode(text: string): string {
+    try {
+        return decodeURIComponent(text);
+    } catch {
+        return text;
+    }
+}
 
 /** Google APIs every GKE fleet stack needs enabled before anything else is created. */
 export const REQUIRED_GCP_SERVICES = [
@@ -1276,8 +1331,20 @@ export const StackConfigSchema = z
         app: AppSchema,
         appImage: AppImageSchema.prefault({}),
         dashboard: DashboardSchema.prefault({}),
-        /** DATABASE_URL for the clusters Pulumi applies the app to; a secret. @default none */
-        databaseUrl: z.string().min(1).optional(),
+        /**
+         * DATABASE_URL for the clusters Pulumi applies the app to; a secret. A PostgreSQL URI
+         * that requires TLS (`sslmode=require`, `verify-ca` or `verify-full`). @default none
+         */
+        databaseUrl: z
+            .string()
+            .min(1)
+            .superRefine((url, ctx) => {
+                // The offline plan has no secrets provider: its placeholder is no URL to check.
+                if (isSecretPlaceholder(url)) return;
+                const problem = databaseUrlTlsProblem(url);
+                if (problem) ctx.addIssue({ code: "custom", message: problem });
+            })
+            .optional(),
         /**
          * The released image's pull credential for the clusters GitOps feeds (edge sites,
          * attached clusters): Pulumi writes it into each as the Secret `secretName` of the app

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppImage } from "./components/app/AppImage";
 import { RegistryPullSecret } from "./components/app/RegistryPullSecret";
 import { Workload } from "./components/app/Workload";
+import { AccessLogBucket } from "./components/aws/AccessLogBucket";
 import { AsgFleet } from "./components/aws/AsgFleet";
 import { CloudWatchReader } from "./components/aws/CloudWatchReader";
 import { WebAcl } from "./components/aws/WebAcl";
@@ -185,6 +186,19 @@ function awsFleet() {
                   },
                   opts,
               );
+    // The load balancer's access logs (client TLS versions and ciphers, for audit), in a bucket
+    // of the stack's own.
+    const accessLogs = aws.loadBalancer.accessLogs.enabled
+        ? new AccessLogBucket(
+              "app-alb-logs",
+              {
+                  region: aws.region,
+                  expirationDays: aws.loadBalancer.accessLogs.expirationDays,
+                  tags,
+              },
+              opts,
+          )
+        : undefined;
     const fleet = new AsgFleet(
         "app",
         {
@@ -212,6 +226,12 @@ function awsFleet() {
             ingressCidrs: aws.loadBalancer.ingressCidrs,
             deletionProtection: aws.loadBalancer.deletionProtection,
             idleTimeoutSeconds: aws.loadBalancer.idleTimeoutSeconds,
+            targetProtocol: aws.loadBalancer.targetProtocol,
+            accessLogs: accessLogs && {
+                bucket: accessLogs.bucketName,
+                prefix: accessLogs.prefix,
+                writable: accessLogs.policy,
+            },
             alertEmails: aws.alerts.emails,
             highCpuThreshold: aws.alerts.highCpuThreshold,
             error5xxRatePercent: aws.alerts.error5xxRatePercent,

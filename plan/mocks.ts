@@ -323,6 +323,19 @@ export const INVOKES: InvokeAnswers = {
     "azure-native:authorization:getClientToken": () => ({
         token: "offline-plan-arm-token",
     }),
+    // The Region's Elastic Load Balancing account (ALB access log delivery): a fake account id,
+    // never a real one. The provider answers only the Regions it has an account for, which are
+    // the only ones AccessLogBucket asks about.
+    "aws:elb/getServiceAccount:getServiceAccount": (inputs, ctx) => {
+        const region = String(inputs.region ?? regionOf(ctx));
+        if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
+            throw new Error(`unsupported AWS Region: ${region}`);
+        }
+        const account = String(parseInt(fakeHex(`elb-${region}`, 10), 16))
+            .padStart(12, "0")
+            .slice(0, 12);
+        return { id: account, arn: `arn:aws:iam::${account}:root`, region };
+    },
     "aws:index/getPartition:getPartition": () => ({
         partition: "aws",
         dnsSuffix: "amazonaws.com",

@@ -276,8 +276,12 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly ReplaceRule[]>>
         ),
         rule("internal", tfAws("00edc94b", "elbv2/load_balancer.go", '"internal" ForceNew: true')),
         // subnets/securityGroups force new only for type "network" (customizeDiffLoadBalancerNLB);
-        // this is an "application" LB, whose subnets change in place.
+        // this is an "application" LB, whose subnets change in place. accessLogs (bucket, prefix,
+        // enabled) is a ModifyLoadBalancerAttributes update, not ForceNew.
     ],
+    // healthCheck (protocol included) is not ForceNew: ModifyTargetGroup in resourceTargetGroupUpdate.
+    // aws.loadBalancer.targetProtocol sets both protocol and healthCheck.protocol: the group is
+    // replaced (tests/day2.test.ts, "another target protocol").
     "aws:lb/targetGroup:TargetGroup": [
         rule("vpcId", tfAws("013cfb4c", "elbv2/target_group.go", '"vpc_id" ForceNew: true')),
         rule("port", tfAws("013cfb4c", "elbv2/target_group.go", '"port" ForceNew: true')),
@@ -285,6 +289,48 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly ReplaceRule[]>>
         rule(
             "targetType",
             tfAws("013cfb4c", "elbv2/target_group.go", '"target_type" ForceNew: true'),
+        ),
+    ],
+    // bucket and bucketPrefix are ForceNew (terraform-provider-aws @0070bcd1 internal/service/s3/
+    // bucket.go: "bucket", "bucket_prefix" ForceNew: true),
+    // but the program sets neither: Pulumi autonames `bucket` once and keeps it. tags and
+    // forceDestroy are updates.
+    "aws:s3/bucket:Bucket": [],
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": [
+        rule(
+            "bucket",
+            tfAws(
+                "01606926",
+                "s3/bucket_lifecycle_configuration.go",
+                '"bucket" PlanModifiers: stringplanmodifier.RequiresReplace()',
+            ),
+        ),
+        // rules (expiration days, filter...) are PutBucketLifecycleConfiguration updates.
+    ],
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": [
+        rule(
+            "bucket",
+            tfAws("01c08000", "s3/bucket_ownership_controls.go", '"bucket" ForceNew: true'),
+        ),
+    ],
+    "aws:s3/bucketPolicy:BucketPolicy": [
+        rule("bucket", tfAws("0073593e", "s3/bucket_policy.go", '"bucket" ForceNew: true')),
+        // policy: PutBucketPolicy (resourceBucketPolicyPut is both Create and Update).
+    ],
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [
+        rule(
+            "bucket",
+            tfAws("01606926", "s3/bucket_public_access_block.go", '"bucket" ForceNew: true'),
+        ),
+    ],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": [
+        rule(
+            "bucket",
+            tfAws(
+                "01606926",
+                "s3/bucket_server_side_encryption_configuration.go",
+                '"bucket" ForceNew: true',
+            ),
         ),
     ],
     // kmsMasterKeyId is a SetTopicAttributes update; only name/name_prefix/fifo_topic are ForceNew.
@@ -1398,6 +1444,12 @@ export function operationWarnings(
         warnings.push(
             "enableDeletionProtection is true on the running load balancer: its delete fails (OperationNotPermitted); " +
                 "set aws.loadBalancer.deletionProtection to false and apply that first",
+        );
+    }
+    if (type === "aws:s3/bucket:Bucket" && inputs.forceDestroy !== true) {
+        warnings.push(
+            "S3 deletes only an empty bucket (DeleteBucket: BucketNotEmpty) and forceDestroy is not set: " +
+                "empty it first (e.g. aws s3 rm s3://<bucket> --recursive), or keep the logs and `pulumi state delete` it",
         );
     }
     if (type === "azure-native:resources:ResourceGroup") {

@@ -1,4 +1,11 @@
-import { ConfigError, masterRange, parseStackConfig, StackConfig } from "../config";
+import {
+    ConfigError,
+    databaseUrlTlsProblem,
+    masterRange,
+    parseStackConfig,
+    StackConfig,
+} from "../config";
+import { secretPlaceholder } from "../plan/stack-files";
 import * as path from "path";
 
 const PROJECT = path.resolve(__dirname, "..");
@@ -87,6 +94,9 @@ describe("parseStackConfig: valid config", () => {
                 ingressCidrs: ["0.0.0.0/0"],
                 deletionProtection: false,
                 idleTimeoutSeconds: 60,
+                // TLS to the instances by default; access logs are a stack's choice.
+                targetProtocol: "HTTPS",
+                accessLogs: { enabled: false, expirationDays: 90 },
             },
             alerts: { emails: [], highCpuThreshold: 85, error5xxRatePercent: 5 },
             // The web ACL is on unless a stack turns it off.
@@ -411,6 +421,99 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
  * Config the clouds would refuse although each value is well-formed on its own: reported before
  * anything is registered, with the key and the fix.
  */
+describe("databaseUrl: TLS required (libpq sslmode)", () => {
+    const SECRET = [`${NS}:databaseUrl`];
+    const parse = (url: string) => {
+        try {
+            parseStackConfig(raw({ databaseUrl: url }), NS, "dev", SECRET);
+            return [];
+        } catch (e) {
+            return [...(e as ConfigError).problems];
+        }
+    };
+    const FIX =
+        "`pulumi config set --secret databaseUrl 'postgresql://<user>:<password>@<host>:5432/<database>?sslmode=verify-full'`";
+    const NO_TLS = (why: string) =>
+        `${NS}:databaseUrl does not require TLS: its sslmode is ${why}, and disable, allow and prefer let libpq connect in plain text; add sslmode=verify-full (or verify-ca, or require) to its query string: ${FIX}`;
+
+    it.each([
+        "postgresql://app:s3cret@db.internal:5432/app?sslmode=verify-full",
+        "postgres://app@db.internal/app?connect_timeout=5&sslmode=verify-ca",
+        "postgresql://app@h1:5432,h2:5432/app?sslmode=require&target_session_attrs=read-write",
+        "POSTGRESQL://app@db/app?sslmode=%76erify-full",
+    ])("accepts %s", (url) => {
+        expect(parse(url)).toEqual([]);
+    });
+
+    it.each<[string, string]>([
+        ["postgresql://app:s3cret@db.internal/app", NO_TLS("missing (libpq then uses prefer)")],
+        [
+            "postgresql://app:s3cret@db.internal/app?sslmode=prefer",
+            NO_TLS("not one of require, verify-ca, verify-full"),
+        ],
+        [
+            "postgresql://app:s3cret@db.internal/app?sslmode=disable",
+            NO_TLS("not one of require, verify-ca, verify-full"),
+        ],
+        [
+            "postgresql://app:s3cret@db.internal/app?sslmode=allow",
+            NO_TLS("not one of require, verify-ca, verify-full"),
+        ],
+        // Every sslmode counts: a weak one beside a strong one is refused.
+        [
+            "postgresql://app:s3cret@db.internal/app?sslmode=require&sslmode=disable",
+            NO_TLS("not one of require, verify-ca, verify-full"),
+        ],
+        // sslmode in the path or the password is not the parameter.
+        [
+            "postgresql://app:sslmode=require@db.internal/app",
+            NO_TLS("missing (libpq then uses prefer)"),
+        ],
+        [
+            "mysql://app:s3cret@db.internal/app?ssl-mode=REQUIRED",
+            `${NS}:databaseUrl is not a PostgreSQL connection URI (postgresql:// or postgres://): set it with ${FIX}`,
+        ],
+    ])("refuses %s, naming the key and the fix, never the URL", (url, message) => {
+        const problems = parse(url);
+        expect(problems).toEqual([message]);
+        // The URL is a secret: no part of it is echoed.
+        expect(problems.join("\n")).not.toContain("s3cret");
+        expect(problems.join("\n")).not.toContain("db.internal");
+    });
+
+    it("checks the pure rule on its own, and leaves the offline plan's placeholder alone", () => {
+        expect(databaseUrlTlsProblem("postgresql://db/app?sslmode=verify-full")).toBeUndefined();
+        expect(databaseUrlTlsProblem("postgresql://db/app")).toMatch(/^does not require TLS/);
+        // No secrets provider offline: the committed prod stack's ciphertext becomes this.
+        expect(parse(secretPlaceholder("multicloud:databaseUrl", "v1:ciphertext"))).toEqual([]);
+    });
+});
+
+describe("aws.loadBalancer: target protocol and access logs", () => {
+    const lb = (patch: Record<string, unknown>) =>
+        raw({ aws: awsWith({ loadBalancer: { ...AWS_REQUIRED.loadBalancer, ...patch } }) });
+
+    it("takes HTTP as the explicit exception, and access logs with their expiry", () => {
+        const config = parseStackConfig(
+            lb({ targetProtocol: "HTTP", accessLogs: { enabled: true, expirationDays: 30 } }),
+            NS,
+        );
+        expect(config.aws.loadBalancer.targetProtocol).toBe("HTTP");
+        expect(config.aws.loadBalancer.accessLogs).toEqual({ enabled: true, expirationDays: 30 });
+    });
+
+    it("refuses another protocol and an expiry below one day", () => {
+        expect(
+            problemsOf(
+                lb({ targetProtocol: "TCP", accessLogs: { enabled: true, expirationDays: 0 } }),
+            ),
+        ).toEqual([
+            `${NS}:aws.loadBalancer.targetProtocol must be one of "HTTPS", "HTTP", got "TCP": fix it with \`pulumi config set --path aws.loadBalancer.targetProtocol <value>\``,
+            `${NS}:aws.loadBalancer.accessLogs.expirationDays (0) must be >= 1: fix it with \`pulumi config set --path aws.loadBalancer.accessLogs.expirationDays <value>\``,
+        ]);
+    });
+});
+
 describe("parseStackConfig: combinations the clouds refuse", () => {
     const GROUP = "11111111-1111-1111-1111-111111111111";
     it("refuses a group listed twice (Azure: RoleAssignmentExists for the same role, principal and scope)", () => {

@@ -93,6 +93,8 @@ const CASES: Record<string, { stack: string; overrides?: Overrides }> = {
         },
     },
     wafOn: { stack: "prod", overrides: { "aws.waf.enabled": true } },
+    targetHttp: { stack: "prod", overrides: { "aws.loadBalancer.targetProtocol": "HTTP" } },
+    accessLogsOff: { stack: "prod", overrides: { "aws.loadBalancer.accessLogs.enabled": false } },
 };
 
 let plans: Record<string, SavedPlan>;
@@ -370,6 +372,49 @@ describe("changes that replace more than they touch, and what they run into", ()
         // Prod's load balancer has deletion protection: the replacement cannot delete it.
         const alb = d.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!;
         expect(alb.warnings?.[0]).toContain("enableDeletionProtection is true");
+    });
+
+    it("another target protocol: the target group replaced, created first, and the fleet rolled", () => {
+        // protocol is ForceNew (terraform-provider-aws elbv2/target_group.go); the group is
+        // autonamed, so the new one is created before the old one is deleted. The listener,
+        // the Auto Scaling group and the unhealthy-hosts alarm follow its new ARN; the user data
+        // changes (no TLS setup), so the template gets a new version and the group rolls.
+        const d = diffPlans(plans.targetHttp, plans.prod);
+        const of = (name: string) => d.resources.find((r) => r.name === name)!;
+        expect(summary(d)).toEqual([
+            "replace aws:lb/targetGroup:TargetGroup app-tg",
+            // The dashboard's healthy-hosts panel names the group (its TargetGroup dimension).
+            "replace grafana:oss/dashboard:Dashboard fleet-dashboard-multicloud-fleet",
+            "update aws:autoscaling/group:Group app-asg",
+            "update aws:cloudwatch/metricAlarm:MetricAlarm app-unhealthy-hosts",
+            "update aws:ec2/launchTemplate:LaunchTemplate app-lt",
+            "update aws:lb/listener:Listener app-https",
+        ]);
+        expect(of("app-tg").replaceReasons).toEqual(["protocol changes"]);
+        expect(of("app-tg").deleteBeforeReplace).toBeFalsy();
+        expect(of("app-lt").changes.map((c) => c.path)).toEqual(["userData"]);
+        // And back: the same resources, the other way.
+        expect(changes("prod", "targetHttp")).toEqual(summary(d));
+    });
+
+    it("access logs switched off: the bucket and its settings go, the load balancer is updated", () => {
+        expect(changes("prod", "accessLogsOff")).toEqual(
+            [
+                "delete multicloud:aws:AccessLogBucket app-alb-logs",
+                "delete aws:s3/bucket:Bucket app-alb-logs",
+                "delete aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock app-alb-logs-public-access",
+                "delete aws:s3/bucketOwnershipControls:BucketOwnershipControls app-alb-logs-ownership",
+                "delete aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration app-alb-logs-encryption",
+                "delete aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration app-alb-logs-lifecycle",
+                "delete aws:s3/bucketPolicy:BucketPolicy app-alb-logs-policy",
+                "update aws:lb/loadBalancer:LoadBalancer app-alb",
+            ].sort(),
+        );
+        // A bucket that holds logs cannot be deleted: the diff says so.
+        const bucket = diffPlans(plans.prod, plans.accessLogsOff).resources.find(
+            (r) => r.type === "aws:s3/bucket:Bucket",
+        );
+        expect(bucket?.warnings?.[0]).toMatch(/^S3 deletes only an empty bucket/);
     });
 
     it("calico instead of Dataplane V2: the cluster is updated, not replaced", () => {

@@ -23,13 +23,35 @@ export const APP_PORT = 5001;
 /** The app's health endpoint, used by the target group. */
 export const HEALTH_CHECK_PATH = "/healthz";
 
+/**
+ * What the load balancer speaks to the instances: HTTPS (each instance serves TLS with a key and
+ * self-signed certificate it makes at boot) or, as a documented exception, plain HTTP.
+ *
+ * An ALB does not validate target certificates, so self-signed ones work, and when any HTTPS
+ * listener has a TLS 1.3 security policy (this fleet's always does: see `sslPolicy`) it connects
+ * to targets with `ELBSecurityPolicy-TLS13-1-0-2021-06` (AWS, Elastic Load Balancing, "Target
+ * groups for your Application Load Balancers", Routing configuration). So the instances can
+ * refuse everything below TLS 1.3 ({@link TARGET_TLS_MINIMUM}).
+ */
+export const TARGET_PROTOCOLS = ["HTTPS", "HTTP"] as const;
+export type TargetProtocol = (typeof TARGET_PROTOCOLS)[number];
+/** See {@link TARGET_PROTOCOLS}. */
+export const DEFAULT_TARGET_PROTOCOL: TargetProtocol = "HTTPS";
+/** The lowest TLS version the instances accept from the load balancer (Python `ssl.TLSVersion`). */
+export const TARGET_TLS_MINIMUM = "TLSv1_3";
+/** Where the boot script writes the instance's key, certificate and gunicorn TLS config. */
+export const TARGET_TLS_DIR = "/etc/app-tls";
+/** The app container's user (app/Dockerfile: `adduser -u 1001`), the only reader of the key. */
+export const APP_UID = 1001;
+
 /** Operating systems the fleet can run, with the public SSM parameter of their latest AMI. */
 export const FLEET_OS = {
     al2023: {
         ami: (arch: FleetArchitecture) =>
             `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`,
         rootDevice: "/dev/xvda",
-        install: "dnf install -y docker amazon-ecr-credential-helper",
+        // openssl makes each instance's TLS key and certificate at boot (a no-op where present).
+        install: "dnf install -y docker amazon-ecr-credential-helper openssl",
         /** Package repositories are reached over HTTPS only. */
         needsHttpEgress: false,
     },
@@ -37,7 +59,8 @@ export const FLEET_OS = {
         ami: (arch: FleetArchitecture) =>
             `/aws/service/canonical/ubuntu/server/24.04/stable/current/${arch === "x86_64" ? "amd64" : "arm64"}/hvm/ebs-gp3/ami-id`,
         rootDevice: "/dev/sda1",
-        install: "apt-get update && apt-get install -y docker.io amazon-ecr-credential-helper",
+        install:
+            "apt-get update && apt-get install -y docker.io amazon-ecr-credential-helper openssl",
         /** Ubuntu's archive mirrors serve packages over plain HTTP (signed with apt keys). */
         needsHttpEgress: true,
     },
@@ -111,6 +134,26 @@ export interface AsgFleetArgs {
     readonly sslPolicy?: string;
     /** Client ranges allowed to reach the load balancer on 443 and 80. @default ["0.0.0.0/0"] */
     readonly ingressCidrs?: readonly string[];
+    /**
+     * What the load balancer speaks to the instances on {@link APP_PORT}, and its health checks
+     * too. `HTTPS`: each instance makes its own key and self-signed certificate at boot (the key
+     * never leaves the instance) and gunicorn serves TLS 1.3 only. `HTTP` is the documented
+     * exception: plain HTTP inside the VPC. Changing it replaces the target group and rolls the
+     * instances (README, "TLS from the load balancer to the instances").
+     * @default "HTTPS"
+     */
+    readonly targetProtocol?: TargetProtocol;
+    /**
+     * Where the load balancer writes its access logs (e.g. an {@link AccessLogBucket}'s
+     * `bucketName`, `prefix` and `policy`). The load balancer waits for `writable`, the bucket
+     * policy that lets it write: ALB checks write access when logs are switched on.
+     * @default none: no access logs
+     */
+    readonly accessLogs?: {
+        readonly bucket: pulumi.Input<string>;
+        readonly prefix: string;
+        readonly writable: pulumi.Resource;
+    };
     /** Protect the load balancer from deletion. @default false */
     readonly deletionProtection?: boolean;
     /** Load balancer idle timeout, seconds. @default 60 */
@@ -219,6 +262,14 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
                 : `alertEmails[${i}] '${email}' and alertEmails[${first}] '${emails[first]}' differ only in punctuation, which the subscriptions' names drop: subscribe one of them through a list address`,
         );
     });
+    if (
+        args.targetProtocol !== undefined &&
+        !(TARGET_PROTOCOLS as readonly string[]).includes(args.targetProtocol)
+    ) {
+        problems.push(
+            `targetProtocol '${String(args.targetProtocol)}' must be one of ${TARGET_PROTOCOLS.join(", ")}`,
+        );
+    }
     if (args.os !== undefined && !(args.os in FLEET_OS))
         problems.push(`os '${args.os}' must be one of ${Object.keys(FLEET_OS).join(", ")}`);
     const size = args.rootVolumeSizeGiB ?? 20;
@@ -271,11 +322,57 @@ export function ecrRepositoryOf(
 }
 
 /**
- * The boot script: install Docker and the ECR credential helper, then run the image by digest
- * as a systemd service on the app port, read-only, with every capability dropped.
+ * The part of the boot script that makes the instance's TLS key and self-signed certificate
+ * (RSA 2048, which every TLS client takes) and gunicorn's TLS settings, and the `docker run`
+ * flags that hand them to the container. Made on the instance: the key is never in user data,
+ * in Pulumi state or anywhere off the instance's encrypted root volume; only the container's
+ * user ({@link APP_UID}) and root can read it. The ALB checks neither issuer nor expiry.
  */
-export function userDataScript(os: FleetOs, image: string): string {
+function targetTls(): { setup: string; runFlags: string } {
+    const dir = TARGET_TLS_DIR;
+    const setup = `# TLS from the load balancer: this instance's own key and self-signed certificate.
+install -d -m 0755 -o root -g root ${dir}
+if [ ! -s ${dir}/key.pem ]; then
+  (umask 077 && openssl req -x509 -newkey rsa:2048 -noenc -days 365 -subj "/CN=$(hostname)" \\
+    -keyout ${dir}/key.pem -out ${dir}/cert.pem)
+fi
+chown ${APP_UID}:${APP_UID} ${dir}/key.pem
+chmod 0400 ${dir}/key.pem
+chmod 0444 ${dir}/cert.pem
+# gunicorn's ssl_context hook (gunicorn 21.0 and later): nothing below TLS 1.3.
+cat > ${dir}/gunicorn_tls.py <<'PY'
+import ssl
+
+
+def ssl_context(conf, default_ssl_context_factory):
+    context = default_ssl_context_factory()
+    context.minimum_version = ssl.TLSVersion.${TARGET_TLS_MINIMUM}
+    return context
+PY
+chmod 0444 ${dir}/gunicorn_tls.py
+`;
+    // GUNICORN_CMD_ARGS: gunicorn reads --certfile/--keyfile and --config from it (gunicorn
+    // 23.0.0 config.py get_cmd_args_from_env, app/base.py load_config). The image's HEALTHCHECK
+    // probes plain http://127.0.0.1:5001/healthz, which fails once the port speaks TLS: it is
+    // switched off here, since nothing on the fleet reads Docker's health status (Docker does not
+    // restart an unhealthy container); the load balancer's HTTPS check on /healthz, with ELB
+    // health checks on the group, replaces a failing instance.
+    const runFlags = `-v ${dir}:/tls:ro -e "GUNICORN_CMD_ARGS=--certfile /tls/cert.pem --keyfile /tls/key.pem --config /tls/gunicorn_tls.py" --no-healthcheck `;
+    return { setup, runFlags };
+}
+
+/**
+ * The boot script: install Docker, the ECR credential helper and openssl, make the instance's
+ * TLS key and certificate (HTTPS targets), then run the image by digest as a systemd service on
+ * the app port, read-only, with every capability dropped.
+ */
+export function userDataScript(
+    os: FleetOs,
+    image: string,
+    targetProtocol: TargetProtocol = DEFAULT_TARGET_PROTOCOL,
+): string {
     const registry = image.split("/")[0];
+    const tls = targetProtocol === "HTTPS" ? targetTls() : { setup: "", runFlags: "" };
     return `#!/bin/bash
 set -euo pipefail
 # Package mirrors may be unreachable for a moment while NAT comes up: retry before giving up.
@@ -285,7 +382,7 @@ for attempt in 1 2 3 4 5 6 7 8 9 10; do
   sleep 15
 done
 systemctl enable --now docker
-mkdir -p /root/.docker
+${tls.setup}mkdir -p /root/.docker
 cat > /root/.docker/config.json <<'JSON'
 { "credHelpers": { "${registry}": "ecr-login" } }
 JSON
@@ -300,7 +397,7 @@ Restart=always
 RestartSec=5
 ExecStartPre=-/usr/bin/docker rm -f app
 ExecStartPre=/usr/bin/docker pull ${image}
-ExecStart=/usr/bin/docker run --rm --name app -p ${APP_PORT}:${APP_PORT} --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges ${image}
+ExecStart=/usr/bin/docker run --rm --name app -p ${APP_PORT}:${APP_PORT} --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges ${tls.runFlags}${image}
 ExecStop=/usr/bin/docker stop app
 
 [Install]
@@ -354,6 +451,7 @@ export class AsgFleet extends pulumi.ComponentResource {
         const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? 20;
         const healthCheckGracePeriod = args.healthCheckGracePeriodSeconds ?? 300;
         const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
+        const targetProtocol = args.targetProtocol ?? DEFAULT_TARGET_PROTOCOL;
         const ingressCidrs = args.ingressCidrs ?? ["0.0.0.0/0"];
         const alertEmails = args.alertEmails ?? [];
         const highCpuThreshold = args.highCpuThreshold ?? 85;
@@ -646,7 +744,9 @@ export class AsgFleet extends pulumi.ComponentResource {
                 ],
                 userData: pulumi
                     .output(args.image)
-                    .apply((image) => Buffer.from(userDataScript(os, image)).toString("base64")),
+                    .apply((image) =>
+                        Buffer.from(userDataScript(os, image, targetProtocol)).toString("base64"),
+                    ),
                 updateDefaultVersion: true,
                 tagSpecifications: ["instance", "volume", "network-interface"].map(
                     (resourceType) => ({ resourceType, tags: { ...instanceTags, Name: name } }),
@@ -656,19 +756,24 @@ export class AsgFleet extends pulumi.ComponentResource {
         );
 
         // --- Load balancer ----------------------------------------------------------------------
+        // `protocol` is ForceNew (terraform-provider-aws internal/service/elbv2/target_group.go):
+        // a change creates a new group (autonamed, so before the old one goes), moves the
+        // listener and the Auto Scaling group to it, then deletes the old one. The health check's
+        // protocol has the provider default HTTP: set with the group's, so an HTTPS group never
+        // needs a plain-HTTP port on the instances.
         const targetGroup = new aws.lb.TargetGroup(
             `${name}-tg`,
             {
                 vpcId: args.vpcId,
                 port: APP_PORT,
-                protocol: "HTTP",
+                protocol: targetProtocol,
                 targetType: "instance",
                 deregistrationDelay: 30,
                 healthCheck: {
                     enabled: true,
                     path: HEALTH_CHECK_PATH,
                     port: "traffic-port",
-                    protocol: "HTTP",
+                    protocol: targetProtocol,
                     matcher: "200",
                     interval: 15,
                     timeout: 5,
@@ -688,8 +793,19 @@ export class AsgFleet extends pulumi.ComponentResource {
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: args.deletionProtection ?? false,
                 idleTimeout: args.idleTimeoutSeconds ?? 60,
+                // Each entry records the client's TLS version and cipher (ssl_protocol,
+                // ssl_cipher): the audit trail of the listener's TLS 1.3 policy.
+                accessLogs: args.accessLogs
+                    ? {
+                          bucket: args.accessLogs.bucket,
+                          prefix: args.accessLogs.prefix,
+                          enabled: true,
+                      }
+                    : undefined,
             },
-            parent,
+            // ALB writes a test object when access logs are switched on and refuses the change
+            // if it cannot: the bucket policy first.
+            args.accessLogs ? { parent: this, dependsOn: [args.accessLogs.writable] } : parent,
         );
         new aws.lb.Listener(
             `${name}-https`,

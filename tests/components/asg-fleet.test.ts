@@ -4,6 +4,13 @@
  */
 import type { PlanResult } from "../../plan/run";
 import {
+    DEFAULT_ACCESS_LOG_PREFIX,
+    ELB_ACCOUNT_REGIONS,
+    ELB_LOG_DELIVERY_SERVICE,
+    logDeliveryPrincipal,
+    validateAccessLogBucketArgs,
+} from "../../components/aws/AccessLogBucket";
+import {
     AsgFleetArgs,
     ecrRepositoryOf,
     itemKey,
@@ -38,6 +45,13 @@ const T = {
     key: "aws:kms/key:Key",
     subnet: "aws:ec2/subnet:Subnet",
     slr: "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+    bucket: "aws:s3/bucket:Bucket",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    encryption:
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
 };
 
 const DIGEST = "sha256:" + "ab".repeat(32);
@@ -172,6 +186,28 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
         expect(script).not.toMatch(/:latest\b/);
     });
 
+    it("serves TLS 1.3 on 5001 with a key each instance makes at boot, readable by the app's UID only", () => {
+        const script = Buffer.from(
+            String(one(plan, T.lt, "app-lt").inputs.userData),
+            "base64",
+        ).toString();
+        // openssl is installed with Docker (a no-op where the AMI has it).
+        expect(script).toContain("dnf install -y docker amazon-ecr-credential-helper openssl");
+        // Made on the instance, so the key is never in user data or in Pulumi state.
+        expect(script).toContain(
+            'openssl req -x509 -newkey rsa:2048 -noenc -days 365 -subj "/CN=$(hostname)" \\\n    -keyout /etc/app-tls/key.pem -out /etc/app-tls/cert.pem',
+        );
+        expect(script).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+        expect(script).toContain(
+            "chown 1001:1001 /etc/app-tls/key.pem\nchmod 0400 /etc/app-tls/key.pem",
+        );
+        expect(script).toContain("context.minimum_version = ssl.TLSVersion.TLSv1_3");
+        // gunicorn 23 reads GUNICORN_CMD_ARGS; the image's plain-HTTP HEALTHCHECK is off.
+        expect(script).toContain(
+            '--security-opt no-new-privileges -v /etc/app-tls:/tls:ro -e "GUNICORN_CMD_ARGS=--certfile /tls/cert.pem --keyfile /tls/key.pem --config /tls/gunicorn_tls.py" --no-healthcheck 210987654321.dkr.ecr.',
+        );
+    });
+
     it("creates the KMS key with rotation, usable by Auto Scaling for EBS and by CloudWatch for the topic", () => {
         const key = one(plan, T.key, "app-key");
         expect(key.inputs.enableKeyRotation).toBe(true);
@@ -274,9 +310,61 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
         const tg = one(plan, T.tg, "app-tg");
         expect(tg.inputs).toMatchObject({
             port: 5001,
-            protocol: "HTTP",
-            healthCheck: { path: "/healthz", matcher: "200" },
+            protocol: "HTTPS",
+            targetType: "instance",
+            healthCheck: { path: "/healthz", matcher: "200", protocol: "HTTPS" },
         });
+    });
+
+    it("writes access logs to a bucket of its own: private, SSE-S3, expiring, writable by ELB only", () => {
+        const bucket = one(plan, T.bucket, "app-alb-logs");
+        const id = idOf(plan, T.bucket, "app-alb-logs");
+        expect(byUrn(plan, bucket.parent)?.type).toBe("multicloud:aws:AccessLogBucket");
+        expect(one(plan, T.publicAccess, "app-alb-logs-public-access").inputs).toEqual({
+            bucket: id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        });
+        expect(one(plan, T.ownership, "app-alb-logs-ownership").inputs.rule).toEqual({
+            objectOwnership: "BucketOwnerEnforced",
+        });
+        // ALB access logs support SSE-S3 only (AWS, "Enable access logs for your Application
+        // Load Balancer", Step 1).
+        expect(one(plan, T.encryption, "app-alb-logs-encryption").inputs.rules).toEqual([
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+        ]);
+        expect(one(plan, T.lifecycle, "app-alb-logs-lifecycle").inputs.rules).toEqual([
+            {
+                id: "expire-access-logs",
+                status: "Enabled",
+                filter: { prefix: "alb/" },
+                expiration: { days: 365 },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+            },
+        ]);
+        const policy = one(plan, T.bucketPolicy, "app-alb-logs-policy");
+        const doc = JSON.parse(String(policy.inputs.policy)) as {
+            Statement: { Sid: string; Principal: unknown; Resource: unknown }[];
+        };
+        // us-east-1 opened before August 2022: its Elastic Load Balancing account writes (the
+        // mock answers aws.elb.getServiceAccount with a fake account).
+        expect(doc.Statement.map((s) => [s.Sid, s.Principal, s.Resource])).toEqual([
+            [
+                "ElasticLoadBalancingWritesAccessLogs",
+                { AWS: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/) },
+                expect.stringMatching(/\/alb\/AWSLogs\/210987654321\/\*$/),
+            ],
+            ["RefuseRequestsWithoutTls", "*", expect.any(Array)],
+        ]);
+        expect(policy.dependencies).toContain(
+            one(plan, T.publicAccess, "app-alb-logs-public-access").urn,
+        );
+        // The load balancer logs there, and waits for the policy (ALB tests write access).
+        const alb = one(plan, T.alb, "app-alb");
+        expect(alb.inputs.accessLogs).toEqual({ bucket: id, prefix: "alb", enabled: true });
+        expect(alb.dependencies).toContain(policy.urn);
     });
 
     it("lets clients reach the ALB on 443/80, and instances only from the ALB's group on 5001", () => {
@@ -438,6 +526,23 @@ describe("AsgFleet variants", () => {
         );
     });
 
+    it("keeps plain HTTP to the instances only as the configured exception, and dev writes no access logs", async () => {
+        const plan = await planStack("dev", { "aws.loadBalancer.targetProtocol": "HTTP" });
+        expect(plan.errors).toEqual([]);
+        expect(one(plan, T.tg, "app-tg").inputs).toMatchObject({
+            protocol: "HTTP",
+            healthCheck: { protocol: "HTTP" },
+        });
+        const script = Buffer.from(
+            String(one(plan, T.lt, "app-lt").inputs.userData),
+            "base64",
+        ).toString();
+        expect(script).not.toContain("GUNICORN_CMD_ARGS");
+        expect(script).not.toContain("--no-healthcheck");
+        expect(ofType(plan, T.bucket)).toEqual([]);
+        expect(one(plan, T.alb, "app-alb").inputs.accessLogs).toBeUndefined();
+    });
+
     it("defaults to the blueprint's values when built with only what it requires", async () => {
         const plan = await planFleets("web");
         expect(plan.errors).toEqual([]);
@@ -453,6 +558,7 @@ describe("AsgFleet variants", () => {
             "ELBSecurityPolicy-TLS13-1-2-2021-06",
         );
         expect(one(plan, T.alarm, "web-at-max-size").inputs.threshold).toBe(10);
+        expect(one(plan, T.tg, "web-tg").inputs.protocol).toBe("HTTPS");
     });
 
     it("lets two fleets share a stack without a single name collision", async () => {
@@ -531,6 +637,11 @@ describe("validateAsgFleetArgs", () => {
     });
 
     it.each<[string, Partial<AsgFleetArgs>, string]>([
+        [
+            "a target protocol the load balancer does not speak to instances",
+            { targetProtocol: "TCP" as never },
+            "targetProtocol 'TCP' must be one of HTTPS, HTTP",
+        ],
         [
             "min > max",
             { minSize: 4, maxSize: 2 },
@@ -716,11 +827,43 @@ describe("helpers", () => {
 
     it("writes a boot script that installs with the OS's package manager", () => {
         expect(userDataScript("ubuntu-24.04", IMAGE)).toContain(
-            "apt-get install -y docker.io amazon-ecr-credential-helper",
+            "apt-get install -y docker.io amazon-ecr-credential-helper openssl",
         );
         expect(userDataScript("al2023", IMAGE)).toContain(
-            "dnf install -y docker amazon-ecr-credential-helper",
+            "dnf install -y docker amazon-ecr-credential-helper openssl",
         );
+        expect(userDataScript("al2023", IMAGE, "HTTP")).not.toContain("openssl req");
+    });
+
+    it("picks who writes access logs by Region, as AWS documents it", () => {
+        const account = () => {
+            throw new Error("no account asked for");
+        };
+        // Opened after August 2022 (Hyderabad, Zurich): the log delivery service principal.
+        for (const region of ["ap-south-2", "eu-central-2"]) {
+            expect(logDeliveryPrincipal(region, account)).toEqual({
+                Service: ELB_LOG_DELIVERY_SERVICE,
+            });
+        }
+        // Older Regions: the Region's ELB account, through aws.elb.getServiceAccount.
+        expect(ELB_ACCOUNT_REGIONS).toContain("us-east-1");
+        expect(ELB_ACCOUNT_REGIONS).not.toContain("me-central-1");
+        expect(DEFAULT_ACCESS_LOG_PREFIX).toBe("alb");
+    });
+
+    it("validates the access-log bucket's arguments", () => {
+        expect(validateAccessLogBucketArgs({ region: "us-east-1" })).toEqual([]);
+        expect(
+            validateAccessLogBucketArgs({
+                region: "Virginia",
+                prefix: "/logs/AWSLogs",
+                expirationDays: 0,
+            }),
+        ).toEqual([
+            "region 'Virginia' must be an AWS Region code such as us-east-1",
+            "prefix '/logs/AWSLogs' must be path segments of letters, digits and !-_.*'() without a leading or trailing slash, and must not contain AWSLogs (ALB adds it): use e.g. alb",
+            "expirationDays (0) must be a whole number of days >= 1 (S3 lifecycle expiration)",
+        ]);
     });
 });
 
