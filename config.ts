@@ -42,6 +42,7 @@ import {
 } from "./components/app/platforms";
 import { targetProblem } from "./components/app/dockerfile";
 import { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./components/app/RegistryPullSecret";
+import { acrEncryptionProblems } from "./components/azure/keyVaultKey";
 import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "./components/azure/podSecurity";
 import {
     agentChartVersionProblem,
@@ -1271,6 +1272,22 @@ const AppImageSchema = z.strictObject({
                 "must be a Cloud KMS key: projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>",
         })
         .optional(),
+    /** Azure Container Registry tier; azureEncryption needs Premium. @default "Standard" */
+    azureSku: z.enum(["Basic", "Standard", "Premium"]).optional(),
+    /**
+     * Customer-managed Key Vault key of the Azure Container Registry (Premium; the vault uses the
+     * Azure RBAC permission model, soft delete and purge protection; an RSA key). Azure enables a
+     * key only when a registry is created: setting or removing it creates a new registry.
+     * @default Microsoft-managed keys
+     */
+    azureEncryption: z
+        .strictObject({
+            /** https://<vault>.vault.azure.net/keys/<name>; versionless rotates automatically. */
+            keyIdentifier: z.string(),
+            /** /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.KeyVault/vaults/<vault> */
+            keyVaultId: z.string(),
+        })
+        .optional(),
 });
 
 /** The fleet dashboard: Azure Managed Grafana, created when Azure is enabled. */
@@ -1443,6 +1460,31 @@ function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
                 });
             }
         });
+    }
+    const image = c.appImage as
+        | {
+              azureSku?: unknown;
+              azureEncryption?: { keyIdentifier?: unknown; keyVaultId?: unknown };
+          }
+        | undefined;
+    if (image?.azureEncryption && typeof image.azureEncryption === "object") {
+        const names = {
+            encryption: "appImage.azureEncryption",
+            sku: "appImage.azureSku",
+            keyIdentifier: "appImage.azureEncryption.keyIdentifier",
+            keyVaultId: "appImage.azureEncryption.keyVaultId",
+        } as const;
+        for (const p of acrEncryptionProblems(
+            { sku: image.azureSku, ...image.azureEncryption },
+            names,
+        )) {
+            ctx.addIssue({
+                code: "custom",
+                path: names[p.field].split("."),
+                message: p.message,
+                params: { standalone: true },
+            });
+        }
     }
     if ((c.appImage as { platform?: unknown } | undefined)?.platform !== undefined) {
         ctx.addIssue({

@@ -11,6 +11,7 @@ import { RegistryPullSecret } from "./components/app/RegistryPullSecret";
 import { Workload } from "./components/app/Workload";
 import { AccessLogBucket } from "./components/aws/AccessLogBucket";
 import { AsgFleet } from "./components/aws/AsgFleet";
+import { ACCESS_LOG_BUCKET_NAME } from "./components/aws/checks";
 import { CloudWatchReader } from "./components/aws/CloudWatchReader";
 import { WebAcl } from "./components/aws/WebAcl";
 import { ArcGovernance } from "./components/azure/ArcGovernance";
@@ -149,6 +150,8 @@ function buildAppImage() {
                               resourceGroupName: fleetResourceGroup.name,
                               location: config.azure.location,
                               tenantId: azureTenantId,
+                              sku: img.azureSku,
+                              encryption: img.azureEncryption,
                           }
                         : undefined,
             },
@@ -190,7 +193,7 @@ function awsFleet() {
     // of the stack's own.
     const accessLogs = aws.loadBalancer.accessLogs.enabled
         ? new AccessLogBucket(
-              "app-alb-logs",
+              ACCESS_LOG_BUCKET_NAME,
               {
                   region: aws.region,
                   expirationDays: aws.loadBalancer.accessLogs.expirationDays,

@@ -7,6 +7,7 @@
  *
  * Pure: no Pulumi, no cloud SDK.
  */
+import { ACCESS_LOG_BUCKET_NAME } from "../components/aws/checks";
 
 /** A cloud whose API the deploying identity calls. */
 export type PermissionCloud = "aws" | "gcp" | "azure";
@@ -60,6 +61,8 @@ export const AZURE_ASSIGNABLE_ROLES = {
     "Kubernetes Extension Contributor": "85cb6faf-e071-4c9b-8136-154b5a04f717",
     /** Each connected cluster's own identity, on its cluster, so the Azure RBAC guard can call checkAccess. */
     "Connected Cluster Managed Identity CheckAccess Reader": "65a14201-8f6c-4c28-bec4-12619c5a9aaa",
+    /** The Azure registry's own identity, on the Key Vault of its customer-managed key. */
+    "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
 } as const;
 
 /**
@@ -153,6 +156,28 @@ export function awsDeployerPolicy(): {
                     "wafv2:*",
                 ],
                 Resource: "*",
+            },
+            {
+                // The load balancer's access-log bucket (components/aws/AccessLogBucket.ts, named
+                // app-alb-logs-<suffix> in index.ts): bucket-level calls only, no object reads.
+                // The AWS provider reads every bucket setting (HeadBucket is s3:ListBucket).
+                Sid: "AccessLogBucket",
+                Effect: "Allow",
+                Action: [
+                    "s3:CreateBucket",
+                    "s3:DeleteBucket",
+                    "s3:DeleteBucketPolicy",
+                    "s3:GetAccelerateConfiguration",
+                    "s3:GetBucket*",
+                    "s3:GetEncryptionConfiguration",
+                    "s3:GetLifecycleConfiguration",
+                    "s3:GetReplicationConfiguration",
+                    "s3:ListBucket",
+                    "s3:PutBucket*",
+                    "s3:PutEncryptionConfiguration",
+                    "s3:PutLifecycleConfiguration",
+                ],
+                Resource: `arn:aws:s3:::${ACCESS_LOG_BUCKET_NAME}-*`,
             },
             {
                 Sid: "PublicAmiParameters",
@@ -280,6 +305,16 @@ export const AWS_SERVICE_OF: Readonly<Record<string, readonly string[]>> = {
     "aws:wafv2/webAcl:WebAcl": ["wafv2"],
     "aws:wafv2/webAclAssociation:WebAclAssociation": ["wafv2", "elasticloadbalancing"],
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": ["wafv2", "logs"],
+    "aws:s3/bucket:Bucket": ["s3"],
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ["s3"],
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["s3"],
+    "aws:s3/bucketPolicy:BucketPolicy": ["s3"],
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["s3"],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": [
+        "s3",
+    ],
+    // A table inside the provider (elb/service_account_data_source.go): no AWS call.
+    "aws:elb/getServiceAccount:getServiceAccount": [],
     "aws:ssm/getParameter:getParameter": ["ssm"],
     "aws:index/getCallerIdentity:getCallerIdentity": ["sts"],
     "aws:index/getAvailabilityZones:getAvailabilityZones": ["ec2"],
@@ -413,6 +448,7 @@ export const DEPLOYER_GRANTS: readonly DeployerGrant[] = [
         covers: [
             "azure-native:resources:ResourceGroup",
             "azure-native:containerregistry:Registry",
+            "azure-native:managedidentity:UserAssignedIdentity",
             "azure-native:dashboard:Grafana",
             "azure-native:kubernetes:ConnectedCluster",
             "azure-native:monitor:DataCollectionRule",

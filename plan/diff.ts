@@ -723,12 +723,10 @@ export function diffPlans(base: SavedPlan, head: SavedPlan): PlanDiff {
     for (const r of base.resources) {
         if (claimed.has(r.urn)) continue;
         summary.delete++;
-        const warnings = [
-            ...(r.retainOnDelete
-                ? ["retainOnDelete: Pulumi forgets it and leaves it where it is"]
-                : []),
-            ...operationWarnings("delete", r, undefined, false),
-        ];
+        // A retained resource is only forgotten: nothing the cloud refuses on delete applies.
+        const warnings = r.retainOnDelete
+            ? ["retainOnDelete: Pulumi forgets it and leaves it where it is"]
+            : operationWarnings("delete", r, undefined, false);
         resources.push({
             op: "delete",
             urn: r.urn,

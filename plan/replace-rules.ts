@@ -451,6 +451,27 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly ReplaceRule[]>>
             `${AZN_LOCATION}; containerregistry 2023-01-01-preview Registry inherits its own "Resource" definition ("The location of the resource. This cannot be changed after the resource is created."); the x-ms-mutability line itself was not read in this spec`,
         ),
         // sku, adminUserEnabled, anonymousPullEnabled, tags: updatable (RegistryUpdateParameters).
+        // identity, encryption (AppImage's customer-managed key): no x-ms-mutability in the
+        // 2023-01-01-preview spec (Azure/azure-rest-api-specs @0084bebc), both in
+        // RegistryUpdateParameters, no forceNewMap entry: updated in place. Azure refuses to
+        // enable or disable a key on an existing registry (MicrosoftDocs/azure-management-docs
+        // container-registry/tutorial-customer-managed-keys.md), so AppImage changes the default
+        // registryName with the key, which replaces the registry.
+    ],
+    "azure-native:managedidentity:UserAssignedIdentity": [
+        azPath(
+            "resourceGroupName",
+            "userAssignedIdentities PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName} (Azure/azure-rest-api-specs @16c9ca76 msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31/ManagedIdentity.json)",
+        ),
+        azPath(
+            "resourceName",
+            "userAssignedIdentities PUT .../userAssignedIdentities/{resourceName}",
+        ),
+        rule(
+            "location",
+            `${AZN_LOCATION}; managedidentity 2023-01-31 Identity allOf common-types v4 TrackedResource, whose location is x-ms-mutability [read, create] (specification/common-types/resource-management/v4/types.json @05432ee0)`,
+        ),
+        // tags: x-ms-mutability [read, create, update]; not in forceNewMap.
     ],
     "azure-native:dashboard:Grafana": [
         azPath(

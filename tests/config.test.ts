@@ -633,6 +633,51 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
         ]);
     });
 
+    it("holds the registry's customer-managed key to the rules AppImage applies (Premium, key URI, vault id, same vault)", () => {
+        // Premium only: MicrosoftDocs/azure-management-docs tutorial-customer-managed-keys.md.
+        const vault = (name: string) =>
+            `/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/keys/providers/Microsoft.KeyVault/vaults/${name}`;
+        const key = "https://fleet-keys.vault.azure.net/keys/acr";
+        expect(
+            problemsOf(
+                raw({
+                    appImage: {
+                        azureEncryption: { keyIdentifier: key, keyVaultId: vault("other-keys") },
+                    },
+                }),
+            ),
+        ).toEqual([
+            "multicloud:appImage.azureSku is 'Standard' (the default), but appImage.azureEncryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only): set appImage.azureSku to Premium, or remove appImage.azureEncryption",
+            "multicloud:appImage.azureEncryption.keyVaultId is vault 'other-keys', but appImage.azureEncryption.keyIdentifier is a key of vault 'fleet-keys': give the id of the vault that holds the key, which is where its identity is granted",
+        ]);
+        expect(
+            problemsOf(
+                raw({
+                    appImage: {
+                        azureSku: "Premium",
+                        azureEncryption: {
+                            keyIdentifier: "fleet-keys/acr",
+                            keyVaultId: "fleet-keys",
+                        },
+                    },
+                }),
+            ),
+        ).toEqual([
+            "multicloud:appImage.azureEncryption.keyIdentifier 'fleet-keys/acr' is not a Key Vault key URI: use https://<vault>.vault.azure.net/keys/<name> (versionless, rotated automatically) or .../keys/<name>/<version>",
+            "multicloud:appImage.azureEncryption.keyVaultId 'fleet-keys' is not a Key Vault's ARM id: use /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.KeyVault/vaults/<vault> (az keyvault show --query id)",
+        ]);
+        const ok = raw({
+            appImage: {
+                azureSku: "Premium",
+                azureEncryption: { keyIdentifier: key, keyVaultId: vault("fleet-keys") },
+            },
+        });
+        expect(parseStackConfig(ok, NS, "dev").appImage.azureEncryption).toEqual({
+            keyIdentifier: key,
+            keyVaultId: vault("fleet-keys"),
+        });
+    });
+
     it("refuses a certificate of another region or account than the load balancer", () => {
         // ACM certificates are regional and cannot be shared across accounts
         // (docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).

@@ -31,9 +31,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { throwIfInvalid } from "../validation";
 import {
+    acrEncryptionProblems,
     KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
     parseKeyVaultId,
-    parseKeyVaultKeyUri,
     roleDefinitionIdIn,
 } from "../azure/keyVaultKey";
 import { roleAssignmentName } from "../azure/roleAssignmentName";
@@ -105,7 +105,16 @@ export interface AppImageRegistries {
  * - an RSA or RSA-HSM key (no elliptic-curve keys);
  * - a vault with purge protection (Microsoft recommends it; new vaults have soft delete on by
  *   default) and, for the role granted here, the Azure RBAC permission model
- *   (`enableRbacAuthorization`); a vault behind a firewall must allow trusted Azure services.
+ *   (`enableRbacAuthorization`); a vault behind a firewall must admit the registry's call at
+ *   creation, and its trusted-services bypass may not cover a user-assigned identity
+ *   (MicrosoftDocs/azure-docs#61015, "caller is not a trusted service").
+ *
+ * On the first `pulumi up` the registry's create may fail with "Failed to access KeyId": Key
+ * Vault applies a new role assignment within 10 minutes (key-vault/general/rbac-guide.md). Run
+ * `pulumi up` again after that; nothing is deleted before the new registry exists. The old
+ * registry's name is free for anyone once it is deleted (container-registry-get-started-azure-cli.md,
+ * subdomain takeover), and tokens, scope maps, webhooks or grants made on it outside this
+ * component go with it.
  */
 export interface AcrEncryptionArgs {
     /**
@@ -206,45 +215,27 @@ export function validateAppImageArgs(
     if (acr !== undefined && !/^[a-zA-Z0-9]{5,50}$/.test(acr)) {
         problems.push(`registries.azure.registryName '${acr}' must be 5-50 letters and digits`);
     }
-    problems.push(...acrEncryptionProblems(args.registries.azure));
+    problems.push(...acrEncryptionArgProblems(args.registries.azure));
     return problems;
 }
 
-function notAVaultId(id: string): string {
-    return `registries.azure.encryption.keyVaultId '${id}' is not a Key Vault's ARM id: use /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.KeyVault/vaults/<vault> (az keyvault show --query id)`;
-}
+/** How AppImage's arguments name the fields of the Azure registry's key. */
+const ACR_ENCRYPTION_ARGS = {
+    encryption: "registries.azure.encryption",
+    sku: "registries.azure.sku",
+    keyIdentifier: "registries.azure.encryption.keyIdentifier",
+    keyVaultId: "registries.azure.encryption.keyVaultId",
+} as const;
 
 /**
- * The problems of `registries.azure.encryption`: a tier without customer-managed keys, and ids
- * that are not a Key Vault key URI, a vault's ARM id, or the same vault. Values not known yet
- * (outputs) are left to Azure.
+ * The problems of `registries.azure.encryption` (the rules live in components/azure/keyVaultKey.ts,
+ * shared with the stack config), each starting with the argument it concerns.
  */
-export function acrEncryptionProblems(az: AppImageRegistries["azure"]): string[] {
-    const encryption = az?.encryption;
-    if (!encryption) return [];
-    const problems: string[] = [];
-    // "This feature is available in the Premium service tier" (tutorial-customer-managed-keys.md).
-    const sku = az.sku ?? "Standard";
-    if (sku !== "Premium") {
-        problems.push(
-            `registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only), but registries.azure.sku is '${sku}'${az.sku === undefined ? " (the default)" : ""}: set registries.azure.sku to Premium, or remove registries.azure.encryption`,
-        );
-    }
-    const { keyIdentifier, keyVaultId } = encryption;
-    const key = typeof keyIdentifier === "string" ? parseKeyVaultKeyUri(keyIdentifier) : undefined;
-    if (typeof keyIdentifier === "string" && !key) {
-        problems.push(
-            `registries.azure.encryption.keyIdentifier '${keyIdentifier}' is not a Key Vault key URI: use https://<vault>.vault.azure.net/keys/<name> (versionless, rotated automatically) or .../keys/<name>/<version>`,
-        );
-    }
-    const vault = typeof keyVaultId === "string" ? parseKeyVaultId(keyVaultId) : undefined;
-    if (typeof keyVaultId === "string" && !vault) problems.push(notAVaultId(keyVaultId));
-    if (key && vault && key.vaultName.toLowerCase() !== vault.vaultName.toLowerCase()) {
-        problems.push(
-            `registries.azure.encryption.keyIdentifier is a key of vault '${key.vaultName}', but keyVaultId is vault '${vault.vaultName}': give the id of the vault that holds the key, which is where its identity is granted`,
-        );
-    }
-    return problems;
+export function acrEncryptionArgProblems(az: AppImageRegistries["azure"]): string[] {
+    if (!az?.encryption) return [];
+    return acrEncryptionProblems({ sku: az.sku, ...az.encryption }, ACR_ENCRYPTION_ARGS).map(
+        (p) => `${ACR_ENCRYPTION_ARGS[p.field]} ${p.message}`,
+    );
 }
 
 /** The platforms to build: `platforms`, else the default. */
@@ -486,7 +477,8 @@ export class AppImage extends pulumi.ComponentResource {
                     // (pulumi/pulumi-azure-native @1b7112af provider/pkg/gen/replacement.go). The
                     // default name therefore differs with and without the key: turning it on or
                     // off is a new registry (registryName is a path parameter: a replacement,
-                    // created before the old one is deleted), which the build pushes to.
+                    // created before the old one is deleted, see the options), which the build
+                    // pushes to.
                     registryName: az.registryName ?? defaultRegistryName(name, cmek !== undefined),
                     resourceGroupName: az.resourceGroupName,
                     location: az.location,
@@ -518,8 +510,22 @@ export class AppImage extends pulumi.ComponentResource {
                 },
                 // Azure checks the key at creation ("Failed to access KeyId ... Verify that
                 // identity ... has 'Get, Wrap Key, Unwrap Key' permission", MicrosoftDocs/
-                // azure-docs#61015): the grant must exist first.
-                { ...parent, dependsOn: cmek ? [cmek.grant] : [] },
+                // azure-docs#61015): the grant must exist first. It may still not be in effect
+                // (Key Vault applies a new role within 10 minutes, key-vault/general/rbac-guide.md,
+                // and azure-native does not retry a 4xx): the create then fails and a rerun
+                // succeeds. Hence never delete first: azure-native deletes before replacing any
+                // resource with an explicit name (provider.go Diff, deleteBeforeReplace when
+                // replaces exist), which would leave no registry while the new one cannot yet be
+                // created; create-first, the old registry goes only once the new one exists.
+                // A new identity (the key turned on or off under an explicit registryName, which
+                // Azure refuses to change in place) is a replacement too: with the same name it
+                // fails at create ("already exists") instead of sending an update Azure refuses.
+                {
+                    ...parent,
+                    dependsOn: cmek ? [cmek.grant] : [],
+                    deleteBeforeReplace: false,
+                    replaceOnChanges: ["identity"],
+                },
             );
             const client = azure.authorization.getClientTokenOutput({}, parent);
             const password = pulumi
@@ -720,7 +726,16 @@ export class AppImage extends pulumi.ComponentResource {
         const vault = pulumi.output(encryption.keyVaultId).apply((id) => {
             const parsed = parseKeyVaultId(id);
             // A value known only now (an output) is checked now.
-            if (!parsed) throwIfInvalid("AppImage", name, [notAVaultId(id)]);
+            if (!parsed) {
+                throwIfInvalid(
+                    "AppImage",
+                    name,
+                    acrEncryptionProblems(
+                        { sku: "Premium", keyVaultId: id },
+                        ACR_ENCRYPTION_ARGS,
+                    ).map((p) => `${ACR_ENCRYPTION_ARGS[p.field]} ${p.message}`),
+                );
+            }
             return {
                 id,
                 roleDefinitionId: roleDefinitionIdIn(
@@ -746,7 +761,11 @@ export class AppImage extends pulumi.ComponentResource {
                         roleAssignmentName(v.id, v.roleDefinitionId, principal),
                     ),
             },
-            parent,
+            // Another vault (or identity) is a new name, so the new grant can exist beside the
+            // old one: create it first, so the registry never loses its key while the old grant
+            // is gone and the new one is not in effect ("Revoking a customer-managed key will
+            // block access to all registry data", tutorial-rotate-revoke-customer-managed-keys.md).
+            { ...parent, deleteBeforeReplace: false },
         );
         return { identity, grant, keyIdentifier: encryption.keyIdentifier };
     }

@@ -135,10 +135,17 @@ export class AccessLogBucket extends pulumi.ComponentResource {
         const prefix = args.prefix ?? DEFAULT_ACCESS_LOG_PREFIX;
         const expirationDays = args.expirationDays ?? DEFAULT_ACCESS_LOG_EXPIRATION_DAYS;
         const parent = { parent: this };
+        // Audit logs outlive the setting that writes them: switching logs off, or destroying the
+        // stack, forgets the bucket and its protections (public access block, encryption,
+        // expiry, TLS-only policy) instead of deleting them. Deleting would fail anyway: ALB
+        // writes a test object as soon as logging is on, and S3 deletes only an empty bucket
+        // (DeleteBucket: BucketNotEmpty); and the settings deleted before the bucket would
+        // leave it unprotected. Set explicitly on each resource, not inherited.
+        const kept = { parent: this, retainOnDelete: true };
 
         const identity = aws.getCallerIdentityOutput({}, parent);
         // Autonamed (`<name>-<random>`): bucket names are global, two stacks must not collide.
-        const bucket = new aws.s3.Bucket(name, { tags: { ...args.tags } }, parent);
+        const bucket = new aws.s3.Bucket(name, { tags: { ...args.tags } }, kept);
         const publicAccess = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access`,
             {
@@ -148,12 +155,12 @@ export class AccessLogBucket extends pulumi.ComponentResource {
                 ignorePublicAcls: true,
                 restrictPublicBuckets: true,
             },
-            parent,
+            kept,
         );
         new aws.s3.BucketOwnershipControls(
             `${name}-ownership`,
             { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            parent,
+            kept,
         );
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-encryption`,
@@ -162,7 +169,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
                 // SSE-S3 only: ALB cannot write to a bucket whose default encryption is SSE-KMS.
                 rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
             },
-            parent,
+            kept,
         );
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,
@@ -178,7 +185,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
                     },
                 ],
             },
-            parent,
+            kept,
         );
         const writer = logDeliveryPrincipal(
             args.region,
@@ -209,10 +216,10 @@ export class AccessLogBucket extends pulumi.ComponentResource {
                     ],
                 }),
             },
-            // One access-setting change of the bucket at a time: the provider does not retry a
-            // PutBucketPolicy that conflicts with another operation on the bucket (bucket_policy.go
-            // retries only MalformedPolicy and NoSuchBucket).
-            { parent: this, dependsOn: [publicAccess] },
+            // After the public access block: S3 refuses a policy while another access setting of
+            // the bucket is being changed, and although the provider's S3 client retries that
+            // (OperationAborted), one change at a time keeps the first apply simple.
+            { ...kept, dependsOn: [publicAccess] },
         );
 
         this.bucketName = bucket.id;

@@ -30,15 +30,20 @@ export const HEALTH_CHECK_PATH = "/healthz";
  * An ALB does not validate target certificates, so self-signed ones work, and when any HTTPS
  * listener has a TLS 1.3 security policy (this fleet's always does: see `sslPolicy`) it connects
  * to targets with `ELBSecurityPolicy-TLS13-1-0-2021-06` (AWS, Elastic Load Balancing, "Target
- * groups for your Application Load Balancers", Routing configuration). So the instances can
- * refuse everything below TLS 1.3 ({@link TARGET_TLS_MINIMUM}).
+ * groups for your Application Load Balancers", Routing configuration), so requests reach the
+ * instances over TLS 1.3. The instances still accept TLS 1.2 ({@link TARGET_TLS_MINIMUM}): AWS
+ * does not document which policy the target group's health checks use, and a TLS 1.3-only
+ * target that a health check cannot reach is taken out of service, on every instance at once.
  */
 export const TARGET_PROTOCOLS = ["HTTPS", "HTTP"] as const;
 export type TargetProtocol = (typeof TARGET_PROTOCOLS)[number];
 /** See {@link TARGET_PROTOCOLS}. */
 export const DEFAULT_TARGET_PROTOCOL: TargetProtocol = "HTTPS";
-/** The lowest TLS version the instances accept from the load balancer (Python `ssl.TLSVersion`). */
-export const TARGET_TLS_MINIMUM = "TLSv1_3";
+/**
+ * The lowest TLS version the instances accept from the load balancer (Python `ssl.TLSVersion`):
+ * 1.2, the floor of the listener's policy; the load balancer's own requests negotiate 1.3.
+ */
+export const TARGET_TLS_MINIMUM = "TLSv1_2";
 /** Where the boot script writes the instance's key, certificate and gunicorn TLS config. */
 export const TARGET_TLS_DIR = "/etc/app-tls";
 /** The app container's user (app/Dockerfile: `adduser -u 1001`), the only reader of the key. */
@@ -137,7 +142,7 @@ export interface AsgFleetArgs {
     /**
      * What the load balancer speaks to the instances on {@link APP_PORT}, and its health checks
      * too. `HTTPS`: each instance makes its own key and self-signed certificate at boot (the key
-     * never leaves the instance) and gunicorn serves TLS 1.3 only. `HTTP` is the documented
+     * never leaves the instance) and gunicorn serves TLS 1.3 and 1.2. `HTTP` is the documented
      * exception: plain HTTP inside the VPC. Changing it replaces the target group and rolls the
      * instances (README, "TLS from the load balancer to the instances").
      * @default "HTTPS"
@@ -339,7 +344,7 @@ fi
 chown ${APP_UID}:${APP_UID} ${dir}/key.pem
 chmod 0400 ${dir}/key.pem
 chmod 0444 ${dir}/cert.pem
-# gunicorn's ssl_context hook (gunicorn 21.0 and later): nothing below TLS 1.3.
+# gunicorn's ssl_context hook (gunicorn 21.0 and later): nothing below ${TARGET_TLS_MINIMUM}.
 cat > ${dir}/gunicorn_tls.py <<'PY'
 import ssl
 

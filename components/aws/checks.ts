@@ -24,6 +24,13 @@ export const AWS_FORMATS = {
 } as const;
 
 /** The default HTTPS policy: TLS 1.3 and 1.2. `ELBSecurityPolicy-TLS13-1-3-2021-06` is 1.3 only. */
+/**
+ * The name index.ts gives the load balancer's access-log bucket (the bucket is autonamed
+ * `<this>-<suffix>`); the deploying identity's S3 grant is scoped to it
+ * (deployments/permissions.ts).
+ */
+export const ACCESS_LOG_BUCKET_NAME = "app-alb-logs";
+
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /** A problem with one argument: `path` names it relative to the object checked. */

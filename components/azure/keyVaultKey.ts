@@ -57,3 +57,55 @@ export function parseKeyVaultId(id: string): KeyVaultId | undefined {
 export function roleDefinitionIdIn(subscriptionId: string, roleId: string): string {
     return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
 }
+
+/** The fields of a registry's customer-managed key setting the rules below judge. */
+export type AcrEncryptionField = "sku" | "keyIdentifier" | "keyVaultId";
+
+/**
+ * The rules of a customer-managed key on an Azure Container Registry, written once for the stack
+ * config (config.ts) and the AppImage component: the Premium tier ("This feature is available in
+ * the Premium service tier", MicrosoftDocs/azure-management-docs
+ * articles/container-registry/tutorial-customer-managed-keys.md), a Key Vault key URI, a vault's
+ * ARM id, and the key in that vault (the grant goes on the vault). Each problem names the field
+ * it concerns; `names` are the caller's words for the fields (config keys or argument paths).
+ * Values not known yet (outputs, anything not a string) are left to Azure.
+ */
+export function acrEncryptionProblems(
+    setting: {
+        readonly sku?: unknown;
+        readonly keyIdentifier?: unknown;
+        readonly keyVaultId?: unknown;
+    },
+    names: Readonly<Record<AcrEncryptionField | "encryption", string>>,
+): { readonly field: AcrEncryptionField; readonly message: string }[] {
+    const problems: { field: AcrEncryptionField; message: string }[] = [];
+    const sku = setting.sku ?? "Standard";
+    if (sku !== "Premium") {
+        problems.push({
+            field: "sku",
+            message: `is '${String(sku)}'${setting.sku === undefined ? " (the default)" : ""}, but ${names.encryption} needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only): set ${names.sku} to Premium, or remove ${names.encryption}`,
+        });
+    }
+    const { keyIdentifier, keyVaultId } = setting;
+    const key = typeof keyIdentifier === "string" ? parseKeyVaultKeyUri(keyIdentifier) : undefined;
+    if (typeof keyIdentifier === "string" && !key) {
+        problems.push({
+            field: "keyIdentifier",
+            message: `'${keyIdentifier}' is not a Key Vault key URI: use https://<vault>.vault.azure.net/keys/<name> (versionless, rotated automatically) or .../keys/<name>/<version>`,
+        });
+    }
+    const vault = typeof keyVaultId === "string" ? parseKeyVaultId(keyVaultId) : undefined;
+    if (typeof keyVaultId === "string" && !vault) {
+        problems.push({
+            field: "keyVaultId",
+            message: `'${keyVaultId}' is not a Key Vault's ARM id: use /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.KeyVault/vaults/<vault> (az keyvault show --query id)`,
+        });
+    }
+    if (key && vault && key.vaultName.toLowerCase() !== vault.vaultName.toLowerCase()) {
+        problems.push({
+            field: "keyVaultId",
+            message: `is vault '${vault.vaultName}', but ${names.keyIdentifier} is a key of vault '${key.vaultName}': give the id of the vault that holds the key, which is where its identity is granted`,
+        });
+    }
+    return problems;
+}

@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "../../components/app/acrLogin";
 import {
-    acrEncryptionProblems,
+    acrEncryptionArgProblems,
     AppImageArgs,
     AppImageRegistries,
     contentTag,
@@ -369,6 +369,10 @@ describe("AppImage: ACR with a customer-managed key", () => {
         // known once the identity exists, so a preview shows it as computed from the identity.
         expect(grant.propertyDependencies.principalId).toEqual([identity.urn]);
         expect(grant.propertyDependencies.roleAssignmentName).toEqual([identity.urn]);
+        // Another vault creates the new grant before the old one goes: azure-native would delete
+        // first (explicit name), leaving the registry without its key for a while
+        // (tutorial-rotate-revoke-customer-managed-keys.md: revoking blocks all registry data).
+        expect(grant.deleteBeforeReplace).toBe(false);
     });
 
     it("creates the registry Premium, with the identity attached and the key enabled, after the grant", () => {
@@ -391,6 +395,12 @@ describe("AppImage: ACR with a customer-managed key", () => {
         expect(registry.propertyDependencies.identity).toEqual([identity.urn]);
         // Azure checks the key at creation: the grant comes first.
         expect(registry.dependencies).toContain(grant.urn);
+        // Never delete-first (azure-native's default for an explicit name, provider.go Diff):
+        // the first create may fail while Key Vault applies the grant (up to 10 minutes,
+        // key-vault/general/rbac-guide.md), and the old registry must survive that. A new
+        // identity replaces the registry: Azure changes no key on an existing registry.
+        expect(registry.deleteBeforeReplace).toBe(false);
+        expect(registry.replaceOnChanges).toContain("identity");
         expect(inputs).toMatchObject({ adminUserEnabled: false, anonymousPullEnabled: false });
         // What the pack's policy asks when requireCmek is true: no violation.
         const violations: string[] = [];
@@ -446,7 +456,7 @@ describe("AppImage: ACR with a customer-managed key", () => {
         });
         expect(created(plan).filter((r) => !r.type.startsWith("pulumi:providers:"))).toEqual([]);
         expect(plan.errors.join("\n")).toContain(
-            "registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only), but registries.azure.sku is 'Standard' (the default): set registries.azure.sku to Premium, or remove registries.azure.encryption",
+            "registries.azure.sku is 'Standard' (the default), but registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only): set registries.azure.sku to Premium, or remove registries.azure.encryption",
         );
         expect(plan.errors.join("\n")).toContain(
             "registries.azure.encryption.keyIdentifier 'fleet-keys/acr' is not a Key Vault key URI",
@@ -454,15 +464,15 @@ describe("AppImage: ACR with a customer-managed key", () => {
     }, 60_000);
 });
 
-describe("acrEncryptionProblems", () => {
+describe("acrEncryptionArgProblems", () => {
     const base = { resourceGroupName: "images", location: "westeurope", tenantId: "t" };
 
     it("accepts a Premium registry with a versionless or versioned key of the granted vault", () => {
-        expect(acrEncryptionProblems(undefined)).toEqual([]);
-        expect(acrEncryptionProblems(base)).toEqual([]);
+        expect(acrEncryptionArgProblems(undefined)).toEqual([]);
+        expect(acrEncryptionArgProblems(base)).toEqual([]);
         for (const keyIdentifier of [KEY, `${KEY}/${KEY_VERSION}`]) {
             expect(
-                acrEncryptionProblems({
+                acrEncryptionArgProblems({
                     ...base,
                     sku: "Premium",
                     encryption: { keyIdentifier, keyVaultId: VAULT_ID },
@@ -473,7 +483,7 @@ describe("acrEncryptionProblems", () => {
 
     it("names each problem: the tier, the key URI, the vault id, a key of another vault", () => {
         expect(
-            acrEncryptionProblems({
+            acrEncryptionArgProblems({
                 ...base,
                 sku: "Basic",
                 encryption: {
@@ -482,12 +492,12 @@ describe("acrEncryptionProblems", () => {
                 },
             }),
         ).toEqual([
-            "registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only), but registries.azure.sku is 'Basic': set registries.azure.sku to Premium, or remove registries.azure.encryption",
+            "registries.azure.sku is 'Basic', but registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only): set registries.azure.sku to Premium, or remove registries.azure.encryption",
             "registries.azure.encryption.keyIdentifier 'https://fleet-keys.vault.azure.net/secrets/acr' is not a Key Vault key URI: use https://<vault>.vault.azure.net/keys/<name> (versionless, rotated automatically) or .../keys/<name>/<version>",
             "registries.azure.encryption.keyVaultId 'fleet-keys' is not a Key Vault's ARM id: use /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.KeyVault/vaults/<vault> (az keyvault show --query id)",
         ]);
         expect(
-            acrEncryptionProblems({
+            acrEncryptionArgProblems({
                 ...base,
                 sku: "Premium",
                 encryption: {
@@ -496,14 +506,14 @@ describe("acrEncryptionProblems", () => {
                 },
             }),
         ).toEqual([
-            "registries.azure.encryption.keyIdentifier is a key of vault 'other-keys', but keyVaultId is vault 'fleet-keys': give the id of the vault that holds the key, which is where its identity is granted",
+            "registries.azure.encryption.keyVaultId is vault 'fleet-keys', but registries.azure.encryption.keyIdentifier is a key of vault 'other-keys': give the id of the vault that holds the key, which is where its identity is granted",
         ]);
     });
 
     it("leaves values known only at deployment to Azure, but still needs Premium", () => {
         const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
         expect(
-            acrEncryptionProblems({
+            acrEncryptionArgProblems({
                 ...base,
                 sku: "Premium",
                 encryption: {
@@ -532,7 +542,7 @@ describe("acrEncryptionProblems", () => {
                 "app",
             ),
         ).toEqual([
-            "registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only), but registries.azure.sku is 'Standard' (the default): set registries.azure.sku to Premium, or remove registries.azure.encryption",
+            "registries.azure.sku is 'Standard' (the default), but registries.azure.encryption needs the Premium tier (Azure Container Registry takes customer-managed keys on Premium only): set registries.azure.sku to Premium, or remove registries.azure.encryption",
         ]);
     });
 });

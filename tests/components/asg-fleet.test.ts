@@ -201,7 +201,7 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
         expect(script).toContain(
             "chown 1001:1001 /etc/app-tls/key.pem\nchmod 0400 /etc/app-tls/key.pem",
         );
-        expect(script).toContain("context.minimum_version = ssl.TLSVersion.TLSv1_3");
+        expect(script).toContain("context.minimum_version = ssl.TLSVersion.TLSv1_2");
         // gunicorn 23 reads GUNICORN_CMD_ARGS; the image's plain-HTTP HEALTHCHECK is off.
         expect(script).toContain(
             '--security-opt no-new-privileges -v /etc/app-tls:/tls:ro -e "GUNICORN_CMD_ARGS=--certfile /tls/cert.pem --keyfile /tls/key.pem --config /tls/gunicorn_tls.py" --no-healthcheck 210987654321.dkr.ecr.',
@@ -320,6 +320,12 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
         const bucket = one(plan, T.bucket, "app-alb-logs");
         const id = idOf(plan, T.bucket, "app-alb-logs");
         expect(byUrn(plan, bucket.parent)?.type).toBe("multicloud:aws:AccessLogBucket");
+        // Audit logs outlive the setting: the bucket and every protection of it are only
+        // forgotten on delete (S3 refuses DeleteBucket on a non-empty bucket: BucketNotEmpty,
+        // and ALB writes a test object as soon as logging is on).
+        const s3 = plan.resources.filter((r) => r.type.startsWith("aws:s3/"));
+        expect(s3.map((r) => [r.name, r.retainOnDelete])).toEqual(s3.map((r) => [r.name, true]));
+        expect(s3).toHaveLength(6);
         expect(one(plan, T.publicAccess, "app-alb-logs-public-access").inputs).toEqual({
             bucket: id,
             blockPublicAcls: true,
