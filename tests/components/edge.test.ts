@@ -260,8 +260,14 @@ describe("Edge sites in the prod stack", () => {
             "44444444-4444-4444-4444-444444444444",
         ]);
         for (const r of roles) expect(r.scope).toBe(RG);
-        // Nothing is granted beyond the fleet's resource group.
-        for (const r of all) expect(String(r.inputs.scope).startsWith(RG)).toBe(true);
+        // Nothing is granted beyond the fleet's resource group, but the registry identity's
+        // grant on the Key Vault of its customer-managed key (appImage.azureEncryption), scoped
+        // to that vault alone.
+        for (const r of all.filter((a) => a.name !== "app-acr-cmek")) {
+            expect(String(r.inputs.scope).startsWith(RG)).toBe(true);
+        }
+        const keyGrant = all.find((a) => a.name === "app-acr-cmek");
+        expect(keyGrant?.inputs.scope).toMatch(/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/);
         expect(one(plan, T.workspace, "arc-governance-logs").inputs).toMatchObject({
             retentionInDays: 90,
         });

@@ -110,7 +110,9 @@ describe("npm run policy-config", () => {
         );
         const written = JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, unknown>;
         // Every policy mandatory, but the service-account key the dashboard needs (advisory:
-        // Azure Managed Grafana's Cloud Monitoring data source has no keyless sign-in).
+        // Azure Managed Grafana's Cloud Monitoring data source has no keyless sign-in); both
+        // image registries under customer-managed keys.
+        const cmek = ["gcp-artifact-registry-cmek", "azure-container-registry-cmek"];
         expect(written).toEqual(
             Object.fromEntries(
                 POLICY_NAMES.map((n) => [
@@ -118,6 +120,7 @@ describe("npm run policy-config", () => {
                     {
                         enforcementLevel:
                             n === "gcp-service-account-key" ? "advisory" : "mandatory",
+                        ...(cmek.includes(n) ? { requireCmek: true } : {}),
                     },
                 ]),
             ),

@@ -918,3 +918,42 @@ describe("azure-role-assignment-no-subscription-owner", () => {
         ]);
     });
 });
+
+describe("kubernetes-rolebinding-no-cluster-admin with exemptSubjects", () => {
+    const POLICY = "kubernetes-rolebinding-no-cluster-admin";
+    // A vendor's bootstrap service account (the mock of Google's attached-cluster installer,
+    // plan/mocks.ts, binds one), accepted by exact kind, name and namespace only.
+    const installer = { kind: "ServiceAccount", name: "gke-install", namespace: "gke-install" };
+    const exempting = usePack({
+        [POLICY]: { enforcementLevel: "mandatory", exemptSubjects: [installer] },
+    });
+    const binding = (subjects: unknown[]) =>
+        resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "bootstrap", {
+            roleRef: {
+                apiGroup: "rbac.authorization.k8s.io",
+                kind: "ClusterRole",
+                name: "cluster-admin",
+            },
+            subjects,
+        });
+
+    it("accepts the listed subject, and nothing that only resembles it", async () => {
+        expect(await messages(exempting(), POLICY, binding([installer]))).toEqual([]);
+        expect(
+            await messages(
+                exempting(),
+                POLICY,
+                binding([
+                    { ...installer, namespace: "default" },
+                    { kind: "User", name: "gke-install" },
+                ]),
+            ),
+        ).toEqual([
+            "ClusterRoleBinding 'bootstrap' binds cluster-admin to ServiceAccount 'gke-install', User 'gke-install', which gives unrestricted access to the whole cluster: bind a ClusterRole (or, in a RoleBinding, a Role) that lists only the verbs and resources these subjects need, such as the built-in view or a role of your own.",
+        ]);
+    });
+
+    it("is not exempted without the config", async () => {
+        expect(await messages(pack(), POLICY, binding([installer]))).toHaveLength(1);
+    });
+});

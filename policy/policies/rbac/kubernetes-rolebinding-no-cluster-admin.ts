@@ -57,10 +57,45 @@ function meaning({ kind, name }: Subject): string | undefined {
     return undefined;
 }
 
+/** The policy's config: subjects a vendor's own manifest binds to cluster-admin, accepted exactly. */
+interface NoClusterAdminConfig {
+    readonly exemptSubjects?: readonly Subject[];
+}
+
+/** Whether `subject` is one the config lists: same kind and name, and same namespace if given. */
+function configured(subject: Subject, exempted: readonly Subject[]): boolean {
+    return exempted.some(
+        (e) =>
+            e.kind === subject.kind &&
+            e.name === subject.name &&
+            (e.namespace === undefined || e.namespace === subject.namespace),
+    );
+}
+
 export const kubernetesRolebindingNoClusterAdmin: ResourceValidationPolicy = {
     name: "kubernetes-rolebinding-no-cluster-admin",
-    description: `Kubernetes ClusterRoleBindings and RoleBindings must not bind the cluster-admin role to anyone but the group ${MASTERS_GROUP}, the control-plane users ${CONTROL_PLANE_USERS.join(" and ")}, and service accounts of ${SYSTEM_NAMESPACE} (kind ServiceAccount, or User system:serviceaccount:${SYSTEM_NAMESPACE}:<name>), so no person, group (system:authenticated included) or application service account gets unrestricted access to the cluster.`,
+    description: `Kubernetes ClusterRoleBindings and RoleBindings must not bind the cluster-admin role to anyone but the group ${MASTERS_GROUP}, the control-plane users ${CONTROL_PLANE_USERS.join(" and ")}, and service accounts of ${SYSTEM_NAMESPACE} (kind ServiceAccount, or User system:serviceaccount:${SYSTEM_NAMESPACE}:<name>), so no person, group (system:authenticated included) or application service account gets unrestricted access to the cluster. Subjects listed exactly (kind, name and, for service accounts, namespace) in the policy's exemptSubjects property are accepted too: a vendor's bootstrap manifest that needs cluster-admin, such as Google's attached-cluster installer, decided in review and named one by one.`,
     enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            exemptSubjects: {
+                type: "array",
+                default: [],
+                description:
+                    "Subjects that may hold cluster-admin besides the control plane's own, each matched exactly: kind (User, Group or ServiceAccount), name and, for a ServiceAccount, namespace. For vendor bootstrap manifests (such as the one Google's attached clusters apply), never for people or applications.",
+                items: {
+                    type: "object",
+                    required: ["kind", "name"],
+                    additionalProperties: false,
+                    properties: {
+                        kind: { type: "string", enum: ["User", "Group", "ServiceAccount"] },
+                        name: { type: "string", minLength: 1 },
+                        namespace: { type: "string", minLength: 1 },
+                    },
+                },
+            },
+        },
+    },
     validateResource: (args, reportViolation) => {
         const kind = BINDING_TYPE.exec(args.type)?.[1];
         if (!kind) return;
@@ -68,6 +103,7 @@ export const kubernetesRolebindingNoClusterAdmin: ResourceValidationPolicy = {
         // A RoleBinding's ServiceAccount subjects default to the binding's namespace.
         const own = kind === "RoleBinding" ? read(args.props, "metadata.namespace") : undefined;
         const bindingNamespace = typeof own === "string" && own !== "" ? own : undefined;
+        const exempted = args.getConfig<NoClusterAdminConfig>().exemptSubjects ?? [];
         const flagged: string[] = [];
         for (const s of items(read(args.props, "subjects"))) {
             if (!isRecord(s)) continue;
@@ -81,7 +117,7 @@ export const kubernetesRolebindingNoClusterAdmin: ResourceValidationPolicy = {
             };
             if (subject.kind === "ServiceAccount" && !subject.namespace && own === UNKNOWN)
                 continue;
-            if (exempt(subject)) continue;
+            if (exempt(subject) || configured(subject, exempted)) continue;
             const means = meaning(subject);
             flagged.push(`${subject.kind} '${subject.name}'${means ? ` (${means})` : ""}`);
         }
