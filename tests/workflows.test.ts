@@ -4,7 +4,9 @@
  * `@action-validator/core`), the stack matrices cover every `Pulumi.<stack>.yaml`, the policy
  * gate uploads its SARIF per stack, tokens hold no write permission beyond SARIF uploads, OIDC
  * and the diff comment (from a job that checks out nothing), nothing deploys (Pulumi Deployments deploys on push), no stored secret is read, and
- * every action is pinned to a version tag or a commit.
+ * every action is pinned to a version tag or a commit; beyond that, every remote action is pinned
+ * to a full commit SHA with its release in a comment (`@<sha> # v7.0.1`, the form Dependabot
+ * updates), and Dependabot covers npm, the actions, pip and docker in their directories.
  *
  * Each check is a function from a parsed workflow to a list of problems naming the file and the
  * job, so the same checks run on the repository (expecting none) and on inline broken workflows
@@ -412,6 +414,79 @@ function pinProblems(wf: Workflow): string[] {
     return problems;
 }
 
+/**
+ * `uses: owner/repo[/path]@<40-hex SHA> # vX.Y.Z` on one line, the form whose comment Dependabot
+ * rewrites with the SHA (it rewrites a trailing comment that ends with the version of a tag on the
+ * old SHA). Local actions are exempt and `docker://` is left to the digest check. Read from the
+ * text, since the parsed YAML drops comments; every `uses:` the parser sees must be on such a
+ * line, so nothing escapes (flow style, a value on the next line). Within the workflows given,
+ * one SHA has one version and one version of an action has one SHA.
+ */
+const USES_LINE = /^\s*(?:-\s+)?uses:\s*(["']?)([^\s"'#]+)\1(?:\s+#\s*(.*?))?\s*$/;
+const SHA_PIN = /^([^@\s]+)@([0-9a-f]{40})$/;
+const RELEASE_COMMENT = /^v\d+\.\d+\.\d+$/;
+
+function shaPinProblems(files: { file: string; text: string }[]): string[] {
+    const problems: string[] = [];
+    const versionOf = new Map<string, { version: string; at: string }>();
+    const shaOf = new Map<string, { sha: string; at: string }>();
+    for (const { file, text } of files) {
+        const lines = text.split("\n");
+        const scanned = new Set<string>();
+        lines.forEach((line, i) => {
+            const match = USES_LINE.exec(line);
+            if (!match) return;
+            const [, , uses, comment] = match;
+            scanned.add(uses);
+            if (uses.startsWith("./") || uses.startsWith("docker://")) return;
+            const at = `${file}:${i + 1}`;
+            const pin = SHA_PIN.exec(uses);
+            if (!pin) {
+                problems.push(`${at}: '${uses}' is not pinned to a full commit SHA`);
+                return;
+            }
+            if (comment === undefined || !RELEASE_COMMENT.test(comment)) {
+                problems.push(
+                    `${at}: '${uses}' needs its release as the comment, e.g. '# v1.2.3'` +
+                        (comment === undefined ? "" : ` (not '# ${comment}')`),
+                );
+                return;
+            }
+            const repo = pin[1].split("/").slice(0, 2).join("/");
+            const sha = pin[2];
+            const known = versionOf.get(sha);
+            if (known && known.version !== comment) {
+                problems.push(
+                    `${at}: ${sha} is ${comment} here but ${known.version} at ${known.at}`,
+                );
+            } else if (!known) {
+                versionOf.set(sha, { version: comment, at });
+            }
+            const release = `${repo} ${comment}`;
+            const same = shaOf.get(release);
+            if (same && same.sha !== sha) {
+                problems.push(`${at}: ${release} is ${sha} here but ${same.sha} at ${same.at}`);
+            } else if (!same) {
+                shaOf.set(release, { sha, at });
+            }
+        });
+        const parsed = Object.values(workflow(file, text).jobs).flatMap((job) => [
+            ...(typeof job.uses === "string" ? [job.uses] : []),
+            ...steps(job)
+                .map((step) => step.uses)
+                .filter((u): u is string => typeof u === "string"),
+        ]);
+        for (const uses of parsed) {
+            if (!scanned.has(uses)) {
+                problems.push(
+                    `${file}: 'uses: ${uses}' is not written as 'uses: <ref> # <release>'`,
+                );
+            }
+        }
+    }
+    return problems;
+}
+
 const ECOSYSTEMS = new Set([
     "bundler",
     "cargo",
@@ -527,6 +602,48 @@ function dependabotProblems(file: string, value: unknown): string[] {
     return problems;
 }
 
+/** The updates this repository needs: each ecosystem in the directory that holds its files. */
+const REQUIRED_UPDATES = [
+    { ecosystem: "npm", directory: "/", files: ["package.json", "package-lock.json"] },
+    { ecosystem: "github-actions", directory: "/", files: [".github/workflows"] },
+    { ecosystem: "pip", directory: "/app", files: ["app/requirements.txt"] },
+    { ecosystem: "docker", directory: "/app", files: ["app/Dockerfile"] },
+];
+
+/**
+ * Each required ecosystem has an update for its directory, weekly; and each of those directories
+ * holds the files the ecosystem reads (so a moved manifest shows here, not as a silent no-op).
+ */
+function coverageProblems(file: string, value: unknown, repoDir: string): string[] {
+    const updates = isObj(value) && Array.isArray(value.updates) ? value.updates : [];
+    const problems: string[] = [];
+    for (const { ecosystem, directory, files } of REQUIRED_UPDATES) {
+        const update = updates.find(
+            (u): u is Obj =>
+                isObj(u) &&
+                u["package-ecosystem"] === ecosystem &&
+                (u.directory === directory ||
+                    (Array.isArray(u.directories) && u.directories.includes(directory))),
+        );
+        if (!update) {
+            problems.push(`${file}: no ${ecosystem} update for ${directory}`);
+            continue;
+        }
+        const interval = isObj(update.schedule) ? update.schedule.interval : undefined;
+        if (interval !== "weekly") {
+            problems.push(
+                `${file}: ${ecosystem} ${directory} runs ${String(interval)}, not weekly`,
+            );
+        }
+        for (const f of files) {
+            if (!fs.existsSync(path.join(repoDir, f))) {
+                problems.push(`${file}: ${ecosystem} ${directory}: ${f} does not exist`);
+            }
+        }
+    }
+    return problems;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The repository
 
@@ -628,6 +745,26 @@ describe(".github/workflows", () => {
 
     it("pins every action to a version tag or a commit SHA", () => {
         expect(workflows.flatMap(pinProblems)).toEqual([]);
+    });
+
+    it("pins every remote action to a commit SHA with its release in a comment", () => {
+        const files = workflowFiles.map((file) => ({ file, text: texts.get(file)! }));
+        const pinned = files.flatMap(({ text }) =>
+            text.split("\n").filter((l) => USES_LINE.exec(l)?.[2].includes("@")),
+        );
+        expect(pinned.length).toBeGreaterThan(10);
+        expect(shaPinProblems(files)).toEqual([]);
+    });
+
+    it("fails the repository's workflows once a pin goes back to a tag", () => {
+        const file = PR_WORKFLOW;
+        const text = texts
+            .get(file)!
+            .replace(/actions\/checkout@[0-9a-f]{40} # v[\d.]+/, "actions/checkout@v7");
+        expect(text).not.toBe(texts.get(file));
+        expect(shaPinProblems([{ file, text }])).toEqual([
+            expect.stringMatching(/: 'actions\/checkout@v7' is not pinned to a full commit SHA$/),
+        ]);
     });
 
     it("runs the pull-request workflow on pull requests, cancelling superseded runs", () => {
@@ -752,11 +889,18 @@ describe(".github/dependabot.yml", () => {
         expect(dependabotProblems(".github/dependabot.yml", value)).toEqual([]);
     });
 
-    it("updates npm and the GitHub Actions at the root, weekly and grouped", () => {
+    it("updates npm and the actions at /, pip and docker at /app, weekly", () => {
+        expect(coverageProblems(".github/dependabot.yml", value, REPO_DIR)).toEqual([]);
+    });
+
+    it("updates npm and the GitHub Actions at the root, and pip, weekly and grouped", () => {
         const updates = (value as { updates: Obj[] }).updates;
-        for (const ecosystem of ["npm", "github-actions"]) {
+        for (const ecosystem of ["npm", "github-actions", "pip"]) {
             const update = updates.find((u) => u["package-ecosystem"] === ecosystem);
-            expect(update).toMatchObject({ directory: "/", schedule: { interval: "weekly" } });
+            expect(update).toMatchObject({
+                directory: ecosystem === "pip" ? "/app" : "/",
+                schedule: { interval: "weekly" },
+            });
             expect(Object.keys((update?.groups as Obj | undefined) ?? {}).length).toBeGreaterThan(
                 0,
             );
@@ -1037,6 +1181,85 @@ jobs:
             "good.yml: job 'preview' step 5 (pulumi/actions@0123abc): 'pulumi/actions@0123abc' is not pinned to a version tag or a commit SHA",
             "good.yml: job 'reuse': 'acme/workflows/.github/workflows/x.yml@master' is not pinned to a version tag or a commit SHA",
         ]);
+    });
+
+    it("reports actions on tags, SHAs without their release comment, and disagreeing pins", () => {
+        const sha = "0123456789abcdef0123456789abcdef01234567";
+        const other = "89abcdef0123456789abcdef0123456789abcdef";
+        const text = [
+            "on: pull_request",
+            "jobs:",
+            "  a:",
+            "    runs-on: ubuntu-24.04",
+            "    steps:",
+            `      - uses: actions/checkout@${sha} # v7.0.1`,
+            "      - uses: actions/setup-node@v7",
+            `      - uses: actions/upload-artifact@${sha}`,
+            `      - uses: "actions/cache@${other}" # latest`,
+            "      - uses: pulumi/actions@0123abc # v7.0.0",
+            "      - uses: ./.github/actions/local",
+            `      - if: always()`,
+            `        uses: github/codeql-action/upload-sarif@${sha} # v4.36.2`,
+            `      - { uses: pulumi/auth-actions@${other} }`,
+            "  b:",
+            `    uses: acme/workflows/.github/workflows/x.yml@${other} # v1.0.0`,
+            "  c:",
+            `    uses: acme/workflows/.github/workflows/y.yml@${sha} # v1.0.0`,
+        ].join("\n");
+        expect(shaPinProblems([{ file: "p.yml", text }])).toEqual([
+            "p.yml:7: 'actions/setup-node@v7' is not pinned to a full commit SHA",
+            `p.yml:8: 'actions/upload-artifact@${sha}' needs its release as the comment, e.g. '# v1.2.3'`,
+            `p.yml:9: 'actions/cache@${other}' needs its release as the comment, e.g. '# v1.2.3' (not '# latest')`,
+            "p.yml:10: 'pulumi/actions@0123abc' is not pinned to a full commit SHA",
+            `p.yml:13: ${sha} is v4.36.2 here but v7.0.1 at p.yml:6`,
+            `p.yml:18: ${sha} is v1.0.0 here but v7.0.1 at p.yml:6`,
+            `p.yml:18: acme/workflows v1.0.0 is ${sha} here but ${other} at p.yml:16`,
+            `p.yml: 'uses: pulumi/auth-actions@${other}' is not written as 'uses: <ref> # <release>'`,
+        ]);
+        // The minimal good workflow pins by tag or bare SHA: its four remote actions fail.
+        expect(shaPinProblems([{ file: "good.yml", text: GOOD }])).toHaveLength(4);
+    });
+
+    it("reports a dependabot.yml that misses an ecosystem, its directory or its files", () => {
+        const update = (ecosystem: string, directory: string, interval = "weekly"): Obj => ({
+            "package-ecosystem": ecosystem,
+            directory,
+            schedule: { interval },
+        });
+        const value = {
+            version: 2,
+            updates: [
+                update("npm", "/"),
+                update("github-actions", "/", "daily"),
+                update("pip", "/"),
+                update("docker", "/"),
+            ],
+        };
+        expect(coverageProblems("d.yml", value, REPO_DIR)).toEqual([
+            "d.yml: github-actions / runs daily, not weekly",
+            "d.yml: no pip update for /app",
+            "d.yml: no docker update for /app",
+        ]);
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "dependabot-"));
+        try {
+            const all = {
+                updates: [
+                    update("npm", "/"),
+                    update("github-actions", "/"),
+                    { ...update("pip", "/app"), directory: undefined, directories: ["/app"] },
+                    update("docker", "/app"),
+                ],
+            };
+            expect(coverageProblems("d.yml", all, empty)).toEqual([
+                "d.yml: npm /: package.json does not exist",
+                "d.yml: npm /: package-lock.json does not exist",
+                "d.yml: github-actions /: .github/workflows does not exist",
+                "d.yml: pip /app: app/requirements.txt does not exist",
+                "d.yml: docker /app: app/Dockerfile does not exist",
+            ]);
+        } finally {
+            fs.rmSync(empty, { recursive: true, force: true });
+        }
     });
 
     it("reports a malformed dependabot.yml", () => {
