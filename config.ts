@@ -34,7 +34,6 @@ import {
     instanceRefreshProblems,
 } from "./components/aws/checks";
 import { canonicalCidr, cidrHostBitsProblem, cidrsOverlap } from "./components/cidr";
-import { isSecretPlaceholder } from "./plan/stack-files";
 import {
     DEFAULT_IMAGE_PLATFORMS,
     IMAGE_PLATFORMS,
@@ -1356,8 +1355,6 @@ export const StackConfigSchema = z
             .string()
             .min(1)
             .superRefine((url, ctx) => {
-                // The offline plan has no secrets provider: its placeholder is no URL to check.
-                if (isSecretPlaceholder(url)) return;
                 const problem = databaseUrlTlsProblem(url);
                 if (problem) ctx.addIssue({ code: "custom", message: problem });
             })

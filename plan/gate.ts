@@ -24,6 +24,7 @@ import {
 import {
     checkedRelease,
     expandConfigGroups,
+    type Expansion,
     HELM_RELEASE_TYPE,
     isUnknown,
     previewReleaseOutputs,
@@ -162,6 +163,24 @@ export const SECRET_PLACEHOLDER = "[secret]";
 export const MIN_SECRET_LENGTH = 8;
 
 /**
+ * A plan's resources with the objects of its ConfigGroups (plan/expand.ts), computed once per
+ * plan: the gate, the printed verdict and the SARIF all need it (secret values and analysis),
+ * and expanding parses every group's YAML and reads its files.
+ */
+const EXPANSIONS = new WeakMap<readonly RecordedResource[], Expansion>();
+function expansionOf(
+    resources: readonly RecordedResource[],
+    projectDir: string | undefined,
+): Expansion {
+    let expansion = EXPANSIONS.get(resources);
+    if (!expansion) {
+        expansion = expandConfigGroups(resources, { projectDir: projectDir ?? process.cwd() });
+        EXPANSIONS.set(resources, expansion);
+    }
+    return expansion;
+}
+
+/**
  * The secret values of a plan, longest first: every string of at least `MIN_SECRET_LENGTH`
  * characters at or under a secret path of a resource's inputs or outputs (the objects the
  * ConfigGroups register included: a Secret's data, a secret the program put in `objs`), or of
@@ -188,8 +207,7 @@ export function secretValues(
             return found;
         });
     const resources = plan.resources
-        ? expandConfigGroups(plan.resources, { projectDir: plan.project?.dir ?? process.cwd() })
-              .resources
+        ? expansionOf(plan.resources, plan.project?.dir).resources
         : [];
     for (const r of resources) {
         if (r.secretPaths?.length) walk(r.inputs, r.secretPaths);
@@ -251,9 +269,9 @@ export async function runGate(
         const checking = Date.now();
         const planned = plan.resources.filter((r) => r.type !== STACK_TYPE);
         // The objects of each ConfigGroup, registered by the provider in a real preview, right
-        // after their group (plan/expand.ts).
-        const expansion = expandConfigGroups(planned, { projectDir: plan.project.dir });
-        const resources = expansion.resources;
+        // after their group (plan/expand.ts); the same expansion the secret values came from.
+        const expansion = expansionOf(plan.resources, plan.project.dir);
+        const resources = expansion.resources.filter((r) => r.type !== STACK_TYPE);
         const providers = new Map(
             resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]),
         );

@@ -55,7 +55,8 @@ export function isSecretPlaceholder(text: string): boolean {
 
 /**
  * The text an offline plan puts where a `secure:` value stands. Never a real secret. A value
- * whose key ends in `kubeconfig` gets a well-formed kubeconfig, so validation still runs.
+ * whose key ends in `kubeconfig` gets a well-formed kubeconfig, and one whose key ends in
+ * `databaseUrl` a PostgreSQL URI with sslmode=verify-full, so validation still runs.
  *
  * It names the secret by a stable path (a list item by its `name`, not its position) and a
  * digest of the ciphertext, so that it is the same at every commit while the secret is: removing
@@ -66,6 +67,11 @@ export function isSecretPlaceholder(text: string): boolean {
 export function secretPlaceholder(stablePath: string, ciphertext = ""): string {
     const digest = createHash("sha256").update(ciphertext).digest("hex").slice(0, 12);
     const marker = `${PLACEHOLDER_PREFIX}${stablePath}, ciphertext ${digest}>`;
+    // A database URL placeholder is a URI that requires TLS, as config demands of a real one
+    // (sslmode first: the marker after it has spaces).
+    if (/databaseUrl$/i.test(stablePath)) {
+        return `postgresql://offline-plan.invalid/app?sslmode=verify-full&application_name=${marker}`;
+    }
     if (!/kubeconfig$/i.test(stablePath)) return marker;
     return [
         `# ${marker}`,

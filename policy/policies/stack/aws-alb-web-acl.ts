@@ -1,11 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { read, UNKNOWN } from "../types";
-
-/** aws.lb.LoadBalancer and its alias aws.alb.LoadBalancer. */
-const LOAD_BALANCER_TYPES = [
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:alb/loadBalancer:LoadBalancer",
-];
+import { internetFacingAlb } from "../aws-load-balancers";
+import { read } from "../types";
 const WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
 
 /**
@@ -32,16 +27,9 @@ export const awsAlbWebAcl: StackValidationPolicy = {
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
         const associations = args.resources.filter((r) => r.type === WEB_ACL_ASSOCIATION);
-        for (const lb of args.resources.filter((r) => LOAD_BALANCER_TYPES.includes(r.type))) {
-            const type = read(lb.props, "loadBalancerType");
-            const internal = read(lb.props, "internal");
+        for (const lb of args.resources) {
             // A type or scheme computed from another resource is checked once it is known.
-            if (type === UNKNOWN || internal === UNKNOWN) continue;
-            // No loadBalancerType: the provider creates an Application Load Balancer.
-            if (type !== undefined && type !== null && type !== "" && type !== "application") {
-                continue;
-            }
-            if (internal === true) continue;
+            if (internetFacingAlb(lb.type, lb.props) !== true) continue;
             if (associations.some((a) => protects(a, lb))) continue;
             reportViolation(
                 `Application Load Balancer '${lb.name}' is internet-facing and no AWS WAF web ACL protects it (no aws.wafv2.WebAclAssociation has its ARN as resourceArn), so every request reaches its listeners unfiltered: attach an aws.wafv2.WebAcl with an aws.wafv2.WebAclAssociation whose resourceArn is the load balancer's arn (in this blueprint, set multicloud:aws.waf.enabled to true), or set internal to true if the load balancer need not be reachable from the internet.`,

@@ -1,11 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { internetFacingAlb } from "../aws-load-balancers";
 import { read, UNKNOWN } from "../types";
-
-/** aws.lb.LoadBalancer and its alias aws.alb.LoadBalancer. */
-const LOAD_BALANCER_TYPES = [
-    "aws:lb/loadBalancer:LoadBalancer",
-    "aws:alb/loadBalancer:LoadBalancer",
-];
 
 export const awsAlbAccessLogs: ResourceValidationPolicy = {
     name: "aws-alb-access-logs",
@@ -13,16 +8,11 @@ export const awsAlbAccessLogs: ResourceValidationPolicy = {
         'Every internet-facing AWS Application Load Balancer (an aws.lb.LoadBalancer or aws.alb.LoadBalancer with loadBalancerType "application", the default, and internal not true) should write access logs to S3: accessLogs.enabled true and a non-empty accessLogs.bucket (a bucket name computed from another resource counts). Each entry records the TLS protocol and cipher a client negotiated, so the listener\'s TLS policy can be audited. Internal load balancers and Network and Gateway Load Balancers are not judged.',
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        if (!LOAD_BALANCER_TYPES.includes(args.type)) return;
-        const type = read(args.props, "loadBalancerType");
-        const internal = read(args.props, "internal");
+        // Values computed from other resources are checked once they are known.
+        if (internetFacingAlb(args.type, args.props) !== true) return;
         const enabled = read(args.props, "accessLogs.enabled");
         const bucket = read(args.props, "accessLogs.bucket");
-        // Values computed from other resources are checked once they are known.
-        if ([type, internal, enabled].includes(UNKNOWN)) return;
-        // No loadBalancerType: the provider creates an Application Load Balancer.
-        if (type !== undefined && type !== null && type !== "" && type !== "application") return;
-        if (internal === true) return;
+        if (enabled === UNKNOWN) return;
         if (enabled === true && (bucket === UNKNOWN || (typeof bucket === "string" && bucket))) {
             return;
         }
