@@ -39,7 +39,7 @@ import {
     IMAGE_PLATFORMS,
     imagePlatformProblems,
 } from "./components/app/platforms";
-import { targetProblem } from "./components/app/dockerfile";
+import { baseImageArgProblems, targetProblem } from "./components/app/dockerfile";
 import { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./components/app/RegistryPullSecret";
 import { acrEncryptionProblems } from "./components/azure/keyVaultKey";
 import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "./components/azure/podSecurity";
@@ -1247,7 +1247,10 @@ const AppImageSchema = z.strictObject({
     platform: z.unknown().optional(),
     /** Build during previews as well (never pushed). @default false */
     buildOnPreview: boolean().default(false),
-    /** Build arguments, e.g. PYTHON_IMAGE pinned by digest. @default {} */
+    /**
+     * Build arguments. One that chooses a base image (used in a FROM line, as PYTHON_IMAGE) must be
+     * pinned by digest. @default {} (the Dockerfile's digest-pinned base)
+     */
     buildArgs: z
         .record(
             z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an ARG name" }),
@@ -1810,12 +1813,16 @@ function buildContextProblems(raw: unknown, project: string, projectDir?: string
     }
     // BuildKit fails the build when the target names no stage of the Dockerfile.
     const target = typeof section.target === "string" ? section.target : "runtime";
-    const problem = targetProblem(
-        fs.readFileSync(path.join(dir, dockerfile), "utf8"),
-        target,
-        `${project}:appImage.target`,
-    );
-    return problem ? [problem] : [];
+    const text = fs.readFileSync(path.join(dir, dockerfile), "utf8");
+    const problem = targetProblem(text, target, `${project}:appImage.target`);
+    const buildArgs =
+        section.buildArgs && typeof section.buildArgs === "object"
+            ? (section.buildArgs as Record<string, unknown>)
+            : {};
+    return [
+        ...(problem ? [problem] : []),
+        ...baseImageArgProblems(text, buildArgs, `${project}:appImage.buildArgs`),
+    ];
 }
 
 /**

@@ -12,6 +12,8 @@ import { dockerfileProblems } from "./dockerfile-rules";
 
 const APP = path.resolve(__dirname, "..", "app");
 const read = (file: string) => fs.readFileSync(file, "utf8");
+/** A digest, so that fixtures break only the rule they are about. */
+const D = `@sha256:${"0".repeat(64)}`;
 
 describe("app/Dockerfile", () => {
     it("passes every rule", () => {
@@ -34,36 +36,59 @@ describe("app/Dockerfile", () => {
     it.each<[string, string, string]>([
         [
             "one stage",
-            "FROM python:3.11.11-alpine3.21\nUSER 1001\nHEALTHCHECK CMD true\n",
+            `FROM python:3.11.11-alpine3.21${D}\nUSER 1001\nHEALTHCHECK CMD true\n`,
             "the Dockerfile has fewer than two stages: build in one stage and run in another",
         ],
         [
             "a latest tag",
-            "FROM python:latest AS b\nFROM python:3.11.11-alpine3.21\nUSER 1001\nHEALTHCHECK CMD true\n",
-            "line 1: FROM python:latest is not pinned: use a version tag (and a digest), never latest",
+            `FROM python:latest AS b\nFROM python:3.11.11-alpine3.21${D}\nUSER 1001\nHEALTHCHECK CMD true\n`,
+            `line 1: FROM python:latest is not pinned: use a version tag (and a digest), never latest`,
         ],
         [
             "an untagged image through an ARG",
-            "ARG IMAGE=python\nFROM ${IMAGE} AS b\nFROM ${IMAGE}:3.11\nUSER 1001\nHEALTHCHECK CMD true\n",
-            "line 2: FROM python is not pinned: use a version tag (and a digest), never latest",
+            `ARG IMAGE=python\nFROM \${IMAGE} AS b\nFROM python:3.11${D}\nUSER 1001\nHEALTHCHECK CMD true\n`,
+            `line 2: FROM python is not pinned: use a version tag (and a digest), never latest`,
         ],
         [
             "a root final stage",
-            "FROM python:3.11 AS b\nFROM python:3.11\nHEALTHCHECK CMD true\n",
+            `FROM python:3.11${D} AS b\nFROM python:3.11${D}\nHEALTHCHECK CMD true\n`,
             "the final stage runs as root: add USER with a non-root UID such as 1001 before CMD",
         ],
         [
             "build tools in the final stage",
-            "FROM python:3.11 AS b\nFROM python:3.11\nRUN apk add --no-cache libpq gcc && echo ok\nUSER 1001\nHEALTHCHECK CMD true\n",
+            `FROM python:3.11${D} AS b\nFROM python:3.11${D}\nRUN apk add --no-cache libpq gcc && echo ok\nUSER 1001\nHEALTHCHECK CMD true\n`,
             "line 3: the final stage installs build tools (gcc): install them in the builder stage only",
         ],
         [
             "HEALTHCHECK NONE",
-            "FROM python:3.11 AS b\nFROM python:3.11\nUSER 1001\nHEALTHCHECK NONE\n",
+            `FROM python:3.11${D} AS b\nFROM python:3.11${D}\nUSER 1001\nHEALTHCHECK NONE\n`,
             "the final stage has no HEALTHCHECK: add one that calls /healthz",
+        ],
+        [
+            "a base image pinned by tag only",
+            `FROM python:3.11.16-alpine3.24 AS b\nFROM python:3.11${D}\nUSER 1001\nHEALTHCHECK CMD true\n`,
+            "line 1: FROM python:3.11.16-alpine3.24 is not pinned by digest: append @sha256:<digest of its image index> (docker buildx imagetools inspect python:3.11.16-alpine3.24)",
+        ],
+        [
+            "a frontend pinned by tag only",
+            `# syntax=docker/dockerfile:1.27.1\nFROM python:3.11${D} AS b\nFROM python:3.11${D}\nUSER 1001\nHEALTHCHECK CMD true\n`,
+            "line 1: # syntax=docker/dockerfile:1.27.1 is not pinned by digest: append @sha256:<digest> (docker buildx imagetools inspect docker/dockerfile:1.27.1)",
         ],
     ])("names %s", (_what, dockerfile, message) => {
         expect(dockerfileProblems(dockerfile)).toEqual([message]);
+    });
+
+    it("pins the frontend and the base image by digest, and builds both stages on that base", () => {
+        const dockerfile = read(path.join(APP, "Dockerfile"));
+        const lines = dockerfile.split("\n");
+        expect(lines[0]).toMatch(/^# syntax=docker\/dockerfile:[\d.]+@sha256:[0-9a-f]{64}$/);
+        // The one literal base, where Dependabot (which does not expand ARGs in FROM) reads it.
+        expect(lines.filter((l) => /^FROM /.test(l))).toEqual([
+            expect.stringMatching(/^FROM python:[\w.-]+@sha256:[0-9a-f]{64} AS python-base$/),
+            "FROM ${PYTHON_IMAGE} AS builder",
+            "FROM ${PYTHON_IMAGE} AS runtime",
+        ]);
+        expect(lines).toContain("ARG PYTHON_IMAGE=python-base");
     });
 
     // Rule: a multi-platform build runs every stage once per target platform unless the stage is
@@ -73,17 +98,17 @@ describe("app/Dockerfile", () => {
     it.each<[string, string, string]>([
         [
             "a stage pinned to linux/amd64",
-            "FROM --platform=linux/amd64 python:3.11 AS b\nFROM python:3.11\nUSER 1001\nHEALTHCHECK CMD true\n",
-            "line 1: FROM --platform=linux/amd64 pins the stage to one architecture: drop the flag, so that each platform of the build gets its own",
+            `FROM --platform=linux/amd64 python:3.11${D} AS b\nFROM python:3.11${D}\nUSER 1001\nHEALTHCHECK CMD true\n`,
+            `line 1: FROM --platform=linux/amd64 pins the stage to one architecture: drop the flag, so that each platform of the build gets its own`,
         ],
         [
             "a build-platform builder copied into the image",
-            "FROM --platform=$BUILDPLATFORM python:3.11 AS b\nRUN pip install psycopg2\nFROM python:3.11\nCOPY --from=b /opt/venv /opt/venv\nUSER 1001\nHEALTHCHECK CMD true\n",
+            `FROM --platform=$BUILDPLATFORM python:3.11${D} AS b\nRUN pip install psycopg2\nFROM python:3.11${D}\nCOPY --from=b /opt/venv /opt/venv\nUSER 1001\nHEALTHCHECK CMD true\n`,
             "line 1: stage 'b' runs on the build machine (--platform=$BUILDPLATFORM) and its output is copied into the image: drop the flag, or cross-compile for $TARGETARCH",
         ],
         [
             "a download for one architecture",
-            "FROM python:3.11 AS b\nRUN curl -fsSL https://example.com/tool-linux-amd64.tar.gz | tar xz\nFROM python:3.11\nUSER 1001\nHEALTHCHECK CMD true\n",
+            `FROM python:3.11${D} AS b\nRUN curl -fsSL https://example.com/tool-linux-amd64.tar.gz | tar xz\nFROM python:3.11${D}\nUSER 1001\nHEALTHCHECK CMD true\n`,
             "line 2: downloads a file built for amd64 only: use ${TARGETARCH} (with ARG TARGETARCH in the stage) in the URL",
         ],
     ])("names %s, which breaks the multi-platform image", (_what, dockerfile, message) => {
@@ -93,9 +118,9 @@ describe("app/Dockerfile", () => {
     it("accepts downloads by ${TARGETARCH} and a build-platform stage that only fetches sources", () => {
         expect(
             dockerfileProblems(
-                "FROM --platform=$BUILDPLATFORM alpine:3.21 AS src\nRUN echo fetch\n" +
-                    "FROM python:3.11 AS b\nARG TARGETARCH\nRUN curl -fsSL https://example.com/tool-linux-${TARGETARCH}.tar.gz | tar xz\n" +
-                    "FROM python:3.11\nCOPY --from=b /opt/venv /opt/venv\nUSER 1001\nHEALTHCHECK CMD true\n",
+                `FROM --platform=$BUILDPLATFORM alpine:3.21${D} AS src\nRUN echo fetch\n` +
+                    `FROM python:3.11${D} AS b\nARG TARGETARCH\nRUN curl -fsSL https://example.com/tool-linux-\${TARGETARCH}.tar.gz | tar xz\n` +
+                    `FROM python:3.11${D}\nCOPY --from=b /opt/venv /opt/venv\nUSER 1001\nHEALTHCHECK CMD true\n`,
             ),
         ).toEqual([]);
     });
@@ -120,8 +145,9 @@ describe("dockerfileStages and targetProblem", () => {
     it("reads app/Dockerfile's stages, and accepts its runtime target in any case", () => {
         const text = read(path.join(APP, "Dockerfile"));
         expect(dockerfileStages(text)).toEqual([
-            { index: 0, name: "builder" },
-            { index: 1, name: "runtime" },
+            { index: 0, name: "python-base" },
+            { index: 1, name: "builder" },
+            { index: 2, name: "runtime" },
         ]);
         expect(targetProblem(text, "runtime")).toBeUndefined();
         expect(targetProblem(text, "RUNTIME")).toBeUndefined();
@@ -131,7 +157,7 @@ describe("dockerfileStages and targetProblem", () => {
     it("names a target the Dockerfile lacks, and the stages it has", () => {
         const text = read(path.join(APP, "Dockerfile"));
         expect(targetProblem(text, "prod")).toBe(
-            "appImage.target 'prod' names no stage of the Dockerfile (it has 'builder', 'runtime'): set appImage.target to one of them",
+            "appImage.target 'prod' names no stage of the Dockerfile (it has 'python-base', 'builder', 'runtime'): set appImage.target to one of them",
         );
         expect(targetProblem("FROM scratch\n", "runtime")).toBe(
             "appImage.target 'runtime' names no stage: the Dockerfile has no named stage (FROM ... AS <name>); name the stage to build, or change appImage.target",

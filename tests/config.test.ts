@@ -852,6 +852,30 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
         ).toMatch(/^multicloud:edge\.sites\[0\]\.infrastructure must be one of "generic"/);
     });
 
+    // Rule: a tag can be moved to other content, a digest cannot; app/Dockerfile's FROM lines take
+    // the base image from PYTHON_IMAGE, so a stack's value must be a digest or a stage name.
+    it("refuses a base image build argument that is not pinned by digest, and accepts one that is", () => {
+        const problems = (buildArgs: Record<string, string>) => {
+            try {
+                parseStackConfig(raw({ appImage: { buildArgs } }), NS, "dev", [], PROJECT);
+            } catch (e) {
+                return (e as ConfigError).problems;
+            }
+            return [];
+        };
+        expect(problems({ PYTHON_IMAGE: "python:3.11-alpine" })).toEqual([
+            "multicloud:appImage.buildArgs.PYTHON_IMAGE 'python:3.11-alpine' chooses a base image of the Dockerfile and is not pinned by digest: " +
+                "append @sha256:<digest of its image index> (`docker buildx imagetools inspect python:3.11-alpine`), " +
+                "or remove it to build on the Dockerfile's pinned default",
+        ]);
+        const digest = `@sha256:${"ab".repeat(32)}`;
+        for (const PYTHON_IMAGE of [`python:3.11.16-alpine3.24${digest}`, "python-base"]) {
+            expect(problems({ PYTHON_IMAGE })).toEqual([]);
+        }
+        // Arguments that no FROM line uses are not images.
+        expect(problems({ GREETING: "hello" })).toEqual([]);
+    });
+
     it("refuses a build target the Dockerfile lacks, and GKE's own ingress classes", () => {
         // BuildKit fails a build whose --target names no stage.
         expect(
@@ -864,7 +888,7 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
                 return [];
             })(),
         ).toEqual([
-            "multicloud:appImage.target 'nope' names no stage of the Dockerfile (it has 'builder', 'runtime'): set multicloud:appImage.target to one of them",
+            "multicloud:appImage.target 'nope' names no stage of the Dockerfile (it has 'python-base', 'builder', 'runtime'): set multicloud:appImage.target to one of them",
         ]);
         // ingress-gce serves only Ingresses with the kubernetes.io/ingress.class annotation
         // (kubernetes/ingress-gce pkg/utils/utils.go IsGCEIngress), never ingressClassName.

@@ -1,10 +1,10 @@
 /**
  * Static rules for the app's Dockerfile, on the parse tree of `dockerfile-ast` (not regexes over
- * the text): several stages, a non-root final stage that can read what it runs, no `latest`
- * or untagged base images, no build tools in the final stage, and a HEALTHCHECK; and, for the
- * multi-platform image, nothing tied to one architecture: no stage pinned to a fixed platform,
- * no build-platform stage whose binaries reach the image, no download named for one
- * architecture.
+ * the text): several stages, a non-root final stage that can read what it runs, every base
+ * image and the `# syntax` frontend pinned by digest, no build tools in the final stage, and a
+ * HEALTHCHECK; and, for the multi-platform image, nothing tied to one architecture: no stage
+ * pinned to a fixed platform, no build-platform stage whose binaries reach the image, no download
+ * named for one architecture.
  */
 import { Copy, DockerfileParser, From, Instruction } from "dockerfile-ast";
 
@@ -95,6 +95,20 @@ export function dockerfileProblems(text: string): string[] {
         );
         if (stages.length === 0) return problems;
     }
+    // Parser directives are the `# key=value` lines before anything else.
+    const directives: RegExpExecArray[] = [];
+    for (const l of text.split(/\r?\n/)) {
+        const m = /^#\s*(\w+)\s*=\s*(\S+)\s*$/.exec(l);
+        if (!m) break;
+        directives.push(m);
+    }
+    const syntax = directives.find((m) => m[1].toLowerCase() === "syntax");
+    if (syntax && !/@sha256:[0-9a-f]{64}$/.test(syntax[2])) {
+        // The frontend is an image BuildKit pulls and runs: the same rule as a base image.
+        problems.push(
+            `line 1: # syntax=${syntax[2]} is not pinned by digest: append @sha256:<digest> (docker buildx imagetools inspect ${syntax[2]})`,
+        );
+    }
     const names = new Set(stages.map((s) => s.name));
     for (const stage of stages) {
         const image = resolve(
@@ -112,6 +126,11 @@ export function dockerfileProblems(text: string): string[] {
         } else if (!image.includes("@sha256:") && (tag === undefined || tag === "latest")) {
             problems.push(
                 `line ${line(stage.from)}: FROM ${image} is not pinned: use a version tag (and a digest), never latest`,
+            );
+        } else if (!/@sha256:[0-9a-f]{64}$/.test(image)) {
+            // A tag can be moved to other content; a digest names exactly one image index.
+            problems.push(
+                `line ${line(stage.from)}: FROM ${image} is not pinned by digest: append @sha256:<digest of its image index> (docker buildx imagetools inspect ${image})`,
             );
         }
     }

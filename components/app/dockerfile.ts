@@ -76,3 +76,49 @@ export function targetProblem(
     }
     return `${key} '${target}' names no stage of the Dockerfile (it has ${names.map((n) => `'${n}'`).join(", ")}): set ${key} to one of them`;
 }
+
+/** A digest-pinned image reference: `name[:tag]@sha256:<64 hex>`. */
+const DIGEST_PINNED = /^[a-z0-9][a-z0-9._\/:-]*@sha256:[0-9a-f]{64}$/;
+
+/** The names of the ARGs that FROM lines use (`FROM ${NAME}`, `FROM $NAME:tag`). */
+export function fromArgNames(text: string): string[] {
+    const names = new Set<string>();
+    for (const line of logicalLines(text)) {
+        const words = line.split(/\s+/);
+        if (words[0].toUpperCase() !== "FROM") continue;
+        const image = words.slice(1).find((w) => !w.startsWith("--")) ?? "";
+        for (const m of image.matchAll(/\$\{(\w+)(?::[-+][^}]*)?\}|\$(\w+)/g)) {
+            names.add(m[1] ?? m[2]);
+        }
+    }
+    return [...names];
+}
+
+/**
+ * Build arguments that choose a base image must be pinned by digest (or name a stage of the
+ * Dockerfile, as PYTHON_IMAGE's default does): a tag can be moved to other content between two
+ * builds, a digest cannot. `key` names the config setting in the messages.
+ */
+export function baseImageArgProblems(
+    dockerfileText: string,
+    buildArgs: Readonly<Record<string, unknown>>,
+    key = "appImage.buildArgs",
+): string[] {
+    const stages = new Set(
+        dockerfileStages(dockerfileText)
+            .map((s) => s.name?.toLowerCase())
+            .filter((n): n is string => n !== undefined),
+    );
+    const problems: string[] = [];
+    for (const name of fromArgNames(dockerfileText)) {
+        const value = buildArgs[name];
+        if (typeof value !== "string") continue; // unset: the Dockerfile's default (its own rules)
+        if (stages.has(value.toLowerCase()) || DIGEST_PINNED.test(value)) continue;
+        problems.push(
+            `${key}.${name} '${value}' chooses a base image of the Dockerfile and is not pinned by digest: ` +
+                `append @sha256:<digest of its image index> (\`docker buildx imagetools inspect ${value}\`), ` +
+                `or remove it to build on the Dockerfile's pinned default`,
+        );
+    }
+    return problems;
+}
