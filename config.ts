@@ -40,6 +40,12 @@ import {
     imagePlatformProblems,
 } from "./components/app/platforms";
 import { baseImageArgProblems, targetProblem } from "./components/app/dockerfile";
+import {
+    attestationProblems,
+    DEFAULT_PROVENANCE,
+    DEFAULT_SBOM,
+    PROVENANCE_MODES,
+} from "./components/app/attestations";
 import { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./components/app/RegistryPullSecret";
 import { acrEncryptionProblems } from "./components/azure/keyVaultKey";
 import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "./components/azure/podSecurity";
@@ -1257,6 +1263,16 @@ const AppImageSchema = z.strictObject({
             text(),
         )
         .default({}),
+    /**
+     * Store an SBOM attestation (SPDX, per platform) with the image in every registry.
+     * @default true
+     */
+    sbom: boolean().default(DEFAULT_SBOM),
+    /**
+     * Provenance attestation stored with the image: max (the whole build request, build
+     * argument values included), min (without them) or off. @default max
+     */
+    provenance: z.enum(PROVENANCE_MODES).default(DEFAULT_PROVENANCE),
     /** Repository name in every registry. @default "multicloud-app" */
     repository: z
         .string()
@@ -1712,6 +1728,15 @@ function crossCloudProblems(data: Parsed, project: string): string[] {
                         data.gcp.enabled && registries.includes("gcp") ? data.gcp.clusters : [],
                 },
                 `${project}:appImage.platforms`,
+            ),
+        );
+        // Stack config hands build arguments to the program as plain text (none is secret here).
+        problems.push(
+            ...attestationProblems(
+                image.provenance,
+                Object.keys(image.buildArgs),
+                [],
+                `${project}:appImage.`,
             ),
         );
     }

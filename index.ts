@@ -129,6 +129,8 @@ function buildAppImage() {
             platforms: img.platforms,
             builder: img.builder,
             buildArgs: img.buildArgs,
+            sbom: img.sbom,
+            provenance: img.provenance,
             buildOnPreview: img.buildOnPreview,
             repository: img.repository,
             registries: {

@@ -874,6 +874,23 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
         }
         // Arguments that no FROM line uses are not images.
         expect(problems({ GREETING: "hello" })).toEqual([]);
+        // Attestations are chosen with appImage.sbom and appImage.provenance.
+        expect(problems({ BUILDKIT_ATTEST_PROVENANCE: "mode=min" })).toEqual([
+            "multicloud:appImage.buildArgs.BUILDKIT_ATTEST_PROVENANCE asks BuildKit for an attestation directly: remove it, and set multicloud:appImage.sbom or multicloud:appImage.provenance instead",
+        ]);
+    });
+
+    it("settles the image's attestations: an SBOM and max provenance unless told otherwise", () => {
+        expect(parseStackConfig(raw(), NS).appImage).toMatchObject({
+            sbom: true,
+            provenance: "max",
+        });
+        expect(
+            parseStackConfig(raw({ appImage: { sbom: false, provenance: "min" } }), NS).appImage,
+        ).toMatchObject({ sbom: false, provenance: "min" });
+        expect(problemsOf(raw({ appImage: { provenance: "full" } }))[0]).toMatch(
+            /^multicloud:appImage\.provenance must be one of "max", "min", "off"/,
+        );
     });
 
     it("refuses a build target the Dockerfile lacks, and GKE's own ingress classes", () => {

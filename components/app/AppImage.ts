@@ -38,6 +38,13 @@ import {
 } from "../azure/keyVaultKey";
 import { roleAssignmentName } from "../azure/roleAssignmentName";
 import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "./acrLogin";
+import {
+    attestationBuildArgs,
+    attestationProblems,
+    DEFAULT_PROVENANCE,
+    DEFAULT_SBOM,
+    ProvenanceMode,
+} from "./attestations";
 import { DEFAULT_IMAGE_PLATFORMS, ImagePlatform, platformListProblems } from "./platforms";
 
 export type RegistryCloud = "aws" | "gcp" | "azure";
@@ -159,6 +166,17 @@ export interface AppImageArgs {
     /** `ARG` values, e.g. `PYTHON_IMAGE` pinned by digest. @default {} */
     readonly buildArgs?: Record<string, pulumi.Input<string>>;
     /**
+     * An SBOM attestation (SPDX, per platform, by the digest-pinned SBOM_GENERATOR) stored with
+     * the image in every registry. @default true (DEFAULT_SBOM)
+     */
+    readonly sbom?: boolean;
+    /**
+     * The provenance attestation (SLSA, per platform) stored with the image: `max` records the
+     * whole build request with build argument values, `min` without them. Refused as `max`
+     * when a build argument is secret. @default "max" (DEFAULT_PROVENANCE)
+     */
+    readonly provenance?: ProvenanceMode;
+    /**
      * Build during `pulumi preview` too (never pushed; catches a broken Dockerfile in pull
      * requests, at the cost of a build per preview). @default false
      */
@@ -211,6 +229,14 @@ export function validateAppImageArgs(
         );
     }
     problems.push(...platformListProblems(resolvePlatforms(args), "platforms"));
+    const buildArgs = args.buildArgs ?? {};
+    problems.push(
+        ...attestationProblems(
+            args.provenance ?? DEFAULT_PROVENANCE,
+            Object.keys(buildArgs),
+            Object.keys(buildArgs).filter((k) => typeof buildArgs[k] !== "string"),
+        ),
+    );
     const acr = args.registries.azure?.registryName;
     if (acr !== undefined && !/^[a-zA-Z0-9]{5,50}$/.test(acr)) {
         problems.push(`registries.azure.registryName '${acr}' must be 5-50 letters and digits`);
@@ -619,7 +645,16 @@ export class AppImage extends pulumi.ComponentResource {
                 // default) wraps a single plain manifest in a new index: the tag would name
                 // another digest than the one deployed (docker/buildx util/imagetools/create.go;
                 // frontend/dockerui/config.go reads BUILDKIT_MULTI_PLATFORM).
-                buildArgs: { ...buildArgs, BUILDKIT_MULTI_PLATFORM: "1" },
+                // The attestations go with the image into every registry, in its image index
+                // (see ./attestations.ts for why they are build arguments).
+                buildArgs: {
+                    ...buildArgs,
+                    ...attestationBuildArgs(
+                        args.sbom ?? DEFAULT_SBOM,
+                        args.provenance ?? DEFAULT_PROVENANCE,
+                    ),
+                    BUILDKIT_MULTI_PLATFORM: "1",
+                },
                 buildOnPreview,
                 push: false,
                 exports: [

@@ -9,7 +9,9 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "../../components/app/acrLogin";
+import { attestationBuildArgs, SBOM_GENERATOR } from "../../components/app/attestations";
 import {
     acrEncryptionArgProblems,
     AppImageArgs,
@@ -61,8 +63,30 @@ describe("AppImage in the committed stacks", () => {
             buildOnPreview: false,
             context: { location: "app" },
             dockerfile: { location: "app/Dockerfile" },
-            buildArgs: { PYTHON_IMAGE: "python:3.11.11-alpine3.21" },
         });
+        // No base image of its own: the Dockerfile's digest-pinned one.
+        expect(image.buildArgs).not.toHaveProperty("PYTHON_IMAGE");
+    });
+
+    // Rule: docker-build has no attestation argument and turns buildx's default provenance off
+    // (pulumi-docker-build provider/internal/client.go); BuildKit reads attestation requests
+    // from `build-arg:BUILDKIT_ATTEST_<TYPE>` as from `attest:<type>` (moby/buildkit
+    // frontend/attestations/parse.go, read by control/control.go for the SBOM generator and the
+    // provenance), so these build arguments are what makes the registries hold both.
+    it("asks BuildKit for an SBOM by the digest-pinned Syft scanner and full provenance", () => {
+        for (const plan of [dev, prod]) {
+            const image = one(plan, "docker-build:index:Image", "app").inputs as Record<
+                string,
+                any
+            >;
+            expect(image.buildArgs).toMatchObject({
+                BUILDKIT_ATTEST_SBOM: `generator=${SBOM_GENERATOR}`,
+                BUILDKIT_ATTEST_PROVENANCE: "mode=max",
+            });
+        }
+        expect(SBOM_GENERATOR).toMatch(
+            /^docker\/buildkit-syft-scanner:[\d.]+@sha256:[0-9a-f]{64}$/,
+        );
     });
 
     // Rule: ECR refuses a second push of an immutable tag even with the same digest
@@ -618,6 +642,49 @@ describe("AppImage platforms", () => {
             "platforms[1] repeats 'linux/arm64': list each platform once",
         );
     }, 60_000);
+
+    it("asks for no attestation when both are off, and min provenance without build arguments", async () => {
+        const off = await planAppImage({ sbom: false, provenance: "off" });
+        expect(off.errors).toEqual([]);
+        const image = one(off, "docker-build:index:Image", "img").inputs as Record<string, any>;
+        expect(Object.keys(image.buildArgs)).toEqual(["BUILDKIT_MULTI_PLATFORM"]);
+        expect(attestationBuildArgs(true, "min")).toEqual({
+            BUILDKIT_ATTEST_SBOM: `generator=${SBOM_GENERATOR}`,
+            BUILDKIT_ATTEST_PROVENANCE: "mode=min",
+        });
+    }, 60_000);
+
+    // Rule: provenance mode=max keeps every build-arg value in the attestation; mode=min drops
+    // build args and labels (moby/buildkit solver/llbsolver/provenance.go, scrubMinRequest).
+    it("refuses max provenance with a secret build argument, and attestation build arguments of one's own", () => {
+        const secret = { TOKEN: pulumi.secret("s3cr3t") };
+        const args = (extra: Partial<AppImageArgs>): AppImageArgs => ({
+            context: "app",
+            registries: { aws: {} },
+            ...extra,
+        });
+        expect(
+            validateAppImageArgs(args({ buildArgs: secret }), ["aws", "docker-build"], "img"),
+        ).toEqual([
+            "provenance 'max' would record the value of the secret build argument TOKEN in the image's provenance, readable by anyone who can pull it: pass secrets as build secrets, or set provenance to min",
+        ]);
+        expect(
+            validateAppImageArgs(
+                args({ buildArgs: secret, provenance: "min" }),
+                ["aws", "docker-build"],
+                "img",
+            ),
+        ).toEqual([]);
+        expect(
+            validateAppImageArgs(
+                args({ buildArgs: { BUILDKIT_ATTEST_SBOM: "generator=evil/scanner" } }),
+                ["aws", "docker-build"],
+                "img",
+            ),
+        ).toEqual([
+            "buildArgs.BUILDKIT_ATTEST_SBOM asks BuildKit for an attestation directly: remove it, and set sbom or provenance instead",
+        ]);
+    });
 
     it("builds the default platform when none is given", () => {
         expect(resolvePlatforms({})).toEqual(["linux/amd64"]);
