@@ -4,7 +4,10 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "coverage/", "**/*.js", "**/*.mjs"] },
+    {
+        // .venv/: Python virtualenvs (npm run test:app); no TypeScript of ours in them.
+        ignores: ["node_modules/", "bin/", "coverage/", ".venv/", "**/*.js", "**/*.mjs"],
+    },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
