@@ -6,8 +6,8 @@
  * requirements-dev.in). Every entry is an exact pin with at least one sha256, nothing else is in
  * them (no index, find-links or editable lines), every package of an .in file is pinned in its
  * lock within the .in file's range, the dev lock pins what it shares with requirements.txt alike,
- * Flask is past CVE-2025-47278, and the Dockerfile installs only the app's locks, with
- * --require-hashes.
+ * Flask is past CVE-2025-47278, the Dockerfile installs only the app's locks, with
+ * --require-hashes, and .ci/app-tests installs them the same way, then the dev lock.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -232,5 +232,44 @@ describe("app/Dockerfile's pip installs", () => {
 
     it("build the sdists with the locked build tools, not ones fetched unpinned", () => {
         expect(commands[1]).toContain("--no-build-isolation");
+    });
+});
+
+describe(".ci/app-tests", () => {
+    const script = fs.readFileSync(path.join(APP, "..", ".ci", "app-tests"), "utf8");
+
+    it("installs the app's locks as the Dockerfile does, then the dev lock, all with hashes", () => {
+        const installs = [...script.matchAll(/^\s*"\$\{pip\[@\]\}" (.*)$/gm)].map((m) => m[1]);
+        expect(installs).toEqual([
+            "--requirement app/requirements-build.txt",
+            "--no-build-isolation --requirement app/requirements.txt",
+            "--requirement app/requirements-dev.txt",
+        ]);
+        expect(script).toMatch(
+            /^\s*pip=\("\$VENV\/bin\/python" -m pip install .*--require-hashes\)$/m,
+        );
+    });
+
+    it("remakes the virtualenv when a lock changes", () => {
+        expect(script).toMatch(
+            /^LOCKS=\(app\/requirements-build\.txt app\/requirements\.txt app\/requirements-dev\.txt\)$/m,
+        );
+        expect(script).toContain('sha256sum "${LOCKS[@]}"');
+    });
+
+    it("runs the app's tests with the virtualenv's Python, never Debian's gunicorn", () => {
+        expect(script).toContain('exec "$VENV/bin/python" -m pytest app/tests "$@"');
+        const sources = [
+            ".ci/run",
+            ".ci/app-tests",
+            ...fs
+                .readdirSync(path.join(APP, "tests"))
+                .filter((f) => f.endsWith(".py"))
+                .map((f) => `app/tests/${f}`),
+        ];
+        const hardCoded = sources.filter((f) =>
+            fs.readFileSync(path.join(APP, "..", f), "utf8").includes("/usr/bin/gunicorn"),
+        );
+        expect(hardCoded).toEqual([]);
     });
 });
