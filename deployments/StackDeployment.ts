@@ -24,7 +24,11 @@ export interface StackDeploymentArgs {
     readonly allStacks: readonly string[];
     /** `pulumi up` on every push to `branch` that touches the program. @default true */
     readonly deployCommits?: boolean;
-    /** `pulumi preview` on pull requests into `branch`. @default true */
+    /**
+     * `pulumi preview` by Pulumi Deployments on pull requests into `branch`. Such a preview runs
+     * the pull request's code with the stack's OIDC identities, which are write identities: see
+     * PREVIEW_PULL_REQUESTS_DEFAULT. @default false
+     */
     readonly previewPullRequests?: boolean;
     /** The clouds the stack enables: each needs its OIDC block. */
     readonly clouds: readonly Cloud[];
@@ -80,6 +84,19 @@ export function pathFilters(
     ];
 }
 
+/**
+ * Whether Pulumi Deployments previews pull requests, unless a stack says otherwise: no. A
+ * deployment's OIDC token always carries `scope:write`, its subject differs only in
+ * `operation:preview` ("scope: The scope of the OIDC token. Always `write`", pulumi/docs
+ * content/docs/deployments/deployments/oidc/_index.md), and DeploymentSettings takes one OIDC
+ * configuration for every operation (`operationContext.oidc`, @pulumi/pulumiservice 1.3.0
+ * types/input.d.ts: no per-operation or preview-only credentials). So a Deployments preview of
+ * a pull request runs the pull request's code with the identity that deploys the stack. Pull
+ * requests are previewed in GitHub Actions instead, with read-only identities
+ * (.github/workflows/pull-request.yml, docs/permissions.md#pull-request-previews).
+ */
+export const PREVIEW_PULL_REQUESTS_DEFAULT = false;
+
 /** Commands run before every deployment; dependency installation is ours, not the default. */
 export const PRE_RUN_COMMANDS = [
     // Exactly what package-lock.json pins (the default step would run `npm install`).
@@ -96,7 +113,7 @@ export class StackDeployment extends pulumi.ComponentResource {
         super("multicloud:pulumiservice:StackDeployment", name, {}, opts);
         const projectDir = args.projectDir ?? ".";
         const deployCommits = args.deployCommits ?? true;
-        const previewPullRequests = args.previewPullRequests ?? true;
+        const previewPullRequests = args.previewPullRequests ?? PREVIEW_PULL_REQUESTS_DEFAULT;
         const environment = args.environment ?? {};
         throwIfInvalid("StackDeployment", name, validateStackDeploymentArgs(args));
 

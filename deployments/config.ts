@@ -10,6 +10,8 @@
  * - a stack file not listed here;
  * - an OIDC block missing a field, or missing for a cloud the stack enables;
  * - a protected stack that deploys from the branch of an unprotected one;
+ * - a protected stack that Pulumi Deployments would preview pull requests of (with its write
+ *   identity);
  * - plain-text variables that look like secrets.
  */
 import * as fs from "fs";
@@ -18,6 +20,7 @@ import { z } from "zod";
 import { boolean, ConfigError, describeIssue, namespaceValues, pathText } from "../config-issues";
 import { readPolicyConfig, stackPolicyConfigPath } from "../policy/config";
 import { listStacks, loadProject, loadStackSettings, PlanInputError } from "../plan/stack-files";
+import { PREVIEW_PULL_REQUESTS_DEFAULT } from "./StackDeployment";
 
 export { ConfigError };
 
@@ -109,8 +112,13 @@ const StackSchema = z.strictObject({
     }),
     /** Deploy on every push to `branch` that touches the program. @default true */
     deployCommits: boolean().default(true),
-    /** Preview pull requests into `branch`. @default true */
-    previewPullRequests: boolean().default(true),
+    /**
+     * Pulumi Deployments previews pull requests into `branch`, running their code with this
+     * stack's OIDC (write) identities; refused on protected stacks, whose pull requests are
+     * previewed in GitHub Actions with read-only identities (PREVIEW_PULL_REQUESTS_DEFAULT).
+     * @default false
+     */
+    previewPullRequests: boolean().default(PREVIEW_PULL_REQUESTS_DEFAULT),
     /**
      * Protected: deploys only from its own branch (which no unprotected stack deploys from;
      * protect it in GitHub), and every update must pass the policy pack, enforced by a
@@ -183,20 +191,44 @@ export const DeploymentConfigSchema = z.strictObject({
     createStacks: boolean().default(true),
     /** Let pull-request workflows in `repository` exchange GitHub OIDC tokens for Pulumi tokens. @default true */
     githubActionsOidc: boolean().default(true),
+    /**
+     * The Pulumi Cloud team whose token pull-request workflows get: it holds `read` on every
+     * stack of the main project and nothing else. Its name is the scope the workflow asks for
+     * (`scope: team:<name>` in .github/workflows/pull-request.yml). @default "<project>-pr-preview"
+     */
+    previewTeam: z
+        .string()
+        // Pulumi publishes no rule for team names; the name goes into the token scope
+        // (`team:<name>`) and the API path (/api/orgs/<org>/teams/<name>), so this keeps to
+        // characters safe in both, as for organization names above.
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
+            message: "must be a team name: letters, digits, '_', '.' and '-'",
+        })
+        .optional(),
     stacks: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), StackSchema),
 });
 
 export type StackDeploymentConfig = z.infer<typeof StackSchema>;
 export type OidcConfig = z.infer<typeof OidcSchema>;
 
-export interface DeploymentConfig extends Omit<z.infer<typeof DeploymentConfigSchema>, "stacks"> {
+export interface DeploymentConfig extends Omit<
+    z.infer<typeof DeploymentConfigSchema>,
+    "stacks" | "previewTeam"
+> {
     readonly stacks: Readonly<Record<string, StackDeploymentConfig & StackFacts>>;
+    /** The pull-request preview team, its default settled (defaultPreviewTeam). */
+    readonly previewTeam: string;
     /** The main project's name (from its Pulumi.yaml). */
     readonly project: string;
     /** The policy pack: its name and version (policy/package.json), and its folder. */
     readonly policyPack: { readonly name: string; readonly version: string; readonly dir: string };
     /** The pack config for protected stacks, per policy (policy/config/<stack>.json). */
     readonly protectedPolicyConfig: Readonly<Record<string, unknown>>;
+}
+
+/** The pull-request preview team's name when `previewTeam` is unset. */
+export function defaultPreviewTeam(project: string): string {
+    return `${project}-pr-preview`;
 }
 
 /** What the main project's files say about a stack. */
@@ -263,6 +295,11 @@ export function parseDeploymentConfig(
                 );
             }
         }
+        if (settings.protected && settings.previewPullRequests) {
+            problems.push(
+                `${key}.previewPullRequests is true on a protected stack: Pulumi Deployments would run each pull request's code in a preview with the stack's write identities (a deployment's OIDC token always carries scope:write, and a stack has one OIDC configuration for every operation); remove it with \`pulumi config rm --path stacks.${stack}.previewPullRequests\`: pull requests preview ${stack} in GitHub Actions with read-only identities (.github/workflows/pull-request.yml, docs/permissions.md#pull-request-previews)`,
+            );
+        }
         for (const [name, value] of Object.entries(settings.environment)) {
             if (SECRET_NAME.test(name) || SECRET_VALUE.test(value)) {
                 problems.push(
@@ -326,7 +363,14 @@ export function parseDeploymentConfig(
         }
     }
     if (problems.length > 0) throw new ConfigError(problems);
-    return { ...data, stacks, project: project.name, policyPack, protectedPolicyConfig };
+    return {
+        ...data,
+        stacks,
+        project: project.name,
+        previewTeam: data.previewTeam ?? defaultPreviewTeam(project.name),
+        policyPack,
+        protectedPolicyConfig,
+    };
 }
 
 /** The clouds a stack enables, read the way the main program reads its config. */

@@ -4,7 +4,7 @@
  * cloud the stack enables (no long-lived cloud secret stored anywhere), drift detection, the
  * policy pack published to Pulumi Cloud and required on protected stacks through a
  * preventative policy group, and the GitHub OIDC trust that lets pull-request workflows preview
- * without a stored Pulumi token.
+ * without a stored Pulumi token, with a team token that reads the stacks and nothing more.
  *
  * Run by an organization admin: `cd deployments && pulumi up` (see README.md#delivery).
  */
@@ -12,6 +12,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as service from "@pulumi/pulumiservice";
 import { parseDeploymentConfig } from "./config";
+import { githubPullRequestSubject } from "./permissions";
 import { StackDeployment } from "./StackDeployment";
 
 const ns = pulumi.getProject();
@@ -108,8 +109,53 @@ if (protectedStacks.length > 0) {
 }
 
 // Pull-request workflows of the repository exchange their GitHub OIDC token for a short-lived
-// Pulumi token (pulumi/auth-actions), so no Pulumi token is stored in GitHub.
-const githubIssuer = config.githubActionsOidc
+// Pulumi token (pulumi/auth-actions), so no Pulumi token is stored in GitHub. The token is a
+// team token, never an organization one: "Team tokens inherit the stack permissions assigned to
+// the team" (pulumiservice TeamToken docs), and this team holds `read` on the main project's
+// stacks and nothing else. Pulumi's stack permissions table gives Read "Preview stack changes",
+// "Decrypt secret configuration" and "Read stack resources", and keeps "Update stack",
+// "Destroy stack" and "Import stack checkpoint" for Write (pulumi/docs
+// content/docs/administration/access-identity/stack-permissions.md). Teams and team tokens
+// need the Enterprise or Business Critical edition (.../rbac/teams.md; OIDC token types by
+// edition, pulumi/docs#16149).
+let previewTeam: service.Team | undefined;
+const previewTeamGrants: service.TeamStackPermission[] = [];
+if (config.githubActionsOidc) {
+    previewTeam = new service.Team(
+        "pr-preview",
+        {
+            organizationName: organization,
+            teamType: "pulumi",
+            name: config.previewTeam,
+            displayName: config.previewTeam,
+            description: `Pull-request previews of ${project} from GitHub Actions (${config.repository}): read on its stacks, nothing else. No members: only the OIDC issuer hands out its token.`,
+            members: [],
+        },
+        { provider },
+    );
+    for (const stack of stackNames) {
+        const created = stackResources.get(stack);
+        previewTeamGrants.push(
+            new service.TeamStackPermission(
+                `pr-preview-${stack}`,
+                {
+                    organization,
+                    project,
+                    stack,
+                    team: config.previewTeam,
+                    // 101 ("Grants read permissions to stack", @pulumi/pulumiservice 1.3.0
+                    // types/enums TeamStackPermissionScope): preview needs no more.
+                    permission: service.TeamStackPermissionScope.Read,
+                },
+                {
+                    provider,
+                    dependsOn: created ? [previewTeam, created] : [previewTeam],
+                },
+            ),
+        );
+    }
+}
+const githubIssuer = previewTeam
     ? new service.OidcIssuer(
           "github-actions",
           {
@@ -121,18 +167,20 @@ const githubIssuer = config.githubActionsOidc
               policies: [
                   {
                       decision: "allow",
-                      tokenType: "organization",
-                      // Organization tokens take the admin permission only (Pulumi Cloud
-                      // docs); the rules limit them to this repository's pull requests.
-                      authorizedPermissions: ["admin"],
+                      // "teamName: required when tokenType is team"; authorizedPermissions are
+                      // for organization tokens only (pulumi/pulumi-pulumiservice v1.3.0,
+                      // provider/pkg/cloud/spec.json, the auth policy update operation).
+                      tokenType: "team",
+                      teamName: config.previewTeam,
                       rules: {
                           aud: `urn:pulumi:org:${organization}`,
-                          sub: `repo:${config.repository}:pull_request`,
+                          sub: githubPullRequestSubject(config.repository),
                       },
                   },
               ],
           },
-          { provider },
+          // The team and its grants exist before any token of it is handed out.
+          { provider, dependsOn: [previewTeam, ...previewTeamGrants] },
       )
     : undefined;
 
@@ -152,3 +200,4 @@ export const stacks = Object.fromEntries(
 );
 export const policyGroupName = policyGroup?.name;
 export const githubOidcIssuer = githubIssuer?.name;
+export const pullRequestPreviewTeam = previewTeam ? config.previewTeam : undefined;

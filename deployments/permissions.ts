@@ -497,3 +497,281 @@ export const CLOUD_OF_PACKAGE: Readonly<Record<string, PermissionCloud>> = {
     gcp: "gcp",
     "azure-native": "azure",
 };
+
+// --- Pull-request previews ----------------------------------------------------------------------
+
+/**
+ * GitHub's OIDC issuer. The pull-request workflow's `preview` job holds its token
+ * (`id-token: write`) and exchanges it with Pulumi Cloud and each cloud for short-lived
+ * credentials of the identities below, which trust nothing else.
+ */
+export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
+
+/**
+ * The `sub` of the token of a job run for a `pull_request` event, in a job without an
+ * `environment` ("Filtering for pull_request events": `repo:ORG-NAME/REPO-NAME:pull_request`,
+ * GitHub's OpenID Connect reference). Repositories on GitHub's immutable subject claims
+ * (github.blog changelog 2026-04-23) put their numeric owner and repository ids in it: see
+ * README.md#delivery.
+ */
+export function githubPullRequestSubject(repository: string): string {
+    return `repo:${repository}:pull_request`;
+}
+
+/**
+ * The audience (`aud`) of the GitHub token each exchange checks:
+ * - AWS: `sts.amazonaws.com`, the default of aws-actions/configure-aws-credentials (v6.2.3
+ *   README, "OIDC Audience");
+ * - Google Cloud: the workload identity provider's full name, the default of
+ *   google-github-actions/auth (v3.0.0 action.yml, `audience`) and the provider's default
+ *   allowed audience, so none is set;
+ * - Azure: `api://AzureADTokenExchange` ("should be set to api://AzureADTokenExchange for
+ *   Microsoft Entra ID", Microsoft Graph, federatedIdentityCredential resource type).
+ */
+export const GITHUB_OIDC_AUDIENCE = {
+    aws: "sts.amazonaws.com",
+    gcp: "https://iam.googleapis.com/<the provider's full name> (the default)",
+    azure: "api://AzureADTokenExchange",
+} as const;
+
+/** What `pulumi preview` calls with a cloud's credentials for one Pulumi token of the program. */
+export interface PreviewCall {
+    readonly cloud: PermissionCloud;
+    /**
+     * The IAM actions (AWS), IAM permissions (Google Cloud) or Azure RBAC actions the call needs;
+     * empty when the cloud checks none.
+     */
+    readonly needs: readonly string[];
+    /** The config that makes a stack call it, when only some stacks do. @default every stack */
+    readonly onlyWith?: string;
+    /** Why, with the source. */
+    readonly why: string;
+}
+
+/**
+ * Every call `pulumi preview` makes with the cloud identities, per Pulumi token: the providers'
+ * configuration (`pulumi:providers:<package>`) and the invokes. The workflow previews without
+ * `--refresh` (tests/workflows.test.ts checks it), so the resources' Read is never called, and
+ * the providers answer Check and Diff from the program's inputs and the state. The committed
+ * stacks' plans call exactly the invokes below (tests/deployments.test.ts plans them and fails
+ * on a token missing here), so a new invoke cannot slip past the preview identities.
+ */
+export const PREVIEW_CALLS: Readonly<Record<string, PreviewCall>> = {
+    "pulumi:providers:aws": {
+        cloud: "aws",
+        needs: [],
+        why: 'the provider validates its credentials and learns its account with `sts:GetCallerIdentity` only (hashicorp/aws-sdk-go-base, aws_config.go, unless skip_credentials_validation), which needs no permission ("No permissions are required to perform this operation", AWS STS API reference, GetCallerIdentity)',
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": {
+        cloud: "aws",
+        needs: [],
+        why: "`sts:GetCallerIdentity`, which needs no permission (AWS STS API reference)",
+    },
+    "aws:index/getPartition:getPartition": {
+        cloud: "aws",
+        needs: [],
+        why: "answered by the provider from its own configuration: no AWS call",
+    },
+    "aws:elb/getServiceAccount:getServiceAccount": {
+        cloud: "aws",
+        needs: [],
+        why: "a table inside the provider (elb/service_account_data_source.go): no AWS call",
+    },
+    "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        cloud: "aws",
+        needs: ["ec2:DescribeAvailabilityZones"],
+        why: "`DescribeAvailabilityZones` (terraform-provider-aws, internal/service/ec2/ec2_availability_zones_data_source.go): the VPC's subnets",
+    },
+    "aws:ssm/getParameter:getParameter": {
+        cloud: "aws",
+        needs: ["ssm:GetParameter"],
+        why: "the fleet's AMI from AWS's public parameters under /aws/service/ (internal/service/ssm/parameter_data_source.go); public parameters are String, so nothing is decrypted",
+    },
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
+        cloud: "aws",
+        needs: ["ecr:GetAuthorizationToken"],
+        why: '`AppImage` logs in to its ECR repository once it exists (internal/service/ecr/authorization_token_data_source.go); the token "can be used to access any Amazon ECR registry that your IAM principal has access to" (ECR API reference, GetAuthorizationToken), and the preview role has access to none',
+    },
+    "pulumi:providers:gcp": {
+        cloud: "gcp",
+        needs: [],
+        why: "the provider takes an access token for the service account (google-github-actions/auth impersonates it: the pool's principal needs `roles/iam.workloadIdentityUser` on it, the trust below) and calls no API to configure",
+    },
+    "gcp:organizations/getClientConfig:getClientConfig": {
+        cloud: "gcp",
+        needs: [],
+        why: "returns the provider's own access token, project and region: no API call",
+    },
+    "gcp:organizations/getProject:getProject": {
+        cloud: "gcp",
+        needs: ["resourcemanager.projects.get"],
+        why: "the project number, for the GKE clusters' and the fleet memberships' workload identity",
+    },
+    "gcp:container/getAttachedInstallManifest:getAttachedInstallManifest": {
+        cloud: "gcp",
+        needs: ["gkemulticloud.attachedClusters.generateInstallManifest"],
+        onlyWith: "`gcp.attachedClusters`, or edge sites with `edge.anthos.enabled`",
+        why: "the bootstrap manifest of each attached cluster (GenerateAttachedClusterInstallManifest, permission gkemulticloud.attachedClusters.generateInstallManifest, an ADMIN_READ: Google Cloud attached clusters API audit logging)",
+    },
+    "pulumi:providers:azure-native": {
+        cloud: "azure",
+        needs: [],
+        why: "Configure builds the ARM clients from the federated token and calls nothing (pulumi/pulumi-azure-native, provider/pkg/provider/provider.go, Configure); Check takes a resource's location from the provider's `location`, which the program sets, before it would read a resource group (getDefaultLocation)",
+    },
+    "azure-native:authorization:getClientConfig": {
+        cloud: "azure",
+        needs: [],
+        why: "client, tenant and subscription ids from the provider's auth config; the object id lookup exists for Azure CLI logins only (provider.go, Invoke)",
+    },
+    "azure-native:authorization:getClientToken": {
+        cloud: "azure",
+        needs: [],
+        why: "a token from Microsoft Entra ID for the identity itself (provider.go, getClientToken): no ARM call, and a token with no role behind it reads nothing",
+    },
+};
+
+/** The calls of `tokens` (from a plan) to `cloud`, and those of its provider. */
+export function previewNeeds(cloud: PermissionCloud, tokens: Iterable<string>): string[] {
+    const needs = new Set<string>();
+    for (const token of tokens) {
+        const call = PREVIEW_CALLS[token];
+        if (call?.cloud === cloud) for (const n of call.needs) needs.add(n);
+    }
+    return [...needs].sort();
+}
+
+/**
+ * The AWS preview role's policy (`multicloud-preview`): exactly the actions of PREVIEW_CALLS.
+ * Not AWS's ReadOnlyAccess or ViewOnlyAccess: ReadOnlyAccess reads S3 objects, SSM parameters
+ * of every kind and more, and both read far beyond what a preview calls.
+ */
+export function awsPreviewPolicy(): {
+    Version: "2012-10-17";
+    Statement: readonly PolicyStatement[];
+} {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                // EC2's Describe actions take no resource-level permissions.
+                Sid: "AvailabilityZones",
+                Effect: "Allow",
+                Action: ["ec2:DescribeAvailabilityZones"],
+                Resource: "*",
+            },
+            {
+                Sid: "PublicAmiParameters",
+                Effect: "Allow",
+                Action: ["ssm:GetParameter"],
+                Resource: "arn:aws:ssm:*::parameter/aws/service/*",
+            },
+            {
+                // GetAuthorizationToken is account-wide: it takes no resource.
+                Sid: "RegistryLogin",
+                Effect: "Allow",
+                Action: ["ecr:GetAuthorizationToken"],
+                Resource: "*",
+            },
+        ],
+    };
+}
+
+/** The AWS preview role's trust policy: GitHub's tokens of this repository's pull requests only. */
+export function awsPreviewTrustPolicy(accountId: string, repository: string) {
+    const host = GITHUB_OIDC_ISSUER.replace(/^https:\/\//, "");
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${host}` },
+                Condition: {
+                    StringEquals: {
+                        [`${host}:aud`]: GITHUB_OIDC_AUDIENCE.aws,
+                        [`${host}:sub`]: githubPullRequestSubject(repository),
+                    },
+                },
+            },
+        ],
+    };
+}
+
+/**
+ * The Google Cloud preview custom role (`multicloudPreview`, on the stack's project): the
+ * permissions of PREVIEW_CALLS that every stack needs. Not roles/viewer, which reads every
+ * resource of the project; not roles/browser, which adds folders, organizations and the
+ * project's allow policy; not roles/gkemulticloud.viewer, which can also generate access tokens
+ * to GKE's AWS and Azure clusters.
+ */
+export function gcpPreviewRolePermissions(): string[] {
+    return [
+        ...new Set(
+            Object.values(PREVIEW_CALLS)
+                .filter((c) => c.cloud === "gcp" && c.onlyWith === undefined)
+                .flatMap((c) => c.needs),
+        ),
+    ].sort();
+}
+
+/**
+ * The condition of the Google Cloud workload identity provider for pull-request previews:
+ * admit only this repository's pull-request jobs (google-github-actions/auth README: "Always
+ * add an Attribute Condition to restrict entry into the Workload Identity Pool").
+ */
+export function gcpPreviewProviderCondition(repository: string): string {
+    return `assertion.repository == '${repository}' && assertion.event_name == 'pull_request'`;
+}
+
+/**
+ * What each pull-request preview identity may do, and what not: the trust-model rows of
+ * docs/permissions.md#pull-request-previews.
+ */
+export interface PreviewIdentity {
+    readonly key: string;
+    readonly identity: string;
+    readonly trusted: string;
+    readonly may: string;
+    readonly mayNot: string;
+}
+
+/** The preview identities, in the order of the doc's table. */
+export function previewIdentities(repository: string, team: string): PreviewIdentity[] {
+    const sub = githubPullRequestSubject(repository);
+    return [
+        {
+            key: "pulumi-cloud",
+            identity: `Pulumi Cloud team \`${team}\` (a team token, one hour at most)`,
+            trusted: `OIDC issuer \`${GITHUB_OIDC_ISSUER}\`, \`aud\` \`urn:pulumi:org:<org>\`, \`sub\` \`${sub}\``,
+            may: "read every stack of the main project: preview it, decrypt its config, read its resources and history",
+            mayNot: "update, refresh, destroy, import or delete a stack; change config, tags, deployment settings, teams or the policy group; touch another project's stacks",
+        },
+        {
+            key: "aws",
+            identity: "IAM role `github-preview-<stack>` with policy `multicloud-preview`",
+            trusted: `\`${GITHUB_OIDC_ISSUER}\`, \`aud\` \`${GITHUB_OIDC_AUDIENCE.aws}\`, \`sub\` \`${sub}\``,
+            may: previewNeeds("aws", Object.keys(PREVIEW_CALLS))
+                .map((a) => `\`${a}\``)
+                .join(", "),
+            mayNot: "create, change or delete anything; read S3 objects, SSM parameters other than AWS's public ones, secrets, logs or any resource's configuration; pull or push an image (the ECR token carries the role's own permissions: none)",
+        },
+        {
+            key: "gcp",
+            identity: "service account `preview@<project>` with custom role `multicloudPreview`",
+            trusted: `workload identity provider (issuer \`${GITHUB_OIDC_ISSUER}\`, condition \`${gcpPreviewProviderCondition(repository)}\`), principal \`…/subject/${sub}\` as Workload Identity User`,
+            may: `${gcpPreviewRolePermissions()
+                .map((p) => `\`${p}\``)
+                .join(
+                    ", ",
+                )} (with attached clusters also \`gkemulticloud.attachedClusters.generateInstallManifest\`)`,
+            mayNot: "create, change or delete anything; list or read the project's resources, IAM policy, secrets, keys or images; act as another service account",
+        },
+        {
+            key: "azure",
+            identity: "Entra ID application `github-preview-<stack>`, no role assignment",
+            trusted: `federated credential: issuer \`${GITHUB_OIDC_ISSUER}\`, audience \`${GITHUB_OIDC_AUDIENCE.azure}\`, subject \`${sub}\``,
+            may: "sign in and take tokens for itself (ARM, the Grafana workspace's audience): nothing behind them",
+            mayNot: "read or change any resource of the subscription (no role, not even Reader), Key Vault secrets, storage keys or data",
+        },
+    ];
+}

@@ -16,7 +16,12 @@ import {
     pathFilters,
     validateStackDeploymentArgs,
 } from "../deployments/StackDeployment";
-import { privateApiServers } from "../deployments/config";
+import {
+    committedDeploymentConfig,
+    expectedPermissionsDoc,
+    PERMISSIONS_DOC,
+} from "../deployments/permissions-doc";
+import { defaultPreviewTeam, privateApiServers } from "../deployments/config";
 import {
     AWS_SERVICE_OF,
     AZURE_ASSIGNABLE_ROLES,
@@ -24,10 +29,16 @@ import {
     CLOUD_OF_PACKAGE,
     DEPLOYER_GRANTS,
     GCP_GRANTABLE_PROJECT_ROLES,
+    GITHUB_OIDC_AUDIENCE,
+    PREVIEW_CALLS,
     awsDeployerPolicy,
+    awsPreviewPolicy,
+    awsPreviewTrustPolicy,
     azureRoleAssignmentCondition,
     gcpGrantCondition,
+    gcpPreviewRolePermissions,
     grantsFor,
+    previewNeeds,
 } from "../deployments/permissions";
 import { loadProject } from "../plan/stack-files";
 import { created, ofType, one, planStack, PROJECT_DIR } from "./harness";
@@ -41,6 +52,8 @@ const T = {
     group: "pulumiservice:index:PolicyGroup",
     issuer: "pulumiservice:index:OidcIssuer",
     drift: "pulumiservice:index:DriftSchedule",
+    team: "pulumiservice:index:Team",
+    teamStack: "pulumiservice:index:TeamStackPermission",
 };
 
 /** The main project's stacks, from the stack files that exist. */
@@ -125,7 +138,8 @@ describe("deployment settings for every stack of the main project", () => {
                 github: {
                     repository: "acme/multicloud-fleet",
                     deployCommits: true,
-                    previewPullRequests: true,
+                    // Pull requests are previewed in GitHub Actions, read-only, not here.
+                    previewPullRequests: false,
                     paths: pathFilters(".", stack, MAIN_STACKS),
                 },
             });
@@ -273,21 +287,86 @@ describe("deployment settings for every stack of the main project", () => {
         expect(drift.dependencies).toContain(one(plan, T.settings, "deploy-prod").urn);
     });
 
-    it("lets only this repository's pull requests exchange GitHub OIDC tokens for Pulumi tokens", () => {
-        expect(one(plan, T.issuer, "github-actions").inputs).toMatchObject({
+    /**
+     * Team tokens, never organization ones: the OidcIssuer policy's `teamName` is "required when
+     * tokenType is team" and `authorizedPermissions` is for organization tokens only
+     * (pulumi/pulumi-pulumiservice v1.3.0 provider/pkg/cloud/spec.json); the auth action asks
+     * for it with `scope: team:<name>` (pulumi/auth-actions v2.1.0 action.yml; pulumi/docs
+     * administration/guides/oidc-issuers/github.md, "Team tokens").
+     */
+    it("lets only this repository's pull requests exchange GitHub OIDC tokens, for the preview team's token only", () => {
+        const issuer = one(plan, T.issuer, "github-actions");
+        expect(issuer.inputs).toMatchObject({
             url: "https://token.actions.githubusercontent.com",
             maxExpirationSeconds: 3600,
-            policies: [
-                {
-                    decision: "allow",
-                    tokenType: "organization",
-                    rules: {
-                        aud: "urn:pulumi:org:acme",
-                        sub: "repo:acme/multicloud-fleet:pull_request",
-                    },
-                },
-            ],
         });
+        expect(issuer.inputs.policies).toEqual([
+            {
+                decision: "allow",
+                tokenType: "team",
+                teamName: "multicloud-pr-preview",
+                rules: {
+                    aud: "urn:pulumi:org:acme",
+                    sub: "repo:acme/multicloud-fleet:pull_request",
+                },
+            },
+        ]);
+        // Nothing organization-wide, nothing admin, anywhere in the program.
+        const text = JSON.stringify(created(plan).map((r) => r.inputs));
+        expect(text).not.toMatch(/"tokenType":"(organization|personal|runner)"/);
+        expect(text).not.toContain('"admin"');
+        expect(ofType(plan, "pulumiservice:index:OrgAccessToken")).toEqual([]);
+        expect(ofType(plan, "pulumiservice:index:TeamAccessToken")).toEqual([]);
+        // The team and its grants exist before the issuer hands out its token.
+        const team = one(plan, T.team, "pr-preview");
+        expect(issuer.dependencies).toContain(team.urn);
+        for (const grant of ofType(plan, T.teamStack)) {
+            expect(issuer.dependencies).toContain(grant.urn);
+        }
+        expect(plan.outputs.pullRequestPreviewTeam).toBe("multicloud-pr-preview");
+    });
+
+    /**
+     * Read (101, "Grants read permissions to stack", @pulumi/pulumiservice 1.3.0
+     * TeamStackPermissionScope) is all a preview needs: Pulumi's stack permissions give Read
+     * "Preview stack changes" and "Decrypt secret configuration", and only Write "Update stack"
+     * (pulumi/docs content/docs/administration/access-identity/stack-permissions.md; "Stack
+     * Read: ... Allows for running previews", .../rbac/permission-sets.md).
+     */
+    it("creates the preview team without members, with read and nothing more on each stack it previews", () => {
+        expect(one(plan, T.team, "pr-preview").inputs).toEqual({
+            organizationName: "acme",
+            teamType: "pulumi",
+            name: "multicloud-pr-preview",
+            displayName: "multicloud-pr-preview",
+            description: expect.stringContaining("read on its stacks, nothing else") as unknown,
+            members: [],
+        });
+        const grants = ofType(plan, T.teamStack);
+        expect(grants.map((g) => g.inputs.stack).sort()).toEqual(MAIN_STACKS);
+        for (const stack of MAIN_STACKS) {
+            const grant = one(plan, T.teamStack, `pr-preview-${stack}`);
+            expect(grant.inputs).toEqual({
+                organization: "acme",
+                project: "multicloud",
+                stack,
+                team: "multicloud-pr-preview",
+                permission: 101,
+            });
+            // After its stack and the team exist.
+            expect(grant.dependencies).toContain(one(plan, T.stack, `stack-${stack}`).urn);
+            expect(grant.dependencies).toContain(one(plan, T.team, "pr-preview").urn);
+        }
+    });
+
+    it("asks, in the pull-request workflow, for exactly the preview team's token", () => {
+        const workflow = fs.readFileSync(
+            path.join(PROJECT_DIR, ".github", "workflows", "pull-request.yml"),
+            "utf8",
+        );
+        const team = committedDeploymentConfig().previewTeam;
+        expect(workflow).toContain(`scope: team:${team}`);
+        expect(workflow).toContain("requested-token-type: urn:pulumi:token-type:access_token:team");
     });
 
     it("keeps the main stacks in Pulumi Cloud when they leave this program", () => {
@@ -411,6 +490,52 @@ describe("bad deployment config", () => {
             "stacks.dev.oidc.aws.sessionName": "${organization.name}-${operation}-${deployment.id}",
         });
         expect(fine.errors).toEqual([]);
+    });
+
+    it("refuses Deployments' pull-request previews of a protected stack, naming the key and the fix", async () => {
+        const error = await problemsOf({ "stacks.prod.previewPullRequests": true });
+        expect(error).toContain(
+            `${NS}:stacks.prod.previewPullRequests is true on a protected stack: Pulumi Deployments would run each pull request's code in a preview with the stack's write identities (a deployment's OIDC token always carries scope:write, and a stack has one OIDC configuration for every operation); remove it with \`pulumi config rm --path stacks.prod.previewPullRequests\`: pull requests preview prod in GitHub Actions with read-only identities (.github/workflows/pull-request.yml, docs/permissions.md#pull-request-previews)`,
+        );
+    });
+
+    it("lets an unprotected stack opt in to Deployments' pull-request previews", async () => {
+        const plan = await planSettings({ "stacks.dev.previewPullRequests": true });
+        expect(plan.errors).toEqual([]);
+        expect(
+            (one(plan, T.settings, "deploy-dev").inputs.github as Record<string, unknown>)
+                .previewPullRequests,
+        ).toBe(true);
+        expect(
+            (one(plan, T.settings, "deploy-prod").inputs.github as Record<string, unknown>)
+                .previewPullRequests,
+        ).toBe(false);
+    });
+
+    it("names the preview team <project>-pr-preview unless told, and refuses a malformed name", async () => {
+        expect(defaultPreviewTeam("multicloud")).toBe("multicloud-pr-preview");
+        const unset = await planSettings({ previewTeam: undefined });
+        expect(unset.errors).toEqual([]);
+        expect(one(unset, T.team, "pr-preview").inputs.name).toBe("multicloud-pr-preview");
+        const other = await planSettings({ previewTeam: "ci-previews" });
+        expect(other.errors).toEqual([]);
+        expect(
+            (one(other, T.issuer, "github-actions").inputs.policies as { teamName: string }[])[0]
+                .teamName,
+        ).toBe("ci-previews");
+        expect(one(other, T.teamStack, "pr-preview-prod").inputs.team).toBe("ci-previews");
+        const error = await problemsOf({ previewTeam: "team:admins" });
+        expect(error).toContain(
+            `${NS}:previewTeam must be a team name: letters, digits, '_', '.' and '-'`,
+        );
+    });
+
+    it("creates no team and no issuer without GitHub Actions OIDC", async () => {
+        const plan = await planSettings({ githubActionsOidc: false });
+        expect(plan.errors).toEqual([]);
+        expect(ofType(plan, T.team)).toEqual([]);
+        expect(ofType(plan, T.teamStack)).toEqual([]);
+        expect(ofType(plan, T.issuer)).toEqual([]);
     });
 
     it("refuses unknown keys with their known neighbours", async () => {
@@ -567,12 +692,16 @@ describe("the deploying identity's permissions", () => {
             ]),
         ].filter((t) => !t.startsWith("pulumi:providers:") && t.split(":")[0] in CLOUD_OF_PACKAGE);
 
-    /** Rows of the doc's grant tables: key -> [dev, prod]. */
+    /** Rows of the doc's grant tables (those whose header starts with Key): key -> [dev, prod]. */
     const docRows = () => {
         const rows = new Map<string, Record<string, boolean>>();
         const header = DOC.split("\n").find((l) => /^\|\s*Key\s*\|/.test(l))!;
         const columns = header.split("|").map((c) => c.trim());
+        let inGrantTable = false;
         for (const line of DOC.split("\n")) {
+            if (!line.startsWith("|")) inGrantTable = false;
+            else if (/^\|\s*Key\s*\|/.test(line)) inGrantTable = true;
+            if (!inGrantTable) continue;
             const cells = line.split("|").map((c) => c.trim());
             const key = /^`([^`]+)`$/.exec(cells[1] ?? "")?.[1];
             if (!key) continue;
@@ -756,5 +885,112 @@ describe("the deploying identity's permissions", () => {
         // Longer lists are split into lists of ten joined by ||.
         const many = Array.from({ length: 12 }, (_, i) => `roles/r${String(i).padStart(2, "0")}`);
         expect(gcpGrantCondition(many).split(" || ")).toHaveLength(2);
+    });
+    /** The cloud packages' provider types a plan configures. */
+    const providersOf = (plan: PlanResult) =>
+        [
+            ...new Set(
+                plan.resources
+                    .map((r) => r.type)
+                    .filter(
+                        (t) =>
+                            t.startsWith("pulumi:providers:") &&
+                            t.slice("pulumi:providers:".length) in CLOUD_OF_PACKAGE,
+                    ),
+            ),
+        ].sort();
+
+    /**
+     * The pull-request preview identities (docs/permissions.md#pull-request-previews): what
+     * `pulumi preview` calls with each cloud's credentials, with no refresh, is the providers'
+     * configuration and the invokes the plan records (the plan is a preview: plan/run.ts runs
+     * the program with dryRun true). Each must be in PREVIEW_CALLS, whose needs the identities
+     * grant, and nothing beyond them.
+     */
+    it("lists every provider and invoke a preview of each stack calls, and the preview identities allow exactly their needs", () => {
+        for (const stack of MAIN_STACKS) {
+            const calls = [
+                ...providersOf(plans[stack]),
+                ...new Set(
+                    plans[stack].invokes
+                        .map((i) => i.token)
+                        .filter((t) => t.split(":")[0] in CLOUD_OF_PACKAGE),
+                ),
+            ];
+            expect([stack, calls.filter((t) => !(t in PREVIEW_CALLS))]).toEqual([stack, []]);
+            for (const t of calls) {
+                const cloud = CLOUD_OF_PACKAGE[t.replace(/^pulumi:providers:/, "").split(":")[0]];
+                expect([t, PREVIEW_CALLS[t].cloud]).toEqual([t, cloud]);
+            }
+            // AWS: the policy allows every action the stack's calls need.
+            const awsActions = awsPreviewPolicy().Statement.flatMap((st) => st.Action);
+            for (const need of previewNeeds("aws", calls)) {
+                expect([stack, need, awsActions.includes(need)]).toEqual([stack, need, true]);
+            }
+            // Google Cloud: the custom role holds every permission the stack's calls need.
+            for (const need of previewNeeds("gcp", calls)) {
+                expect([stack, need, gcpPreviewRolePermissions().includes(need)]).toEqual([
+                    stack,
+                    need,
+                    true,
+                ]);
+            }
+            // Azure: nothing, hence no role assignment.
+            expect([stack, previewNeeds("azure", calls)]).toEqual([stack, []]);
+            // The committed stacks call nothing that needs a permission the role leaves out.
+            expect([stack, calls.filter((c) => PREVIEW_CALLS[c].onlyWith)]).toEqual([stack, []]);
+        }
+    });
+
+    it("gives the AWS preview role exactly the actions the calls need, all of them reads", () => {
+        const policy = awsPreviewPolicy();
+        const actions = policy.Statement.flatMap((st) => st.Action).sort();
+        expect(actions).toEqual(previewNeeds("aws", Object.keys(PREVIEW_CALLS)));
+        for (const action of actions) expect(action).toMatch(/^[a-z0-9]+:(Get|Describe|List)[A-Z]/);
+        // Never iam:PassRole, never a wildcard, no condition needed.
+        expect(actions.join(" ")).not.toMatch(/\*|iam:/);
+        // AWS's public parameters only (the deployer's statement has the same resource).
+        expect(
+            policy.Statement.find((st) => st.Action.includes("ssm:GetParameter"))!.Resource,
+        ).toBe("arn:aws:ssm:*::parameter/aws/service/*");
+        // Trusted by this repository's pull-request jobs only, with GitHub's default audience.
+        const trust = awsPreviewTrustPolicy("123456789012", "acme/multicloud-fleet");
+        expect(trust.Statement).toEqual([
+            {
+                Effect: "Allow",
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Principal: {
+                    Federated:
+                        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+                },
+                Condition: {
+                    StringEquals: {
+                        "token.actions.githubusercontent.com:aud": GITHUB_OIDC_AUDIENCE.aws,
+                        "token.actions.githubusercontent.com:sub":
+                            "repo:acme/multicloud-fleet:pull_request",
+                    },
+                },
+            },
+        ]);
+        // The doc shows both (its preview section's JSON blocks).
+        const section = DOC.slice(DOC.indexOf("## Pull-request previews"));
+        const blocks = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map(
+            (m) => JSON.parse(m[1]) as unknown,
+        );
+        expect(blocks).toEqual([policy, trust]);
+    });
+
+    it("gives the Google preview role the reads the committed stacks call, none of them a write", () => {
+        expect(gcpPreviewRolePermissions()).toEqual(["resourcemanager.projects.get"]);
+        for (const p of Object.values(PREVIEW_CALLS).flatMap((c) =>
+            c.cloud === "gcp" ? c.needs : [],
+        )) {
+            expect(p).toMatch(/\.(get|list|generateInstallManifest)$/);
+        }
+    });
+
+    it("is written to docs/permissions.md from the data (npx tsx deployments/permissions-doc.ts)", () => {
+        const current = fs.readFileSync(PERMISSIONS_DOC, "utf8");
+        expect(expectedPermissionsDoc(current)).toBe(current);
     });
 });

@@ -47,6 +47,7 @@ interface Job {
     permissions?: unknown;
     strategy?: { "fail-fast"?: unknown; matrix?: unknown };
     env?: Obj;
+    environment?: unknown;
     steps?: Step[];
 }
 
@@ -341,6 +342,66 @@ function deployProblems(wf: Workflow): string[] {
             }
         });
     }
+    return problems;
+}
+
+/**
+ * Pulumi Cloud tokens from pulumi/auth-actions are team tokens of a named team
+ * (`requested-token-type: urn:pulumi:token-type:access_token:team`, `scope: team:<name>`:
+ * pulumi/auth-actions v2.1.0 action.yml; pulumi/docs administration/guides/oidc-issuers/github.md,
+ * "Team tokens"), never organization tokens, which act for the whole organization, nor personal
+ * ones. deployments/ gives the team read on the stacks and nothing else.
+ */
+function pulumiTokenProblems(wf: Workflow): string[] {
+    const problems: string[] = [];
+    for (const [name, job] of Object.entries(wf.jobs)) {
+        steps(job).forEach((step, i) => {
+            if (action(step.uses) !== "pulumi/auth-actions") return;
+            const where = `${wf.file}: job '${name}' ${stepName(step, i)}`;
+            const type = String(step.with?.["requested-token-type"] ?? "");
+            const scope = String(step.with?.scope ?? "");
+            if (type !== "urn:pulumi:token-type:access_token:team") {
+                problems.push(
+                    `${where}: requests '${type || "no token type"}', not a team token (urn:pulumi:token-type:access_token:team)`,
+                );
+            }
+            if (!/^team:[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(scope)) {
+                problems.push(`${where}: scope '${scope}' names no team (team:<name>)`);
+            }
+        });
+    }
+    return problems;
+}
+
+/**
+ * The preview job holds read-only identities only, and they suffice because it reads nothing
+ * from the clouds but what the program's invokes ask (docs/permissions.md#pull-request-previews):
+ * - no `environment`: it would turn the token's subject into `repo:<repo>:environment:<name>`,
+ *   which no preview identity trusts ("Filtering for a specific environment", GitHub's OpenID
+ *   Connect reference);
+ * - no refresh (pulumi/actions `refresh`, or `--refresh` in its options): a refresh reads every
+ *   resource, which the preview identities may not.
+ */
+function previewReadOnlyProblems(wf: Workflow, jobName: string): string[] {
+    const job = wf.jobs[jobName];
+    const where = `${wf.file}: job '${jobName}'`;
+    if (!job) return [`${where}: missing`];
+    const problems: string[] = [];
+    if (job.environment !== undefined) {
+        problems.push(
+            `${where}: names an environment, so its OIDC subject is no longer repo:<repo>:pull_request`,
+        );
+    }
+    steps(job).forEach((step, i) => {
+        if (action(step.uses) !== "pulumi/actions") return;
+        const refresh = step.with?.refresh;
+        const options = String(step.with?.options ?? "");
+        if ((refresh !== undefined && String(refresh) !== "false") || /--refresh\b/.test(options)) {
+            problems.push(
+                `${where} ${stepName(step, i)}: refreshes, which reads every resource with the preview identities`,
+            );
+        }
+    });
     return problems;
 }
 
@@ -743,6 +804,20 @@ describe(".github/workflows", () => {
         expect(workflowFiles.flatMap((f) => secretProblems(f, texts.get(f)!))).toEqual([]);
     });
 
+    it("asks Pulumi Cloud for a team token only, never an organization one", () => {
+        expect(workflows.flatMap(pulumiTokenProblems)).toEqual([]);
+        // Not vacuous: the preview job does ask for one.
+        expect(
+            steps(wf(PR_WORKFLOW).jobs[PREVIEW_JOB]).filter(
+                (s) => action(s.uses) === "pulumi/auth-actions",
+            ),
+        ).toHaveLength(1);
+    });
+
+    it("previews with no environment and no refresh, so the read-only identities suffice", () => {
+        expect(previewReadOnlyProblems(wf(PR_WORKFLOW), PREVIEW_JOB)).toEqual([]);
+    });
+
     it("pins every action to a version tag or a commit SHA", () => {
         expect(workflows.flatMap(pinProblems)).toEqual([]);
     });
@@ -813,9 +888,10 @@ describe(".github/workflows", () => {
         const job = wf(PR_WORKFLOW).jobs[PREVIEW_JOB];
         expect(job.needs).toEqual(["checks", GATE_JOB]);
         expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
-        // Pull requests from forks get no OIDC token: the job must not run for them.
+        // Pull requests from forks get no OIDC token: the job must not run for them. Nor for
+        // other events: every identity it uses trusts pull-request jobs only.
         expect(job.if).toBe(
-            "github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository",
+            "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
         );
         const all = steps(job);
         const find = (name: string): Step | undefined => all.find((s) => action(s.uses) === name);
@@ -828,9 +904,12 @@ describe(".github/workflows", () => {
                 "${{ vars[format('GCP_WORKLOAD_IDENTITY_PROVIDER_{0}', matrix.stack)] }}",
             service_account: "${{ vars[format('GCP_SERVICE_ACCOUNT_{0}', matrix.stack)] }}",
         });
+        // The preview team's token (deployments/: read on the stacks; the team's name is checked
+        // against deployments/Pulumi.settings.yaml in tests/deployments.test.ts).
         expect(find("pulumi/auth-actions")?.with).toEqual({
             organization: "${{ vars.PULUMI_ORG }}",
-            "requested-token-type": "urn:pulumi:token-type:access_token:organization",
+            "requested-token-type": "urn:pulumi:token-type:access_token:team",
+            scope: "team:multicloud-pr-preview",
         });
         const config = "${{ runner.temp }}/policy-config-${{ matrix.stack }}.json";
         const generate = all.findIndex((s) =>
@@ -946,6 +1025,8 @@ jobs:
       - uses: pulumi/auth-actions@0123456789abcdef0123456789abcdef01234567
         with:
           organization: acme
+          requested-token-type: urn:pulumi:token-type:access_token:team
+          scope: team:pr-preview
       - uses: pulumi/actions@v7.1.0
         with:
           command: preview
@@ -976,6 +1057,8 @@ describe("workflow checks reject broken workflows", () => {
             ...pushProblems(w),
             ...secretProblems(w.file, w.text),
             ...pinProblems(w),
+            ...pulumiTokenProblems(w),
+            ...previewReadOnlyProblems(w, PREVIEW_JOB),
         ]).toEqual([]);
     });
 
@@ -1143,6 +1226,47 @@ jobs:
         });
         expect(pushProblems(listed)).toHaveLength(3);
         expect(pushProblems(single)).toHaveLength(3);
+    });
+
+    it("reports an organization or personal Pulumi token, and a token of no team", () => {
+        expect(pulumiTokenProblems(good())).toEqual([]);
+        const bare = edited((x) => {
+            steps(x.jobs[PREVIEW_JOB])[0].with = { organization: "acme" };
+        });
+        expect(pulumiTokenProblems(bare)).toEqual([
+            "good.yml: job 'preview' step 1 (pulumi/auth-actions@0123456789abcdef0123456789abcdef01234567): requests 'no token type', not a team token (urn:pulumi:token-type:access_token:team)",
+            "good.yml: job 'preview' step 1 (pulumi/auth-actions@0123456789abcdef0123456789abcdef01234567): scope '' names no team (team:<name>)",
+        ]);
+        const org = edited((x) => {
+            steps(x.jobs[PREVIEW_JOB])[0].with = {
+                organization: "acme",
+                "requested-token-type": "urn:pulumi:token-type:access_token:organization",
+                scope: "admin",
+            };
+        });
+        expect(pulumiTokenProblems(org)).toEqual([
+            "good.yml: job 'preview' step 1 (pulumi/auth-actions@0123456789abcdef0123456789abcdef01234567): requests 'urn:pulumi:token-type:access_token:organization', not a team token (urn:pulumi:token-type:access_token:team)",
+            "good.yml: job 'preview' step 1 (pulumi/auth-actions@0123456789abcdef0123456789abcdef01234567): scope 'admin' names no team (team:<name>)",
+        ]);
+    });
+
+    it("reports a preview job with an environment or a refresh", () => {
+        const loose = edited((x) => {
+            x.jobs[PREVIEW_JOB].environment = "preview";
+            steps(x.jobs[PREVIEW_JOB])[1].with!.refresh = true;
+        });
+        const options = edited((x) => {
+            steps(x.jobs[PREVIEW_JOB])[1].with!.options = "--diff --refresh";
+        });
+        expect([
+            ...previewReadOnlyProblems(loose, PREVIEW_JOB),
+            ...previewReadOnlyProblems(options, PREVIEW_JOB),
+        ]).toEqual([
+            "good.yml: job 'preview': names an environment, so its OIDC subject is no longer repo:<repo>:pull_request",
+            "good.yml: job 'preview' step 2 (pulumi/actions@v7.1.0): refreshes, which reads every resource with the preview identities",
+            "good.yml: job 'preview' step 2 (pulumi/actions@v7.1.0): refreshes, which reads every resource with the preview identities",
+        ]);
+        expect(previewReadOnlyProblems(good(), "gone")).toEqual(["good.yml: job 'gone': missing"]);
     });
 
     it("reports secrets read by expression or inherited", () => {
