@@ -1,11 +1,8 @@
 /**
- * The sample app: its Dockerfile checked on the parse tree, and a smoke test that starts it
- * with gunicorn and asks /healthz and /readyz (Python, Flask and gunicorn from Debian's
- * packages, which .ci/run installs).
+ * The sample app's Dockerfile, checked on the parse tree. The app itself is tested by pytest in
+ * a virtualenv made from its locks (app/tests, `npm run test:app`, run by .ci/run).
  */
-import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { dockerfileStages, targetProblem } from "../components/app/dockerfile";
 import { dockerfileProblems } from "./dockerfile-rules";
@@ -179,76 +176,5 @@ describe("dockerfileStages and targetProblem", () => {
         ]);
         expect(targetProblem(text, "build")).toBeUndefined();
         expect(targetProblem(text, "nope")).toContain("names no stage of the Dockerfile");
-    });
-});
-
-/** A free TCP port on the loopback interface. */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-        server.on("error", reject);
-    });
-}
-
-async function get(url: string): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(url);
-    return { status: response.status, body: await response.json() };
-}
-
-describe("the app under gunicorn", () => {
-    const gunicorn = "/usr/bin/gunicorn";
-    let server: ChildProcess | undefined;
-    let base = "";
-
-    beforeAll(async () => {
-        if (
-            !fs.existsSync(gunicorn) ||
-            spawnSync("/usr/bin/python3", ["-c", "import flask"]).status !== 0
-        ) {
-            throw new Error(
-                "the smoke test needs Debian's gunicorn and python3-flask: `apt-get install -y gunicorn python3-flask` (.ci/run does)",
-            );
-        }
-        const port = await freePort();
-        base = `http://127.0.0.1:${port}`;
-        const env = { ...process.env };
-        delete env.DATABASE_URL;
-        server = spawn(
-            gunicorn,
-            ["--bind", `127.0.0.1:${port}`, "--workers", "1", "--chdir", APP, "run:app"],
-            {
-                env,
-                stdio: "ignore",
-            },
-        );
-        // Wait (bounded) for the server to answer.
-        for (let attempt = 0; attempt < 100; attempt++) {
-            try {
-                await get(`${base}/healthz`);
-                return;
-            } catch {
-                await new Promise((r) => setTimeout(r, 100));
-            }
-        }
-        throw new Error("gunicorn did not answer on /healthz within 10 s");
-    });
-
-    afterAll(() => {
-        server?.kill("SIGTERM");
-    });
-
-    it("answers 200 on /healthz", async () => {
-        expect(await get(`${base}/healthz`)).toEqual({ status: 200, body: { status: "ok" } });
-    });
-
-    it("reports not ready on /readyz without a database URL, saying why", async () => {
-        expect(await get(`${base}/readyz`)).toEqual({
-            status: 503,
-            body: { ready: false, reason: "DATABASE_URL is not set" },
-        });
     });
 });
