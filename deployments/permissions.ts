@@ -150,12 +150,68 @@ export function awsDeployerPolicy(): {
                     "ec2:*",
                     "ecr:*",
                     "elasticloadbalancing:*",
-                    "kms:*",
                     "logs:*",
                     "sns:*",
                     "wafv2:*",
                 ],
                 Resource: "*",
+            },
+            {
+                // KMS, not kms:*: the program's own key is an `aws.kms.Key` (AsgFleet, for the
+                // root volumes and the alert topic) and nothing else of KMS. CreateKey takes no
+                // resource. The provider's aws_kms_key calls exactly these on it (hashicorp/
+                // terraform-provider-aws internal/service/kms/key.go: CreateKey with tags,
+                // DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags,
+                // Enable/DisableKeyRotation, Enable/DisableKey, UpdateKeyDescription,
+                // PutKeyPolicy, ScheduleKeyDeletion; tags through Tag/UntagResource). No
+                // Encrypt, Decrypt or GenerateDataKey: the services use the key through its key
+                // policy (Auto Scaling's role, CloudWatch) or their grants, never as the deployer.
+                Sid: "CreateFleetKeys",
+                Effect: "Allow",
+                Action: ["kms:CreateKey"],
+                Resource: "*",
+            },
+            {
+                Sid: "ManageFleetKeys",
+                Effect: "Allow",
+                Action: [
+                    "kms:DescribeKey",
+                    "kms:DisableKey",
+                    "kms:DisableKeyRotation",
+                    "kms:EnableKey",
+                    "kms:EnableKeyRotation",
+                    "kms:GetKeyPolicy",
+                    "kms:GetKeyRotationStatus",
+                    "kms:ListResourceTags",
+                    "kms:PutKeyPolicy",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:TagResource",
+                    "kms:UntagResource",
+                    "kms:UpdateKeyDescription",
+                ],
+                Resource: "arn:aws:kms:*:*:key/*",
+            },
+            {
+                // The ECR repository is KMS-encrypted (AppImage): creating it, ECR calls
+                // DescribeKey and CreateGrant on the key on the deployer's behalf (Amazon ECR
+                // User Guide, "Encryption at rest"), and a role that creates repositories needs
+                // kms:CreateGrant, kms:RetireGrant and kms:DescribeKey (ECR User Guide, "Create
+                // a custom policy for repository creation templates"). CreateGrant only when an
+                // AWS service asks for it ("kms:GrantIsForAWSResource: Allows principals to call
+                // CreateGrant, ListGrants, or RevokeGrant only when an AWS service that is
+                // integrated with AWS KMS sends the request on the principal's behalf", AWS KMS
+                // Developer Guide, "Controlling access to grants").
+                Sid: "ServicesGrantThemselvesTheKeys",
+                Effect: "Allow",
+                Action: ["kms:CreateGrant"],
+                Resource: "arn:aws:kms:*:*:key/*",
+                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+            {
+                Sid: "ServicesRetireTheirGrants",
+                Effect: "Allow",
+                Action: ["kms:RetireGrant"],
+                Resource: "arn:aws:kms:*:*:key/*",
             },
             {
                 // The load balancer's access-log bucket (components/aws/AccessLogBucket.ts, named
@@ -285,7 +341,8 @@ export const AWS_SERVICE_OF: Readonly<Record<string, readonly string[]>> = {
     "aws:ec2/vpc:Vpc": ["ec2"],
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["ec2"],
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["ec2"],
-    "aws:ecr/repository:Repository": ["ecr"],
+    // ECR creates its grants on the repository's KMS key on the deployer's behalf.
+    "aws:ecr/repository:Repository": ["ecr", "kms"],
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": ["ecr"],
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": ["ecr"],
     "aws:iam/accessKey:AccessKey": ["iam"],

@@ -792,6 +792,57 @@ describe("the deploying identity's permissions", () => {
     });
 
     /**
+     * KMS: exactly what the provider's aws_kms_key calls (hashicorp/terraform-provider-aws
+     * internal/service/kms/key.go and its tags), plus the grants ECR makes on the deployer's
+     * behalf when it creates a KMS-encrypted repository (ECR User Guide, "Encryption at rest" and
+     * "Create a custom policy for repository creation templates"), CreateGrant only for AWS
+     * services (kms:GrantIsForAWSResource, AWS KMS Developer Guide). Never the key's use.
+     */
+    it("gives the deployer the KMS key's lifecycle and service grants, never kms:* nor the key's use", () => {
+        const policy = awsDeployerPolicy();
+        const kms = policy.Statement.filter((st) => st.Action.some((a) => a.startsWith("kms:")));
+        const actions = kms.flatMap((st) => st.Action).sort();
+        expect(actions).toEqual([
+            "kms:CreateGrant",
+            "kms:CreateKey",
+            "kms:DescribeKey",
+            "kms:DisableKey",
+            "kms:DisableKeyRotation",
+            "kms:EnableKey",
+            "kms:EnableKeyRotation",
+            "kms:GetKeyPolicy",
+            "kms:GetKeyRotationStatus",
+            "kms:ListResourceTags",
+            "kms:PutKeyPolicy",
+            "kms:RetireGrant",
+            "kms:ScheduleKeyDeletion",
+            "kms:TagResource",
+            "kms:UntagResource",
+            "kms:UpdateKeyDescription",
+        ]);
+        for (const use of ["kms:*", "kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*"]) {
+            expect(actions).not.toContain(use);
+        }
+        expect(actions.filter((a) => a.startsWith("kms:GenerateDataKey"))).toEqual([]);
+        // CreateKey takes no resource; everything else only keys, CreateGrant only for services.
+        for (const st of kms) {
+            expect([st.Sid, st.Resource]).toEqual([
+                st.Sid,
+                st.Action.includes("kms:CreateKey") ? "*" : "arn:aws:kms:*:*:key/*",
+            ]);
+        }
+        expect(kms.find((st) => st.Action.includes("kms:CreateGrant"))!.Condition).toEqual({
+            Bool: { "kms:GrantIsForAWSResource": "true" },
+        });
+        // The program creates keys and nothing else of KMS (no alias, grant or replica).
+        for (const stack of MAIN_STACKS) {
+            expect(tokensOf(plans[stack]).filter((t) => t.startsWith("aws:kms/"))).toEqual([
+                "aws:kms/key:Key",
+            ]);
+        }
+    });
+
+    /**
      * Contributor's NotActions include Microsoft.Authorization/*\/Write and *\/Delete
      * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged#contributor),
      * and Role Based Access Control Administrator writes role assignments only
