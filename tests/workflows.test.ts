@@ -30,6 +30,7 @@ const PREVIEW_JOB = "preview";
 type Obj = Record<string, unknown>;
 
 interface Step {
+    id?: string;
     name?: string;
     uses?: string;
     run?: string;
@@ -854,16 +855,30 @@ describe(".github/workflows", () => {
         });
     });
 
-    it("runs .ci/run in checks after installing gunicorn and Flask with sudo", () => {
-        const runs = steps(wf(PR_WORKFLOW).jobs.checks).map((s) => s.run ?? "");
-        const apt = runs.findIndex((r) =>
-            r.includes(
-                "sudo apt-get update && sudo apt-get install -y --no-install-recommends gunicorn python3-flask",
-            ),
+    /**
+     * .ci/app-tests runs the app's tests on `$PYTHON` (default python3.11, the image's Python;
+     * ubuntu-24.04 ships 3.12) and installs missing Debian packages only as root: the job sets
+     * up Python 3.11 with actions/setup-python (its `python-path` output, action.yml v7.0.0),
+     * installs the rest with sudo, and hands the interpreter to .ci/run.
+     */
+    it("runs .ci/run in checks on Python 3.11, after installing the app tests' packages with sudo", () => {
+        const all = steps(wf(PR_WORKFLOW).jobs.checks);
+        const python = all.findIndex((s) => action(s.uses) === "actions/setup-python");
+        expect(python).toBeGreaterThanOrEqual(0);
+        expect(all[python]).toMatchObject({ id: "python", with: { "python-version": "3.11" } });
+        const apt = all.findIndex(
+            (s) =>
+                s.run ===
+                "sudo apt-get update && sudo apt-get install -y --no-install-recommends gcc libpq-dev postgresql openssl",
         );
-        const ci = runs.indexOf("bash .ci/run");
-        expect(apt).toBeGreaterThanOrEqual(0);
+        const ci = all.findIndex((s) => s.run === "bash .ci/run");
+        expect(apt).toBeGreaterThan(python);
         expect(ci).toBeGreaterThan(apt);
+        expect(all[ci].env).toEqual({ PYTHON: "${{ steps.python.outputs.python-path }}" });
+        // .ci/app-tests reads PYTHON (read, not edited here).
+        expect(fs.readFileSync(path.join(REPO_DIR, ".ci", "app-tests"), "utf8")).toContain(
+            "PYTHON=${PYTHON:-python3.11}",
+        );
     });
 
     it("sets up Node.js 20 with the npm cache in every job that installs packages", () => {
