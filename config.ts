@@ -1676,7 +1676,7 @@ export function parseStackConfig(
         );
     }
     problems.push(...buildContextProblems(values.appImage, project, projectDir));
-    if (result.success) problems.push(...crossCloudProblems(result.data, project));
+    if (result.success) problems.push(...crossCloudProblems(result.data, project, secretKeys));
     // Dashboards are read (and every panel checked) only where a stack would render them.
     const dashboards =
         projectDir !== undefined &&
@@ -1711,7 +1711,11 @@ function imageRegistries(data: Parsed): (typeof REGISTRY_CLOUDS)[number][] {
  * - Clusters that GitOps feeds (edge sites, attached clusters) pull the released image
  *   `app.image` with no cloud identity: see `releasedImageProblems`.
  */
-function crossCloudProblems(data: Parsed, project: string): string[] {
+function crossCloudProblems(
+    data: Parsed,
+    project: string,
+    secretKeys: readonly string[] = [],
+): string[] {
     const problems: string[] = [];
     const image = data.appImage;
     if (image.build) {
@@ -1730,12 +1734,15 @@ function crossCloudProblems(data: Parsed, project: string): string[] {
                 `${project}:appImage.platforms`,
             ),
         );
-        // Stack config hands build arguments to the program as plain text (none is secret here).
+        // A secret under appImage (`pulumi config set --secret --path appImage.buildArgs.X`) makes
+        // the whole key secret: any build argument may then be one, and provenance max would
+        // publish its value.
+        const argNames = Object.keys(image.buildArgs);
         problems.push(
             ...attestationProblems(
                 image.provenance,
-                Object.keys(image.buildArgs),
-                [],
+                argNames,
+                secretKeys.includes(`${project}:appImage`) ? argNames : [],
                 `${project}:appImage.`,
             ),
         );

@@ -872,12 +872,36 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
         for (const PYTHON_IMAGE of [`python:3.11.16-alpine3.24${digest}`, "python-base"]) {
             expect(problems({ PYTHON_IMAGE })).toEqual([]);
         }
+        // BuildKit matches the expanded name against stage names as stored, in lowercase
+        // (moby/buildkit dockerfile2llb/convert.go addState): "Python-Base" names no stage.
+        expect(problems({ PYTHON_IMAGE: "Python-Base" })[0]).toMatch(
+            /^multicloud:appImage\.buildArgs\.PYTHON_IMAGE 'Python-Base' chooses a base image/,
+        );
         // Arguments that no FROM line uses are not images.
         expect(problems({ GREETING: "hello" })).toEqual([]);
         // Attestations are chosen with appImage.sbom and appImage.provenance.
         expect(problems({ BUILDKIT_ATTEST_PROVENANCE: "mode=min" })).toEqual([
             "multicloud:appImage.buildArgs.BUILDKIT_ATTEST_PROVENANCE asks BuildKit for an attestation directly: remove it, and set multicloud:appImage.sbom or multicloud:appImage.provenance instead",
         ]);
+    });
+
+    // Rule: provenance mode=max records every build argument's value (moby/buildkit
+    // solver/llbsolver/provenance.go: only min mode scrubs build-arg:*), and a secret set with
+    // `pulumi config set --secret --path appImage.buildArgs.X` makes all of appImage secret.
+    it("refuses max provenance when appImage holds a secret, and accepts min", () => {
+        const secretConfig = (appImage: Record<string, unknown>) => {
+            try {
+                parseStackConfig(raw({ appImage }), NS, "dev", [`${NS}:appImage`]);
+            } catch (e) {
+                return (e as ConfigError).problems;
+            }
+            return [];
+        };
+        expect(secretConfig({ buildArgs: { TOKEN: "s3cr3t" } })).toEqual([
+            "multicloud:appImage.provenance 'max' would record the value of the secret build argument TOKEN in the image's provenance, readable by anyone who can pull it: pass secrets as build secrets, or set multicloud:appImage.provenance to min",
+        ]);
+        expect(secretConfig({ buildArgs: { TOKEN: "s3cr3t" }, provenance: "min" })).toEqual([]);
+        expect(secretConfig({})).toEqual([]);
     });
 
     it("settles the image's attestations: an SBOM and max provenance unless told otherwise", () => {

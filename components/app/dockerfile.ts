@@ -104,6 +104,8 @@ export function baseImageArgProblems(
     buildArgs: Readonly<Record<string, unknown>>,
     key = "appImage.buildArgs",
 ): string[] {
+    // BuildKit looks an expanded FROM up among the stage names as written (addState,
+    // `statesByName[ds.stage.BaseName]`, names stored lowercase): only the lowercase name matches.
     const stages = new Set(
         dockerfileStages(dockerfileText)
             .map((s) => s.name?.toLowerCase())
@@ -113,7 +115,7 @@ export function baseImageArgProblems(
     for (const name of fromArgNames(dockerfileText)) {
         const value = buildArgs[name];
         if (typeof value !== "string") continue; // unset: the Dockerfile's default (its own rules)
-        if (stages.has(value.toLowerCase()) || DIGEST_PINNED.test(value)) continue;
+        if (stages.has(value) || DIGEST_PINNED.test(value)) continue;
         problems.push(
             `${key}.${name} '${value}' chooses a base image of the Dockerfile and is not pinned by digest: ` +
                 `append @sha256:<digest of its image index> (\`docker buildx imagetools inspect ${value}\`), ` +
