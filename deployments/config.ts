@@ -12,7 +12,10 @@
  * - a protected stack that deploys from the branch of an unprotected one;
  * - a protected stack that Pulumi Deployments would preview pull requests of (with its write
  *   identity);
- * - plain-text variables that look like secrets.
+ * - plain-text variables that look like secrets;
+ * - the old single `previewTeam` key, a per-stack preview team name that Pulumi Cloud's OIDC
+ *   policies would not match literally, a GitHub subject prefix of another repository, and a
+ *   per-stack subject too long for Google Cloud.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -20,6 +23,7 @@ import { z } from "zod";
 import { boolean, ConfigError, describeIssue, namespaceValues, pathText } from "../config-issues";
 import { readPolicyConfig, stackPolicyConfigPath } from "../policy/config";
 import { listStacks, loadProject, loadStackSettings, PlanInputError } from "../plan/stack-files";
+import { defaultGithubSubjectPrefix, previewSubject, previewTeamName } from "./permissions";
 import { PREVIEW_PULL_REQUESTS_DEFAULT } from "./StackDeployment";
 
 export { ConfigError };
@@ -192,17 +196,35 @@ export const DeploymentConfigSchema = z.strictObject({
     /** Let pull-request workflows in `repository` exchange GitHub OIDC tokens for Pulumi tokens. @default true */
     githubActionsOidc: boolean().default(true),
     /**
-     * The Pulumi Cloud team whose token pull-request workflows get: it holds `read` on every
-     * stack of the main project and nothing else. Its name is the scope the workflow asks for
-     * (`scope: team:<name>` in .github/workflows/pull-request.yml). @default "<project>-pr-preview"
+     * The prefix of the Pulumi Cloud teams whose tokens pull-request previews get: one team per
+     * stack, `<prefix>-<stack>` (previewTeamName), with `read` on that stack and nothing else.
+     * The workflow asks for `scope: team:<prefix>-${{ matrix.stack }}`
+     * (.github/workflows/pull-request.yml; tests check they agree). @default "<project>-pr-preview"
      */
-    previewTeam: z
+    previewTeamPrefix: z
         .string()
         // Pulumi publishes no rule for team names; the name goes into the token scope
-        // (`team:<name>`) and the API path (/api/orgs/<org>/teams/<name>), so this keeps to
-        // characters safe in both, as for organization names above.
-        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
-            message: "must be a team name: letters, digits, '_', '.' and '-'",
+        // (`team:<name>`) and the API path (/api/orgs/<org>/teams/<name>). No '.': Pulumi Cloud's
+        // OIDC policies read `*`, `?` and `.` in team scopes as wildcards ("Claim values and team
+        // scopes support wildcards", pulumi/docs administration/guides/oidc-issuers/_index.md).
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/, {
+            message:
+                "must be a team name prefix: letters, digits, '_' and '-' (no '.', a wildcard in Pulumi Cloud's OIDC policies), at most 80 characters",
+        })
+        .optional(),
+    /**
+     * What GitHub's OIDC subject (`sub`) of this repository's jobs starts with, before
+     * `:environment:<name>`. Repositories created (or renamed, or transferred) after GitHub's
+     * immutable subject claims rollout put the owner's and the repository's numeric ids in it
+     * (README.md#delivery says how to read yours). The Pulumi Cloud issuer policies and every
+     * preview identity's trust (deployments/permissions.ts) are written from it.
+     * @default "repo:<repository>"
+     */
+    githubSubjectPrefix: z
+        .string()
+        .regex(/^repo:[A-Za-z0-9-]+(@\d+)?\/[A-Za-z0-9_.-]+(@\d+)?$/, {
+            message:
+                "must be the start of GitHub's OIDC subject, before ':environment:', such as repo:acme/multicloud-fleet or repo:acme@123456/multicloud-fleet@456789 (`gh api repos/<owner>/<repo>/actions/oidc/customization/sub`, or the sub of a token of the repository: README.md#delivery)",
         })
         .optional(),
     stacks: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), StackSchema),
@@ -213,11 +235,13 @@ export type OidcConfig = z.infer<typeof OidcSchema>;
 
 export interface DeploymentConfig extends Omit<
     z.infer<typeof DeploymentConfigSchema>,
-    "stacks" | "previewTeam"
+    "stacks" | "previewTeamPrefix" | "githubSubjectPrefix"
 > {
     readonly stacks: Readonly<Record<string, StackDeploymentConfig & StackFacts>>;
-    /** The pull-request preview team, its default settled (defaultPreviewTeam). */
-    readonly previewTeam: string;
+    /** The prefix of the per-stack preview teams, its default settled (defaultPreviewTeamPrefix). */
+    readonly previewTeamPrefix: string;
+    /** The start of the repository's GitHub OIDC subjects, its default settled (`repo:<repository>`). */
+    readonly githubSubjectPrefix: string;
     /** The main project's name (from its Pulumi.yaml). */
     readonly project: string;
     /** The policy pack: its name and version (policy/package.json), and its folder. */
@@ -226,9 +250,26 @@ export interface DeploymentConfig extends Omit<
     readonly protectedPolicyConfig: Readonly<Record<string, unknown>>;
 }
 
-/** The pull-request preview team's name when `previewTeam` is unset. */
-export function defaultPreviewTeam(project: string): string {
+/** The preview teams' prefix when `previewTeamPrefix` is unset. */
+export function defaultPreviewTeamPrefix(project: string): string {
     return `${project}-pr-preview`;
+}
+
+/** A team name Pulumi Cloud's OIDC policies match literally: no wildcard character ('.', '*', '?'). */
+const TEAM_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/** google.subject "Cannot exceed 127 bytes" (IAM API, WorkloadIdentityPoolProvider.attributeMapping). */
+const GOOGLE_SUBJECT_MAX_BYTES = 127;
+
+/**
+ * Whether `segment` of an OIDC subject (`acme`, `acme@123456`, `acme-123456`) names `name`:
+ * GitHub's immutable subjects append the numeric id to the name (with '@' in GitHub's OIDC
+ * reference, with '-' in the 2026-04-23 changelog's example).
+ */
+function segmentNames(segment: string, name: string): boolean {
+    const s = segment.toLowerCase();
+    const n = name.toLowerCase();
+    return s === n || (s.startsWith(n) && /^[@-]\d+$/.test(s.slice(n.length)));
 }
 
 /** What the main project's files say about a stack. */
@@ -248,6 +289,13 @@ export function parseDeploymentConfig(
 ): DeploymentConfig {
     const problems: string[] = [];
     const values = namespaceValues(raw, ns, problems);
+    if ("previewTeam" in values) {
+        // Renamed: one team that read every stack is now one team per stack.
+        problems.push(
+            `${ns}:previewTeam named one team with read on every stack; each stack now has its own team, <previewTeamPrefix>-<stack>, with read on that stack only: replace it with \`pulumi config rm previewTeam && pulumi config set previewTeamPrefix <prefix>\` (default <project>-pr-preview), and ask for \`scope: team:<prefix>-\${{ matrix.stack }}\` in .github/workflows/pull-request.yml`,
+        );
+        delete values.previewTeam;
+    }
     const parsed = DeploymentConfigSchema.safeParse(values, { reportInput: true });
     if (!parsed.success) {
         problems.push(
@@ -362,15 +410,74 @@ export function parseDeploymentConfig(
             protectedPolicyConfig = configs[0];
         }
     }
+    // Pull-request previews: one team and one subject per stack, each usable as written.
+    const previewTeamPrefix = data.previewTeamPrefix ?? defaultPreviewTeamPrefix(project.name);
+    const githubSubjectPrefix =
+        data.githubSubjectPrefix ?? defaultGithubSubjectPrefix(data.repository);
+    if (data.githubActionsOidc) {
+        problems.push(
+            ...pullRequestPreviewProblems(
+                ns,
+                data.repository,
+                data.githubSubjectPrefix,
+                previewTeamPrefix,
+                Object.keys(stacks),
+            ),
+        );
+    }
     if (problems.length > 0) throw new ConfigError(problems);
     return {
         ...data,
         stacks,
         project: project.name,
-        previewTeam: data.previewTeam ?? defaultPreviewTeam(project.name),
+        previewTeamPrefix,
+        githubSubjectPrefix,
         policyPack,
         protectedPolicyConfig,
     };
+}
+
+/**
+ * What would make the per-stack pull-request preview names unusable, given the repository, the
+ * configured subject prefix (undefined: the default, `repo:<repository>`), the settled team
+ * prefix and the stacks:
+ * - a subject prefix that does not name the repository's owner and name (each may carry its
+ *   numeric id): most likely another repository's, copied;
+ * - a team, `<prefix>-<stack>`, that Pulumi Cloud's OIDC policies would not match literally
+ *   ('.', '*' and '?' are wildcards there) or longer than 100 characters;
+ * - a subject longer than Google Cloud keeps (google.subject: 127 bytes).
+ */
+export function pullRequestPreviewProblems(
+    ns: string,
+    repository: string,
+    githubSubjectPrefix: string | undefined,
+    previewTeamPrefix: string,
+    stacks: readonly string[],
+): string[] {
+    const problems: string[] = [];
+    const prefix = githubSubjectPrefix ?? defaultGithubSubjectPrefix(repository);
+    const [owner, repo] = repository.split("/");
+    const [subjectOwner = "", subjectRepo = ""] = prefix.slice("repo:".length).split("/");
+    if (!(segmentNames(subjectOwner, owner) && segmentNames(subjectRepo, repo))) {
+        problems.push(
+            `${ns}:githubSubjectPrefix '${prefix}' is not a subject of repository '${repository}' (it names the owner and the repository, each perhaps with its numeric id): read this repository's with \`gh api repos/${repository}/actions/oidc/customization/sub\` or from a token's sub (README.md#delivery), and set it with \`pulumi config set githubSubjectPrefix <prefix>\``,
+        );
+    }
+    for (const stack of stacks) {
+        const team = previewTeamName(previewTeamPrefix, stack);
+        if (!TEAM_NAME.test(team)) {
+            problems.push(
+                `${ns}:stacks.${stack}: its pull-request preview team '${team}' (<previewTeamPrefix>-<stack>) must be letters, digits, '_' and '-', at most 100 characters ('.' is a wildcard in Pulumi Cloud's OIDC policies): set a shorter prefix with \`pulumi config set previewTeamPrefix <prefix>\`, or rename the stack`,
+            );
+        }
+        const subject = previewSubject(prefix, stack);
+        if (Buffer.byteLength(subject) > GOOGLE_SUBJECT_MAX_BYTES) {
+            problems.push(
+                `${ns}:stacks.${stack}: its pull-request preview subject '${subject}' is longer than the ${GOOGLE_SUBJECT_MAX_BYTES} bytes Google Cloud keeps of a subject (google.subject), so no workload identity binding could name it: use a shorter stack name`,
+            );
+        }
+    }
+    return problems;
 }
 
 /** The clouds a stack enables, read the way the main program reads its config. */

@@ -4,7 +4,8 @@
  * cloud the stack enables (no long-lived cloud secret stored anywhere), drift detection, the
  * policy pack published to Pulumi Cloud and required on protected stacks through a
  * preventative policy group, and the GitHub OIDC trust that lets pull-request workflows preview
- * without a stored Pulumi token, with a team token that reads the stacks and nothing more.
+ * without a stored Pulumi token, each stack with a team token that reads that stack and nothing
+ * more.
  *
  * Run by an organization admin: `cd deployments && pulumi up` (see README.md#delivery).
  */
@@ -12,7 +13,12 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as service from "@pulumi/pulumiservice";
 import { parseDeploymentConfig } from "./config";
-import { githubPullRequestSubject } from "./permissions";
+import {
+    GITHUB_OIDC_ISSUER,
+    previewEnvironment,
+    previewSubject,
+    previewTeamName,
+} from "./permissions";
 import { StackDeployment } from "./StackDeployment";
 
 const ns = pulumi.getProject();
@@ -111,76 +117,80 @@ if (protectedStacks.length > 0) {
 // Pull-request workflows of the repository exchange their GitHub OIDC token for a short-lived
 // Pulumi token (pulumi/auth-actions), so no Pulumi token is stored in GitHub. The token is a
 // team token, never an organization one: "Team tokens inherit the stack permissions assigned to
-// the team" (pulumiservice TeamToken docs), and this team holds `read` on the main project's
-// stacks and nothing else. Pulumi's stack permissions table gives Read "Preview stack changes",
-// "Decrypt secret configuration" and "Read stack resources", and keeps "Update stack",
-// "Destroy stack" and "Import stack checkpoint" for Write (pulumi/docs
-// content/docs/administration/access-identity/stack-permissions.md). Teams and team tokens
-// need the Enterprise or Business Critical edition (.../rbac/teams.md; OIDC token types by
-// edition, pulumi/docs#16149).
-let previewTeam: service.Team | undefined;
+// the team" (pulumiservice TeamToken docs). One team per stack, each holding `read` on its own
+// stack and nothing else, and each handed out only to the preview job of that stack, which runs
+// in the GitHub environment pr-preview-<stack> (a protected stack's waits for its reviewers
+// before the job, and so the token, exists). Pulumi's stack permissions table gives Read
+// "Preview stack changes", "Decrypt secret configuration" and "Read stack resources", and keeps
+// "Update stack", "Destroy stack" and "Import stack checkpoint" for Write (pulumi/docs
+// content/docs/administration/access-identity/stack-permissions.md): Read is what a preview
+// needs, and it includes the stack's secrets. Teams and team tokens need the Enterprise or
+// Business Critical edition (.../rbac/teams.md; OIDC token types by edition, pulumi/docs#16149).
+const previewTeams: service.Team[] = [];
 const previewTeamGrants: service.TeamStackPermission[] = [];
 if (config.githubActionsOidc) {
-    previewTeam = new service.Team(
-        "pr-preview",
-        {
-            organizationName: organization,
-            teamType: "pulumi",
-            name: config.previewTeam,
-            displayName: config.previewTeam,
-            description: `Pull-request previews of ${project} from GitHub Actions (${config.repository}): read on its stacks, nothing else. No members: only the OIDC issuer hands out its token.`,
-            members: [],
-        },
-        { provider },
-    );
     for (const stack of stackNames) {
+        const teamName = previewTeamName(config.previewTeamPrefix, stack);
+        const team = new service.Team(
+            `pr-preview-${stack}`,
+            {
+                organizationName: organization,
+                teamType: "pulumi",
+                name: teamName,
+                displayName: teamName,
+                description: `Pull-request previews of ${project}/${stack} from GitHub Actions (${config.repository}, environment ${previewEnvironment(stack)}): read on ${stack} only. No members: only the OIDC issuer hands out its token.`,
+                members: [],
+            },
+            { provider },
+        );
         const created = stackResources.get(stack);
+        previewTeams.push(team);
         previewTeamGrants.push(
             new service.TeamStackPermission(
-                `pr-preview-${stack}`,
+                `pr-preview-${stack}-read`,
                 {
                     organization,
                     project,
                     stack,
-                    team: config.previewTeam,
+                    team: teamName,
                     // 101 ("Grants read permissions to stack", @pulumi/pulumiservice 1.3.0
                     // types/enums TeamStackPermissionScope): preview needs no more.
                     permission: service.TeamStackPermissionScope.Read,
                 },
-                {
-                    provider,
-                    dependsOn: created ? [previewTeam, created] : [previewTeam],
-                },
+                { provider, dependsOn: created ? [team, created] : [team] },
             ),
         );
     }
 }
-const githubIssuer = previewTeam
+const githubIssuer = config.githubActionsOidc
     ? new service.OidcIssuer(
           "github-actions",
           {
               organization,
               name: `github-${config.repository.replace("/", "-")}`,
-              url: "https://token.actions.githubusercontent.com",
+              url: GITHUB_OIDC_ISSUER,
               // One hour covers a preview; nothing longer is ever handed out.
               maxExpirationSeconds: 3600,
-              policies: [
-                  {
-                      decision: "allow",
-                      // "teamName: required when tokenType is team"; authorizedPermissions are
-                      // for organization tokens only (pulumi/pulumi-pulumiservice v1.3.0,
-                      // provider/pkg/cloud/spec.json, the auth policy update operation).
-                      tokenType: "team",
-                      teamName: config.previewTeam,
-                      rules: {
-                          aud: `urn:pulumi:org:${organization}`,
-                          sub: githubPullRequestSubject(config.repository),
-                      },
+              // One policy per stack: the token of that stack's team, to the job of that stack's
+              // environment only. "teamName: required when tokenType is team";
+              // authorizedPermissions are for organization tokens only
+              // (pulumi/pulumi-pulumiservice v1.3.0, provider/pkg/cloud/spec.json, the auth
+              // policy update operation). Claim values and team scopes are matched with
+              // wildcards, `*`, `?` and `.` (any one character; pulumi/docs
+              // administration/guides/oidc-issuers/_index.md): config refuses them in team
+              // names, and only a dot in the repository's name can reach a subject.
+              policies: stackNames.map((stack) => ({
+                  decision: "allow",
+                  tokenType: "team",
+                  teamName: previewTeamName(config.previewTeamPrefix, stack),
+                  rules: {
+                      aud: `urn:pulumi:org:${organization}`,
+                      sub: previewSubject(config.githubSubjectPrefix, stack),
                   },
-              ],
+              })),
           },
-          // The team and its grants exist before any token of it is handed out.
-          { provider, dependsOn: [previewTeam, ...previewTeamGrants] },
+          // The teams and their grants exist before any token of them is handed out.
+          { provider, dependsOn: [...previewTeams, ...previewTeamGrants] },
       )
     : undefined;
 
@@ -200,4 +210,16 @@ export const stacks = Object.fromEntries(
 );
 export const policyGroupName = policyGroup?.name;
 export const githubOidcIssuer = githubIssuer?.name;
-export const pullRequestPreviewTeam = previewTeam ? config.previewTeam : undefined;
+/** Per stack: the GitHub environment its preview runs in, the team it gets, the subject trusted. */
+export const pullRequestPreviews = config.githubActionsOidc
+    ? Object.fromEntries(
+          stackNames.map((stack) => [
+              stack,
+              {
+                  environment: previewEnvironment(stack),
+                  team: previewTeamName(config.previewTeamPrefix, stack),
+                  subject: previewSubject(config.githubSubjectPrefix, stack),
+              },
+          ]),
+      )
+    : undefined;

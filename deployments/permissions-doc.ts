@@ -6,7 +6,12 @@
  *   npx tsx deployments/permissions-doc.ts                      rewrite the section
  *   npx tsx deployments/permissions-doc.ts --check              exit 1 when it is out of date
  *   npx tsx deployments/permissions-doc.ts aws-preview-policy   the preview role's policy (JSON)
- *   npx tsx deployments/permissions-doc.ts aws-preview-trust <account id>
+ *   npx tsx deployments/permissions-doc.ts aws-preview-trust <account id> <stack>
+ *                                            a stack's preview role trust policy (JSON)
+ *   npx tsx deployments/permissions-doc.ts preview-subject <stack>
+ *                                            the GitHub OIDC subject its preview identities trust
+ *   npx tsx deployments/permissions-doc.ts gcp-preview-condition <stack>
+ *                                            its Google workload identity provider's condition
  *   npx tsx deployments/permissions-doc.ts aws-deployer-policy  the deployer's policy (JSON)
  *
  * tests/deployments.test.ts runs the same rendering and fails when the doc differs.
@@ -22,11 +27,13 @@ import {
     awsPreviewTrustPolicy,
     gcpPreviewProviderCondition,
     gcpPreviewRolePermissions,
-    githubPullRequestSubject,
     GITHUB_OIDC_AUDIENCE,
     GITHUB_OIDC_ISSUER,
     PREVIEW_CALLS,
+    previewEnvironment,
     previewIdentities,
+    previewSubject,
+    previewTeamName,
     type PermissionCloud,
 } from "./permissions";
 
@@ -59,41 +66,53 @@ function callsTable(cloud: PermissionCloud, what: string): string {
 
 /** The section, as markdown (before prettier). */
 export function renderPullRequestPreviews(config: DeploymentConfig): string {
-    const { repository, organization, previewTeam, project } = config;
+    const { repository, organization, previewTeamPrefix, githubSubjectPrefix, project } = config;
     const stacks = Object.keys(config.stacks);
-    const sub = githubPullRequestSubject(repository);
+    const sub = previewSubject(githubSubjectPrefix, "<stack>");
     const optedIn = stacks.filter((s) => config.stacks[s].previewPullRequests);
     const protectedStacks = stacks.filter((s) => config.stacks[s].protected);
-    const identities = previewIdentities(repository, previewTeam);
+    const identities = previewIdentities(repository, previewTeamPrefix, githubSubjectPrefix);
     const gcpPermissions = gcpPreviewRolePermissions();
     const lines: string[] = [
         HEADING,
         "",
         "<!-- Written by `npx tsx deployments/permissions-doc.ts` from deployments/permissions.ts and deployments/Pulumi.settings.yaml; tests/deployments.test.ts fails when it is out of date. -->",
         "",
-        `Pull requests are previewed by the ${code("preview")} job of ${code(".github/workflows/pull-request.yml")}, once per stack, with identities that read and nothing more: none of them can change a stack, a cloud resource or an access grant. Each trusts GitHub's OIDC tokens (issuer ${code(GITHUB_OIDC_ISSUER)}) of this repository's pull-request jobs only, subject ${code(sub)}. The job names no ${code("environment")} (which would change the subject) and is skipped for pull requests from forks, which get no token. These identities are separate from the deployers above, which only Pulumi Deployments' own tokens reach.`,
+        `Pull requests are previewed by the ${code("preview")} job of ${code(".github/workflows/pull-request.yml")}, once per stack, each in the stack's GitHub environment ${code(previewEnvironment("<stack>"))}, with identities that read and nothing more: none of them can change a stack, a cloud resource or an access grant. Each stack's identities trust GitHub's OIDC tokens (issuer ${code(GITHUB_OIDC_ISSUER)}) of that stack's environment only, subject ${code(sub)}, so one stack's preview job cannot assume another stack's identities. The job runs for pull requests from the repository's own branches; those from forks get no token.`,
+        "",
+        "| Stack | GitHub environment | Pulumi Cloud team | Subject its identities trust | Before the job starts |",
+        "| --- | --- | --- | --- | --- |",
+        ...stacks.map(
+            (s) =>
+                `| ${code(s)} | ${code(previewEnvironment(s))} | ${code(previewTeamName(previewTeamPrefix, s))} | ${code(previewSubject(githubSubjectPrefix, s))} | ${config.stacks[s].protected ? "a required reviewer of the environment approves it (protected stack)" : "nothing: the environment admits pull-request runs only"} |`,
+        ),
         "",
         "| Identity | Who gets it | Trusted subject | May | May not |",
         "| --- | --- | --- | --- | --- |",
         ...identities.map(
             (i) =>
-                `| ${cell(i.identity)} | the ${code("preview")} job of a pull request from a branch of ${code(repository)} | ${cell(i.trusted)} | ${cell(i.may)} | ${cell(i.mayNot)} |`,
+                `| ${cell(i.identity)} | the ${code("preview")} job of ${code("<stack>")}, for a pull request from a branch of ${code(repository)} | ${cell(i.trusted)} | ${cell(i.may)} | ${cell(i.mayNot)} |`,
         ),
         "",
-        `**Anyone who can open a pull request from a branch holds these identities**: a pull request's workflow runs as the pull request wrote it, so it can ask for the same tokens. Read includes the stacks' secret config, which a preview decrypts to run the program (the attached clusters' and edge sites' kubeconfigs, ${code("databaseUrl")}, the registry pull credential). Keep write access to the repository to the people who may read those.`,
+        `**What Read means, and what guards it.** Pulumi's stack Read includes "Decrypt secret configuration": a preview decrypts its stack's secret config to run the program (the attached clusters' and edge sites' kubeconfigs, ${code("databaseUrl")}, the registry pull credential), and the pull request's code runs with that access. Anyone who can push a branch can therefore read the secrets of every stack whose environment lets the job start. ${protectedStacks.length ? `The environments of protected stacks (${protectedStacks.map((s) => code(previewEnvironment(s))).join(", ")}) require a reviewer's approval before the job, and so any token, exists: **approving a preview of ${protectedStacks.map(code).join(", ")} runs the pull request's code with read access to its secret config, so read the change before approving it**.` : "No committed stack is protected."} The environments' protection rules live in GitHub, not here: README.md#delivery creates them.`,
+        "",
+        `**The subject.** Every trust above names ${code(githubSubjectPrefix + ":environment:…")}: ${code("githubSubjectPrefix")} in ${code("deployments/Pulumi.settings.yaml")}, by default ${code("repo:<repository>")}. A job that names an environment gets the subject ${code("repo:ORG-NAME/REPO-NAME:environment:ENVIRONMENT-NAME")} whatever the event ([OpenID Connect reference](https://docs.github.com/en/actions/reference/security/oidc#filtering-for-a-specific-environment)). Repositories that use GitHub's immutable subject claims (created, renamed or transferred after GitHub's rollout date, or opted in) carry the owner's and the repository's numeric ids in it; README.md#delivery says how to read the repository's own prefix and set it. A repository that customizes its subject template (${code("use_default: false")}) gets another format altogether, which these trusts do not match.`,
         "",
         "The preview runs without `--refresh` (the workflow test checks it), so no resource is read from the clouds: the identities need only what the providers' configuration and the program's invokes call. `tests/deployments.test.ts` plans both stacks and fails when one of them calls a token that the tables below do not list.",
         "",
         "### Pulumi Cloud",
         "",
-        `${code("deployments/")} creates the team ${code(previewTeam)} (without members) and grants it ${code("read")} on every stack of ${code(project)}: ${stacks.map(code).join(", ")}. Its GitHub OIDC issuer hands out that team's token, for one hour at most, to ${code(sub)} with audience ${code(`urn:pulumi:org:${organization}`)}, and no organization token to anyone. A team token carries the team's stack permissions; Pulumi's stack permissions give Read "Preview stack changes", "Decrypt secret configuration", "Read stack resources", "View update history" and "Export stack checkpoint", and keep updates, destroys, imports and deletes for Write and Admin ([Stack permissions](https://www.pulumi.com/docs/administration/access-identity/stack-permissions/)). Teams and team tokens need the Enterprise or Business Critical edition.`,
+        `${code("deployments/")} creates one team per stack of ${code(project)}, ${code(previewTeamName(previewTeamPrefix, "<stack>"))} (${code("previewTeamPrefix")}, without members), and grants it ${code("read")} on that stack alone: ${stacks.map((s) => `${code(previewTeamName(previewTeamPrefix, s))} on ${code(s)}`).join(", ")}. Its GitHub OIDC issuer has one policy per stack, which hands out that stack's team token, for one hour at most, to that stack's subject with audience ${code(`urn:pulumi:org:${organization}`)}; no organization token goes to anyone. A team token carries the team's stack permissions; Pulumi's stack permissions give Read "Preview stack changes", "Decrypt secret configuration", "Read stack resources", "View update history" and "Export stack checkpoint", and keep updates, destroys, imports and deletes for Write and Admin ([Stack permissions](https://www.pulumi.com/docs/administration/access-identity/stack-permissions/)). Teams and team tokens need the Enterprise or Business Critical edition. The issuer's rules read ${code("*")}, ${code("?")} and ${code(".")} as wildcards ([OIDC issuers](https://www.pulumi.com/docs/administration/guides/oidc-issuers/)): team names here hold none, and a dot in the repository's name would match any one character unless the subject carries the repository's id.`,
         "",
         "```yaml",
-        "- uses: pulumi/auth-actions@<sha> # v2.1.0",
-        "  with:",
-        "    organization: ${{ vars.PULUMI_ORG }}",
-        "    requested-token-type: urn:pulumi:token-type:access_token:team",
-        `    scope: team:${previewTeam}`,
+        "preview:",
+        `  environment: ${previewEnvironment("${{ matrix.stack }}")}`,
+        "  steps:",
+        "    - uses: pulumi/auth-actions@<sha> # v2.1.0",
+        "      with:",
+        "        organization: ${{ vars.PULUMI_ORG }}",
+        "        requested-token-type: urn:pulumi:token-type:access_token:team",
+        `        scope: team:${previewTeamPrefix}-\${{ matrix.stack }}`,
         "```",
         "",
         `**Pulumi Deployments does not preview pull requests** of protected stacks (${protectedStacks.map(code).join(", ") || "none"}): ${code("deployments/")} refuses ${code("previewPullRequests: true")} on them. A deployment's OIDC token always carries ${code("scope:write")}, its subject differs only in ${code("operation:preview")}, and a stack has one OIDC configuration for every operation ([OIDC token claims](https://www.pulumi.com/docs/deployments/deployments/oidc/)), so such a preview would run the pull request's code with the deployer identities. An unprotected stack may opt in (${code("previewPullRequests: true")}), knowing that its pull requests then run with that stack's deployer identities; ${optedIn.length ? `opted in: ${optedIn.map(code).join(", ")}` : "none of the committed stacks does"}.`,
@@ -108,10 +127,14 @@ export function renderPullRequestPreviews(config: DeploymentConfig): string {
         JSON.stringify(awsPreviewPolicy(), null, 2),
         "```",
         "",
-        `Its trust policy (audience ${code(GITHUB_OIDC_AUDIENCE.aws)}, the default of ${code("aws-actions/configure-aws-credentials")}):`,
+        `Its trust policy, for ${code(stacks[0])} here (audience ${code(GITHUB_OIDC_AUDIENCE.aws)}, the default of ${code("aws-actions/configure-aws-credentials")}; ${code("npx tsx deployments/permissions-doc.ts aws-preview-trust <account id> <stack>")} prints a stack's):`,
         "",
         "```json",
-        JSON.stringify(awsPreviewTrustPolicy("123456789012", repository), null, 2),
+        JSON.stringify(
+            awsPreviewTrustPolicy("123456789012", previewSubject(githubSubjectPrefix, stacks[0])),
+            null,
+            2,
+        ),
         "```",
         "",
         "### Google Cloud",
@@ -120,17 +143,17 @@ export function renderPullRequestPreviews(config: DeploymentConfig): string {
         "",
         callsTable("gcp", "IAM permissions"),
         "",
-        `The workload identity provider admits this repository's pull-request jobs only, with ${code("google.subject=assertion.sub")} and the condition:`,
+        `Each stack project's workload identity provider admits that stack's preview environment only, with ${code("google.subject=assertion.sub")} and the condition (${code("npx tsx deployments/permissions-doc.ts gcp-preview-condition <stack>")}; ${code(stacks[0])} here):`,
         "",
         "```text",
-        gcpPreviewProviderCondition(repository),
+        gcpPreviewProviderCondition(repository, stacks[0]),
         "```",
         "",
-        `and only that subject may act as the service account (${code("roles/iam.workloadIdentityUser")} for ${code(`principal://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/github/subject/${sub}`)}). The audience is the provider's default, its full name.`,
+        `and only that stack's subject may act as the service account (${code("roles/iam.workloadIdentityUser")} for ${code(`principal://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/github/subject/${sub}`)}). The audience is the provider's default, its full name.`,
         "",
         "### Azure",
         "",
-        `One Entra ID application per stack, ${code("github-preview-<stack>")}, with a federated credential (issuer ${code(GITHUB_OIDC_ISSUER)}, audience ${code(GITHUB_OIDC_AUDIENCE.azure)}, subject ${code(sub)}) and **no role assignment**: the preview makes no ARM call that a role would authorize.`,
+        `One Entra ID application per stack, ${code("github-preview-<stack>")}, with one federated credential (issuer ${code(GITHUB_OIDC_ISSUER)}, audience ${code(GITHUB_OIDC_AUDIENCE.azure)}, subject ${code(sub)}) and **no role assignment**: the preview makes no ARM call that a role would authorize.`,
         "",
         callsTable("azure", "Azure RBAC actions"),
         "",
@@ -166,8 +189,18 @@ export function expectedPermissionsDoc(current: string): string {
     );
 }
 
+/** The committed config's stack named `arg`, or undefined after printing why not. */
+function committedStack(config: DeploymentConfig, arg: string | undefined, usage: string) {
+    const stacks = Object.keys(config.stacks);
+    if (arg === undefined || !stacks.includes(arg)) {
+        console.error(`usage: ${usage} (stacks: ${stacks.join(", ")})`);
+        return undefined;
+    }
+    return arg;
+}
+
 async function main(argv: string[]): Promise<number> {
-    const [command, arg] = argv;
+    const [command, arg, arg2] = argv;
     if (command === "aws-preview-policy") {
         console.log(JSON.stringify(awsPreviewPolicy(), null, 2));
         return 0;
@@ -177,12 +210,27 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     if (command === "aws-preview-trust") {
+        const config = committedDeploymentConfig();
+        const usage = "aws-preview-trust <12-digit account id> <stack>";
         if (!/^\d{12}$/.test(arg ?? "")) {
-            console.error("usage: aws-preview-trust <12-digit account id>");
+            console.error(`usage: ${usage}`);
             return 2;
         }
+        const stack = committedStack(config, arg2, usage);
+        if (stack === undefined) return 2;
+        const subject = previewSubject(config.githubSubjectPrefix, stack);
+        console.log(JSON.stringify(awsPreviewTrustPolicy(arg, subject), null, 2));
+        return 0;
+    }
+    if (command === "preview-subject" || command === "gcp-preview-condition") {
         const config = committedDeploymentConfig();
-        console.log(JSON.stringify(awsPreviewTrustPolicy(arg, config.repository), null, 2));
+        const stack = committedStack(config, arg, `${command} <stack>`);
+        if (stack === undefined) return 2;
+        console.log(
+            command === "preview-subject"
+                ? previewSubject(config.githubSubjectPrefix, stack)
+                : gcpPreviewProviderCondition(config.repository, stack),
+        );
         return 0;
     }
     const current = fs.readFileSync(PERMISSIONS_DOC, "utf8");

@@ -560,19 +560,55 @@ export const CLOUD_OF_PACKAGE: Readonly<Record<string, PermissionCloud>> = {
 /**
  * GitHub's OIDC issuer. The pull-request workflow's `preview` job holds its token
  * (`id-token: write`) and exchanges it with Pulumi Cloud and each cloud for short-lived
- * credentials of the identities below, which trust nothing else.
+ * credentials of the identities below, which trust nothing else: each stack's trust only the
+ * subject of that stack's preview environment.
  */
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 
 /**
- * The `sub` of the token of a job run for a `pull_request` event, in a job without an
- * `environment` ("Filtering for pull_request events": `repo:ORG-NAME/REPO-NAME:pull_request`,
- * GitHub's OpenID Connect reference). Repositories on GitHub's immutable subject claims
- * (github.blog changelog 2026-04-23) put their numeric owner and repository ids in it: see
- * README.md#delivery.
+ * The GitHub environment the `preview` job of a stack runs in: `pr-preview-<stack>`
+ * (`environment: pr-preview-${{ matrix.stack }}` in .github/workflows/pull-request.yml; the
+ * workflow test reads this constant). A constant, not config: environments belong to the
+ * repository, so no other project's names can collide with them, and the workflow can only
+ * spell the name as a literal pattern. Its protection rules (required reviewers for protected
+ * stacks, pull-request refs only) are set in GitHub: README.md#delivery.
  */
-export function githubPullRequestSubject(repository: string): string {
-    return `repo:${repository}:pull_request`;
+export const PREVIEW_ENVIRONMENT_PREFIX = "pr-preview-";
+
+/** The GitHub environment of `stack`'s pull-request preview. */
+export function previewEnvironment(stack: string): string {
+    return `${PREVIEW_ENVIRONMENT_PREFIX}${stack}`;
+}
+
+/**
+ * The Pulumi Cloud team of `stack`'s pull-request previews, `<prefix>-<stack>`
+ * (`multicloud-deployments:previewTeamPrefix`): read on that stack and nothing else.
+ */
+export function previewTeamName(prefix: string, stack: string): string {
+    return `${prefix}-${stack}`;
+}
+
+/**
+ * The start of GitHub's default OIDC subject for `repository` (owner/name) when it does not use
+ * immutable subject claims: `repo:ORG-NAME/REPO-NAME` (GitHub's OpenID Connect reference,
+ * "Example subject claims"). Repositories that do (created, renamed or transferred after the
+ * rollout, or opted in) put the numeric owner and repository ids in it, which no config here
+ * knows: `multicloud-deployments:githubSubjectPrefix` then holds the repository's own (see
+ * README.md#delivery).
+ */
+export function defaultGithubSubjectPrefix(repository: string): string {
+    return `repo:${repository}`;
+}
+
+/**
+ * The `sub` of the token of `stack`'s preview job: a job that references an environment gets
+ * `repo:ORG-NAME/REPO-NAME:environment:ENVIRONMENT-NAME`, whatever the event ("Filtering for a
+ * specific environment", GitHub's OpenID Connect reference); `subjectPrefix` is the part before
+ * `:environment:`. Each stack's preview identities trust its own environment's subject only, so
+ * one stack's preview job can assume no other stack's identities.
+ */
+export function previewSubject(subjectPrefix: string, stack: string): string {
+    return `${subjectPrefix}:environment:${previewEnvironment(stack)}`;
 }
 
 /**
@@ -733,8 +769,11 @@ export function awsPreviewPolicy(): {
     };
 }
 
-/** The AWS preview role's trust policy: GitHub's tokens of this repository's pull requests only. */
-export function awsPreviewTrustPolicy(accountId: string, repository: string) {
+/**
+ * The AWS preview role's trust policy (`github-preview-<stack>`): GitHub's tokens of one
+ * stack's preview job only, `subject` being previewSubject(prefix, stack).
+ */
+export function awsPreviewTrustPolicy(accountId: string, subject: string) {
     const host = GITHUB_OIDC_ISSUER.replace(/^https:\/\//, "");
     return {
         Version: "2012-10-17",
@@ -746,7 +785,7 @@ export function awsPreviewTrustPolicy(accountId: string, repository: string) {
                 Condition: {
                     StringEquals: {
                         [`${host}:aud`]: GITHUB_OIDC_AUDIENCE.aws,
-                        [`${host}:sub`]: githubPullRequestSubject(repository),
+                        [`${host}:sub`]: subject,
                     },
                 },
             },
@@ -772,17 +811,20 @@ export function gcpPreviewRolePermissions(): string[] {
 }
 
 /**
- * The condition of the Google Cloud workload identity provider for pull-request previews:
- * admit only this repository's pull-request jobs (google-github-actions/auth README: "Always
- * add an Attribute Condition to restrict entry into the Workload Identity Pool").
+ * The condition of the Google Cloud workload identity provider of `stack`'s project: admit only
+ * this repository's jobs in the stack's preview environment (google-github-actions/auth README:
+ * "Always add an Attribute Condition to restrict entry into the Workload Identity Pool"). The
+ * `repository` and `environment` claims are names (GitHub's OpenID Connect reference, "Custom
+ * claims provided by GitHub"); the service account's binding names the exact subject, which
+ * carries the numeric ids when the repository uses immutable subject claims.
  */
-export function gcpPreviewProviderCondition(repository: string): string {
-    return `assertion.repository == '${repository}' && assertion.event_name == 'pull_request'`;
+export function gcpPreviewProviderCondition(repository: string, stack: string): string {
+    return `assertion.repository == '${repository}' && assertion.environment == '${previewEnvironment(stack)}'`;
 }
 
 /**
  * What each pull-request preview identity may do, and what not: the trust-model rows of
- * docs/permissions.md#pull-request-previews.
+ * docs/permissions.md#pull-request-previews, one per kind of identity, for any stack `<stack>`.
  */
 export interface PreviewIdentity {
     readonly key: string;
@@ -792,16 +834,21 @@ export interface PreviewIdentity {
     readonly mayNot: string;
 }
 
-/** The preview identities, in the order of the doc's table. */
-export function previewIdentities(repository: string, team: string): PreviewIdentity[] {
-    const sub = githubPullRequestSubject(repository);
+/** The preview identities of a stack `<stack>`, in the order of the doc's table. */
+export function previewIdentities(
+    repository: string,
+    teamPrefix: string,
+    subjectPrefix: string,
+): PreviewIdentity[] {
+    const stack = "<stack>";
+    const sub = previewSubject(subjectPrefix, stack);
     return [
         {
             key: "pulumi-cloud",
-            identity: `Pulumi Cloud team \`${team}\` (a team token, one hour at most)`,
+            identity: `Pulumi Cloud team \`${previewTeamName(teamPrefix, stack)}\` (a team token, one hour at most)`,
             trusted: `OIDC issuer \`${GITHUB_OIDC_ISSUER}\`, \`aud\` \`urn:pulumi:org:<org>\`, \`sub\` \`${sub}\``,
-            may: "read every stack of the main project: preview it, decrypt its config, read its resources and history",
-            mayNot: "update, refresh, destroy, import or delete a stack; change config, tags, deployment settings, teams or the policy group; touch another project's stacks",
+            may: "read its own stack: preview it, decrypt its config (secrets included), read its resources and history",
+            mayNot: "read any other stack; update, refresh, destroy, import or delete a stack; change config, tags, deployment settings, teams or the policy group",
         },
         {
             key: "aws",
@@ -815,7 +862,7 @@ export function previewIdentities(repository: string, team: string): PreviewIden
         {
             key: "gcp",
             identity: "service account `preview@<project>` with custom role `multicloudPreview`",
-            trusted: `workload identity provider (issuer \`${GITHUB_OIDC_ISSUER}\`, condition \`${gcpPreviewProviderCondition(repository)}\`), principal \`…/subject/${sub}\` as Workload Identity User`,
+            trusted: `workload identity provider (issuer \`${GITHUB_OIDC_ISSUER}\`, condition \`${gcpPreviewProviderCondition(repository, stack)}\`), principal \`…/subject/${sub}\` as Workload Identity User`,
             may: `${gcpPreviewRolePermissions()
                 .map((p) => `\`${p}\``)
                 .join(

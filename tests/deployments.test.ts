@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { YAMLMap, parseDocument } from "yaml";
+import { YAMLMap, parse as parseYaml, parseDocument } from "yaml";
 import type { RecordedResource } from "../plan/mocks";
 import type { PlanResult } from "../plan/run";
 import { expandPolicyConfig, readPolicyConfig } from "../policy/config";
@@ -21,7 +21,11 @@ import {
     expectedPermissionsDoc,
     PERMISSIONS_DOC,
 } from "../deployments/permissions-doc";
-import { defaultPreviewTeam, privateApiServers } from "../deployments/config";
+import {
+    defaultPreviewTeamPrefix,
+    privateApiServers,
+    pullRequestPreviewProblems,
+} from "../deployments/config";
 import {
     AWS_SERVICE_OF,
     AZURE_ASSIGNABLE_ROLES,
@@ -31,14 +35,18 @@ import {
     GCP_GRANTABLE_PROJECT_ROLES,
     GITHUB_OIDC_AUDIENCE,
     PREVIEW_CALLS,
+    PREVIEW_ENVIRONMENT_PREFIX,
     awsDeployerPolicy,
     awsPreviewPolicy,
     awsPreviewTrustPolicy,
     azureRoleAssignmentCondition,
     gcpGrantCondition,
     gcpPreviewRolePermissions,
+    gcpPreviewProviderCondition,
     grantsFor,
     previewNeeds,
+    previewSubject,
+    previewTeamName,
 } from "../deployments/permissions";
 import { loadProject } from "../plan/stack-files";
 import { created, ofType, one, planStack, PROJECT_DIR } from "./harness";
@@ -110,6 +118,49 @@ function deploys(paths: readonly string[], changed: readonly string[]): boolean 
             (includes.length === 0 || includes.some((g) => path.matchesGlob(file, g))) &&
             !excludes.some((g) => path.matchesGlob(file, g)),
     );
+}
+
+/** An allow policy of the GitHub OIDC issuer, as the program registers it. */
+interface PulumiPolicy {
+    decision: string;
+    tokenType: string;
+    teamName: string;
+    rules: Record<string, string>;
+}
+
+/**
+ * Pulumi Cloud's claim matching: "`*` — match zero or more characters, `?` — match zero or one
+ * character, `.` — match exactly one character" (pulumi/docs
+ * administration/guides/oidc-issuers/_index.md).
+ */
+function claimMatches(pattern: string, value: string): boolean {
+    const re = pattern
+        .split("")
+        .map((c) =>
+            c === "*"
+                ? ".*"
+                : c === "?"
+                  ? ".?"
+                  : c === "."
+                    ? "."
+                    : c.replace(/[\\^$+()[\]{}|/]/g, "\\$&"),
+        )
+        .join("");
+    return new RegExp(`^${re}$`).test(value);
+}
+
+/** The teams whose tokens the issuer's allow policies hand to a token with `claims`. */
+function allowedTeams(policies: readonly PulumiPolicy[], claims: Record<string, string>): string[] {
+    return policies
+        .filter(
+            (p) =>
+                p.decision === "allow" &&
+                Object.entries(p.rules).every(
+                    ([claim, pattern]) =>
+                        claims[claim] !== undefined && claimMatches(pattern, claims[claim]),
+                ),
+        )
+        .map((p) => p.teamName);
 }
 
 describe("deployment settings for every stack of the main project", () => {
@@ -292,9 +343,11 @@ describe("deployment settings for every stack of the main project", () => {
      * tokenType is team" and `authorizedPermissions` is for organization tokens only
      * (pulumi/pulumi-pulumiservice v1.3.0 provider/pkg/cloud/spec.json); the auth action asks
      * for it with `scope: team:<name>` (pulumi/auth-actions v2.1.0 action.yml; pulumi/docs
-     * administration/guides/oidc-issuers/github.md, "Team tokens").
+     * administration/guides/oidc-issuers/github.md, "Team tokens"). A job that names an
+     * environment gets the subject `repo:ORG-NAME/REPO-NAME:environment:ENVIRONMENT-NAME`
+     * (GitHub's OpenID Connect reference, "Filtering for a specific environment").
      */
-    it("lets only this repository's pull requests exchange GitHub OIDC tokens, for the preview team's token only", () => {
+    it("hands each stack's team token to that stack's preview environment only, and nothing else to anyone", () => {
         const issuer = one(plan, T.issuer, "github-actions");
         expect(issuer.inputs).toMatchObject({
             url: "https://token.actions.githubusercontent.com",
@@ -304,26 +357,65 @@ describe("deployment settings for every stack of the main project", () => {
             {
                 decision: "allow",
                 tokenType: "team",
-                teamName: "multicloud-pr-preview",
+                teamName: "multicloud-pr-preview-dev",
                 rules: {
                     aud: "urn:pulumi:org:acme",
-                    sub: "repo:acme/multicloud-fleet:pull_request",
+                    sub: "repo:acme/multicloud-fleet:environment:pr-preview-dev",
+                },
+            },
+            {
+                decision: "allow",
+                tokenType: "team",
+                teamName: "multicloud-pr-preview-prod",
+                rules: {
+                    aud: "urn:pulumi:org:acme",
+                    sub: "repo:acme/multicloud-fleet:environment:pr-preview-prod",
                 },
             },
         ]);
+        // Each stack's job matches its own stack's policy and no other (Pulumi's wildcard
+        // matching, `.` included), and the old subject of environment-less jobs matches none.
+        const policies = issuer.inputs.policies as PulumiPolicy[];
+        for (const stack of MAIN_STACKS) {
+            const claims = {
+                aud: "urn:pulumi:org:acme",
+                sub: `repo:acme/multicloud-fleet:environment:pr-preview-${stack}`,
+            };
+            expect(allowedTeams(policies, claims)).toEqual([`multicloud-pr-preview-${stack}`]);
+        }
+        for (const sub of [
+            "repo:acme/multicloud-fleet:pull_request",
+            "repo:acme/multicloud-fleet:ref:refs/heads/main",
+            "repo:acme/multicloud-fleet:environment:production",
+            "repo:acme/multicloud-fleet-fork:environment:pr-preview-prod",
+        ]) {
+            expect([sub, allowedTeams(policies, { aud: "urn:pulumi:org:acme", sub })]).toEqual([
+                sub,
+                [],
+            ]);
+        }
         // Nothing organization-wide, nothing admin, anywhere in the program.
         const text = JSON.stringify(created(plan).map((r) => r.inputs));
         expect(text).not.toMatch(/"tokenType":"(organization|personal|runner)"/);
         expect(text).not.toContain('"admin"');
         expect(ofType(plan, "pulumiservice:index:OrgAccessToken")).toEqual([]);
         expect(ofType(plan, "pulumiservice:index:TeamAccessToken")).toEqual([]);
-        // The team and its grants exist before the issuer hands out its token.
-        const team = one(plan, T.team, "pr-preview");
-        expect(issuer.dependencies).toContain(team.urn);
-        for (const grant of ofType(plan, T.teamStack)) {
-            expect(issuer.dependencies).toContain(grant.urn);
+        // The teams and their grants exist before the issuer hands out their tokens.
+        for (const r of [...ofType(plan, T.team), ...ofType(plan, T.teamStack)]) {
+            expect(issuer.dependencies).toContain(r.urn);
         }
-        expect(plan.outputs.pullRequestPreviewTeam).toBe("multicloud-pr-preview");
+        expect(plan.outputs.pullRequestPreviews).toEqual({
+            dev: {
+                environment: "pr-preview-dev",
+                team: "multicloud-pr-preview-dev",
+                subject: "repo:acme/multicloud-fleet:environment:pr-preview-dev",
+            },
+            prod: {
+                environment: "pr-preview-prod",
+                team: "multicloud-pr-preview-prod",
+                subject: "repo:acme/multicloud-fleet:environment:pr-preview-prod",
+            },
+        });
     });
 
     /**
@@ -331,42 +423,85 @@ describe("deployment settings for every stack of the main project", () => {
      * TeamStackPermissionScope) is all a preview needs: Pulumi's stack permissions give Read
      * "Preview stack changes" and "Decrypt secret configuration", and only Write "Update stack"
      * (pulumi/docs content/docs/administration/access-identity/stack-permissions.md; "Stack
-     * Read: ... Allows for running previews", .../rbac/permission-sets.md).
+     * Read: ... Allows for running previews", .../rbac/permission-sets.md). One team per stack:
+     * a token that previews dev reads nothing of prod.
      */
-    it("creates the preview team without members, with read and nothing more on each stack it previews", () => {
-        expect(one(plan, T.team, "pr-preview").inputs).toEqual({
-            organizationName: "acme",
-            teamType: "pulumi",
-            name: "multicloud-pr-preview",
-            displayName: "multicloud-pr-preview",
-            description: expect.stringContaining("read on its stacks, nothing else") as unknown,
-            members: [],
-        });
+    it("creates one preview team per stack, without members, with read on its own stack and nothing more", () => {
+        expect(ofType(plan, T.team).map((t) => t.name)).toEqual(
+            MAIN_STACKS.map((s) => `pr-preview-${s}`),
+        );
         const grants = ofType(plan, T.teamStack);
-        expect(grants.map((g) => g.inputs.stack).sort()).toEqual(MAIN_STACKS);
+        expect(grants.map((g) => [g.inputs.team, g.inputs.stack])).toEqual(
+            MAIN_STACKS.map((s) => [`multicloud-pr-preview-${s}`, s]),
+        );
         for (const stack of MAIN_STACKS) {
-            const grant = one(plan, T.teamStack, `pr-preview-${stack}`);
+            const team = one(plan, T.team, `pr-preview-${stack}`);
+            expect(team.inputs).toEqual({
+                organizationName: "acme",
+                teamType: "pulumi",
+                name: `multicloud-pr-preview-${stack}`,
+                displayName: `multicloud-pr-preview-${stack}`,
+                description: `Pull-request previews of multicloud/${stack} from GitHub Actions (acme/multicloud-fleet, environment pr-preview-${stack}): read on ${stack} only. No members: only the OIDC issuer hands out its token.`,
+                members: [],
+            });
+            const grant = one(plan, T.teamStack, `pr-preview-${stack}-read`);
             expect(grant.inputs).toEqual({
                 organization: "acme",
                 project: "multicloud",
                 stack,
-                team: "multicloud-pr-preview",
+                team: `multicloud-pr-preview-${stack}`,
                 permission: 101,
             });
-            // After its stack and the team exist.
+            // After its stack and its team exist.
             expect(grant.dependencies).toContain(one(plan, T.stack, `stack-${stack}`).urn);
-            expect(grant.dependencies).toContain(one(plan, T.team, "pr-preview").urn);
+            expect(grant.dependencies).toContain(team.urn);
         }
     });
 
-    it("asks, in the pull-request workflow, for exactly the preview team's token", () => {
-        const workflow = fs.readFileSync(
+    /**
+     * The workflow spells the team and the environment as patterns over `matrix.stack`; for
+     * every stack they must be the team deployments/ creates and the environment whose subject
+     * its policy trusts.
+     */
+    it("asks, in the pull-request workflow, for exactly each stack's team token, from each stack's environment", () => {
+        const text = fs.readFileSync(
             path.join(PROJECT_DIR, ".github", "workflows", "pull-request.yml"),
             "utf8",
         );
-        const team = committedDeploymentConfig().previewTeam;
-        expect(workflow).toContain(`scope: team:${team}`);
-        expect(workflow).toContain("requested-token-type: urn:pulumi:token-type:access_token:team");
+        const job = (
+            parseYaml(text) as {
+                jobs: Record<
+                    string,
+                    {
+                        environment?: unknown;
+                        strategy?: { matrix?: { stack?: string[] } };
+                        steps: { uses?: string; with?: Record<string, string> }[];
+                    }
+                >;
+            }
+        ).jobs.preview;
+        const config = committedDeploymentConfig();
+        expect(config.previewTeamPrefix).toBe(defaultPreviewTeamPrefix("multicloud"));
+        const auth = job.steps.find((s) => s.uses?.startsWith("pulumi/auth-actions@"))!;
+        expect(auth.with).toMatchObject({
+            "requested-token-type": "urn:pulumi:token-type:access_token:team",
+            scope: `team:${config.previewTeamPrefix}-\${{ matrix.stack }}`,
+        });
+        expect(job.environment).toBe(`${PREVIEW_ENVIRONMENT_PREFIX}\${{ matrix.stack }}`);
+        const policies = one(plan, T.issuer, "github-actions").inputs.policies as PulumiPolicy[];
+        const teams = ofType(plan, T.team).map((t) => t.inputs.name);
+        for (const stack of job.strategy!.matrix!.stack!) {
+            const team = auth
+                .with!.scope.replace("${{ matrix.stack }}", stack)
+                .slice("team:".length);
+            const environment = String(job.environment).replace("${{ matrix.stack }}", stack);
+            expect(team).toBe(previewTeamName(config.previewTeamPrefix, stack));
+            expect(teams).toContain(team);
+            // The subject GitHub gives that job is the one its team's policy trusts.
+            const sub = `${config.githubSubjectPrefix}:environment:${environment}`;
+            expect(sub).toBe(previewSubject(config.githubSubjectPrefix, stack));
+            expect(allowedTeams(policies, { aud: "urn:pulumi:org:acme", sub })).toEqual([team]);
+        }
     });
 
     it("keeps the main stacks in Pulumi Cloud when they leave this program", () => {
@@ -512,22 +647,110 @@ describe("bad deployment config", () => {
         ).toBe(false);
     });
 
-    it("names the preview team <project>-pr-preview unless told, and refuses a malformed name", async () => {
-        expect(defaultPreviewTeam("multicloud")).toBe("multicloud-pr-preview");
-        const unset = await planSettings({ previewTeam: undefined });
+    it("names the preview teams <project>-pr-preview-<stack> unless told, and refuses a malformed prefix", async () => {
+        expect(defaultPreviewTeamPrefix("multicloud")).toBe("multicloud-pr-preview");
+        const unset = await planSettings({ previewTeamPrefix: undefined });
         expect(unset.errors).toEqual([]);
-        expect(one(unset, T.team, "pr-preview").inputs.name).toBe("multicloud-pr-preview");
-        const other = await planSettings({ previewTeam: "ci-previews" });
+        expect(one(unset, T.team, "pr-preview-prod").inputs.name).toBe(
+            "multicloud-pr-preview-prod",
+        );
+        const other = await planSettings({ previewTeamPrefix: "ci-previews" });
         expect(other.errors).toEqual([]);
         expect(
-            (one(other, T.issuer, "github-actions").inputs.policies as { teamName: string }[])[0]
-                .teamName,
-        ).toBe("ci-previews");
-        expect(one(other, T.teamStack, "pr-preview-prod").inputs.team).toBe("ci-previews");
-        const error = await problemsOf({ previewTeam: "team:admins" });
-        expect(error).toContain(
-            `${NS}:previewTeam must be a team name: letters, digits, '_', '.' and '-'`,
+            (one(other, T.issuer, "github-actions").inputs.policies as PulumiPolicy[]).map(
+                (p) => p.teamName,
+            ),
+        ).toEqual(["ci-previews-dev", "ci-previews-prod"]);
+        expect(one(other, T.teamStack, "pr-preview-prod-read").inputs.team).toBe(
+            "ci-previews-prod",
         );
+        const error = await problemsOf({ previewTeamPrefix: "team:admins" });
+        expect(error).toContain(
+            `${NS}:previewTeamPrefix must be a team name prefix: letters, digits, '_' and '-' (no '.', a wildcard in Pulumi Cloud's OIDC policies), at most 80 characters, got "team:admins"`,
+        );
+        // A dot would match any character in the issuer's team scope.
+        expect(await problemsOf({ previewTeamPrefix: "ci.previews" })).toContain(
+            `${NS}:previewTeamPrefix must be a team name prefix`,
+        );
+    });
+
+    it("refuses the old single previewTeam key, naming the per-stack replacement", async () => {
+        const error = await problemsOf({ previewTeam: "multicloud-pr-preview" });
+        expect(error).toContain("(1 problem)");
+        expect(error).toContain(
+            `${NS}:previewTeam named one team with read on every stack; each stack now has its own team, <previewTeamPrefix>-<stack>, with read on that stack only: replace it with \`pulumi config rm previewTeam && pulumi config set previewTeamPrefix <prefix>\` (default <project>-pr-preview), and ask for \`scope: team:<prefix>-\${{ matrix.stack }}\` in .github/workflows/pull-request.yml`,
+        );
+    });
+
+    /**
+     * GitHub's OIDC reference ("Immutable subject claims") gives
+     * `repo:OWNER@OWNER-ID/REPO@REPO-ID:...`; its changelog of 2026-04-23 shows
+     * `repo:octocat-123456/my-repo-456789:...`. Both, and the name-only form, are accepted; the
+     * prefix must name this repository, and reaches every policy and trust.
+     */
+    it("takes the GitHub subject prefix of a repository with immutable subjects, and refuses another repository's", async () => {
+        const immutable = "repo:acme@123456/multicloud-fleet@456789";
+        const plan = await planSettings({ githubSubjectPrefix: immutable });
+        expect(plan.errors).toEqual([]);
+        expect(
+            (one(plan, T.issuer, "github-actions").inputs.policies as PulumiPolicy[]).map(
+                (p) => p.rules.sub,
+            ),
+        ).toEqual([
+            `${immutable}:environment:pr-preview-dev`,
+            `${immutable}:environment:pr-preview-prod`,
+        ]);
+        const unset = await planSettings({ githubSubjectPrefix: undefined });
+        expect(unset.errors).toEqual([]);
+        expect(
+            (one(unset, T.issuer, "github-actions").inputs.policies as PulumiPolicy[])[0].rules.sub,
+        ).toBe("repo:acme/multicloud-fleet:environment:pr-preview-dev");
+        expect(
+            pullRequestPreviewProblems(
+                NS,
+                "acme/multicloud-fleet",
+                "repo:acme-123456/multicloud-fleet-456789",
+                "p",
+                ["dev"],
+            ),
+        ).toEqual([]);
+        expect(
+            await problemsOf({ githubSubjectPrefix: "repo:other@1/multicloud-fleet@2" }),
+        ).toContain(
+            `${NS}:githubSubjectPrefix 'repo:other@1/multicloud-fleet@2' is not a subject of repository 'acme/multicloud-fleet' (it names the owner and the repository, each perhaps with its numeric id): read this repository's with \`gh api repos/acme/multicloud-fleet/actions/oidc/customization/sub\``,
+        );
+        // A whole subject, a wildcard or a trailing colon is not a prefix.
+        for (const bad of [
+            "repo:acme/multicloud-fleet:environment:pr-preview-prod",
+            "repo:acme/*",
+            "repo:acme/multicloud-fleet:",
+            "acme/multicloud-fleet",
+        ]) {
+            expect(await problemsOf({ githubSubjectPrefix: bad })).toContain(
+                `${NS}:githubSubjectPrefix must be the start of GitHub's OIDC subject, before ':environment:'`,
+            );
+        }
+    });
+
+    it("refuses per-stack preview names that Pulumi Cloud would read as wildcards or Google Cloud cannot keep", async () => {
+        expect(
+            pullRequestPreviewProblems(NS, "acme/x", undefined, "multicloud-pr-preview", [
+                "dev",
+                "eu.prod",
+            ]),
+        ).toEqual([
+            `${NS}:stacks.eu.prod: its pull-request preview team 'multicloud-pr-preview-eu.prod' (<previewTeamPrefix>-<stack>) must be letters, digits, '_' and '-', at most 100 characters ('.' is a wildcard in Pulumi Cloud's OIDC policies): set a shorter prefix with \`pulumi config set previewTeamPrefix <prefix>\`, or rename the stack`,
+        ]);
+        // repo:acme/<92 x>:environment:pr-preview-dev is 129 bytes.
+        const long = `acme/${"x".repeat(92)}`;
+        const error = await problemsOf({ repository: long, githubSubjectPrefix: undefined });
+        expect(error).toContain(
+            `${NS}:stacks.dev: its pull-request preview subject 'repo:${long}:environment:pr-preview-dev' is longer than the 127 bytes Google Cloud keeps of a subject (google.subject), so no workload identity binding could name it: use a shorter stack name`,
+        );
+        expect(error).toContain("(2 problems)");
+        // Not checked when pull requests get no Pulumi token.
+        const off = await planSettings({ repository: long, githubActionsOidc: false });
+        expect(off.errors).toEqual([]);
     });
 
     it("creates no team and no issuer without GitHub Actions OIDC", async () => {
@@ -1004,8 +1227,11 @@ describe("the deploying identity's permissions", () => {
         expect(
             policy.Statement.find((st) => st.Action.includes("ssm:GetParameter"))!.Resource,
         ).toBe("arn:aws:ssm:*::parameter/aws/service/*");
-        // Trusted by this repository's pull-request jobs only, with GitHub's default audience.
-        const trust = awsPreviewTrustPolicy("123456789012", "acme/multicloud-fleet");
+        // Trusted by one stack's preview environment only, with GitHub's default audience.
+        const trust = awsPreviewTrustPolicy(
+            "123456789012",
+            previewSubject("repo:acme/multicloud-fleet", "dev"),
+        );
         expect(trust.Statement).toEqual([
             {
                 Effect: "Allow",
@@ -1018,7 +1244,7 @@ describe("the deploying identity's permissions", () => {
                     StringEquals: {
                         "token.actions.githubusercontent.com:aud": GITHUB_OIDC_AUDIENCE.aws,
                         "token.actions.githubusercontent.com:sub":
-                            "repo:acme/multicloud-fleet:pull_request",
+                            "repo:acme/multicloud-fleet:environment:pr-preview-dev",
                     },
                 },
             },
@@ -1029,6 +1255,45 @@ describe("the deploying identity's permissions", () => {
             (m) => JSON.parse(m[1]) as unknown,
         );
         expect(blocks).toEqual([policy, trust]);
+    });
+
+    /**
+     * AWS compares the subject with StringEquals (exact), Azure's federated credential matches
+     * it exactly ("the subject identifier exactly matches", pulumi/docs deployments oidc/azure.md
+     * on Entra ID), and Google's binding names one subject behind a condition on the
+     * environment: no stack's preview job can take another stack's identities.
+     */
+    it("keeps each stack's cloud preview identities to that stack's environment", () => {
+        const prefix = "repo:acme/multicloud-fleet";
+        for (const stack of MAIN_STACKS) {
+            const trust = awsPreviewTrustPolicy("123456789012", previewSubject(prefix, stack));
+            const sub =
+                trust.Statement[0].Condition.StringEquals[
+                    "token.actions.githubusercontent.com:sub"
+                ];
+            const condition = gcpPreviewProviderCondition("acme/multicloud-fleet", stack);
+            expect(condition).toBe(
+                `assertion.repository == 'acme/multicloud-fleet' && assertion.environment == 'pr-preview-${stack}'`,
+            );
+            for (const other of MAIN_STACKS.filter((s) => s !== stack)) {
+                expect(sub).not.toBe(previewSubject(prefix, other));
+                expect(condition).not.toContain(`'pr-preview-${other}'`);
+            }
+        }
+        // The doc's GCP condition and AWS trust are the first stack's, from the committed config.
+        const section = DOC.slice(DOC.indexOf("## Pull-request previews"));
+        expect(section).toContain(gcpPreviewProviderCondition("acme/multicloud-fleet", "dev"));
+        const row = section
+            .split("\n")
+            .find((l) => l.startsWith("| `prod`"))
+            ?.split("|")
+            .map((c) => c.trim());
+        expect(row?.slice(1, 5)).toEqual([
+            "`prod`",
+            "`pr-preview-prod`",
+            "`multicloud-pr-preview-prod`",
+            "`repo:acme/multicloud-fleet:environment:pr-preview-prod`",
+        ]);
     });
 
     it("gives the Google preview role the reads the committed stacks call, none of them a write", () => {

@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { PREVIEW_ENVIRONMENT_PREFIX } from "../deployments/permissions";
 
 const REPO_DIR = path.resolve(__dirname, "..");
 const WORKFLOW_DIR = path.join(REPO_DIR, ".github", "workflows");
@@ -366,7 +367,7 @@ function pulumiTokenProblems(wf: Workflow): string[] {
                     `${where}: requests '${type || "no token type"}', not a team token (urn:pulumi:token-type:access_token:team)`,
                 );
             }
-            if (!/^team:[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(scope)) {
+            if (!/^team:[A-Za-z0-9][A-Za-z0-9_-]*(\$\{\{ matrix\.stack \}\})?$/.test(scope)) {
                 problems.push(`${where}: scope '${scope}' names no team (team:<name>)`);
             }
         });
@@ -375,11 +376,18 @@ function pulumiTokenProblems(wf: Workflow): string[] {
 }
 
 /**
- * The preview job holds read-only identities only, and they suffice because it reads nothing
- * from the clouds but what the program's invokes ask (docs/permissions.md#pull-request-previews):
- * - no `environment`: it would turn the token's subject into `repo:<repo>:environment:<name>`,
- *   which no preview identity trusts ("Filtering for a specific environment", GitHub's OpenID
- *   Connect reference);
+ * The preview job of each stack runs in that stack's own GitHub environment and with that
+ * stack's own Pulumi team, and reads nothing from the clouds but what the program's invokes ask
+ * (docs/permissions.md#pull-request-previews):
+ * - `environment: pr-preview-${{ matrix.stack }}` (deployments/permissions.ts
+ *   PREVIEW_ENVIRONMENT_PREFIX). This reverses the earlier rule of no environment at all: that
+ *   rule kept the subject `repo:<repo>:pull_request`, one subject for every stack, so any pull
+ *   request's job could take prod's identities and read prod's secret config. With an
+ *   environment the subject is `repo:<repo>:environment:<name>` ("Filtering for a specific
+ *   environment", GitHub's OpenID Connect reference), one per stack, and the environment's
+ *   required reviewers hold a protected stack's job before it starts;
+ * - a Pulumi team per stack (`scope: team:<prefix>-${{ matrix.stack }}`): one team for all
+ *   stacks would read them all;
  * - no refresh (pulumi/actions `refresh`, or `--refresh` in its options): a refresh reads every
  *   resource, which the preview identities may not.
  */
@@ -388,12 +396,22 @@ function previewReadOnlyProblems(wf: Workflow, jobName: string): string[] {
     const where = `${wf.file}: job '${jobName}'`;
     if (!job) return [`${where}: missing`];
     const problems: string[] = [];
-    if (job.environment !== undefined) {
+    const expected = `${PREVIEW_ENVIRONMENT_PREFIX}\${{ matrix.stack }}`;
+    const environment = isObj(job.environment) ? job.environment.name : job.environment;
+    if (environment !== expected) {
         problems.push(
-            `${where}: names an environment, so its OIDC subject is no longer repo:<repo>:pull_request`,
+            `${where}: runs in ${environment === undefined ? "no environment" : `environment '${String(environment)}'`}, not '${expected}': each stack's identities trust its own environment's subject only, and a protected stack's environment holds the job for a reviewer`,
         );
     }
     steps(job).forEach((step, i) => {
+        if (action(step.uses) === "pulumi/auth-actions") {
+            const scope = String(step.with?.scope ?? "");
+            if (!scope.endsWith("-${{ matrix.stack }}")) {
+                problems.push(
+                    `${where} ${stepName(step, i)}: scope '${scope}' is not a team per stack (team:<prefix>-\${{ matrix.stack }}): one team for every stack reads them all`,
+                );
+            }
+        }
         if (action(step.uses) !== "pulumi/actions") return;
         const refresh = step.with?.refresh;
         const options = String(step.with?.options ?? "");
@@ -815,7 +833,7 @@ describe(".github/workflows", () => {
         ).toHaveLength(1);
     });
 
-    it("previews with no environment and no refresh, so the read-only identities suffice", () => {
+    it("previews each stack in its own environment with its own team, and no refresh", () => {
         expect(previewReadOnlyProblems(wf(PR_WORKFLOW), PREVIEW_JOB)).toEqual([]);
     });
 
@@ -904,7 +922,7 @@ describe(".github/workflows", () => {
         expect(job.needs).toEqual(["checks", GATE_JOB]);
         expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
         // Pull requests from forks get no OIDC token: the job must not run for them. Nor for
-        // other events: every identity it uses trusts pull-request jobs only.
+        // other events: the preview environments admit pull-request refs only.
         expect(job.if).toBe(
             "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
         );
@@ -919,12 +937,14 @@ describe(".github/workflows", () => {
                 "${{ vars[format('GCP_WORKLOAD_IDENTITY_PROVIDER_{0}', matrix.stack)] }}",
             service_account: "${{ vars[format('GCP_SERVICE_ACCOUNT_{0}', matrix.stack)] }}",
         });
-        // The preview team's token (deployments/: read on the stacks; the team's name is checked
-        // against deployments/Pulumi.settings.yaml in tests/deployments.test.ts).
+        // The stack's team token (deployments/: read on that stack; the pattern is checked
+        // against deployments/Pulumi.settings.yaml in tests/deployments.test.ts), in the
+        // stack's environment.
+        expect(job.environment).toBe("pr-preview-${{ matrix.stack }}");
         expect(find("pulumi/auth-actions")?.with).toEqual({
             organization: "${{ vars.PULUMI_ORG }}",
             "requested-token-type": "urn:pulumi:token-type:access_token:team",
-            scope: "team:multicloud-pr-preview",
+            scope: "team:multicloud-pr-preview-${{ matrix.stack }}",
         });
         const config = "${{ runner.temp }}/policy-config-${{ matrix.stack }}.json";
         const generate = all.findIndex((s) =>
@@ -1029,6 +1049,7 @@ jobs:
           category: gate-\${{ matrix.stack }}
   preview:
     runs-on: ubuntu-24.04
+    environment: pr-preview-\${{ matrix.stack }}
     permissions:
       contents: read
       id-token: write
@@ -1041,7 +1062,7 @@ jobs:
         with:
           organization: acme
           requested-token-type: urn:pulumi:token-type:access_token:team
-          scope: team:pr-preview
+          scope: team:pr-preview-\${{ matrix.stack }}
       - uses: pulumi/actions@v7.1.0
         with:
           command: preview
@@ -1265,22 +1286,31 @@ jobs:
         ]);
     });
 
-    it("reports a preview job with an environment or a refresh", () => {
+    it("reports a preview job outside its stack's environment, with one team for all stacks, or refreshing", () => {
         const loose = edited((x) => {
-            x.jobs[PREVIEW_JOB].environment = "preview";
+            delete x.jobs[PREVIEW_JOB].environment;
+            steps(x.jobs[PREVIEW_JOB])[0].with!.scope = "team:pr-preview";
             steps(x.jobs[PREVIEW_JOB])[1].with!.refresh = true;
         });
-        const options = edited((x) => {
+        const shared = edited((x) => {
+            x.jobs[PREVIEW_JOB].environment = "preview";
             steps(x.jobs[PREVIEW_JOB])[1].with!.options = "--diff --refresh";
         });
         expect([
             ...previewReadOnlyProblems(loose, PREVIEW_JOB),
-            ...previewReadOnlyProblems(options, PREVIEW_JOB),
+            ...previewReadOnlyProblems(shared, PREVIEW_JOB),
         ]).toEqual([
-            "good.yml: job 'preview': names an environment, so its OIDC subject is no longer repo:<repo>:pull_request",
+            "good.yml: job 'preview': runs in no environment, not 'pr-preview-${{ matrix.stack }}': each stack's identities trust its own environment's subject only, and a protected stack's environment holds the job for a reviewer",
+            "good.yml: job 'preview' step 1 (pulumi/auth-actions@0123456789abcdef0123456789abcdef01234567): scope 'team:pr-preview' is not a team per stack (team:<prefix>-${{ matrix.stack }}): one team for every stack reads them all",
             "good.yml: job 'preview' step 2 (pulumi/actions@v7.1.0): refreshes, which reads every resource with the preview identities",
+            "good.yml: job 'preview': runs in environment 'preview', not 'pr-preview-${{ matrix.stack }}': each stack's identities trust its own environment's subject only, and a protected stack's environment holds the job for a reviewer",
             "good.yml: job 'preview' step 2 (pulumi/actions@v7.1.0): refreshes, which reads every resource with the preview identities",
         ]);
+        // The long form of `environment` counts by its name.
+        const named = edited((x) => {
+            x.jobs[PREVIEW_JOB].environment = { name: "pr-preview-${{ matrix.stack }}" };
+        });
+        expect(previewReadOnlyProblems(named, PREVIEW_JOB)).toEqual([]);
         expect(previewReadOnlyProblems(good(), "gone")).toEqual(["good.yml: job 'gone': missing"]);
     });
 
