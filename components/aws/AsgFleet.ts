@@ -357,7 +357,8 @@ PY
 chmod 0444 ${dir}/gunicorn_tls.py
 `;
     // GUNICORN_CMD_ARGS: gunicorn reads --certfile/--keyfile and --config from it (gunicorn
-    // 23.0.0 config.py get_cmd_args_from_env, app/base.py load_config). The image's HEALTHCHECK
+    // 27.0.1 config.py get_cmd_args_from_env, app/base.py load_config; app/tests/test_gunicorn.py
+    // runs it so, with the hook below). The image's HEALTHCHECK
     // probes plain http://127.0.0.1:5001/healthz, which fails once the port speaks TLS: it is
     // switched off here, since nothing on the fleet reads Docker's health status (Docker does not
     // restart an unhealthy container); the load balancer's HTTPS check on /healthz, with ELB

@@ -202,7 +202,7 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
             "chown 1001:1001 /etc/app-tls/key.pem\nchmod 0400 /etc/app-tls/key.pem",
         );
         expect(script).toContain("context.minimum_version = ssl.TLSVersion.TLSv1_2");
-        // gunicorn 23 reads GUNICORN_CMD_ARGS; the image's plain-HTTP HEALTHCHECK is off.
+        // gunicorn (27) reads GUNICORN_CMD_ARGS; the image's plain-HTTP HEALTHCHECK is off.
         expect(script).toContain(
             '--security-opt no-new-privileges -v /etc/app-tls:/tls:ro -e "GUNICORN_CMD_ARGS=--certfile /tls/cert.pem --keyfile /tls/key.pem --config /tls/gunicorn_tls.py" --no-healthcheck 210987654321.dkr.ecr.',
         );
