@@ -1,11 +1,21 @@
 /**
  * The README's commands match the code: every npm script it runs exists, the Delivery section's
  * repository variables are the ones the workflow reads, its required status checks are the
- * workflow's job names, and the deployment settings stack it creates has its stack file.
+ * workflow's job names, the deployment settings stack it creates has its stack file, the
+ * permissions-doc commands it runs exist, it creates every stack's preview environment (with
+ * reviewers for protected stacks), and its trust model names every identity the workflows and
+ * deployments/ define.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { committedDeploymentConfig } from "../deployments/permissions-doc";
+import {
+    previewEnvironment,
+    previewIdentities,
+    previewSubject,
+    previewTeamName,
+} from "../deployments/permissions";
 import { PROJECT_DIR } from "./harness";
 
 const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
@@ -59,5 +69,93 @@ describe("README", () => {
         expect(
             fs.readFileSync(path.join(PROJECT_DIR, "deployments", "index.ts"), "utf8"),
         ).toContain("name: `${project}-protected`");
+    });
+
+    it("runs only permissions-doc commands that exist", () => {
+        const source = fs.readFileSync(
+            path.join(PROJECT_DIR, "deployments", "permissions-doc.ts"),
+            "utf8",
+        );
+        const used = new Set(
+            [...README.matchAll(/npx tsx deployments\/permissions-doc\.ts ([\w-]+)/g)].map(
+                (m) => m[1],
+            ),
+        );
+        expect([...used].sort()).toEqual(
+            expect.arrayContaining(["aws-deployer-policy", "aws-preview-trust", "preview-subject"]),
+        );
+        for (const command of used) {
+            expect([command, source.includes(`command === "${command}"`)]).toEqual([command, true]);
+        }
+    });
+
+    it("creates every stack's preview environment, with required reviewers for protected stacks", () => {
+        const config = committedDeploymentConfig();
+        for (const [stack, settings] of Object.entries(config.stacks)) {
+            const environment = previewEnvironment(stack);
+            expect(delivery).toContain(`environments/${environment} `);
+            // Pull-request refs only, on every environment.
+            expect(delivery).toMatch(
+                new RegExp(
+                    `for env in [^;]*\\b${environment}\\b[^;]*; do\\n.*deployment-branch-policies -f name='refs/pull/\\*/merge' -f type=branch`,
+                ),
+            );
+            const put = new RegExp(
+                `environments/${environment} --input - <<'?JSON'?\\n([\\s\\S]*?)\\n\\s*JSON`,
+            ).exec(delivery)?.[1];
+            expect([stack, put]).toEqual([
+                stack,
+                expect.stringContaining('"custom_branch_policies": true'),
+            ]);
+            if (settings.protected) {
+                expect([stack, put]).toEqual([stack, expect.stringContaining('"reviewers": [')]);
+                expect(put).toContain('"prevent_self_review": true');
+            }
+        }
+    });
+
+    it("names every identity of the workflows and deployments/ in its trust model", () => {
+        const start = delivery.indexOf("### Trust model");
+        expect(start).toBeGreaterThan(0);
+        const section = delivery.slice(start, delivery.indexOf("\n### ", start + 1));
+        const rows = section.split("\n").filter((l) => l.startsWith("| "));
+        expect(rows[0]).toMatch(
+            /^\| Identity\s+\| Who or what gets it\s+\| Trusted subject\s+\| May\s+\| May not\s+\|$/,
+        );
+        const table = rows.join("\n");
+        // Every job of every workflow.
+        const workflowDir = path.join(PROJECT_DIR, ".github", "workflows");
+        for (const file of fs.readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f))) {
+            const jobs = Object.keys(
+                (
+                    parse(fs.readFileSync(path.join(workflowDir, file), "utf8")) as {
+                        jobs: Record<string, unknown>;
+                    }
+                ).jobs,
+            );
+            for (const job of jobs)
+                expect([file, job, table.includes(`\`${job}\``)]).toEqual([file, job, true]);
+        }
+        // The per-stack preview identities, by the names deployments/ and the docs give them.
+        const config = committedDeploymentConfig();
+        expect(table).toContain(`\`${previewTeamName(config.previewTeamPrefix, "<stack>")}\``);
+        expect(table).toContain(`\`${previewEnvironment("<stack>")}\``);
+        expect(table).toContain(`\`${previewSubject(config.githubSubjectPrefix, "<stack>")}\``);
+        for (const identity of previewIdentities(
+            config.repository,
+            config.previewTeamPrefix,
+            config.githubSubjectPrefix,
+        )) {
+            const name = /`([^`]+)`/.exec(identity.identity)![1];
+            expect([identity.key, table.includes(`\`${name}\``)]).toEqual([identity.key, true]);
+        }
+        // The deployers, the admin who runs deployments/, and Dependabot when it is configured.
+        expect(table).toMatch(/\| Deployer identities /);
+        expect(table).toMatch(/\| Organization admin /);
+        if (fs.existsSync(path.join(PROJECT_DIR, ".github", "dependabot.yml"))) {
+            expect(table).toMatch(/\| Dependabot /);
+        }
+        // The residual risk is stated, with the control.
+        expect(section).toContain("the approval is the control");
     });
 });
