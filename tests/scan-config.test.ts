@@ -318,3 +318,62 @@ describe(".ci/scanners.txt", () => {
         expect(scan).toContain('--requirement "$LOCK"');
     });
 });
+
+/**
+ * The audit .ci/scan falls back to where pip-audit's services cannot be reached: PyPI project
+ * pages list the vulnerabilities of the latest release only, so it audits the pins that are the
+ * latest release and names every other pin as not audited (never as clean). Run on fixtures.
+ */
+describe(".ci/pypi-latest-audit.py", () => {
+    const { spawnSync } = require("child_process") as typeof import("child_process");
+    const os = require("os") as typeof import("os");
+    const page = (version: string, vulnerabilities: object[] = []) =>
+        JSON.stringify({ info: { version }, vulnerabilities });
+    const run = (lock: string, pages: Record<string, string>, ignore = "") => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pypi-"));
+        for (const [name, json] of Object.entries(pages)) {
+            fs.writeFileSync(path.join(dir, `${name}.json`), json);
+        }
+        fs.writeFileSync(path.join(dir, "lock.txt"), lock);
+        fs.writeFileSync(path.join(dir, "ignore"), ignore);
+        const r = spawnSync(
+            "python3",
+            [path.join(ROOT, ".ci", "pypi-latest-audit.py"), path.join(dir, "ignore"), "lock.txt"],
+            { cwd: dir, env: { ...process.env, PYPI_JSON_DIR: dir }, encoding: "utf8" },
+        );
+        return { status: r.status, out: r.stdout };
+    };
+    const vuln = { id: "GHSA-aaaa-bbbb-cccc", aliases: ["CVE-2026-1"], fixed_in: ["2.0"] };
+    const lock = "flask==3.1.3 \\\n    --hash=sha256:00\nold==1.0 \\\n    --hash=sha256:00\n";
+
+    it("fails on a known vulnerability of a pin that is the latest release, naming it", () => {
+        const r = run(lock, { flask: page("3.1.3", [vuln]), old: page("1.0") });
+        expect(r.status).toBe(1);
+        expect(r.out).toContain(
+            "VULNERABLE lock.txt: flask==3.1.3 GHSA-aaaa-bbbb-cccc (fixed in 2.0)",
+        );
+    });
+
+    it("names an older pin as not audited, never as clean", () => {
+        const r = run(lock, { flask: page("3.1.3"), old: page("2.0", [vuln]) });
+        expect(r.status).toBe(0);
+        expect(r.out).toContain(
+            "not audited here (not the latest release): lock.txt: old==1.0 (latest 2.0)",
+        );
+        expect(r.out).toContain(
+            "1 pins are their project's latest release, none with a known vulnerability; 1 pins are older",
+        );
+    });
+
+    it("skips a vulnerability listed in the ignore file by its id or an alias, and withdrawn ones", () => {
+        const pages = {
+            flask: page("3.1.3", [
+                vuln,
+                { ...vuln, id: "PYSEC-1", aliases: [], withdrawn: "2026-01-01" },
+            ]),
+            old: page("1.0"),
+        };
+        expect(run(lock, pages, "CVE-2026-1  # a reason\n").status).toBe(0);
+        expect(run(lock, pages).status).toBe(1);
+    });
+});
