@@ -687,8 +687,8 @@ export const PREVIEW_CALLS: Readonly<Record<string, PreviewCall>> = {
     },
     "pulumi:providers:gcp": {
         cloud: "gcp",
-        needs: [],
-        why: "the provider takes an access token for the service account (google-github-actions/auth impersonates it: the pool's principal needs `roles/iam.workloadIdentityUser` on it, the trust below) and calls no API to configure",
+        needs: ["compute.regions.list"],
+        why: "the provider takes an access token for the service account (google-github-actions/auth impersonates it: the pool's principal needs `roles/iam.workloadIdentityUser` on it, the trust below); with a project and a region set, pulumi-gcp's preConfigureCallback lists the project's regions to check the region (pulumi/pulumi-gcp provider/resources.go, getRegionsList: `compute.regions.list`, public region names), and only warns `failed to get regions list` without it",
     },
     "gcp:organizations/getClientConfig:getClientConfig": {
         cloud: "gcp",
@@ -698,7 +698,7 @@ export const PREVIEW_CALLS: Readonly<Record<string, PreviewCall>> = {
     "gcp:organizations/getProject:getProject": {
         cloud: "gcp",
         needs: ["resourcemanager.projects.get"],
-        why: "the project number, for the GKE clusters' and the fleet memberships' workload identity",
+        why: "the project number, for the GKE clusters' and the fleet memberships' workload identity; the provider also reads the project's billing info (resource_google_project.go, cloudbilling.projects.getBillingInfo), which takes the same `resourcemanager.projects.get` (Cloud Billing API reference) and only warns where the API is off",
     },
     "gcp:container/getAttachedInstallManifest:getAttachedInstallManifest": {
         cloud: "gcp",
@@ -714,7 +714,7 @@ export const PREVIEW_CALLS: Readonly<Record<string, PreviewCall>> = {
     "azure-native:authorization:getClientConfig": {
         cloud: "azure",
         needs: [],
-        why: "client, tenant and subscription ids from the provider's auth config; the object id lookup exists for Azure CLI logins only (provider.go, Invoke)",
+        why: "client, tenant and subscription ids from the provider's auth config, and the object id from the token's `oid` claim; Microsoft Graph is asked only for a token without one (auth_getclientconfig.go), and a workload identity federation token carries it",
     },
     "azure-native:authorization:getClientToken": {
         cloud: "azure",

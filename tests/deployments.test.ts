@@ -1297,7 +1297,10 @@ describe("the deploying identity's permissions", () => {
     });
 
     it("gives the Google preview role the reads the committed stacks call, none of them a write", () => {
-        expect(gcpPreviewRolePermissions()).toEqual(["resourcemanager.projects.get"]);
+        expect(gcpPreviewRolePermissions()).toEqual([
+            "compute.regions.list",
+            "resourcemanager.projects.get",
+        ]);
         for (const p of Object.values(PREVIEW_CALLS).flatMap((c) =>
             c.cloud === "gcp" ? c.needs : [],
         )) {
