@@ -2,9 +2,11 @@
  * The sample app's Dockerfile, checked on the parse tree. The app itself is tested by pytest in
  * a virtualenv made from its locks (app/tests, `npm run test:app`, run by .ci/run).
  */
+import { DockerfileParser, Instruction } from "dockerfile-ast";
 import * as fs from "fs";
 import * as path from "path";
 import { dockerfileStages, targetProblem } from "../components/app/dockerfile";
+import { APP_UID } from "../components/app/runtimeUser";
 import { dockerfileProblems } from "./dockerfile-rules";
 
 const APP = path.resolve(__dirname, "..", "app");
@@ -122,6 +124,28 @@ describe("app/Dockerfile", () => {
         ).toEqual([]);
     });
 
+    // The UID is defined once, in components/app/runtimeUser.ts, for the pod (Workload.ts) and the
+    // AWS fleet's TLS key (AsgFleet.ts): the image must create and run as that very user.
+    it("creates and runs as APP_UID: addgroup -g, adduser -u and USER of the runtime stage", () => {
+        const runtime = runtimeStage(read(path.join(APP, "Dockerfile")));
+        const commands = runtime
+            .filter((i) => i.getKeyword() === "RUN")
+            .flatMap((run) => splitCommands(run.getArguments().map((a) => a.getValue())));
+        const option = (command: string[], flag: string) => command[command.indexOf(flag) + 1];
+        const groups = commands.filter((c) => c[0] === "addgroup");
+        const users = commands.filter((c) => c[0] === "adduser");
+        expect(groups.map((c) => [option(c, "-g"), c[c.length - 1]])).toEqual([
+            [String(APP_UID), "app"],
+        ]);
+        expect(users.map((c) => [option(c, "-u"), option(c, "-G"), c[c.length - 1]])).toEqual([
+            [String(APP_UID), "app", "app"],
+        ]);
+        const user = runtime.filter((i) => i.getKeyword() === "USER");
+        expect(user.map((i) => i.getArgumentsContent())).toEqual([`${APP_UID}:${APP_UID}`]);
+        // Above the host accounts' range (checkov CKV_K8S_40 asks for 10000 or more).
+        expect(APP_UID).toBeGreaterThanOrEqual(10000);
+    });
+
     it("builds dependencies in the builder and keeps the build context to what the app needs", () => {
         // What the locks hold and how they are installed: app-lock.test.ts.
         const dockerfile = read(path.join(APP, "Dockerfile"));
@@ -133,6 +157,27 @@ describe("app/Dockerfile", () => {
         ).toEqual(["*", "!run.py", "!requirements.txt", "!requirements-build.txt"]);
     });
 });
+
+/** The instructions of the Dockerfile's stage named runtime, after its FROM. */
+function runtimeStage(text: string): Instruction[] {
+    const instructions = DockerfileParser.parse(text).getInstructions();
+    const from = instructions.findIndex(
+        (i) => i.getKeyword() === "FROM" && /\sAS\s+runtime$/i.test(i.getArgumentsContent() ?? ""),
+    );
+    if (from < 0) throw new Error("app/Dockerfile has no stage named runtime");
+    const next = instructions.findIndex((i, at) => at > from && i.getKeyword() === "FROM");
+    return instructions.slice(from + 1, next < 0 ? undefined : next);
+}
+
+/** A RUN's words split into its commands at `&&` and `;`. */
+function splitCommands(words: string[]): string[][] {
+    const commands: string[][] = [[]];
+    for (const word of words) {
+        if (word === "&&" || word === ";") commands.push([]);
+        else commands[commands.length - 1].push(word);
+    }
+    return commands.filter((c) => c.length > 0);
+}
 
 // Rule: BuildKit looks stages up by strings.ToLower(name) and the target by
 // strings.ToLower(opt.Target), failing with "target stage %s could not be found"

@@ -16,14 +16,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "../validation";
 import { DNS_LABEL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "../formats";
+import { APP_UID } from "./runtimeUser";
 
 /** Where `npm run gitops` renders the objects, relative to the project folder. */
 export const GITOPS_WORKLOAD_DIR = "gitops/workload";
 
 /** The port gunicorn binds in the image (`EXPOSE 5001`). */
 export const APP_PORT = 5001;
-/** The non-root user and group of the image's runtime stage (`USER 1001`). */
-export const APP_UID = 1001;
 /** The blueprint's autoscaling target. */
 export const DEFAULT_TARGET_CPU = 65;
 

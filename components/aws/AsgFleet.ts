@@ -14,6 +14,7 @@ import {
     instanceRefreshProblems,
 } from "./checks";
 import { cidrHostBitsProblem, duplicateCidrProblems } from "../cidr";
+import { APP_UID } from "../app/runtimeUser";
 import { throwIfInvalid } from "../validation";
 
 export type { FleetArchitecture } from "./checks";
@@ -46,8 +47,6 @@ export const DEFAULT_TARGET_PROTOCOL: TargetProtocol = "HTTPS";
 export const TARGET_TLS_MINIMUM = "TLSv1_2";
 /** Where the boot script writes the instance's key, certificate and gunicorn TLS config. */
 export const TARGET_TLS_DIR = "/etc/app-tls";
-/** The app container's user (app/Dockerfile: `adduser -u 1001`), the only reader of the key. */
-export const APP_UID = 1001;
 
 /** Operating systems the fleet can run, with the public SSM parameter of their latest AMI. */
 export const FLEET_OS = {

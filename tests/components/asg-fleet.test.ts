@@ -199,7 +199,7 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
         );
         expect(script).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
         expect(script).toContain(
-            "chown 1001:1001 /etc/app-tls/key.pem\nchmod 0400 /etc/app-tls/key.pem",
+            "chown 10001:10001 /etc/app-tls/key.pem\nchmod 0400 /etc/app-tls/key.pem",
         );
         expect(script).toContain("context.minimum_version = ssl.TLSVersion.TLSv1_2");
         // gunicorn (27) reads GUNICORN_CMD_ARGS; the image's plain-HTTP HEALTHCHECK is off.

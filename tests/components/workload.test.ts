@@ -16,6 +16,7 @@ import {
     workloadObjects,
     workloadSpec,
 } from "../../components/app/Workload";
+import { APP_UID } from "../../components/app/runtimeUser";
 import { parseAppConfig } from "../../config";
 import { renderWorkload, projectApp, WORKLOAD_FILE } from "../../plan/gitops";
 import type { PlanResult } from "../../plan/run";
@@ -40,11 +41,14 @@ describe("workloadObjects", () => {
         expect(objects.slice(1).every((o) => o.metadata.namespace === "app")).toBe(true);
     });
 
-    it("runs the app as UID 1001, non-root, read-only, without capabilities, under RuntimeDefault", () => {
+    it("runs the app as the image's UID (10001), non-root, read-only, without capabilities, under RuntimeDefault", () => {
         const pod = find("Deployment").spec.template.spec;
-        expect(pod.securityContext).toMatchObject({
+        expect(APP_UID).toBe(10001);
+        expect(pod.securityContext).toEqual({
             runAsNonRoot: true,
-            runAsUser: 1001,
+            runAsUser: APP_UID,
+            runAsGroup: APP_UID,
+            fsGroup: APP_UID,
             seccompProfile: { type: "RuntimeDefault" },
         });
         const [container] = pod.containers;
@@ -53,7 +57,7 @@ describe("workloadObjects", () => {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,
             runAsNonRoot: true,
-            runAsUser: 1001,
+            runAsUser: APP_UID,
             capabilities: { drop: ["ALL"] },
             seccompProfile: { type: "RuntimeDefault" },
         });
