@@ -594,6 +594,7 @@ const ECOSYSTEMS = new Set([
 const INTERVALS = new Set(["daily", "weekly", "monthly", "quarterly", "semiannually", "yearly"]);
 const UPDATE_KEYS = new Set([
     "package-ecosystem",
+    "cooldown",
     "directory",
     "directories",
     "schedule",
@@ -713,6 +714,15 @@ function coverageProblems(file: string, value: unknown, repoDir: string): string
         if (interval !== "weekly") {
             problems.push(
                 `${file}: ${ecosystem} ${directory} runs ${String(interval)}, not weekly`,
+            );
+        }
+        // A release waits before Dependabot proposes it, so that a compromised one is likely
+        // pulled first; security updates ignore the cooldown (GitHub's Dependabot options
+        // reference, `cooldown`: 1-90 days, version updates only).
+        const days = isObj(update.cooldown) ? update.cooldown["default-days"] : undefined;
+        if (typeof days !== "number" || !Number.isInteger(days) || days < 1 || days > 90) {
+            problems.push(
+                `${file}: ${ecosystem} ${directory} has no cooldown: add cooldown.default-days (1-90, e.g. 7)`,
             );
         }
         for (const f of files) {
@@ -1394,17 +1404,19 @@ jobs:
             "package-ecosystem": ecosystem,
             directory,
             schedule: { interval },
+            cooldown: { "default-days": 7 },
         });
         const value = {
             version: 2,
             updates: [
-                update("npm", "/"),
+                { ...update("npm", "/"), cooldown: undefined },
                 update("github-actions", "/", "daily"),
                 update("pip", "/"),
                 update("docker", "/"),
             ],
         };
         expect(coverageProblems("d.yml", value, REPO_DIR)).toEqual([
+            "d.yml: npm / has no cooldown: add cooldown.default-days (1-90, e.g. 7)",
             "d.yml: github-actions / runs daily, not weekly",
             "d.yml: no pip update for /app",
             "d.yml: no docker update for /app",
