@@ -369,7 +369,8 @@ chmod 0444 ${dir}/gunicorn_tls.py
 /**
  * The boot script: install Docker, the ECR credential helper and openssl, make the instance's
  * TLS key and certificate (HTTPS targets), then run the image by digest as a systemd service on
- * the app port, read-only, with every capability dropped.
+ * the app port, read-only, with every capability dropped, as {@link APP_UID} (`--user`: the
+ * owner of the TLS key whatever USER the image names, as the pod's runAsUser is on Kubernetes).
  */
 export function userDataScript(
     os: FleetOs,
@@ -402,7 +403,7 @@ Restart=always
 RestartSec=5
 ExecStartPre=-/usr/bin/docker rm -f app
 ExecStartPre=/usr/bin/docker pull ${image}
-ExecStart=/usr/bin/docker run --rm --name app -p ${APP_PORT}:${APP_PORT} --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges ${tls.runFlags}${image}
+ExecStart=/usr/bin/docker run --rm --name app -p ${APP_PORT}:${APP_PORT} --user ${APP_UID}:${APP_UID} --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges ${tls.runFlags}${image}
 ExecStop=/usr/bin/docker stop app
 
 [Install]

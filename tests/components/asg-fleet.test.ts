@@ -181,7 +181,11 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
             /^210987654321\.dkr\.ecr\.us-east-1\.amazonaws\.com\/multicloud-app@sha256:[0-9a-f]{64}$/,
         );
         expect(script).toContain(`ExecStartPre=/usr/bin/docker pull ${image}`);
-        expect(script).toContain(`docker run --rm --name app -p 5001:5001 --read-only`);
+        // As the image's user (app/Dockerfile USER, runtimeUser.ts APP_UID), which owns the TLS
+        // key, whatever USER the image itself names.
+        expect(script).toContain(
+            `docker run --rm --name app -p 5001:5001 --user 10001:10001 --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges `,
+        );
         expect(script).toContain(`"210987654321.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"`);
         expect(script).not.toMatch(/:latest\b/);
     });
