@@ -689,6 +689,11 @@ const REQUIRED_UPDATES = [
     { ecosystem: "github-actions", directory: "/", files: [".github/workflows"] },
     { ecosystem: "pip", directory: "/app", files: ["app/requirements.txt"] },
     { ecosystem: "docker", directory: "/app", files: ["app/Dockerfile"] },
+    {
+        ecosystem: "gomod",
+        directory: "/.ci/tools",
+        files: [".ci/tools/go.mod", ".ci/tools/go.sum"],
+    },
 ];
 
 /**
@@ -1420,6 +1425,7 @@ jobs:
             "d.yml: github-actions / runs daily, not weekly",
             "d.yml: no pip update for /app",
             "d.yml: no docker update for /app",
+            "d.yml: no gomod update for /.ci/tools",
         ]);
         const empty = fs.mkdtempSync(path.join(os.tmpdir(), "dependabot-"));
         try {
@@ -1429,6 +1435,7 @@ jobs:
                     update("github-actions", "/"),
                     { ...update("pip", "/app"), directory: undefined, directories: ["/app"] },
                     update("docker", "/app"),
+                    update("gomod", "/.ci/tools"),
                 ],
             };
             expect(coverageProblems("d.yml", all, empty)).toEqual([
@@ -1437,6 +1444,8 @@ jobs:
                 "d.yml: github-actions /: .github/workflows does not exist",
                 "d.yml: pip /app: app/requirements.txt does not exist",
                 "d.yml: docker /app: app/Dockerfile does not exist",
+                "d.yml: gomod /.ci/tools: .ci/tools/go.mod does not exist",
+                "d.yml: gomod /.ci/tools: .ci/tools/go.sum does not exist",
             ]);
         } finally {
             fs.rmSync(empty, { recursive: true, force: true });
