@@ -1,8 +1,13 @@
 """The sample service: a small Flask app served by gunicorn on port 5001.
 
 /healthz says the process is alive (the load balancer's and the kubelet's liveness check).
-/readyz says it can serve: it needs DATABASE_URL and a database that answers, and reports
+/readyz says it can serve: it needs a database URL and a database that answers, and reports
 not-ready, with the reason, when either is missing.
+
+The database URL is read on every /readyz, from the file DATABASE_URL_FILE names when it is set
+(on Kubernetes, the database Secret mounted read-only: the kubelet updates the file in place, so
+a new password applies without a restart), else from DATABASE_URL. No reason ever quotes the URL
+or the file's content: /readyz answers anyone who reaches the app.
 """
 
 import os
@@ -10,6 +15,29 @@ import os
 from flask import Flask, jsonify
 
 app = Flask(__name__)
+
+
+class NotReady(Exception):
+    """Why there is no database URL to connect with (a reason safe to show anyone)."""
+
+
+def database_url() -> str:
+    """The database URL, read now: DATABASE_URL_FILE's content when that variable is set,
+    else DATABASE_URL. Raises NotReady without one."""
+    path = os.environ.get("DATABASE_URL_FILE", "").strip()
+    if path:
+        try:
+            with open(path, encoding="utf-8") as file:
+                url = file.read().strip()
+        except (OSError, ValueError) as error:  # missing, unreadable, not UTF-8
+            raise NotReady(f"DATABASE_URL_FILE cannot be read: {type(error).__name__}") from None
+        if not url:
+            raise NotReady("DATABASE_URL_FILE names an empty file")
+        return url
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        raise NotReady("DATABASE_URL is not set")
+    return url
 
 
 @app.get("/")
@@ -24,9 +52,10 @@ def healthz():
 
 @app.get("/readyz")
 def readyz():
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return jsonify(ready=False, reason="DATABASE_URL is not set"), 503
+    try:
+        url = database_url()
+    except NotReady as reason:
+        return jsonify(ready=False, reason=str(reason)), 503
     try:
         import psycopg2  # imported here: liveness must not depend on the driver
     except ImportError:

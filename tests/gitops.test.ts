@@ -524,6 +524,111 @@ function checkWorkloads(docs: Manifest[]): string[] {
     return problems;
 }
 
+/** Volume sources the restricted Pod Security Standard allows (no hostPath, no in-tree drivers). */
+const RESTRICTED_VOLUMES = new Set([
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+]);
+
+/**
+ * Pod templates that the restricted Pod Security Standard refuses, which the namespace label
+ * enforces at admission (kubernetes.io/docs/concepts/security/pod-security-standards, the
+ * baseline and restricted controls that a Deployment's template can break): host namespaces,
+ * privileged containers, host ports, volume sources outside the allowed list, privilege
+ * escalation, root (runAsNonRoot, runAsUser 0), seccomp other than RuntimeDefault or Localhost,
+ * capabilities not dropped to nothing (NET_BIND_SERVICE alone may be added). Plus the fleet's
+ * own rules: a read-only root filesystem, Secret volumes mounted read-only, and no Secret in an
+ * environment variable (secretKeyRef, envFrom secretRef), where every child process inherits it
+ * and /proc/<pid>/environ shows it (checkov CKV_K8S_35).
+ */
+function checkPodSecurity(docs: Manifest[]): string[] {
+    const problems: string[] = [];
+    for (const m of docs.filter((d) => kindKey(d) === "apps/v1/Deployment")) {
+        const pod = get(m.value, "spec.template.spec");
+        const at = `${where(m)}: spec.template.spec`;
+        for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
+            if (get(pod, field) === true) problems.push(`${at}.${field} must not be true`);
+        }
+        const podContext = get(pod, "securityContext");
+        const volumes = get(pod, "volumes");
+        const secretVolumes = new Set<string>();
+        (Array.isArray(volumes) ? volumes : []).forEach((volume: unknown, i) => {
+            const sources = isObj(volume) ? Object.keys(volume).filter((k) => k !== "name") : [];
+            const refused = sources.filter((source) => !RESTRICTED_VOLUMES.has(source));
+            if (refused.length > 0) {
+                problems.push(`${at}.volumes[${i}]: ${refused.join(", ")} is not allowed`);
+            }
+            if (sources.includes("secret")) secretVolumes.add(String(get(volume, "name")));
+        });
+        const containers = ["initContainers", "containers"].flatMap((list) => {
+            const found = get(pod, list);
+            return (Array.isArray(found) ? found : []).map((c: unknown, i) => ({
+                c,
+                at: `${at}.${list}[${i}] (${str(c, "name") ?? "<no name>"})`,
+            }));
+        });
+        const podOrContainer = (c: unknown, field: string) =>
+            get(c, `securityContext.${field}`) ?? get(podContext, field);
+        for (const { c, at: cat } of containers) {
+            const context = get(c, "securityContext");
+            if (get(context, "privileged") === true) problems.push(`${cat}: privileged`);
+            if (get(context, "allowPrivilegeEscalation") !== false) {
+                problems.push(`${cat}: securityContext.allowPrivilegeEscalation must be false`);
+            }
+            if (podOrContainer(c, "runAsNonRoot") !== true) {
+                problems.push(`${cat}: runAsNonRoot must be true (pod or container)`);
+            }
+            if (podOrContainer(c, "runAsUser") === 0) problems.push(`${cat}: runAsUser is 0`);
+            const seccomp = podOrContainer(c, "seccompProfile");
+            if (!["RuntimeDefault", "Localhost"].includes(str(seccomp, "type") ?? "")) {
+                problems.push(`${cat}: seccompProfile.type must be RuntimeDefault or Localhost`);
+            }
+            if (!strings(get(context, "capabilities.drop")).includes("ALL")) {
+                problems.push(`${cat}: securityContext.capabilities.drop must include ALL`);
+            }
+            const added = strings(get(context, "capabilities.add"));
+            if (added.some((cap) => cap !== "NET_BIND_SERVICE")) {
+                problems.push(`${cat}: capabilities.add may hold NET_BIND_SERVICE only`);
+            }
+            const ports = get(c, "ports");
+            if (Array.isArray(ports) && ports.some((p: unknown) => get(p, "hostPort"))) {
+                problems.push(`${cat}: hostPort is not allowed`);
+            }
+            if (get(context, "readOnlyRootFilesystem") !== true) {
+                problems.push(`${cat}: securityContext.readOnlyRootFilesystem must be true`);
+            }
+            const mounts = get(c, "volumeMounts");
+            for (const mount of Array.isArray(mounts) ? mounts : []) {
+                const name = String(get(mount, "name"));
+                if (secretVolumes.has(name) && get(mount, "readOnly") !== true) {
+                    problems.push(`${cat}: the Secret volume ${name} must be mounted readOnly`);
+                }
+            }
+            const env = get(c, "env");
+            for (const variable of Array.isArray(env) ? env : []) {
+                if (get(variable, "valueFrom.secretKeyRef") !== undefined) {
+                    problems.push(
+                        `${cat}: env ${String(get(variable, "name"))} comes from a Secret: mount the Secret as a file and pass its path instead`,
+                    );
+                }
+            }
+            const envFrom = get(c, "envFrom");
+            if (Array.isArray(envFrom) && envFrom.some((e: unknown) => get(e, "secretRef"))) {
+                problems.push(
+                    `${cat}: envFrom takes a Secret: mount the Secret as a file and pass its path instead`,
+                );
+            }
+        }
+    }
+    return problems;
+}
+
 /** Every Namespace enforces the restricted Pod Security Standard and is owned by GitOps. */
 function checkNamespaceLabels(docs: Manifest[]): string[] {
     const problems: string[] = [];
@@ -624,6 +729,10 @@ describe("gitops/", () => {
 
     it("enforces the restricted Pod Security Standard on every namespace", () => {
         expect(checkNamespaceLabels(docs)).toEqual([]);
+    });
+
+    it("gives every pod what restricted Pod Security admits, read-only, with Secrets as files", () => {
+        expect(checkPodSecurity(docs)).toEqual([]);
     });
 
     it("gives every namespace a ResourceQuota and a LimitRange", () => {
@@ -963,6 +1072,52 @@ metadata:
 `);
         expect(checkNamespaceLabels(docs)).toEqual([
             'inline.yaml#1 (Namespace loose): label pod-security.kubernetes.io/enforce must be "restricted"',
+        ]);
+    });
+
+    it("reports a pod that restricted Pod Security refuses, or that holds a Secret in its environment", () => {
+        const docs = inline(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: loose, namespace: app }
+spec:
+  selector: { matchLabels: { app: loose } }
+  template:
+    metadata: { labels: { app: loose } }
+    spec:
+      hostNetwork: true
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }
+      volumes:
+        - { name: host, hostPath: { path: /var/run } }
+        - { name: db, secret: { secretName: app-database } }
+      containers:
+        - name: app
+          image: app
+          ports: [{ containerPort: 5001, hostPort: 5001 }]
+          env:
+            - name: DATABASE_URL
+              valueFrom: { secretKeyRef: { name: app-database, key: url } }
+          envFrom: [{ secretRef: { name: app-database } }]
+          volumeMounts: [{ name: db, mountPath: /db }]
+          securityContext:
+            runAsUser: 0
+            capabilities: { add: [SYS_ADMIN] }
+            seccompProfile: { type: Unconfined }
+`);
+        const c = "inline.yaml#1 (Deployment app/loose): spec.template.spec.containers[0] (app)";
+        expect(checkPodSecurity(docs)).toEqual([
+            "inline.yaml#1 (Deployment app/loose): spec.template.spec.hostNetwork must not be true",
+            "inline.yaml#1 (Deployment app/loose): spec.template.spec.volumes[0]: hostPath is not allowed",
+            `${c}: securityContext.allowPrivilegeEscalation must be false`,
+            `${c}: runAsUser is 0`,
+            `${c}: seccompProfile.type must be RuntimeDefault or Localhost`,
+            `${c}: securityContext.capabilities.drop must include ALL`,
+            `${c}: capabilities.add may hold NET_BIND_SERVICE only`,
+            `${c}: hostPort is not allowed`,
+            `${c}: securityContext.readOnlyRootFilesystem must be true`,
+            `${c}: the Secret volume db must be mounted readOnly`,
+            `${c}: env DATABASE_URL comes from a Secret: mount the Secret as a file and pass its path instead`,
+            `${c}: envFrom takes a Secret: mount the Secret as a file and pass its path instead`,
         ]);
     });
 

@@ -65,15 +65,54 @@ def get_json(url: str, context: ssl.SSLContext | None = None) -> tuple[int, obje
 # ---------------------------------------------------------------------------------------------
 # The Flask app in process
 
+# Where the app reads the database URL from (app/run.py): the tests set them, never the caller.
+DATABASE_VARIABLES = ("DATABASE_URL", "DATABASE_URL_FILE")
+
 
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch):
-    """Flask's test client of the app, with no DATABASE_URL unless a test sets one."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    """Flask's test client of the app, with no DATABASE_URL or DATABASE_URL_FILE unless a test
+    sets one."""
+    for name in DATABASE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     from run import app
 
     app.config.update(TESTING=True)
     return app.test_client()
+
+
+class SecretVolume:
+    """A directory laid out as the kubelet mounts a Secret volume (kubernetes pkg/volume/util
+    atomic_writer.go): each version of the content in its own hidden directory, `..data` a
+    symlink to the current one, and each key a symlink through `..data`. An update writes a new
+    version and swaps `..data` with a rename, so a reader sees the old file or the new one, never
+    a mix. Empty until written, like an optional Secret that does not exist."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.directory.mkdir(mode=0o755)
+        self.versions = 0
+
+    @property
+    def url_file(self) -> Path:
+        """The file of the key `url`, which the pod's DATABASE_URL_FILE names."""
+        return self.directory / "url"
+
+    def write(self, url: str | bytes) -> None:
+        """A new version of the Secret's `url` (mode 0440, as Workload.ts sets)."""
+        self.versions += 1
+        version = self.directory / f"..version-{self.versions}"
+        version.mkdir(mode=0o755)
+        (version / "url").write_bytes(url if isinstance(url, bytes) else url.encode())
+        (version / "url").chmod(0o440)
+        data, staged = self.directory / "..data", self.directory / "..data_tmp"
+        previous = data.resolve() if data.is_symlink() else None
+        staged.symlink_to(version.name)
+        staged.replace(data)  # rename(2): atomic
+        if not self.url_file.is_symlink():
+            self.url_file.symlink_to(Path("..data") / "url")
+        if previous is not None:
+            shutil.rmtree(previous)
 
 
 @pytest.fixture
@@ -302,15 +341,17 @@ class Gunicorn:
 @pytest.fixture
 def gunicorn(tmp_path: Path) -> Iterator[Callable[..., Gunicorn]]:
     """Start the app under the virtualenv's gunicorn on a free loopback port, with the given
-    environment (and no DATABASE_URL or GUNICORN_CMD_ARGS but those given), once it answers
-    /healthz; the servers are stopped at teardown."""
+    environment (and no DATABASE_URL, DATABASE_URL_FILE or GUNICORN_CMD_ARGS but those given),
+    once it answers /healthz; the servers are stopped at teardown."""
     started: list[Gunicorn] = []
 
     def start(env: dict[str, str] | None = None, tls: ssl.SSLContext | None = None) -> Gunicorn:
         port = free_port()
         scheme = "https" if tls else "http"
         server_env = {
-            k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GUNICORN_CMD_ARGS")
+            k: v
+            for k, v in os.environ.items()
+            if k not in (*DATABASE_VARIABLES, "GUNICORN_CMD_ARGS")
         }
         server_env.update(env or {})
         log = tmp_path / f"gunicorn-{port}.log"

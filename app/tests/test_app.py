@@ -1,5 +1,6 @@
 """The app's routes through Flask's test client: /, /healthz, and /readyz without a database URL,
-with a database that cannot be reached or refuses the app, and with a real PostgreSQL server."""
+with a database that cannot be reached or refuses the app, and with a real PostgreSQL server; the
+URL from DATABASE_URL or, as on Kubernetes, from the file DATABASE_URL_FILE names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Postgres, run_checked
+from conftest import Postgres, SecretVolume, run_checked
 
 UNREACHABLE = {"ready": False, "reason": "database unreachable: OperationalError"}
 
@@ -139,3 +140,97 @@ def other_ca(directory: Path) -> Path:
         + ["-keyout", str(directory / "other-ca.key"), "-out", str(cert)]
     )
     return cert
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL from a file: DATABASE_URL_FILE, which on Kubernetes names the database Secret's key
+# `url`, mounted read-only (components/app/Workload.ts) and updated in place by the kubelet.
+
+
+@pytest.fixture
+def secret_volume(monkeypatch, tmp_path) -> SecretVolume:
+    """An empty Secret volume (no Secret yet), which DATABASE_URL_FILE names the `url` of."""
+    volume = SecretVolume(tmp_path / "app-database")
+    monkeypatch.setenv("DATABASE_URL_FILE", str(volume.url_file))
+    return volume
+
+
+def not_ready(response, reason: str, *secrets: str) -> None:
+    assert response.status_code == 503
+    assert response.get_json() == {"ready": False, "reason": reason}
+    body = response.get_data(as_text=True)
+    for secret in secrets:
+        assert secret not in body
+
+
+def test_readyz_reads_the_url_from_database_url_file(client, secret_volume, postgres: Postgres):
+    secret_volume.write(postgres.url(sslmode="verify-full", sslrootcert=str(postgres.ca)) + "\n")
+    response = client.get("/readyz")
+    assert (response.status_code, response.get_json()) == (200, {"ready": True})
+
+
+def test_database_url_file_wins_over_database_url(
+    client, monkeypatch, secret_volume, postgres: Postgres, closed_port
+):
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://app:pw@127.0.0.1:{closed_port}/app")
+    secret_volume.write(postgres.url(sslmode="require"))
+    assert client.get("/readyz").get_json() == {"ready": True}
+
+
+def test_readyz_when_the_database_url_file_is_missing(client, monkeypatch, secret_volume):
+    # The optional Secret does not exist: the kubelet mounts an empty directory. DATABASE_URL,
+    # when also set, is no fallback: the pod said where its URL is.
+    url = "postgresql://app:s3cret@db.example.com/app?sslmode=require"
+    monkeypatch.setenv("DATABASE_URL", url)
+    not_ready(
+        client.get("/readyz"),
+        "DATABASE_URL_FILE cannot be read: FileNotFoundError",
+        url,
+        "s3cret",
+        str(secret_volume.directory),
+    )
+
+
+@pytest.mark.parametrize("content", ["", "\n", "  \n\t"], ids=["empty", "newline", "blank"])
+def test_readyz_when_the_database_url_file_is_empty(client, secret_volume, content):
+    secret_volume.write(content)
+    not_ready(client.get("/readyz"), "DATABASE_URL_FILE names an empty file")
+
+
+def test_readyz_when_the_database_url_file_is_not_text(client, secret_volume):
+    secret_volume.write(b"postgresql://app:s3cr\xffet@db.example.com/app")
+    not_ready(
+        client.get("/readyz"),
+        "DATABASE_URL_FILE cannot be read: UnicodeDecodeError",
+        "s3cr",
+        "db.example.com",
+    )
+
+
+def test_readyz_when_database_url_file_names_a_directory(client, monkeypatch, secret_volume):
+    monkeypatch.setenv("DATABASE_URL_FILE", str(secret_volume.directory))
+    not_ready(client.get("/readyz"), "DATABASE_URL_FILE cannot be read: IsADirectoryError")
+
+
+@pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
+def test_a_blank_database_url_file_falls_back_to_database_url(client, monkeypatch, value):
+    monkeypatch.setenv("DATABASE_URL_FILE", value)
+    not_ready(client.get("/readyz"), "DATABASE_URL is not set")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app@127.0.0.1/app")
+    monkeypatch.setitem(sys.modules, "psycopg2", None)  # reached the driver: the URL was read
+    not_ready(client.get("/readyz"), "the PostgreSQL driver (psycopg2) is not installed")
+
+
+def test_readyz_reads_the_database_url_file_again_on_every_check(
+    client, secret_volume, postgres: Postgres
+):
+    # A password rotation: the kubelet swaps the Secret's files, and the next check uses the
+    # new URL, without a restart.
+    wrong = "not-" + postgres.password
+    not_ready(client.get("/readyz"), "DATABASE_URL_FILE cannot be read: FileNotFoundError")
+    secret_volume.write(postgres.url(password=wrong, sslmode="require"))
+    assert_not_ready_without_secrets(client.get("/readyz"), wrong)
+    secret_volume.write(postgres.url(sslmode="require"))
+    assert client.get("/readyz").get_json() == {"ready": True}
+    secret_volume.write(postgres.url(password=wrong, sslmode="require"))
+    assert_not_ready_without_secrets(client.get("/readyz"), wrong, postgres.password)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import APP_DIR, Certificate, Postgres, get_json, venv_gunicorn
+from conftest import APP_DIR, Certificate, Postgres, SecretVolume, get_json, venv_gunicorn
 
 
 def locked(lock: str) -> dict[str, str]:
@@ -55,6 +55,27 @@ def test_under_gunicorn_with_a_database(gunicorn, postgres: Postgres):
     server = gunicorn({"DATABASE_URL": url})
     assert get_json(f"{server.base}/readyz") == (200, {"ready": True})
     assert get_json(f"{server.base}/healthz") == (200, {"status": "ok"})
+
+
+def test_under_gunicorn_with_the_database_secret_mounted_as_kubernetes_does(
+    gunicorn, tmp_path, postgres: Postgres
+):
+    # Workload.ts: DATABASE_URL_FILE names the key `url` of the optional Secret's volume. The
+    # Secret arriving after the pod started, or changing, applies without a restart.
+    volume = SecretVolume(tmp_path / "app-database")
+    server = gunicorn({"DATABASE_URL_FILE": str(volume.url_file)})
+    assert get_json(f"{server.base}/readyz") == (
+        503,
+        {"ready": False, "reason": "DATABASE_URL_FILE cannot be read: FileNotFoundError"},
+    )
+    volume.write(postgres.url(sslmode="verify-full", sslrootcert=str(postgres.ca)))
+    assert get_json(f"{server.base}/readyz") == (200, {"ready": True})
+    volume.write(postgres.url(password="not-" + postgres.password, sslmode="require"))
+    assert get_json(f"{server.base}/readyz") == (
+        503,
+        {"ready": False, "reason": "database unreachable: OperationalError"},
+    )
+    assert server.process.poll() is None  # the same server throughout
 
 
 # What the AWS fleet's boot script writes (components/aws/AsgFleet.ts, targetTls) and hands to

@@ -23,6 +23,16 @@ export const GITOPS_WORKLOAD_DIR = "gitops/workload";
 
 /** The port gunicorn binds in the image (`EXPOSE 5001`). */
 export const APP_PORT = 5001;
+/**
+ * Where the pod mounts the database Secret (`databaseSecretName`), read-only; and the file, from
+ * its key `url`, that the app reads the database URL from on every `/readyz` (app/run.py,
+ * `DATABASE_URL_FILE`). A file, not an environment variable: an environment is inherited by every
+ * child process and readable in /proc/<pid>/environ, and the kubelet updates a mounted Secret in
+ * place (not one mounted with subPath), so a new password applies without a restart.
+ */
+export const DATABASE_SECRET_DIR = "/var/run/secrets/app-database";
+/** @see DATABASE_SECRET_DIR */
+export const DATABASE_URL_FILE = `${DATABASE_SECRET_DIR}/url`;
 /** The blueprint's autoscaling target. */
 export const DEFAULT_TARGET_CPU = 65;
 
@@ -165,7 +175,8 @@ export interface WorkloadArgs {
     /** Per-client rate limit on the ingress. @default { requestsPer5Minutes: 2000 } */
     readonly rateLimit?: WorkloadRateLimitArgs;
     /**
-     * The Secret (key `url`) the app reads `DATABASE_URL` from. Optional in the pod: without it
+     * The Secret (key `url`) holding the database URL, mounted read-only in the pod as the file
+     * {@link DATABASE_URL_FILE} (never an environment variable). Optional in the pod: without it
      * the app runs and reports not-ready on `/readyz`.
      * @default "app-database"
      */
@@ -657,18 +668,9 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                                 image: spec.image,
                                 imagePullPolicy: "IfNotPresent",
                                 ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-                                env: [
-                                    {
-                                        name: "DATABASE_URL",
-                                        valueFrom: {
-                                            secretKeyRef: {
-                                                name: spec.databaseSecretName,
-                                                key: "url",
-                                                optional: true,
-                                            },
-                                        },
-                                    },
-                                ],
+                                // The database URL as a file from the Secret (volume
+                                // `database`), never as an environment variable.
+                                env: [{ name: "DATABASE_URL_FILE", value: DATABASE_URL_FILE }],
                                 resources: { requests: spec.requests, limits: spec.limits },
                                 securityContext: {
                                     allowPrivilegeEscalation: false,
@@ -690,12 +692,35 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                                     periodSeconds: 5,
                                     failureThreshold: 3,
                                 }),
-                                // gunicorn keeps worker heartbeats in /tmp: the only writable path.
-                                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                volumeMounts: [
+                                    // gunicorn keeps worker heartbeats in /tmp: the only
+                                    // writable path.
+                                    { name: "tmp", mountPath: "/tmp" },
+                                    // The whole directory, never subPath: the kubelet does not
+                                    // update a Secret mounted with subPath.
+                                    {
+                                        name: "database",
+                                        mountPath: DATABASE_SECRET_DIR,
+                                        readOnly: true,
+                                    },
+                                ],
                             },
                         ],
                         volumes: [
                             { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+                            {
+                                name: "database",
+                                secret: {
+                                    secretName: spec.databaseSecretName,
+                                    items: [{ key: "url", path: "url" }],
+                                    // Without the Secret (or its key) the pod still starts,
+                                    // with no file: the app runs and reports not-ready.
+                                    optional: true,
+                                    // Owner root, group the pod's fsGroup (APP_UID): read
+                                    // by those two only. 0440 is 288 in the rendered YAML.
+                                    defaultMode: 0o440,
+                                },
+                            },
                         ],
                     },
                 },

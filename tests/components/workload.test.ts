@@ -61,8 +61,55 @@ describe("workloadObjects", () => {
             capabilities: { drop: ["ALL"] },
             seccompProfile: { type: "RuntimeDefault" },
         });
-        // The only writable path is an in-memory /tmp (gunicorn's worker heartbeats).
-        expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+        // The only writable path is an in-memory /tmp (gunicorn's worker heartbeats); the
+        // database Secret is mounted read-only.
+        expect(container.volumeMounts).toEqual([
+            { name: "tmp", mountPath: "/tmp" },
+            { name: "database", mountPath: "/var/run/secrets/app-database", readOnly: true },
+        ]);
+        expect(pod.volumes.map((v: { name: string }) => v.name)).toEqual(["tmp", "database"]);
+        expect(pod.volumes[0]).toEqual({
+            name: "tmp",
+            emptyDir: { medium: "Memory", sizeLimit: "64Mi" },
+        });
+    });
+
+    // checkov CKV_K8S_35: a secret in an environment variable is inherited by every child process
+    // and readable in /proc/<pid>/environ, and a new value needs a restart.
+    it("gives the app the database URL as a file from the Secret, never as an environment variable", () => {
+        const pod = find("Deployment").spec.template.spec;
+        const [container] = pod.containers;
+        expect(container.env).toEqual([
+            { name: "DATABASE_URL_FILE", value: "/var/run/secrets/app-database/url" },
+        ]);
+        expect(JSON.stringify(pod)).not.toContain("secretKeyRef");
+        expect(pod.volumes.find((v: { name: string }) => v.name === "database")).toEqual({
+            name: "database",
+            secret: {
+                secretName: "app-database",
+                items: [{ key: "url", path: "url" }],
+                // Optional, as the environment variable was: without the Secret the pod runs
+                // and is not ready.
+                optional: true,
+                // root and the pod's fsGroup (the app's group) may read it, nobody may write.
+                defaultMode: 0o440,
+            },
+        });
+        expect(pod.securityContext.fsGroup).toBe(APP_UID);
+        // The directory, never subPath: the kubelet updates a Secret volume in place (a new
+        // password applies at the next /readyz), except where it is mounted with subPath.
+        expect(container.volumeMounts.every((m: object) => !("subPath" in m))).toBe(true);
+        // Another Secret name reaches the volume.
+        const other = workloadObjects(
+            workloadSpec(
+                { image: IMAGE, ingress: spec.ingress, databaseSecretName: "orders-db" },
+                "pulumi",
+            ),
+        ).find((o) => o.kind === "Deployment") as any;
+        expect(
+            other.spec.template.spec.volumes.find((v: { name: string }) => v.name === "database")
+                .secret.secretName,
+        ).toBe("orders-db");
     });
 
     it("gives the pod no service account token", () => {
@@ -81,13 +128,6 @@ describe("workloadObjects", () => {
         expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
         expect(container.startupProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
         expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "http" });
-        // DATABASE_URL from the Secret, optional: without it the app runs and is not ready.
-        expect(container.env).toEqual([
-            {
-                name: "DATABASE_URL",
-                valueFrom: { secretKeyRef: { name: "app-database", key: "url", optional: true } },
-            },
-        ]);
     });
 
     it("spreads pods across zones and nodes", () => {
@@ -756,6 +796,18 @@ describe("Workload applied by Pulumi to the GKE clusters of a stack", () => {
                 `${cluster}-app-deployment-app`,
             );
             expect(deployment.dependencies).toContain(secret.urn);
+            // The pod reads that Secret as a file, never through its environment.
+            const pod = (deployment.inputs.spec as any).template.spec;
+            expect(pod.volumes).toContainEqual({
+                name: "database",
+                secret: expect.objectContaining({
+                    secretName: (secret.inputs.metadata as any).name,
+                    items: [{ key: "url", path: "url" }],
+                }),
+            });
+            expect(pod.containers[0].env).toEqual([
+                { name: "DATABASE_URL_FILE", value: "/var/run/secrets/app-database/url" },
+            ]);
             // With a database, `pulumi up` waits for the rollout to be ready.
             expect((deployment.inputs.metadata as any).annotations).toBeUndefined();
         }
