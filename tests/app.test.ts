@@ -2,7 +2,7 @@
  * The sample app's Dockerfile, checked on the parse tree. The app itself is tested by pytest in
  * a virtualenv made from its locks (app/tests, `npm run test:app`, run by .ci/run).
  */
-import { DockerfileParser, Instruction } from "dockerfile-ast";
+import { Copy, DockerfileParser, Instruction } from "dockerfile-ast";
 import * as fs from "fs";
 import * as path from "path";
 import { dockerfileStages, targetProblem } from "../components/app/dockerfile";
@@ -144,6 +144,20 @@ describe("app/Dockerfile", () => {
         expect(user.map((i) => i.getArgumentsContent())).toEqual([`${APP_UID}:${APP_UID}`]);
         // Above the host accounts' range (checkov CKV_K8S_40 asks for 10000 or more).
         expect(APP_UID).toBeGreaterThanOrEqual(10000);
+    });
+
+    it("copies the app's code owned by root and read-only, so the app cannot rewrite it", () => {
+        const copies = runtimeStage(read(path.join(APP, "Dockerfile"))).filter(
+            (i): i is Copy => i instanceof Copy,
+        );
+        const flags = (copy: Copy) =>
+            copy.getFlags().map((f) => `--${f.getName()}=${f.getValue()}`);
+        // No COPY in the image hands files to the app's user.
+        expect(copies.flatMap(flags).filter((f) => f.startsWith("--chown"))).toEqual([]);
+        const code = copies.filter((c) => c.getArgumentsContent()?.startsWith("run.py "));
+        expect(code.map((c) => [flags(c), c.getArgumentsContent()])).toEqual([
+            [["--chmod=0444"], "run.py /app/run.py"],
+        ]);
     });
 
     it("builds dependencies in the builder and keeps the build context to what the app needs", () => {
