@@ -1194,7 +1194,7 @@ const AppSchema = z
                     .default(DEFAULT_REQUESTS_PER_5_MINUTES),
             })
             .prefault({}),
-        /** Secret (key `url`) holding DATABASE_URL. @default "app-database" */
+        /** Secret (key `url`) holding the database URL, mounted in the pod as DATABASE_URL_FILE. @default "app-database" */
         databaseSecretName: k8sName.default("app-database"),
         /**
          * Group allowed to deploy into the app namespace. Not a `system:` group: those are
@@ -1367,7 +1367,7 @@ export const StackConfigSchema = z
         appImage: AppImageSchema.prefault({}),
         dashboard: DashboardSchema.prefault({}),
         /**
-         * DATABASE_URL for the clusters Pulumi applies the app to; a secret. A PostgreSQL URI
+         * The database URL for the clusters Pulumi applies the app to; a secret. A PostgreSQL URI
          * that requires TLS (`sslmode=require`, `verify-ca` or `verify-full`). @default none
          */
         databaseUrl: z

@@ -51,7 +51,7 @@ describe("app/Dockerfile", () => {
         [
             "a root final stage",
             `FROM python:3.11${D} AS b\nFROM python:3.11${D}\nHEALTHCHECK CMD true\n`,
-            "the final stage runs as root: add USER with a non-root UID such as 1001 before CMD",
+            "the final stage runs as root: add USER with a non-root UID such as 10001 before CMD",
         ],
         [
             "build tools in the final stage",

@@ -144,7 +144,7 @@ export function dockerfileProblems(text: string): string[] {
         : "root";
     if (["root", "0"].includes(user)) {
         problems.push(
-            `the final stage runs as root: add USER with a non-root UID such as 1001 before CMD`,
+            `the final stage runs as root: add USER with a non-root UID such as 10001 before CMD`,
         );
     }
     for (const run of final.instructions.filter((i) => i.getKeyword() === "RUN")) {
