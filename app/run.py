@@ -5,8 +5,8 @@
 not-ready, with the reason, when either is missing.
 
 The database URL is read on every /readyz, from the file DATABASE_URL_FILE names when it is set
-(on Kubernetes, the database Secret mounted read-only: the kubelet updates the file in place, so
-a new password applies without a restart), else from DATABASE_URL. No reason ever quotes the URL
+(on Kubernetes, the database Secret mounted read-only: the kubelet updates the file in place within
+its sync period, about a minute, so a new password applies without a restart), else from DATABASE_URL. No reason ever quotes the URL
 or the file's content: /readyz answers anyone who reaches the app.
 """
 

@@ -292,7 +292,7 @@ export function parseDeploymentConfig(
     if ("previewTeam" in values) {
         // Renamed: one team that read every stack is now one team per stack.
         problems.push(
-            `${ns}:previewTeam named one team with read on every stack; each stack now has its own team, <previewTeamPrefix>-<stack>, with read on that stack only: replace it with \`pulumi config rm previewTeam && pulumi config set previewTeamPrefix <prefix>\` (default <project>-pr-preview), and ask for \`scope: team:<prefix>-\${{ matrix.stack }}\` in .github/workflows/pull-request.yml`,
+            `${ns}:previewTeam named one team with read on every stack; each stack now has its own team, <previewTeamPrefix>-<stack>, with read on that stack only: replace it with \`pulumi config rm previewTeam && pulumi config set previewTeamPrefix <prefix>\` (default <project>-pr-preview), and ask for \`scope: team:<prefix>-\${{ matrix.stack }}\` in .github/workflows/pull-request.yml; before that \`pulumi up\`, create and protect the GitHub environments pr-preview-<stack> (required reviewers on protected stacks: a job naming a missing environment creates it unprotected) and re-create the AWS, Google and Azure preview trusts on their subjects (README.md, Delivery, step 3)`,
         );
         delete values.previewTeam;
     }

@@ -88,6 +88,10 @@ describe("app/Dockerfile", () => {
             "FROM ${PYTHON_IMAGE} AS runtime",
         ]);
         expect(lines).toContain("ARG PYTHON_IMAGE=python-base");
+        // gunicorn 27 opens a control socket under $HOME unless told not to; UID 10001 has none.
+        expect(lines.filter((l) => l.startsWith("CMD ["))).toEqual([
+            expect.stringContaining('"--no-control-socket"'),
+        ]);
     });
 
     // Rule: a multi-platform build runs every stage once per target platform unless the stage is

@@ -938,8 +938,10 @@ describe(".github/workflows", () => {
         expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
         // Pull requests from forks get no OIDC token: the job must not run for them. Nor for
         // other events: the preview environments admit pull-request refs only.
+        // Dependabot's pull requests run as if from a fork, without an OIDC token (GitHub's
+        // GITHUB_TOKEN reference): skipped rather than failed, or held for prod's reviewers.
         expect(job.if).toBe(
-            "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+            "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'",
         );
         const all = steps(job);
         const find = (name: string): Step | undefined => all.find((s) => action(s.uses) === name);
@@ -960,6 +962,8 @@ describe(".github/workflows", () => {
             organization: "${{ vars.PULUMI_ORG }}",
             "requested-token-type": "urn:pulumi:token-type:access_token:team",
             scope: "team:multicloud-pr-preview-${{ matrix.stack }}",
+            // No longer than the issuer grants (deployments/index.ts, maxExpirationSeconds).
+            "token-expiration": 3600,
         });
         const config = "${{ runner.temp }}/policy-config-${{ matrix.stack }}.json";
         const generate = all.findIndex((s) =>

@@ -28,7 +28,8 @@ export const APP_PORT = 5001;
  * its key `url`, that the app reads the database URL from on every `/readyz` (app/run.py,
  * `DATABASE_URL_FILE`). A file, not an environment variable: an environment is inherited by every
  * child process and readable in /proc/<pid>/environ, and the kubelet updates a mounted Secret in
- * place (not one mounted with subPath), so a new password applies without a restart.
+ * place (not one mounted with subPath) within its sync period, about a minute, so a new password
+ * applies without a restart.
  */
 export const DATABASE_SECRET_DIR = "/var/run/secrets/app-database";
 /** @see DATABASE_SECRET_DIR */
