@@ -20,18 +20,23 @@ import {
     pathText,
     text,
 } from "./config-issues";
-import { DEFAULT_ACCESS_LOG_EXPIRATION_DAYS } from "./components/aws/AccessLogBucket";
-import { DEFAULT_TARGET_PROTOCOL, FLEET_OS, TARGET_PROTOCOLS } from "./components/aws/AsgFleet";
 import {
     architectureProblems,
     AUTOSCALING_ROLE_ARN,
     AWS_FORMATS,
     certificateProblems,
+    DEFAULT_ACCESS_LOG_EXPIRATION_DAYS,
     DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE,
     DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE,
     DEFAULT_SSL_POLICY,
+    DEFAULT_TARGET_PROTOCOL,
+    FLEET_OS,
     fleetSizingProblems,
     instanceRefreshProblems,
+    LOG_RETENTION_DAYS as CLOUDWATCH_LOG_RETENTION_DAYS,
+    TARGET_PROTOCOLS,
+    WAF_RATE_LIMIT_MAX,
+    WAF_RATE_LIMIT_MIN,
 } from "./components/aws/checks";
 import { canonicalCidr, cidrHostBitsProblem, cidrsOverlap } from "./components/cidr";
 import {
@@ -46,7 +51,6 @@ import {
     DEFAULT_SBOM,
     PROVENANCE_MODES,
 } from "./components/app/attestations";
-import { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./components/app/RegistryPullSecret";
 import { acrEncryptionProblems } from "./components/azure/keyVaultKey";
 import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "./components/azure/podSecurity";
 import {
@@ -54,27 +58,23 @@ import {
     ARC_DISTRIBUTIONS,
     ARC_INFRASTRUCTURES,
     kubeconfigProblem,
-} from "./components/edge/EdgeCluster";
+} from "./components/edge/checks";
 import { EdgeShard, ShardableSite, shardProblems } from "./components/edge/shards";
-import { SECRET_TYPES } from "./components/gcp/ConfigSync";
 import {
     DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
+    DEFAULT_PULL_SECRET_NAME,
     DEFAULT_REQUESTS_PER_5_MINUTES,
     GITOPS_WORKLOAD_DIR,
     GKE_INGRESS_CLASSES,
-} from "./components/app/Workload";
-import {
-    LOG_RETENTION_DAYS as CLOUDWATCH_LOG_RETENTION_DAYS,
-    WAF_RATE_LIMIT_MAX,
-    WAF_RATE_LIMIT_MIN,
-} from "./components/aws/WebAcl";
+    REGISTRY_HOST,
+} from "./components/app/checks";
 import {
     DashboardFile,
     GRAFANA_WORKSPACE_NAME,
     GRAFANA_WORKSPACE_NAME_RULE,
     loadDashboards,
     PRINCIPAL_TYPES,
-} from "./components/azure/FleetDashboard";
+} from "./components/azure/dashboards";
 import {
     ATTACHED_PLATFORM_VERSION,
     DNS_LABEL,
@@ -90,7 +90,8 @@ import {
     GCP_LOCATION,
     KMS_KEY,
     NETWORK_POLICY_ENFORCEMENTS,
-} from "./components/gcp/GkeCluster";
+    SECRET_TYPES,
+} from "./components/gcp/checks";
 
 /** Tag keys the program sets itself on every resource; users may not override them. */
 export const RESERVED_TAGS = ["project", "stack", "environment", "managed-by"] as const;

@@ -8,11 +8,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DNS_LABEL } from "../formats";
 import { throwIfInvalid } from "../validation";
+import { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./checks";
 
-/** The Secret's name, which `app.imagePullSecrets` lists. */
-export const DEFAULT_PULL_SECRET_NAME = "app-registry";
-/** A registry host, optionally with a port: `fleet.azurecr.io`, `europe-docker.pkg.dev`. */
-export const REGISTRY_HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
+export { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./checks";
 
 export interface RegistryPullSecretArgs {
     /** Kubeconfig of the cluster (a Pulumi secret). */

@@ -16,10 +16,19 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "../validation";
 import { DNS_LABEL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "../formats";
+import {
+    DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
+    DEFAULT_REQUESTS_PER_5_MINUTES,
+    GKE_INGRESS_CLASSES,
+} from "./checks";
 import { APP_UID } from "./runtimeUser";
 
-/** Where `npm run gitops` renders the objects, relative to the project folder. */
-export const GITOPS_WORKLOAD_DIR = "gitops/workload";
+export {
+    DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
+    DEFAULT_REQUESTS_PER_5_MINUTES,
+    GITOPS_WORKLOAD_DIR,
+    GKE_INGRESS_CLASSES,
+} from "./checks";
 
 /** The port gunicorn binds in the image (`EXPOSE 5001`). */
 export const APP_PORT = 5001;
@@ -36,13 +45,6 @@ export const DATABASE_SECRET_DIR = "/var/run/secrets/app-database";
 export const DATABASE_URL_FILE = `${DATABASE_SECRET_DIR}/url`;
 /** The blueprint's autoscaling target. */
 export const DEFAULT_TARGET_CPU = 65;
-
-/**
- * The namespace of the ingress controller that forwards traffic to the app: the namespace
- * ingress-nginx's install guide and Helm chart use (`--namespace ingress-nginx`,
- * kubernetes/ingress-nginx docs/deploy/index.md).
- */
-export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx";
 
 /**
  * The label the API server sets on every Namespace to its name (`kubernetes.io/metadata.name`,
@@ -71,15 +73,6 @@ export const ACME_HTTP01_SOLVER_RESOURCES = {
     requests: { cpu: "10m", memory: "64Mi" },
     limits: { cpu: "100m", memory: "64Mi" },
 } as const;
-
-/**
- * Ingress classes served by GKE's own ingress controller (kubernetes/ingress-gce
- * pkg/annotations/ingress.go). That controller reads the class only from the
- * `kubernetes.io/ingress.class` annotation and ignores any Ingress that sets
- * `spec.ingressClassName` (pkg/utils/utils.go `IsGCEIngress`), so an Ingress with one of these
- * in `ingressClassName` is served by nobody.
- */
-export const GKE_INGRESS_CLASSES = ["gce", "gce-internal", "gce-regional-external"] as const;
 
 /** The namespace's ResourceQuota (`hard`): what every pod of the namespace together may use. */
 export const NAMESPACE_QUOTA = {
@@ -153,9 +146,6 @@ export interface WorkloadRateLimitArgs {
      */
     readonly requestsPer5Minutes?: number;
 }
-
-/** Default of `WorkloadRateLimitArgs.requestsPer5Minutes` (and of the AWS web ACL's rule). */
-export const DEFAULT_REQUESTS_PER_5_MINUTES = 2000;
 
 export interface WorkloadArgs {
     /** The app image, pinned by digest (`registry/repository@sha256:<digest>`). */

@@ -1,6 +1,6 @@
 /**
  * Which CPU architectures the app image must cover, and the check that the image covers every
- * architecture the stack runs. Pure (no Pulumi, no file access), so config.ts can call it while
+ * architecture the stack runs. Pure (no Pulumi, no file access), so the stack config can call it while
  * it validates the stack config, before anything is registered.
  *
  * One multi-platform image (an OCI image index) serves every node: the container runtime picks
@@ -8,7 +8,7 @@
  * digest. An image without the node's architecture fails at start (`exec format error`) or is
  * never scheduled (GKE taints Arm nodes `kubernetes.io/arch=arm64:NoSchedule`).
  */
-import { machineTypeArchitecture } from "../gcp/GkeCluster";
+import { machineTypeArchitecture } from "../gcp/checks";
 
 /** The platforms the image can be built for. */
 export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;

@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_ACCESS_LOG_EXPIRATION_DAYS } from "./checks";
 import { throwIfInvalid } from "../validation";
+
+export { DEFAULT_ACCESS_LOG_EXPIRATION_DAYS } from "./checks";
 
 /**
  * The Regions where ALB access logs are written by a regional Elastic Load Balancing account
@@ -45,8 +48,6 @@ export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazon
 
 /** The key prefix ALB writes under. @see AccessLogBucketArgs.prefix */
 export const DEFAULT_ACCESS_LOG_PREFIX = "alb";
-/** Days an access log is kept. @see AccessLogBucketArgs.expirationDays */
-export const DEFAULT_ACCESS_LOG_EXPIRATION_DAYS = 90;
 
 /**
  * A prefix ALB accepts: path segments of letters, digits and `!-_.*'()`, no leading or trailing

@@ -9,15 +9,21 @@ import {
     DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE,
     DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE,
     DEFAULT_SSL_POLICY,
+    DEFAULT_TARGET_PROTOCOL,
     FleetArchitecture,
+    FLEET_OS,
+    FleetOs,
     fleetSizingProblems,
     instanceRefreshProblems,
+    TARGET_PROTOCOLS,
+    TargetProtocol,
 } from "./checks";
 import { cidrHostBitsProblem, duplicateCidrProblems } from "../cidr";
 import { APP_UID } from "../app/runtimeUser";
 import { throwIfInvalid } from "../validation";
 
-export type { FleetArchitecture } from "./checks";
+export { DEFAULT_TARGET_PROTOCOL, FLEET_OS, TARGET_PROTOCOLS } from "./checks";
+export type { FleetArchitecture, FleetOs, TargetProtocol } from "./checks";
 
 /** The port the app listens on, behind the load balancer. */
 export const APP_PORT = 5001;
@@ -25,51 +31,12 @@ export const APP_PORT = 5001;
 export const HEALTH_CHECK_PATH = "/healthz";
 
 /**
- * What the load balancer speaks to the instances: HTTPS (each instance serves TLS with a key and
- * self-signed certificate it makes at boot) or, as a documented exception, plain HTTP.
- *
- * An ALB does not validate target certificates, so self-signed ones work, and when any HTTPS
- * listener has a TLS 1.3 security policy (this fleet's always does: see `sslPolicy`) it connects
- * to targets with `ELBSecurityPolicy-TLS13-1-0-2021-06` (AWS, Elastic Load Balancing, "Target
- * groups for your Application Load Balancers", Routing configuration), so requests reach the
- * instances over TLS 1.3. The instances still accept TLS 1.2 ({@link TARGET_TLS_MINIMUM}): AWS
- * does not document which policy the target group's health checks use, and a TLS 1.3-only
- * target that a health check cannot reach is taken out of service, on every instance at once.
- */
-export const TARGET_PROTOCOLS = ["HTTPS", "HTTP"] as const;
-export type TargetProtocol = (typeof TARGET_PROTOCOLS)[number];
-/** See {@link TARGET_PROTOCOLS}. */
-export const DEFAULT_TARGET_PROTOCOL: TargetProtocol = "HTTPS";
-/**
  * The lowest TLS version the instances accept from the load balancer (Python `ssl.TLSVersion`):
  * 1.2, the floor of the listener's policy; the load balancer's own requests negotiate 1.3.
  */
 export const TARGET_TLS_MINIMUM = "TLSv1_2";
 /** Where the boot script writes the instance's key, certificate and gunicorn TLS config. */
 export const TARGET_TLS_DIR = "/etc/app-tls";
-
-/** Operating systems the fleet can run, with the public SSM parameter of their latest AMI. */
-export const FLEET_OS = {
-    al2023: {
-        ami: (arch: FleetArchitecture) =>
-            `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`,
-        rootDevice: "/dev/xvda",
-        // openssl makes each instance's TLS key and certificate at boot (a no-op where present).
-        install: "dnf install -y docker amazon-ecr-credential-helper openssl",
-        /** Package repositories are reached over HTTPS only. */
-        needsHttpEgress: false,
-    },
-    "ubuntu-24.04": {
-        ami: (arch: FleetArchitecture) =>
-            `/aws/service/canonical/ubuntu/server/24.04/stable/current/${arch === "x86_64" ? "amd64" : "arm64"}/hvm/ebs-gp3/ami-id`,
-        rootDevice: "/dev/sda1",
-        install:
-            "apt-get update && apt-get install -y docker.io amazon-ecr-credential-helper openssl",
-        /** Ubuntu's archive mirrors serve packages over plain HTTP (signed with apt keys). */
-        needsHttpEgress: true,
-    },
-} as const;
-export type FleetOs = keyof typeof FLEET_OS;
 
 export interface AsgFleetArgs {
     /** VPC of the fleet. */

@@ -1,28 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_RETENTION_DAYS, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN } from "./checks";
 import { throwIfInvalid } from "../validation";
 
-/**
- * Bounds of a rate-based rule's `limit` (requests per evaluation window per aggregation key).
- * The SDK's own doc of `WebAclRuleStatementRateBasedStatement.limit` (types/input.d.ts of
- * @pulumi/aws 7.48.0) only says "Rate limit threshold (requests per evaluation window period)";
- * the bounds are those of the provider it wraps, hashicorp/terraform-provider-aws
- * internal/service/wafv2/schemas.go `rateBasedStatementSchema`:
- * `"limit": { ValidateFunc: validation.IntBetween(10, 2000000000) }`, which matches the AWS WAF
- * API reference of `RateBasedStatement.Limit` (minimum 10, maximum 2,000,000,000).
- */
-export const WAF_RATE_LIMIT_MIN = 10;
-/** See {@link WAF_RATE_LIMIT_MIN}. */
-export const WAF_RATE_LIMIT_MAX = 2_000_000_000;
-
-/**
- * The values `retentionInDays` of `aws.cloudwatch.LogGroup` accepts, as its SDK doc lists them
- * (0 keeps events forever).
- */
-export const LOG_RETENTION_DAYS: readonly number[] = [
-    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-];
+export { LOG_RETENTION_DAYS, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN } from "./checks";
 
 /**
  * WAF only logs to a CloudWatch Logs group (or Firehose stream, or S3 bucket) whose name starts

@@ -1,6 +1,7 @@
 /**
- * Pure checks shared by the AWS components' argument validation and the stack config schema,
- * so that a rule (and its message) is written once.
+ * Pure checks and constants shared by the AWS components' argument validation and the stack
+ * config schema, so that a rule (and its message) is written once. No SDK imports: config/
+ * reads it without loading @pulumi/aws.
  */
 import { createHash } from "crypto";
 import { CIDR, EMAIL, IMAGE_BY_DIGEST } from "../formats";
@@ -254,3 +255,74 @@ export function autoscalingRoleArn(partition: string, account: string, suffix?: 
     const roleName = suffix ? `${AUTOSCALING_ROLE_NAME}_${suffix}` : AUTOSCALING_ROLE_NAME;
     return `arn:${partition}:iam::${account}:role/aws-service-role/${AUTOSCALING_SERVICE}/${roleName}`;
 }
+
+// --- The fleet's operating systems and target protocol (AsgFleet) ---------------------------------
+
+/** Operating systems the fleet can run, with the public SSM parameter of their latest AMI. */
+export const FLEET_OS = {
+    al2023: {
+        ami: (arch: FleetArchitecture) =>
+            `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`,
+        rootDevice: "/dev/xvda",
+        // openssl makes each instance's TLS key and certificate at boot (a no-op where present).
+        install: "dnf install -y docker amazon-ecr-credential-helper openssl",
+        /** Package repositories are reached over HTTPS only. */
+        needsHttpEgress: false,
+    },
+    "ubuntu-24.04": {
+        ami: (arch: FleetArchitecture) =>
+            `/aws/service/canonical/ubuntu/server/24.04/stable/current/${arch === "x86_64" ? "amd64" : "arm64"}/hvm/ebs-gp3/ami-id`,
+        rootDevice: "/dev/sda1",
+        install:
+            "apt-get update && apt-get install -y docker.io amazon-ecr-credential-helper openssl",
+        /** Ubuntu's archive mirrors serve packages over plain HTTP (signed with apt keys). */
+        needsHttpEgress: true,
+    },
+} as const;
+export type FleetOs = keyof typeof FLEET_OS;
+
+/**
+ * What the load balancer speaks to the instances: HTTPS (each instance serves TLS with a key and
+ * self-signed certificate it makes at boot) or, as a documented exception, plain HTTP.
+ *
+ * An ALB does not validate target certificates, so self-signed ones work, and when any HTTPS
+ * listener has a TLS 1.3 security policy (this fleet's always does: see `sslPolicy`) it connects
+ * to targets with `ELBSecurityPolicy-TLS13-1-0-2021-06` (AWS, Elastic Load Balancing, "Target
+ * groups for your Application Load Balancers", Routing configuration), so requests reach the
+ * instances over TLS 1.3. The instances still accept TLS 1.2 (AsgFleet's `TARGET_TLS_MINIMUM`): AWS
+ * does not document which policy the target group's health checks use, and a TLS 1.3-only
+ * target that a health check cannot reach is taken out of service, on every instance at once.
+ */
+export const TARGET_PROTOCOLS = ["HTTPS", "HTTP"] as const;
+export type TargetProtocol = (typeof TARGET_PROTOCOLS)[number];
+/** See {@link TARGET_PROTOCOLS}. */
+export const DEFAULT_TARGET_PROTOCOL: TargetProtocol = "HTTPS";
+
+// --- The web ACL (WebAcl) ---------------------------------------------------------------------------
+
+/**
+ * Bounds of a rate-based rule's `limit` (requests per evaluation window per aggregation key).
+ * The SDK's own doc of `WebAclRuleStatementRateBasedStatement.limit` (types/input.d.ts of
+ * @pulumi/aws 7.48.0) only says "Rate limit threshold (requests per evaluation window period)";
+ * the bounds are those of the provider it wraps, hashicorp/terraform-provider-aws
+ * internal/service/wafv2/schemas.go `rateBasedStatementSchema`:
+ * `"limit": { ValidateFunc: validation.IntBetween(10, 2000000000) }`, which matches the AWS WAF
+ * API reference of `RateBasedStatement.Limit` (minimum 10, maximum 2,000,000,000).
+ */
+export const WAF_RATE_LIMIT_MIN = 10;
+/** See {@link WAF_RATE_LIMIT_MIN}. */
+export const WAF_RATE_LIMIT_MAX = 2_000_000_000;
+
+/**
+ * The values `retentionInDays` of `aws.cloudwatch.LogGroup` accepts, as its SDK doc lists them
+ * (0 keeps events forever).
+ */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+// --- Access logs (AccessLogBucket) ------------------------------------------------------------------
+
+/** Days an access log is kept. @see AccessLogBucketArgs.expirationDays */
+export const DEFAULT_ACCESS_LOG_EXPIRATION_DAYS = 90;

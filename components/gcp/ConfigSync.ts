@@ -2,16 +2,9 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GIT_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
+import { SECRET_TYPES } from "./checks";
 
-export const SECRET_TYPES = [
-    "none",
-    "ssh",
-    "cookiefile",
-    "token",
-    "gcenode",
-    "gcpserviceaccount",
-    "githubapp",
-] as const;
+export { SECRET_TYPES } from "./checks";
 
 export interface ConfigSyncGit {
     /** Repository URL, https or ssh. */

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseMembership } from "./ConfigSyncMember";
-import { GCP_LOCATION } from "./GkeCluster";
+import { GCP_LOCATION } from "./checks";
 import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
 

@@ -1,0 +1,36 @@
+/**
+ * Constants and rules shared by the app's components (Workload, RegistryPullSecret) and the
+ * stack config schema, so that each is written once. No SDK imports: config/ reads it without
+ * loading @pulumi/kubernetes.
+ */
+
+// --- The workload (Workload) ---------------------------------------------------------------------
+
+/** Where `npm run gitops` renders the objects, relative to the project folder. */
+export const GITOPS_WORKLOAD_DIR = "gitops/workload";
+
+/**
+ * The namespace of the ingress controller that forwards traffic to the app: the namespace
+ * ingress-nginx's install guide and Helm chart use (`--namespace ingress-nginx`,
+ * kubernetes/ingress-nginx docs/deploy/index.md).
+ */
+export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx";
+
+/**
+ * Ingress classes served by GKE's own ingress controller (kubernetes/ingress-gce
+ * pkg/annotations/ingress.go). That controller reads the class only from the
+ * `kubernetes.io/ingress.class` annotation and ignores any Ingress that sets
+ * `spec.ingressClassName` (pkg/utils/utils.go `IsGCEIngress`), so an Ingress with one of these
+ * in `ingressClassName` is served by nobody.
+ */
+export const GKE_INGRESS_CLASSES = ["gce", "gce-internal", "gce-regional-external"] as const;
+
+/** Default of `WorkloadRateLimitArgs.requestsPer5Minutes` (and of the AWS web ACL's rule). */
+export const DEFAULT_REQUESTS_PER_5_MINUTES = 2000;
+
+// --- The released image's pull secret (RegistryPullSecret) -------------------------------------
+
+/** The Secret's name, which `app.imagePullSecrets` lists. */
+export const DEFAULT_PULL_SECRET_NAME = "app-registry";
+/** A registry host, optionally with a port: `fleet.azurecr.io`, `europe-docker.pkg.dev`. */
+export const REGISTRY_HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
