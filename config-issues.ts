@@ -2,7 +2,7 @@
  * What every config schema of this repository shares: leaf types that accept what Pulumi hands a
  * program (top-level scalars arrive as strings, `pulumi config set --path` may store numbers as
  * strings), and one message per zod issue that names the key and the command that fixes it.
- * Used by config.ts (the main program) and deployments/config.ts (the deployment settings).
+ * Used by config/ (the main program) and deployments/config.ts (the deployment settings).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";

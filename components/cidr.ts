@@ -1,5 +1,5 @@
 /**
- * Pure IPv4 CIDR helpers shared by every cloud's checks (no SDK imports, so config.ts and the
+ * Pure IPv4 CIDR helpers shared by every cloud's checks (no SDK imports, so config/ and the
  * policy pack can use them). Each `...Problem(s)` function returns messages that name the value
  * and the fix; an empty result (or `undefined`) means the value is fine.
  *

@@ -1,5 +1,5 @@
 /**
- * The SBOM and provenance attestations of the app image, without SDK imports (config.ts uses
+ * The SBOM and provenance attestations of the app image, without SDK imports (config/ uses
  * them), so that the defaults and rules are written once for the config schema, the component's
  * validation and its constructor.
  *

@@ -1,5 +1,5 @@
 /**
- * The stage names of a Dockerfile, read without dependencies (config.ts runs in the program,
+ * The stage names of a Dockerfile, read without dependencies (config/ runs in the program,
  * where devDependencies such as dockerfile-ast are absent), so that a build target the Dockerfile
  * lacks is a config error before anything is registered, not a failed build in `pulumi up`.
  *

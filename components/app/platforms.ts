@@ -42,7 +42,7 @@ export interface ImageConsumer {
     readonly platform: ImagePlatform;
 }
 
-/** What the stack runs, in the shape config.ts already has. */
+/** What the stack runs, in the shape config/ already has. */
 export interface StackArchitectures {
     /** The AWS fleet, when AWS is enabled and runs the built image. */
     readonly awsFleetArchitecture?: Ec2Architecture;

@@ -63,7 +63,7 @@ export type AcrEncryptionField = "sku" | "keyIdentifier" | "keyVaultId";
 
 /**
  * The rules of a customer-managed key on an Azure Container Registry, written once for the stack
- * config (config.ts) and the AppImage component: the Premium tier ("This feature is available in
+ * config (config/app.ts) and the AppImage component: the Premium tier ("This feature is available in
  * the Premium service tier", MicrosoftDocs/azure-management-docs
  * articles/container-registry/tutorial-customer-managed-keys.md), a Key Vault key URI, a vault's
  * ARM id, and the key in that vault (the grant goes on the vault). Each problem names the field

@@ -1,0 +1,89 @@
+/**
+ * The `dashboard` section of the stack config: the fleet's Azure Managed Grafana workspace and
+ * the dashboards of dashboards/ (components/azure/FleetDashboard.ts). Its rules come from the
+ * SDK-free components/azure/dashboards.ts.
+ */
+import { z } from "zod";
+import { boolean } from "../config-issues";
+import {
+    GRAFANA_WORKSPACE_NAME,
+    GRAFANA_WORKSPACE_NAME_RULE,
+    PRINCIPAL_TYPES,
+} from "../components/azure/dashboards";
+import { ROTATION_LABEL } from "../components/formats";
+import { groupObjectIds, uuid } from "./common";
+
+/** The fleet dashboard: Azure Managed Grafana, created when Azure is enabled. */
+export const DashboardSchema = z.strictObject({
+    /** Create the Grafana workspace, its data sources and dashboards/. Needs azure.enabled. @default true */
+    enabled: boolean().default(true),
+    /** Workspace name (2-30 letters, digits, -), part of its URL. @default `<project>-<stack>` */
+    name: z
+        .string()
+        .regex(GRAFANA_WORKSPACE_NAME, { message: GRAFANA_WORKSPACE_NAME_RULE })
+        .optional(),
+    /** `Essential` has no SLA and no zone redundancy: for dev. @default "Standard" */
+    sku: z.enum(["Standard", "Essential"]).default("Standard"),
+    /** Grafana major version of the workspace. @default "11" */
+    grafanaMajorVersion: z
+        .string()
+        .regex(/^\d{1,3}$/, { message: "must be a major version such as 11" })
+        .default("11"),
+    /** Spread the workspace over availability zones (Standard only). @default false */
+    zoneRedundancy: boolean().default(false),
+    /**
+     * Object id of the identity that runs Pulumi for this stack (the Deployments identity): it
+     * gets Grafana Admin to write data sources and dashboards. A fixed principal, so that runs
+     * from a laptop and from Deployments do not replace each other's grant. Required while the
+     * dashboard is enabled.
+     */
+    deployerObjectId: uuid("Entra ID object id").optional(),
+    /** Its kind, as Azure must be told: ServicePrincipal (an app or managed identity), User or Group. @default "ServicePrincipal" */
+    deployerPrincipalType: z.enum(PRINCIPAL_TYPES).default("ServicePrincipal"),
+    /** Entra ID groups (object ids) with Grafana Admin on the workspace. @default [] */
+    adminGroupObjectIds: groupObjectIds(),
+    /** Entra ID groups (object ids) with Grafana Viewer on the workspace. @default [] */
+    viewerGroupObjectIds: groupObjectIds(),
+    /**
+     * Any label; change it to replace the AWS access key and the Google service-account key the
+     * CloudWatch and Cloud Monitoring data sources hold (the clouds offer Grafana no keyless
+     * way in). @default "1"
+     */
+    credentialRotation: z
+        .string()
+        .regex(ROTATION_LABEL, { message: "must be a short label such as 2026-11" })
+        .default("1"),
+});
+
+/** Zone redundancy is a Standard feature. Read defensively: the value may be partly invalid. */
+export function checkDashboard(value: unknown, ctx: z.RefinementCtx): void {
+    const c = value as {
+        azure?: { enabled?: unknown };
+        dashboard?: {
+            enabled?: unknown;
+            sku?: unknown;
+            zoneRedundancy?: unknown;
+            deployerObjectId?: unknown;
+        };
+    };
+    const d = c.dashboard;
+    const on = (flag: unknown, fallback: boolean) =>
+        flag === undefined ? fallback : flag === true || flag === "true";
+    if (on(c.azure?.enabled, false) && on(d?.enabled, true) && d?.deployerObjectId === undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["dashboard", "deployerObjectId"],
+            message:
+                "is required while dashboard.enabled is true: the object id of the identity that runs Pulumi for this stack (for an app: `az ad sp show --id <appId> --query id -o tsv`), which gets Grafana Admin to write the data sources and dashboards; or set dashboard.enabled to false",
+        });
+    }
+    if (d?.sku === "Essential" && (d.zoneRedundancy === true || d.zoneRedundancy === "true")) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["dashboard", "zoneRedundancy"],
+            message:
+                "needs the Standard plan: set dashboard.sku to Standard, or dashboard.zoneRedundancy to false",
+            params: { standalone: true },
+        });
+    }
+}

@@ -1,0 +1,315 @@
+/**
+ * The `gcp` section of the stack config: the project, the GKE clusters and the clusters attached
+ * to the fleet, and Config Sync (components/gcp/). Defaults and rules shared with the components
+ * come from components/gcp/checks.ts.
+ */
+import { z } from "zod";
+import { boolean, integer } from "../config-issues";
+import { GITOPS_WORKLOAD_DIR } from "../components/app/checks";
+import { AWS_FORMATS } from "../components/aws/checks";
+import { cidrsOverlap } from "../components/cidr";
+import {
+    DEFAULT_MACHINE_TYPE,
+    GCP_LOCATION,
+    KMS_KEY,
+    NETWORK_POLICY_ENFORCEMENTS,
+    SECRET_TYPES,
+} from "../components/gcp/checks";
+import {
+    attachedPlatformVersion,
+    gcpRegion,
+    gitUrl,
+    networkAddress,
+    oidcIssuerUrl,
+    requiredWhenEnabled,
+    Section,
+} from "./common";
+
+const gcpProject = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+    message:
+        "must be a Google Cloud project id: 6-30 lowercase letters, digits or hyphens, starting with a letter",
+});
+const gcpService = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com$/, {
+    message: "must be a Google API service name such as container.googleapis.com",
+});
+
+/** Google APIs every GKE fleet stack needs enabled before anything else is created. */
+export const REQUIRED_GCP_SERVICES = [
+    "compute.googleapis.com",
+    "container.googleapis.com",
+    "cloudkms.googleapis.com",
+    "iam.googleapis.com",
+    "gkehub.googleapis.com",
+    "anthosconfigmanagement.googleapis.com",
+    "artifactregistry.googleapis.com",
+    // Attached clusters (EKS, AKS, on-prem) and the Connect gateway to reach them.
+    "gkemulticloud.googleapis.com",
+    "gkeconnect.googleapis.com",
+    "connectgateway.googleapis.com",
+    // GKE's system metrics, which the fleet dashboard reads.
+    "monitoring.googleapis.com",
+] as const;
+
+const dnsLabel = z.string().regex(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/, {
+    message: "must be 1-20 lowercase letters, digits or hyphens, starting with a letter",
+});
+const gcpLocation = z.string().regex(GCP_LOCATION, {
+    message:
+        "must be a Google Cloud region (europe-west1) for a regional cluster or a zone (europe-west1-b) for a zonal one",
+});
+const cidr = networkAddress(
+    z
+        .string()
+        .regex(AWS_FORMATS.cidr, { message: "must be an IPv4 CIDR block such as 203.0.113.0/24" }),
+);
+
+/** A GKE cluster of the fleet. */
+const GkeClusterSchema = z
+    .strictObject({
+        /** Name of the cluster, its membership and its node service account prefix. */
+        name: dnsLabel,
+        /** A region (regional, highly available control plane) or a zone (zonal). */
+        location: gcpLocation,
+        /** @default "REGULAR" */
+        releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+        /** @default "e2-standard-4" */
+        machineType: z
+            .string()
+            .regex(/^[a-z0-9]+-[a-z0-9-]+$/, {
+                message: "must be a machine type such as e2-standard-4",
+            })
+            .default(DEFAULT_MACHINE_TYPE),
+        /** @default 1 */
+        minNodesPerZone: integer().pipe(z.number().min(0)).default(1),
+        /** @default 3 */
+        maxNodesPerZone: integer().pipe(z.number().min(1)).default(3),
+        /**
+         * Private /28 of the control plane; unique per cluster in a network. Required, and never
+         * to change for a running cluster: a new range replaces it (no default, which could move).
+         * @default none: required
+         */
+        masterIpv4CidrBlock: networkAddress(
+            z
+                .string()
+                .regex(
+                    /^172\.(1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}\/28$|^10\.\d{1,3}\.\d{1,3}\.\d{1,3}\/28$|^192\.168\.\d{1,3}\.\d{1,3}\/28$/,
+                    {
+                        message: "must be a private /28 such as 172.16.0.16/28",
+                    },
+                ),
+        ).optional(),
+        /** Ranges allowed to reach the control plane. @default [] */
+        masterAuthorizedNetworks: z
+            .array(z.strictObject({ cidrBlock: cidr, displayName: z.string().min(1) }))
+            .default([]),
+        /** Cloud KMS key for Secrets encryption. @default a key created with 90-day rotation */
+        databaseEncryptionKey: z
+            .string()
+            .regex(KMS_KEY, {
+                message:
+                    "must be a Cloud KMS key id: projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>",
+            })
+            .optional(),
+        /** VPC network of the nodes. @default "default" */
+        network: z.string().min(1).optional(),
+        /** Subnetwork of the nodes. @default the network's subnetwork in the region */
+        subnetwork: z.string().min(1).optional(),
+        /** @default true */
+        deletionProtection: boolean().default(true),
+        /**
+         * How NetworkPolicies are enforced: `dataplane-v2` can be chosen only when the cluster is
+         * created (switching an existing cluster to it replaces the cluster); `calico` (the
+         * network-policy add-on) turns on in place, for clusters created without either.
+         * @default "dataplane-v2"
+         */
+        networkPolicyEnforcement: z.enum(NETWORK_POLICY_ENFORCEMENTS).optional(),
+        /** Config Sync branch for this cluster only. @default the fleet's */
+        configSyncBranch: z.string().min(1).optional(),
+        /** Config Sync folder for this cluster only. @default the fleet's */
+        configSyncPolicyDir: z.string().min(1).optional(),
+    })
+    .superRefine((c, ctx) => {
+        if (c.maxNodesPerZone < c.minNodesPerZone) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["maxNodesPerZone"],
+                message: `(${c.maxNodesPerZone}) must be >= minNodesPerZone (${c.minNodesPerZone})`,
+            });
+        }
+    });
+
+/**
+ * The control-plane range of a cluster, which every cluster states (the parser refuses one
+ * without). No default: `masterIpv4CidrBlock` is ForceNew (terraform-provider-google
+ * container/resource_container_cluster.go, private_cluster_config.master_ipv4_cidr_block), so a
+ * default that moved (with the list, or when a cluster's range is removed from the stack file)
+ * would replace the cluster, and the replacement, created before the old cluster is deleted,
+ * would collide with the old one's range.
+ */
+export function masterRange(cluster: { masterIpv4CidrBlock?: string }): string {
+    if (cluster.masterIpv4CidrBlock === undefined) {
+        throw new Error(
+            "masterRange: the config parser lets no GKE cluster without its range through",
+        );
+    }
+    return cluster.masterIpv4CidrBlock;
+}
+
+/** A cluster outside Google Cloud, attached to the fleet (EKS, AKS, on-prem). */
+const AttachedClusterSchema = z.strictObject({
+    name: dnsLabel,
+    /** Google Cloud region that hosts the attached cluster's resource. */
+    location: gcpRegion,
+    distribution: z.enum(["eks", "aks", "generic"]),
+    /** The cluster's OIDC issuer URL (https). */
+    oidcIssuerUrl,
+    /** Attached clusters platform version, e.g. 1.31.0-gke.1. */
+    platformVersion: attachedPlatformVersion,
+    /** The issuer's JWKS, for issuers not reachable from the internet. */
+    jwks: z.string().min(1).optional(),
+    /** Kubeconfig of the cluster, set with `pulumi config set --secret --path`. */
+    kubeconfig: z.string().min(1),
+    /** Google users granted cluster-admin through the Connect gateway. @default [] */
+    adminUsers: z
+        .array(z.string().regex(AWS_FORMATS.email, { message: "must be a Google account email" }))
+        .default([]),
+});
+
+/** Config Sync: what every cluster of the fleet syncs. */
+const ConfigSyncSchema = z.strictObject({
+    /** @default true */
+    enabled: boolean().default(true),
+    /** Repository, https or ssh. Required when Config Sync is enabled. */
+    syncRepo: gitUrl.optional(),
+    /** @default "main" */
+    syncBranch: z.string().min(1).default("main"),
+    /** What every fleet cluster syncs: the baseline and the workload. @default "gitops" */
+    policyDir: z.string().min(1).default("gitops"),
+    /**
+     * What the GKE clusters of this program sync instead: the baseline only, since Pulumi
+     * applies the workload to them itself. @default "gitops/cluster"
+     */
+    baselinePolicyDir: z.string().min(1).default("gitops/cluster"),
+    /** @default "none" */
+    secretType: z.enum(SECRET_TYPES).default("none"),
+    /** @default "unstructured" */
+    sourceFormat: z.enum(["unstructured", "hierarchy"]).default("unstructured"),
+    /** Google service account for secretType gcpserviceaccount. */
+    gcpServiceAccountEmail: z
+        .string()
+        .regex(AWS_FORMATS.email, { message: "must be a service account email" })
+        .optional(),
+});
+
+const GCP_REQUIRED = ["project", "region"] as const;
+const gcpRequired = requiredWhenEnabled("gcp", GCP_REQUIRED);
+export const GcpSchema = z
+    .strictObject({
+        /** Deploy the Google Cloud side of the fleet. @default false */
+        enabled: boolean().default(false),
+        /** Project that holds the clusters and the fleet (GKE Hub host project). Required when enabled. */
+        project: gcpProject.optional(),
+        /** Default region of regional resources. Required when enabled. */
+        region: gcpRegion.optional(),
+        /** Extra Google APIs to enable besides the ones the program needs. @default [] */
+        extraServices: z.array(gcpService).default([]),
+        /** Domain of the gke-security-groups@<domain> group for Google Groups for RBAC. @default off */
+        rbacGroupDomain: z
+            .string()
+            .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, {
+                message: "must be a domain such as example.com",
+            })
+            .optional(),
+        /** GKE clusters, each registered into the fleet. @default [] */
+        clusters: z.array(GkeClusterSchema).default([]),
+        /** Clusters outside Google Cloud, attached to the fleet. @default [] */
+        attachedClusters: z.array(AttachedClusterSchema).default([]),
+        configSync: ConfigSyncSchema.prefault({}),
+    })
+    .check(z.superRefine(gcpRequired.check, { when: gcpRequired.when }))
+    .superRefine((g, ctx) => {
+        // GKE: the control plane's range "must not overlap with any other ranges in use within
+        // the cluster's network" (container API, PrivateClusterConfig.masterIpv4CidrBlock).
+        g.clusters.forEach((c, i) => {
+            if (c.masterIpv4CidrBlock !== undefined) return;
+            ctx.addIssue({
+                code: "custom",
+                path: ["clusters", i, "masterIpv4CidrBlock"],
+                message:
+                    `is required ('${c.name}' sets none): the control plane's private /28, its own in the cluster's network. ` +
+                    `For a running cluster, set the range it has, since a new one replaces the cluster: ` +
+                    `\`gcloud container clusters describe ${c.name} --location ${c.location} --format='value(privateClusterConfig.masterIpv4CidrBlock)'\` ` +
+                    `(earlier versions of this program gave the cluster at position i 172.16.0.<16 x i>/28); ` +
+                    `a new cluster takes any free private /28, such as 172.16.0.0/28`,
+            });
+        });
+        // (A missing range, reported above, overlaps nothing.)
+        const ranges = g.clusters.map((c) => ({
+            network: c.network ?? "default",
+            range: c.masterIpv4CidrBlock,
+        }));
+        ranges.forEach((r, i) => {
+            const other = ranges.findIndex(
+                (o, j) =>
+                    j < i &&
+                    o.network === r.network &&
+                    o.range !== undefined &&
+                    r.range !== undefined &&
+                    cidrsOverlap(o.range, r.range),
+            );
+            if (other >= 0) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["clusters", i, "masterIpv4CidrBlock"],
+                    message: `(${r.range}) overlaps ${ranges[other].range}, the control-plane range of cluster '${g.clusters[other].name}' in network '${r.network}': give each cluster its own /28`,
+                });
+            }
+        });
+        const names = [...g.clusters, ...g.attachedClusters].map((c) => c.name);
+        names.forEach((n, i) => {
+            if (names.indexOf(n) !== i) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["clusters"],
+                    message: `name '${n}' is used twice: every fleet member needs its own name`,
+                });
+            }
+        });
+        // The program's GKE clusters get the app from Pulumi: the folder they sync must not
+        // hold the rendered app too, or Config Sync and Pulumi would fight over it.
+        const holdsWorkload = (dir: string) => {
+            const d = dir.replace(/^\.\//, "").replace(/\/+$/, "");
+            return d === "" || d === "." || `${GITOPS_WORKLOAD_DIR}/`.startsWith(`${d}/`);
+        };
+        const baselineProblem = (path: (string | number)[], dir: string) =>
+            ctx.addIssue({
+                code: "custom",
+                path,
+                message: `('${dir}') contains ${GITOPS_WORKLOAD_DIR}, but Pulumi applies the app to the GKE clusters of this stack itself: point it at the baseline (gitops/cluster) or another folder without the app`,
+            });
+        if (holdsWorkload(g.configSync.baselinePolicyDir)) {
+            baselineProblem(["configSync", "baselinePolicyDir"], g.configSync.baselinePolicyDir);
+        }
+        g.clusters.forEach((c, i) => {
+            if (c.configSyncPolicyDir !== undefined && holdsWorkload(c.configSyncPolicyDir)) {
+                baselineProblem(["clusters", i, "configSyncPolicyDir"], c.configSyncPolicyDir);
+            }
+        });
+        if (g.enabled && g.configSync.enabled && !g.configSync.syncRepo) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["configSync", "syncRepo"],
+                message:
+                    "is required when gcp.configSync.enabled is true: set it with `pulumi config set --path gcp.configSync.syncRepo https://...`, or set gcp.configSync.enabled to false",
+            });
+        }
+        if (g.configSync.secretType === "ssh" && g.configSync.syncRepo?.startsWith("https://")) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["configSync", "secretType"],
+                message: "'ssh' needs an ssh syncRepo URL, but syncRepo is https",
+            });
+        }
+    });
+
+export type GcpConfig = Section<z.output<typeof GcpSchema>, typeof GCP_REQUIRED>;
