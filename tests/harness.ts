@@ -4,6 +4,7 @@
  * any unknown invoke throws), in a fresh module registry so one test file can plan many stacks.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { jsonOrValue } from "../plan/json";
 import type { RecordedResource } from "../plan/mocks";
@@ -14,11 +15,52 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 // Each plan loads the Pulumi SDK afresh, and the SDK adds one `exit` listener per load.
 process.setMaxListeners(0);
 
+/**
+ * The committed stacks, as committed, are planned once per jest run: the first test that plans
+ * one unchanged (no overrides, no options) writes the plan to the run's cache folder
+ * (MULTICLOUD_PLAN_CACHE, made by tests/global-setup.ts, removed by tests/global-teardown.ts),
+ * and every later one, in any worker, reads it. A plan is data (JSON in, JSON out), and each
+ * reader gets its own copy.
+ */
+function cachedPlanFile(
+    stack: string,
+    overrides: Record<string, unknown>,
+    options: Partial<PlanOptions>,
+): string | undefined {
+    const dir = process.env.MULTICLOUD_PLAN_CACHE;
+    if (!dir || Object.keys(overrides).length > 0 || Object.keys(options).length > 0) {
+        return undefined;
+    }
+    if (!fs.existsSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`))) return undefined;
+    return path.join(dir, `${stack}.json`);
+}
+
 /** Plans `stack` of this project (or of `projectDir`), with `pulumi config set --path` overrides. */
 export async function planStack(
     stack: string,
     overrides: Record<string, unknown> = {},
     options: Partial<PlanOptions> = {},
+): Promise<PlanResult> {
+    const cache = cachedPlanFile(stack, overrides, options);
+    if (cache && fs.existsSync(cache)) {
+        return JSON.parse(fs.readFileSync(cache, "utf8")) as PlanResult;
+    }
+    const planned = await planFresh(stack, overrides, options);
+    if (cache) {
+        // Written whole, then renamed: a reader in another worker never sees half a file.
+        const partial = `${cache}.${process.pid}.tmp`;
+        fs.writeFileSync(partial, JSON.stringify(planned));
+        fs.renameSync(partial, cache);
+        // What the first caller gets is the same data every later caller reads.
+        return JSON.parse(fs.readFileSync(cache, "utf8")) as PlanResult;
+    }
+    return planned;
+}
+
+async function planFresh(
+    stack: string,
+    overrides: Record<string, unknown>,
+    options: Partial<PlanOptions>,
 ): Promise<PlanResult> {
     let result: PlanResult | undefined;
     await jest.isolateModulesAsync(async () => {
