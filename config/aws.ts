@@ -17,8 +17,10 @@ import {
     DEFAULT_TARGET_PROTOCOL,
     FLEET_OS,
     fleetSizingProblems,
+    IDLE_TIMEOUT_SECONDS,
     instanceRefreshProblems,
     LOG_RETENTION_DAYS as CLOUDWATCH_LOG_RETENTION_DAYS,
+    ROOT_VOLUME_SIZE_GIB,
     TARGET_PROTOCOLS,
 } from "../components/aws/checks";
 import { canonicalCidr } from "../components/cidr";
@@ -60,7 +62,9 @@ const AwsFleetSchema = z
         /** CPU architecture; must match instanceType (arm64 for Graviton types such as m7g). @default "x86_64" */
         architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
         /** @default 20 */
-        rootVolumeSizeGiB: integer().pipe(z.number().min(8).max(16384)).default(20),
+        rootVolumeSizeGiB: integer()
+            .pipe(z.number().min(ROOT_VOLUME_SIZE_GIB.min).max(ROOT_VOLUME_SIZE_GIB.max))
+            .default(ROOT_VOLUME_SIZE_GIB.default),
         /** KMS key for root volumes and the alert topic. @default a key created with rotation on */
         kmsKeyArn: awsFormat(
             AWS_FORMATS.kmsKeyArn,
@@ -172,7 +176,9 @@ const AwsLoadBalancerSchema = z.strictObject({
     /** @default false */
     deletionProtection: boolean().default(false),
     /** @default 60 */
-    idleTimeoutSeconds: integer().pipe(z.number().min(1).max(4000)).default(60),
+    idleTimeoutSeconds: integer()
+        .pipe(z.number().min(IDLE_TIMEOUT_SECONDS.min).max(IDLE_TIMEOUT_SECONDS.max))
+        .default(IDLE_TIMEOUT_SECONDS.default),
     /**
      * What the load balancer speaks to the instances: HTTPS (each instance's own key and
      * self-signed certificate, TLS 1.3), or HTTP, the documented exception. Changing it on a

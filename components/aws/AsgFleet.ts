@@ -14,7 +14,9 @@ import {
     FLEET_OS,
     FleetOs,
     fleetSizingProblems,
+    IDLE_TIMEOUT_SECONDS,
     instanceRefreshProblems,
+    ROOT_VOLUME_SIZE_GIB,
     TARGET_PROTOCOLS,
     TargetProtocol,
 } from "./checks";
@@ -243,15 +245,27 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
     }
     if (args.os !== undefined && !(args.os in FLEET_OS))
         problems.push(`os '${args.os}' must be one of ${Object.keys(FLEET_OS).join(", ")}`);
-    const size = args.rootVolumeSizeGiB ?? 20;
-    if (!Number.isInteger(size) || size < 8 || size > 16384)
-        problems.push(`rootVolumeSizeGiB (${size}) must be a whole number from 8 to 16384`);
+    const size = args.rootVolumeSizeGiB ?? ROOT_VOLUME_SIZE_GIB.default;
+    if (
+        !Number.isInteger(size) ||
+        size < ROOT_VOLUME_SIZE_GIB.min ||
+        size > ROOT_VOLUME_SIZE_GIB.max
+    )
+        problems.push(
+            `rootVolumeSizeGiB (${size}) must be a whole number from ${ROOT_VOLUME_SIZE_GIB.min} to ${ROOT_VOLUME_SIZE_GIB.max}`,
+        );
     const grace = args.healthCheckGracePeriodSeconds ?? 300;
     if (!Number.isInteger(grace) || grace < 0)
         problems.push(`healthCheckGracePeriodSeconds (${grace}) must be a whole number >= 0`);
-    const idle = args.idleTimeoutSeconds ?? 60;
-    if (!Number.isInteger(idle) || idle < 1 || idle > 4000)
-        problems.push(`idleTimeoutSeconds (${idle}) must be from 1 to 4000`);
+    const idle = args.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS.default;
+    if (
+        !Number.isInteger(idle) ||
+        idle < IDLE_TIMEOUT_SECONDS.min ||
+        idle > IDLE_TIMEOUT_SECONDS.max
+    )
+        problems.push(
+            `idleTimeoutSeconds (${idle}) must be from ${IDLE_TIMEOUT_SECONDS.min} to ${IDLE_TIMEOUT_SECONDS.max}`,
+        );
     const cpu = args.highCpuThreshold ?? 85;
     if (!(cpu > 0 && cpu <= 100))
         problems.push(`highCpuThreshold (${cpu}) must be a percentage in (0, 100]`);
@@ -421,7 +435,7 @@ export class AsgFleet extends pulumi.ComponentResource {
         const instanceType = args.instanceType ?? "t3.small";
         const os = args.os ?? "al2023";
         const architecture = args.architecture ?? "x86_64";
-        const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? 20;
+        const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? ROOT_VOLUME_SIZE_GIB.default;
         const healthCheckGracePeriod = args.healthCheckGracePeriodSeconds ?? 300;
         const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
         const targetProtocol = args.targetProtocol ?? DEFAULT_TARGET_PROTOCOL;
@@ -765,7 +779,7 @@ export class AsgFleet extends pulumi.ComponentResource {
                 securityGroups: [albSg.id],
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: args.deletionProtection ?? false,
-                idleTimeout: args.idleTimeoutSeconds ?? 60,
+                idleTimeout: args.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS.default,
                 // Each entry records the client's TLS version and cipher (ssl_protocol,
                 // ssl_cipher): the audit trail of the listener's TLS 1.3 policy.
                 accessLogs: args.accessLogs

@@ -298,6 +298,22 @@ export type TargetProtocol = (typeof TARGET_PROTOCOLS)[number];
 /** See {@link TARGET_PROTOCOLS}. */
 export const DEFAULT_TARGET_PROTOCOL: TargetProtocol = "HTTPS";
 
+// --- Root volumes and the load balancer's idle timeout (AsgFleet) ---------------------------------
+
+/**
+ * Size of each instance's gp3 root volume, GiB: its default, and the bounds the stack config and
+ * AsgFleet both enforce. At least 8, the size of the fleet's AMIs' root snapshots (EC2 refuses a
+ * volume smaller than its snapshot); at most 16384, gp3's largest volume (16 TiB).
+ */
+export const ROOT_VOLUME_SIZE_GIB = { default: 20, min: 8, max: 16384 } as const;
+
+/**
+ * The load balancer's idle timeout, seconds: its default and bounds, those of the ALB attribute
+ * `idle_timeout.timeout_seconds` ("The valid range is 1-4000 seconds. The default is 60
+ * seconds.": Elastic Load Balancing API Reference, LoadBalancerAttribute).
+ */
+export const IDLE_TIMEOUT_SECONDS = { default: 60, min: 1, max: 4000 } as const;
+
 // --- The web ACL (WebAcl) ---------------------------------------------------------------------------
 
 /**
