@@ -14,6 +14,8 @@ import {
     DEFAULT_PULL_SECRET_NAME,
     DEFAULT_REQUESTS_PER_5_MINUTES,
     GKE_INGRESS_CLASSES,
+    INGRESS_HOST,
+    INGRESS_HOST_RULE,
     REGISTRY_HOST,
 } from "../components/app/checks";
 import { baseImageArgProblems, targetProblem } from "../components/app/dockerfile";
@@ -63,11 +65,7 @@ export const AppSchema = z
         limits: computeResources("500m", "256Mi"),
         ingress: z.strictObject({
             /** Public DNS name of the app. Required. */
-            host: z
-                .string()
-                .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
-                    message: "must be a fully qualified DNS name such as app.example.com",
-                }),
+            host: z.string().regex(INGRESS_HOST, { message: INGRESS_HOST_RULE }),
             /** @default "nginx" */
             className: k8sName
                 .refine((c) => !(GKE_INGRESS_CLASSES as readonly string[]).includes(c), {

@@ -938,4 +938,15 @@ describe("parseStackConfig: the clouds' rules, before anything is registered", (
             "multicloud:app.ingress.className is GKE's own ingress controller, which ignores spec.ingressClassName: run an ingress controller in the cluster (e.g. ingress-nginx, class nginx)",
         ]);
     });
+
+    it("refuses a wildcard or single-label host: the app's ingress host is the one name it is reached at", () => {
+        // The Workload component holds the same rule (components/app/checks.ts INGRESS_HOST):
+        // HTTP-01, which the app namespace admits for a clusterIssuer, cannot validate a wildcard.
+        for (const host of ["*.example.com", "localhost"]) {
+            const app = { ...APP, ingress: { host } };
+            expect(problemsOf(raw({ app }))).toEqual([
+                `multicloud:app.ingress.host must be a fully qualified DNS name such as app.example.com, got "${host}": fix it with \`pulumi config set --path app.ingress.host <value>\``,
+            ]);
+        }
+    });
 });

@@ -20,6 +20,8 @@ import {
     DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
     DEFAULT_REQUESTS_PER_5_MINUTES,
     GKE_INGRESS_CLASSES,
+    INGRESS_HOST,
+    INGRESS_HOST_RULE,
 } from "./checks";
 import { APP_UID } from "./runtimeUser";
 
@@ -222,8 +224,6 @@ export interface KubeObject {
     readonly [field: string]: unknown;
 }
 
-const DNS_NAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-
 /** Settles every default of `args` (the one place defaults live). */
 export function workloadSpec<I>(
     args: Omit<WorkloadArgs, "image"> & { image: I },
@@ -305,10 +305,8 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
             );
         }
     }
-    if (!DNS_NAME.test(spec.ingress.host)) {
-        problems.push(
-            `ingress.host '${spec.ingress.host}' must be a fully qualified DNS name such as app.example.com`,
-        );
+    if (!INGRESS_HOST.test(spec.ingress.host)) {
+        problems.push(`ingress.host '${spec.ingress.host}' ${INGRESS_HOST_RULE}`);
     }
     for (const [key, value] of [
         ["ingress.className", spec.ingress.className],

@@ -17,6 +17,18 @@ export const GITOPS_WORKLOAD_DIR = "gitops/workload";
 export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx";
 
 /**
+ * The app's host name (`ingress.host`): a fully qualified DNS name such as app.example.com
+ * (lowercase labels of letters, digits and inner hyphens, at least two of them), never a wildcard.
+ * It is the name the app is reached at: the Ingress rule and TLS host of every cluster, the
+ * certificate a `clusterIssuer` issues for it (the namespace admits cert-manager's HTTP-01
+ * solver, and HTTP-01 cannot validate a wildcard name: Let's Encrypt, "Challenge Types"), and
+ * the stack output `gcp.appHosts`.
+ */
+export const INGRESS_HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+/** The message of a host that breaks `INGRESS_HOST`, for config and the component alike. */
+export const INGRESS_HOST_RULE = "must be a fully qualified DNS name such as app.example.com";
+
+/**
  * Ingress classes served by GKE's own ingress controller (kubernetes/ingress-gce
  * pkg/annotations/ingress.go). That controller reads the class only from the
  * `kubernetes.io/ingress.class` annotation and ignores any Ingress that sets
