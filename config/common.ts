@@ -6,17 +6,16 @@
 import { z } from "zod";
 import { text } from "../config-issues";
 import { cidrHostBitsProblem } from "../components/cidr";
-import { ATTACHED_PLATFORM_VERSION, GIT_URL, HTTPS_URL } from "../components/formats";
+import { ATTACHED_PLATFORM_VERSION, GIT_URL, GUID, HTTPS_URL } from "../components/formats";
 
 export const gcpRegion = z.string().regex(/^[a-z]+(-[a-z]+)+\d+$/, {
     message: "must be a Google Cloud region such as europe-west1 or us-central1 (not a zone)",
 });
+/** A GUID (components/formats.ts, as the Azure components check it), named by what it is. */
 export const uuid = (what: string) =>
-    z
-        .string()
-        .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
-            message: `must be the ${what} as a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
-        });
+    z.string().regex(GUID, {
+        message: `must be the ${what} as a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
+    });
 export const oidcIssuerUrl = z
     .string()
     .regex(HTTPS_URL, { message: "must be the cluster's https OIDC issuer URL" });
