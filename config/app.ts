@@ -10,6 +10,7 @@ import { z } from "zod";
 import { boolean, integer, text } from "../config-issues";
 import { DEFAULT_PROVENANCE, DEFAULT_SBOM, PROVENANCE_MODES } from "../components/app/attestations";
 import {
+    DATABASE_PORT,
     DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
     DEFAULT_PULL_SECRET_NAME,
     DEFAULT_REQUESTS_PER_5_MINUTES,
@@ -120,7 +121,9 @@ export const AppSchema = z
             })
             .default("app-deployers"),
         /** TCP port of the database (egress is allowed to it). @default 5432 */
-        databasePort: integer().pipe(z.number().min(1).max(65535)).default(5432),
+        databasePort: integer()
+            .pipe(z.number().min(DATABASE_PORT.min).max(DATABASE_PORT.max))
+            .default(DATABASE_PORT.default),
         /** Pull secrets for clusters outside the image registry's cloud. @default [] */
         imagePullSecrets: z.array(k8sName).default([]),
     })

@@ -17,14 +17,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "../validation";
 import { DNS_LABEL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "../formats";
 import {
+    DATABASE_PORT,
     DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
     DEFAULT_REQUESTS_PER_5_MINUTES,
     GKE_INGRESS_CLASSES,
     INGRESS_HOST,
     INGRESS_HOST_RULE,
 } from "./checks";
+import { APP_PORT } from "./runtimePort";
 import { APP_UID } from "./runtimeUser";
 
+export { APP_PORT } from "./runtimePort";
 export {
     DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
     DEFAULT_REQUESTS_PER_5_MINUTES,
@@ -32,8 +35,6 @@ export {
     GKE_INGRESS_CLASSES,
 } from "./checks";
 
-/** The port gunicorn binds in the image (`EXPOSE 5001`). */
-export const APP_PORT = 5001;
 /**
  * Where the pod mounts the database Secret (`databaseSecretName`), read-only; and the file, from
  * its key `url`, that the app reads the database URL from on every `/readyz` (app/run.py,
@@ -252,7 +253,7 @@ export function workloadSpec<I>(
         },
         databaseSecretName: args.databaseSecretName ?? "app-database",
         deployerGroup: args.deployerGroup ?? "app-deployers",
-        databasePort: args.databasePort ?? 5432,
+        databasePort: args.databasePort ?? DATABASE_PORT.default,
         imagePullSecrets: args.imagePullSecrets ?? [],
         architectures: args.architectures ?? [],
         managedBy,
@@ -317,10 +318,12 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
     }
     if (
         !Number.isInteger(spec.databasePort) ||
-        spec.databasePort < 1 ||
-        spec.databasePort > 65535
+        spec.databasePort < DATABASE_PORT.min ||
+        spec.databasePort > DATABASE_PORT.max
     ) {
-        problems.push(`databasePort must be a TCP port (1-65535), got ${spec.databasePort}`);
+        problems.push(
+            `databasePort must be a TCP port (${DATABASE_PORT.min}-${DATABASE_PORT.max}), got ${spec.databasePort}`,
+        );
     }
     for (const secret of spec.imagePullSecrets) {
         if (!DNS_LABEL.test(secret))

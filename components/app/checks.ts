@@ -40,6 +40,12 @@ export const GKE_INGRESS_CLASSES = ["gce", "gce-internal", "gce-regional-externa
 /** Default of `WorkloadRateLimitArgs.requestsPer5Minutes` (and of the AWS web ACL's rule). */
 export const DEFAULT_REQUESTS_PER_5_MINUTES = 2000;
 
+/**
+ * The TCP port of the database the app reaches (`databasePort`, which the namespace's egress
+ * policy opens): its default, PostgreSQL's, and the bounds of a TCP port.
+ */
+export const DATABASE_PORT = { default: 5432, min: 1, max: 65535 } as const;
+
 // --- The released image's pull secret (RegistryPullSecret) -------------------------------------
 
 /** The Secret's name, which `app.imagePullSecrets` lists. */

@@ -21,14 +21,14 @@ import {
     TargetProtocol,
 } from "./checks";
 import { cidrHostBitsProblem, duplicateCidrProblems } from "../cidr";
+import { APP_PORT } from "../app/runtimePort";
 import { APP_UID } from "../app/runtimeUser";
 import { throwIfInvalid } from "../validation";
 
+export { APP_PORT } from "../app/runtimePort";
 export { DEFAULT_TARGET_PROTOCOL, FLEET_OS, TARGET_PROTOCOLS } from "./checks";
 export type { FleetArchitecture, FleetOs, TargetProtocol } from "./checks";
 
-/** The port the app listens on, behind the load balancer. */
-export const APP_PORT = 5001;
 /** The app's health endpoint, used by the target group. */
 export const HEALTH_CHECK_PATH = "/healthz";
 
