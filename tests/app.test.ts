@@ -199,7 +199,7 @@ function splitCommands(words: string[]): string[][] {
 
 // Rule: BuildKit looks stages up by strings.ToLower(name) and the target by
 // strings.ToLower(opt.Target), failing with "target stage %s could not be found"
-// (moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go). config.ts uses this parser
+// (moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go). config/ uses this parser
 // (no devDependencies at run time) to make a wrong appImage.target a config error.
 describe("dockerfileStages and targetProblem", () => {
     it("reads app/Dockerfile's stages, and accepts its runtime target in any case", () => {
