@@ -6,14 +6,9 @@ import * as azureNative from "@pulumi/azure-native";
 import * as gcpSdk from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AppImage } from "./components/app/AppImage";
 import { RegistryPullSecret } from "./components/app/RegistryPullSecret";
 import { Workload } from "./components/app/Workload";
-import { AccessLogBucket } from "./components/aws/AccessLogBucket";
-import { AsgFleet } from "./components/aws/AsgFleet";
-import { ACCESS_LOG_BUCKET_NAME } from "./components/aws/checks";
 import { CloudWatchReader } from "./components/aws/CloudWatchReader";
-import { WebAcl } from "./components/aws/WebAcl";
 import { ArcGovernance } from "./components/azure/ArcGovernance";
 import {
     FleetDashboard,
@@ -21,7 +16,6 @@ import {
 } from "./components/azure/FleetDashboard";
 import { EdgeCluster } from "./components/edge/EdgeCluster";
 import { ownedSites } from "./components/edge/shards";
-import { Network } from "./components/aws/Network";
 import { CloudNat, natName, networkName } from "./components/gcp/CloudNat";
 import { ConfigSync } from "./components/gcp/ConfigSync";
 import { ConfigSyncMember } from "./components/gcp/ConfigSyncMember";
@@ -29,6 +23,8 @@ import { GkeCluster, regionOf } from "./components/gcp/GkeCluster";
 import { HubMembership } from "./components/gcp/HubMembership";
 import { MonitoringReader } from "./components/gcp/MonitoringReader";
 import { ProjectServices } from "./components/gcp/ProjectServices";
+import { buildAppImage } from "./composition/appImage";
+import { awsFleet } from "./composition/aws";
 import { masterRange, parseStackConfig, REQUIRED_GCP_SERVICES } from "./config";
 import { createProviders } from "./providers";
 
@@ -116,152 +112,27 @@ function pullSecret(cluster: string, kubeconfig: string, after: pulumi.Resource)
 }
 
 // --- The app image: built once from app/, pushed to the registry of every cloud listed -------
-function buildAppImage() {
-    const img = config.appImage;
-    if (!img.build || !providers.dockerBuild || img.registries.length === 0) return undefined;
-    const on = (cloud: (typeof img.registries)[number]) => img.registries.includes(cloud);
-    return new AppImage(
-        "app",
-        {
-            context: img.context,
-            dockerfile: img.dockerfile,
-            target: img.target,
-            platforms: img.platforms,
-            builder: img.builder,
-            buildArgs: img.buildArgs,
-            sbom: img.sbom,
-            provenance: img.provenance,
-            buildOnPreview: img.buildOnPreview,
-            repository: img.repository,
-            registries: {
-                aws:
-                    on("aws") && config.aws.enabled
-                        ? { kmsKeyArn: config.aws.fleet.kmsKeyArn }
-                        : undefined,
-                gcp:
-                    on("gcp") && config.gcp.enabled
-                        ? {
-                              project: config.gcp.project,
-                              location: config.gcp.region,
-                              kmsKeyName: img.gcpKmsKeyName,
-                          }
-                        : undefined,
-                azure:
-                    on("azure") && config.azure.enabled && fleetResourceGroup && azureTenantId
-                        ? {
-                              resourceGroupName: fleetResourceGroup.name,
-                              location: config.azure.location,
-                              tenantId: azureTenantId,
-                              sku: img.azureSku,
-                              encryption: img.azureEncryption,
-                          }
-                        : undefined,
-            },
-            tags,
-        },
-        {
-            providers: [
-                providers.aws,
-                providers.gcp,
-                providers.azure,
-                providers.dockerBuild,
-            ].filter((p) => p !== undefined),
-            // Artifact Registry's API must be on before its repository is created.
-            dependsOn: gcpServices?.resources ?? [],
-        },
-    );
-}
-const appImage = buildAppImage();
+const appImage = buildAppImage({
+    image: config.appImage,
+    aws: config.aws,
+    gcp: config.gcp,
+    azure: config.azure,
+    tags,
+    providers,
+    fleetResourceGroup,
+    azureTenantId,
+    gcpServices,
+});
 
 // --- AWS: the Auto Scaling fleet behind a TLS 1.3 load balancer, in its own or a given VPC ------
-function awsFleet() {
-    if (!config.aws.enabled || !providers.aws) return undefined;
-    const aws = config.aws;
-    const opts = { providers: [providers.aws] };
-    const { vpcId, publicSubnetIds, privateSubnetIds } = aws.network;
-    const network =
-        vpcId && publicSubnetIds && privateSubnetIds
-            ? { vpcId, publicSubnetIds, privateSubnetIds }
-            : new Network(
-                  "aws-network",
-                  {
-                      cidrBlock: aws.network.cidrBlock,
-                      availabilityZoneCount: aws.network.availabilityZoneCount,
-                      natGateways: aws.network.natGateways,
-                  },
-                  opts,
-              );
-    // The load balancer's access logs (client TLS versions and ciphers, for audit), in a bucket
-    // of the stack's own.
-    const accessLogs = aws.loadBalancer.accessLogs.enabled
-        ? new AccessLogBucket(
-              ACCESS_LOG_BUCKET_NAME,
-              {
-                  region: aws.region,
-                  expirationDays: aws.loadBalancer.accessLogs.expirationDays,
-                  tags,
-              },
-              opts,
-          )
-        : undefined;
-    const fleet = new AsgFleet(
-        "app",
-        {
-            vpcId: network.vpcId,
-            publicSubnetIds: network.publicSubnetIds,
-            privateSubnetIds: network.privateSubnetIds,
-            // The image just built into ECR, else the released image.
-            image: appImage?.refs.aws ?? config.app.image,
-            environment: config.environment,
-            tags,
-            minSize: aws.fleet.minSize,
-            maxSize: aws.fleet.maxSize,
-            desiredCapacity: aws.fleet.desiredCapacity,
-            targetCpuUtilization: aws.fleet.targetCpuUtilization,
-            instanceType: aws.fleet.instanceType,
-            os: aws.fleet.os,
-            architecture: aws.fleet.architecture,
-            rootVolumeSizeGiB: aws.fleet.rootVolumeSizeGiB,
-            kmsKeyArn: aws.fleet.kmsKeyArn,
-            serviceLinkedRoleArn: aws.fleet.serviceLinkedRoleArn,
-            instanceRefresh: aws.fleet.instanceRefresh,
-            healthCheckGracePeriodSeconds: aws.fleet.healthCheckGracePeriodSeconds,
-            certificateArn: aws.loadBalancer.certificateArn,
-            sslPolicy: aws.loadBalancer.sslPolicy,
-            ingressCidrs: aws.loadBalancer.ingressCidrs,
-            deletionProtection: aws.loadBalancer.deletionProtection,
-            idleTimeoutSeconds: aws.loadBalancer.idleTimeoutSeconds,
-            targetProtocol: aws.loadBalancer.targetProtocol,
-            accessLogs: accessLogs && {
-                bucket: accessLogs.bucketName,
-                prefix: accessLogs.prefix,
-                writable: accessLogs.policy,
-            },
-            alertEmails: aws.alerts.emails,
-            highCpuThreshold: aws.alerts.highCpuThreshold,
-            error5xxRatePercent: aws.alerts.error5xxRatePercent,
-        },
-        // A created network is complete (NAT routes included) before instances boot.
-        network instanceof Network ? { ...opts, dependsOn: [network] } : opts,
-    );
-    // Rate limits at the edge: the same per-client limit the ingress of every cluster enforces.
-    const waf = aws.waf.enabled
-        ? new WebAcl(
-              "app-waf",
-              {
-                  loadBalancerArn: fleet.albArn,
-                  requestsPer5Minutes: config.app.rateLimit.requestsPer5Minutes,
-                  rateLimitAction: aws.waf.rateLimitAction,
-                  commonRuleSetExcludedRules: aws.waf.commonRuleSetExcludedRules,
-                  logRetentionDays: aws.waf.logRetentionDays,
-                  tags,
-              },
-              opts,
-          )
-        : undefined;
-    return { fleet, waf, vpcId: pulumi.output(network.vpcId) };
-}
-const awsSide = awsFleet();
+const awsSide = awsFleet({
+    aws: config.aws,
+    app: config.app,
+    environment: config.environment,
+    tags,
+    provider: providers.aws,
+    builtImage: appImage?.refs.aws,
+});
 
 // --- Google Cloud: GKE clusters and outside clusters in one fleet, Config Sync for all ---------
 function gcpFleet() {
