@@ -48,11 +48,12 @@ export async function planStack(
     const planned = await planFresh(stack, overrides, options);
     if (cache) {
         // Written whole, then renamed: a reader in another worker never sees half a file.
+        const text = JSON.stringify(planned);
         const partial = `${cache}.${process.pid}.tmp`;
-        fs.writeFileSync(partial, JSON.stringify(planned));
+        fs.writeFileSync(partial, text);
         fs.renameSync(partial, cache);
         // What the first caller gets is the same data every later caller reads.
-        return JSON.parse(fs.readFileSync(cache, "utf8")) as PlanResult;
+        return JSON.parse(text) as PlanResult;
     }
     return planned;
 }

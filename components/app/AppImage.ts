@@ -189,6 +189,11 @@ export interface AppImageArgs {
     readonly tags?: Record<string, string>;
 }
 
+/** The build arguments whose values are Outputs (secrets, or known only at deployment), by name. */
+function secretBuildArgNames(buildArgs: Readonly<Record<string, pulumi.Input<string>>>): string[] {
+    return Object.keys(buildArgs).filter((k) => typeof buildArgs[k] !== "string");
+}
+
 /** Pure checks of the arguments; `providerPackages` are the packages `opts.providers` covers. */
 export function validateAppImageArgs(
     args: AppImageArgs,
@@ -234,7 +239,7 @@ export function validateAppImageArgs(
         ...attestationProblems(
             args.provenance ?? DEFAULT_PROVENANCE,
             Object.keys(buildArgs),
-            Object.keys(buildArgs).filter((k) => typeof buildArgs[k] !== "string"),
+            secretBuildArgNames(buildArgs),
         ),
     );
     const acr = args.registries.azure?.registryName;
@@ -393,7 +398,7 @@ export class AppImage extends pulumi.ComponentResource {
                 target,
                 platforms,
                 plainArgs,
-                secretArgNames: Object.keys(buildArgs).filter((k) => !(k in plainArgs)),
+                secretArgNames: secretBuildArgNames(buildArgs),
                 registries: (Object.keys(REGISTRY_PACKAGE) as RegistryCloud[]).filter(
                     (c) => args.registries[c] !== undefined,
                 ),
