@@ -1,11 +1,13 @@
 /**
  * Shared test harness: plans a stack of this project under the recording mocks of
  * `plan/mocks.ts` (every registration recorded with type, name, inputs, parent and provider;
- * any unknown invoke throws), in a fresh module registry so one test file can plan many stacks.
+ * any unknown invoke throws). One test file plans many stacks in its own module registry: the
+ * SDKs load once, the program's main file runs afresh for each plan.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as ts from "typescript";
 import { jsonOrValue } from "../plan/json";
 import type { RecordedResource } from "../plan/mocks";
 import type { PlanOptions, PlanResult } from "../plan/run";
@@ -46,7 +48,8 @@ export async function planStack(
         return JSON.parse(fs.readFileSync(cache, "utf8")) as PlanResult;
     }
     const planned = await planFresh(stack, overrides, options);
-    if (cache) {
+    // A failed plan is not cached: each caller sees the failure from its own plan.
+    if (cache && planned.errors.length === 0) {
         // Written whole, then renamed: a reader in another worker never sees half a file.
         const text = JSON.stringify(planned);
         const partial = `${cache}.${process.pid}.tmp`;
@@ -63,14 +66,55 @@ async function planFresh(
     overrides: Record<string, unknown>,
     options: Partial<PlanOptions>,
 ): Promise<PlanResult> {
-    let result: PlanResult | undefined;
-    await jest.isolateModulesAsync(async () => {
-        // Required inside the isolated registry: the program, Pulumi and the SDKs load afresh.
-        const { runPlan } = require("../plan/run") as typeof import("../plan/run");
-        result = await runPlan({ projectDir: PROJECT_DIR, stack, overrides, ...options });
+    const { runPlan } = require("../plan/run") as typeof import("../plan/run");
+    const planned = await runPlan({
+        projectDir: PROJECT_DIR,
+        stack,
+        overrides,
+        load: loadProgramAfresh,
+        ...options,
     });
-    return result!;
+    // Plain data, as a cached plan is: a test may change what it got.
+    return JSON.parse(JSON.stringify(planned)) as PlanResult;
 }
+
+/**
+ * Runs the program's main file afresh, in this test file's module registry, the way runPlan's
+ * own loader runs it afresh outside jest (jest's registry ignores `delete require.cache[...]`).
+ * Only main is evaluated again: the modules it imports (Pulumi, the cloud SDKs, components,
+ * composition, config) stay loaded, so a plan costs its registrations, about a second for
+ * prod, instead of loading every SDK again (jest.isolateModules did that, 5-10 s a plan).
+ * Nothing under components/, composition/ or config/ keeps state between plans
+ * (tests/harness.test.ts checks that a plan after another matches a fresh process's plan).
+ */
+function loadProgramAfresh(main: string): unknown {
+    let code = compiled.get(main);
+    if (code === undefined) {
+        code = ts.transpileModule(fs.readFileSync(main, "utf8"), {
+            compilerOptions: {
+                module: ts.ModuleKind.CommonJS,
+                target: ts.ScriptTarget.ES2022,
+                esModuleInterop: true,
+            },
+            fileName: main,
+        }).outputText;
+        compiled.set(main, code);
+    }
+    const dir = path.dirname(main);
+    const programRequire = (id: string): unknown =>
+        require(id.startsWith(".") ? path.resolve(dir, id) : id);
+    const module = { exports: {} as Record<string, unknown> };
+    new Function("exports", "require", "module", "__filename", "__dirname", code)(
+        module.exports,
+        programRequire,
+        module,
+        main,
+        dir,
+    );
+    return module.exports;
+}
+/** Each program's main file, compiled once per test file. */
+const compiled = new Map<string, string>();
 
 /** The resources of one type, in registration order. */
 export function ofType(plan: PlanResult, type: string): RecordedResource[] {
