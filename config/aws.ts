@@ -6,61 +6,89 @@
 import { z } from "zod";
 import { boolean, integer, number, text } from "../config-issues";
 import {
+    ACCESS_LOG_EXPIRATION_DAYS,
     architectureProblems,
     AUTOSCALING_ROLE_ARN,
+    AVAILABILITY_ZONE_COUNT,
     AWS_FORMATS,
     certificateProblems,
-    DEFAULT_ACCESS_LOG_EXPIRATION_DAYS,
+    DEFAULT_ARCHITECTURE,
+    DEFAULT_DELETION_PROTECTION,
+    DEFAULT_ERROR_5XX_RATE_PERCENT,
+    DEFAULT_FLEET_OS,
+    DEFAULT_HIGH_CPU_THRESHOLD,
+    DEFAULT_INGRESS_CIDRS,
+    DEFAULT_INSTANCE_TYPE,
+    DEFAULT_NAT_GATEWAYS,
+    DEFAULT_RATE_LIMIT_ACTION,
     DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE,
     DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE,
     DEFAULT_SSL_POLICY,
+    DEFAULT_TARGET_CPU_UTILIZATION,
     DEFAULT_TARGET_PROTOCOL,
+    DEFAULT_VPC_CIDR,
+    DEFAULT_WAF_LOG_RETENTION_DAYS,
+    FLEET_ARCHITECTURES,
     FLEET_OS,
+    FLEET_SIZE,
     fleetSizingProblems,
+    HEALTH_CHECK_GRACE_PERIOD_SECONDS,
     IDLE_TIMEOUT_SECONDS,
     instanceRefreshProblems,
     LOG_RETENTION_DAYS as CLOUDWATCH_LOG_RETENTION_DAYS,
+    NAT_GATEWAY_MODES,
+    PERCENTAGE,
     ROOT_VOLUME_SIZE_GIB,
     TARGET_PROTOCOLS,
+    VPC_PREFIX_LENGTH,
+    WAF_NAME,
+    WAF_RATE_LIMIT_ACTIONS,
 } from "../components/aws/checks";
 import { canonicalCidr } from "../components/cidr";
 import { distinct, networkAddress, requiredWhenEnabled, Section } from "./common";
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, {
+const awsRegion = z.string().regex(AWS_FORMATS.region, {
     message: "must be an AWS region code such as us-east-1 or eu-west-2",
 });
 const awsAccountId = text().pipe(
-    z.string().regex(/^\d{12}$/, {
+    z.string().regex(AWS_FORMATS.accountId, {
         message:
             'must be a 12-digit AWS account id, quoted in the stack file ("012345678901") so that a leading zero survives',
     }),
 );
 
 const awsFormat = (pattern: RegExp, message: string) => z.string().regex(pattern, { message });
-const percentage = (fallback: number) => number().pipe(z.number().gt(0).lte(100)).default(fallback);
+const percentage = (fallback: number) =>
+    number().pipe(z.number().gt(PERCENTAGE.above).lte(PERCENTAGE.max)).default(fallback);
 
 /** The EC2 Auto Scaling fleet; sizing defaults are the blueprint's Terraform values. */
 const AwsFleetSchema = z
     .strictObject({
         /** @default 2 */
-        minSize: integer().pipe(z.number().min(0)).default(2),
+        minSize: integer()
+            .pipe(z.number().min(FLEET_SIZE.minSize.min))
+            .default(FLEET_SIZE.minSize.default),
         /** @default 10 */
-        maxSize: integer().pipe(z.number().min(1)).default(10),
+        maxSize: integer()
+            .pipe(z.number().min(FLEET_SIZE.maxSize.min))
+            .default(FLEET_SIZE.maxSize.default),
         /** Initial size; the scaling policy owns it afterwards. @default 2 */
-        desiredCapacity: integer().pipe(z.number().min(0)).default(2),
+        desiredCapacity: integer()
+            .pipe(z.number().min(FLEET_SIZE.desiredCapacity.min))
+            .default(FLEET_SIZE.desiredCapacity.default),
         /** Target average CPU utilization (percent) of the target-tracking policy. @default 65 */
-        targetCpuUtilization: number().default(65),
+        targetCpuUtilization: number().default(DEFAULT_TARGET_CPU_UTILIZATION),
         /** @default "t3.small" */
         instanceType: z
             .string()
-            .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+            .regex(AWS_FORMATS.instanceType, {
                 message: "must be an EC2 instance type such as t3.small or m7g.large",
             })
-            .default("t3.small"),
+            .default(DEFAULT_INSTANCE_TYPE),
         /** @default "al2023" */
-        os: z.enum(Object.keys(FLEET_OS) as [keyof typeof FLEET_OS]).default("al2023"),
+        os: z.enum(Object.keys(FLEET_OS) as [keyof typeof FLEET_OS]).default(DEFAULT_FLEET_OS),
         /** CPU architecture; must match instanceType (arm64 for Graviton types such as m7g). @default "x86_64" */
-        architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+        architecture: z.enum(FLEET_ARCHITECTURES).default(DEFAULT_ARCHITECTURE),
         /** @default 20 */
         rootVolumeSizeGiB: integer()
             .pipe(z.number().min(ROOT_VOLUME_SIZE_GIB.min).max(ROOT_VOLUME_SIZE_GIB.max))
@@ -91,7 +119,9 @@ const AwsFleetSchema = z
             })
             .prefault({}),
         /** @default 300 */
-        healthCheckGracePeriodSeconds: integer().pipe(z.number().min(0)).default(300),
+        healthCheckGracePeriodSeconds: integer()
+            .pipe(z.number().min(HEALTH_CHECK_GRACE_PERIOD_SECONDS.min))
+            .default(HEALTH_CHECK_GRACE_PERIOD_SECONDS.default),
     })
     .superRefine((f, ctx) => {
         for (const p of fleetSizingProblems(f))
@@ -129,15 +159,21 @@ const AwsNetworkSchema = z
         cidrBlock: networkAddress(
             awsFormat(AWS_FORMATS.cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16"),
         )
-            .refine((c) => Number(c.split("/")[1]) >= 16 && Number(c.split("/")[1]) <= 23, {
-                message:
-                    "must have a prefix from /16 to /23 (subnets of /27 or larger for load balancers)",
-            })
-            .default("10.0.0.0/16"),
+            .refine(
+                (c) =>
+                    Number(c.split("/")[1]) >= VPC_PREFIX_LENGTH.min &&
+                    Number(c.split("/")[1]) <= VPC_PREFIX_LENGTH.max,
+                {
+                    message: `must have a prefix from /${VPC_PREFIX_LENGTH.min} to /${VPC_PREFIX_LENGTH.max} (subnets of /27 or larger for load balancers)`,
+                },
+            )
+            .default(DEFAULT_VPC_CIDR),
         /** Zones a created VPC spans. @default 2 */
-        availabilityZoneCount: integer().pipe(z.number().min(2).max(6)).default(2),
+        availabilityZoneCount: integer()
+            .pipe(z.number().min(AVAILABILITY_ZONE_COUNT.min).max(AVAILABILITY_ZONE_COUNT.max))
+            .default(AVAILABILITY_ZONE_COUNT.default),
         /** NAT gateways of a created VPC: one, or one per zone. @default "single" */
-        natGateways: z.enum(["single", "perZone"]).default("single"),
+        natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
     })
     .superRefine((n, ctx) => {
         const given = (["vpcId", "publicSubnetIds", "privateSubnetIds"] as const).filter(
@@ -172,9 +208,9 @@ const AwsLoadBalancerSchema = z.strictObject({
         (c) => canonicalCidr(c) ?? c,
     )
         .min(1)
-        .default(["0.0.0.0/0"]),
+        .default(() => [...DEFAULT_INGRESS_CIDRS]),
     /** @default false */
-    deletionProtection: boolean().default(false),
+    deletionProtection: boolean().default(DEFAULT_DELETION_PROTECTION),
     /** @default 60 */
     idleTimeoutSeconds: integer()
         .pipe(z.number().min(IDLE_TIMEOUT_SECONDS.min).max(IDLE_TIMEOUT_SECONDS.max))
@@ -192,8 +228,8 @@ const AwsLoadBalancerSchema = z.strictObject({
             enabled: boolean().default(false),
             /** Days a log is kept before S3 deletes it. @default 90 */
             expirationDays: integer()
-                .pipe(z.number().min(1))
-                .default(DEFAULT_ACCESS_LOG_EXPIRATION_DAYS),
+                .pipe(z.number().min(ACCESS_LOG_EXPIRATION_DAYS.min))
+                .default(ACCESS_LOG_EXPIRATION_DAYS.default),
         })
         .prefault({}),
 });
@@ -202,9 +238,9 @@ const AwsAlertsSchema = z.strictObject({
     /** Subscribed to the alert topic; each must confirm by mail. @default [] */
     emails: z.array(awsFormat(AWS_FORMATS.email, "must be an email address")).default([]),
     /** Average CPU (percent, over 15 minutes) that raises the high-CPU alarm. @default 85 */
-    highCpuThreshold: percentage(85),
+    highCpuThreshold: percentage(DEFAULT_HIGH_CPU_THRESHOLD),
     /** Share of 5xx responses (percent, over 15 minutes) that raises the alarm. @default 5 */
-    error5xxRatePercent: percentage(5),
+    error5xxRatePercent: percentage(DEFAULT_ERROR_5XX_RATE_PERCENT),
 });
 
 /** The AWS WAFv2 web ACL in front of the load balancer; its rate limit is `app.rateLimit`. */
@@ -212,11 +248,11 @@ const AwsWafSchema = z.strictObject({
     /** Put the web ACL (common rule set, per-IP rate limit, logging) on the ALB. @default true */
     enabled: boolean().default(true),
     /** `count` only measures what `block` would stop: for a first week in prod. @default "block" */
-    rateLimitAction: z.enum(["block", "count"]).default("block"),
+    rateLimitAction: z.enum(WAF_RATE_LIMIT_ACTIONS).default(DEFAULT_RATE_LIMIT_ACTION),
     /** Rules of AWSManagedRulesCommonRuleSet switched to count (false positives). @default [] */
     commonRuleSetExcludedRules: z
         .array(
-            z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, {
+            z.string().regex(WAF_NAME, {
                 message:
                     "must be a rule name of the common rule set, such as SizeRestrictions_BODY",
             }),
@@ -231,7 +267,7 @@ const AwsWafSchema = z.strictObject({
                     message: `must be one of CloudWatch Logs' retention periods: ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}`,
                 }),
         )
-        .default(90),
+        .default(DEFAULT_WAF_LOG_RETENTION_DAYS),
 });
 
 const AWS_REQUIRED = ["region", "loadBalancer.certificateArn"] as const;
@@ -258,7 +294,9 @@ export const AwsSchema = z
     .superRefine((a, ctx) => {
         // The ALB's listener takes only a certificate of its own region and account.
         // Only over well-formed values: a malformed region or account is reported on its own.
-        const accountsValid = a.allowedAccountIds.every((id) => /^\d{12}$/.test(String(id)));
+        const accountsValid = a.allowedAccountIds.every((id) =>
+            AWS_FORMATS.accountId.test(String(id)),
+        );
         if (
             a.region &&
             awsRegion.safeParse(a.region).success &&

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_ACCESS_LOG_EXPIRATION_DAYS } from "./checks";
+import { ACCESS_LOG_EXPIRATION_DAYS, AWS_FORMATS } from "./checks";
 import { throwIfInvalid } from "../validation";
 
-export { DEFAULT_ACCESS_LOG_EXPIRATION_DAYS } from "./checks";
+export { ACCESS_LOG_EXPIRATION_DAYS } from "./checks";
 
 /**
  * The Regions where ALB access logs are written by a regional Elastic Load Balancing account
@@ -74,7 +74,7 @@ export interface AccessLogBucketArgs {
 /** Every problem with `args`, each naming the argument and the fix; empty when valid. */
 export function validateAccessLogBucketArgs(args: AccessLogBucketArgs): string[] {
     const problems: string[] = [];
-    if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(args.region)) {
+    if (!AWS_FORMATS.region.test(args.region)) {
         problems.push(`region '${args.region}' must be an AWS Region code such as us-east-1`);
     }
     const prefix = args.prefix ?? DEFAULT_ACCESS_LOG_PREFIX;
@@ -83,10 +83,10 @@ export function validateAccessLogBucketArgs(args: AccessLogBucketArgs): string[]
             `prefix '${prefix}' must be path segments of letters, digits and !-_.*'() without a leading or trailing slash, and must not contain AWSLogs (ALB adds it): use e.g. alb`,
         );
     }
-    const days = args.expirationDays ?? DEFAULT_ACCESS_LOG_EXPIRATION_DAYS;
-    if (!Number.isInteger(days) || days < 1) {
+    const days = args.expirationDays ?? ACCESS_LOG_EXPIRATION_DAYS.default;
+    if (!Number.isInteger(days) || days < ACCESS_LOG_EXPIRATION_DAYS.min) {
         problems.push(
-            `expirationDays (${days}) must be a whole number of days >= 1 (S3 lifecycle expiration)`,
+            `expirationDays (${days}) must be a whole number of days >= ${ACCESS_LOG_EXPIRATION_DAYS.min} (S3 lifecycle expiration)`,
         );
     }
     return problems;
@@ -134,7 +134,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
 
         // --- Defaults, settled once ---------------------------------------------------------
         const prefix = args.prefix ?? DEFAULT_ACCESS_LOG_PREFIX;
-        const expirationDays = args.expirationDays ?? DEFAULT_ACCESS_LOG_EXPIRATION_DAYS;
+        const expirationDays = args.expirationDays ?? ACCESS_LOG_EXPIRATION_DAYS.default;
         const parent = { parent: this };
         // Audit logs outlive the setting that writes them: switching logs off, or destroying the
         // stack, forgets the bucket and its protections (public access block, encryption,

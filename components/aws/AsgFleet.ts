@@ -6,16 +6,29 @@ import {
     AUTOSCALING_SERVICE,
     autoscalingRoleSuffix,
     AWS_FORMATS,
+    DEFAULT_ARCHITECTURE,
+    DEFAULT_DELETION_PROTECTION,
+    DEFAULT_ERROR_5XX_RATE_PERCENT,
+    DEFAULT_FLEET_OS,
+    DEFAULT_HIGH_CPU_THRESHOLD,
+    DEFAULT_INGRESS_CIDRS,
+    DEFAULT_INSTANCE_TYPE,
     DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE,
     DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE,
     DEFAULT_SSL_POLICY,
+    DEFAULT_TARGET_CPU_UTILIZATION,
     DEFAULT_TARGET_PROTOCOL,
     FleetArchitecture,
     FLEET_OS,
+    FLEET_SIZE,
     FleetOs,
     fleetSizingProblems,
+    HEALTH_CHECK_GRACE_PERIOD_SECONDS,
     IDLE_TIMEOUT_SECONDS,
     instanceRefreshProblems,
+    isFleetOs,
+    isPercentage,
+    PERCENTAGE_RANGE,
     ROOT_VOLUME_SIZE_GIB,
     TARGET_PROTOCOLS,
     TargetProtocol,
@@ -149,23 +162,28 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
             `name '${name}' must be 1-20 lowercase letters, digits or hyphens: it prefixes the load balancer and target group names, which AWS caps at 32 characters`,
         );
     }
+    const sizes = fleetSizes(args);
     for (const p of fleetSizingProblems({
-        minSize: args.minSize ?? 2,
-        maxSize: args.maxSize ?? 10,
-        desiredCapacity: args.desiredCapacity ?? 2,
-        targetCpuUtilization: args.targetCpuUtilization ?? 65,
+        ...sizes,
+        targetCpuUtilization: args.targetCpuUtilization ?? DEFAULT_TARGET_CPU_UTILIZATION,
     })) {
         problems.push(`${p.path} ${p.message}`);
     }
-    if ((args.minSize ?? 2) < 0 || !Number.isInteger(args.minSize ?? 2))
-        problems.push("minSize must be a whole number >= 0");
+    for (const key of ["minSize", "maxSize", "desiredCapacity"] as const) {
+        const { min } = FLEET_SIZE[key];
+        if (!Number.isInteger(sizes[key]) || sizes[key] < min)
+            problems.push(`${key} (${sizes[key]}) must be a whole number >= ${min}`);
+    }
     for (const p of instanceRefreshProblems(refreshBounds(args))) {
         problems.push(`instanceRefresh.${p.path} ${p.message}`);
     }
-    for (const p of architectureProblems(
-        args.instanceType ?? "t3.small",
-        args.architecture ?? "x86_64",
-    )) {
+    const instanceType = args.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    if (!AWS_FORMATS.instanceType.test(instanceType)) {
+        problems.push(
+            `instanceType '${instanceType}' is not an EC2 instance type such as t3.small or m7g.large`,
+        );
+    }
+    for (const p of architectureProblems(instanceType, args.architecture ?? DEFAULT_ARCHITECTURE)) {
         problems.push(`architecture ${p}`);
     }
     if (plain(args.serviceLinkedRoleArn) && !AUTOSCALING_ROLE_ARN.test(args.serviceLinkedRoleArn)) {
@@ -206,7 +224,7 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
             `sslPolicy '${sslPolicy}' does not offer TLS 1.3 with a TLS 1.2 minimum: use an ELBSecurityPolicy-TLS13-1-2-* or -1-3-* policy such as ${DEFAULT_SSL_POLICY}`,
         );
     }
-    const cidrs = args.ingressCidrs ?? ["0.0.0.0/0"];
+    const cidrs = args.ingressCidrs ?? DEFAULT_INGRESS_CIDRS;
     if (cidrs.length === 0)
         problems.push(
             "ingressCidrs is empty: nobody could reach the load balancer; give at least one range",
@@ -243,7 +261,7 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
             `targetProtocol '${String(args.targetProtocol)}' must be one of ${TARGET_PROTOCOLS.join(", ")}`,
         );
     }
-    if (args.os !== undefined && !(args.os in FLEET_OS))
+    if (args.os !== undefined && !isFleetOs(args.os))
         problems.push(`os '${args.os}' must be one of ${Object.keys(FLEET_OS).join(", ")}`);
     const size = args.rootVolumeSizeGiB ?? ROOT_VOLUME_SIZE_GIB.default;
     if (
@@ -254,9 +272,11 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
         problems.push(
             `rootVolumeSizeGiB (${size}) must be a whole number from ${ROOT_VOLUME_SIZE_GIB.min} to ${ROOT_VOLUME_SIZE_GIB.max}`,
         );
-    const grace = args.healthCheckGracePeriodSeconds ?? 300;
-    if (!Number.isInteger(grace) || grace < 0)
-        problems.push(`healthCheckGracePeriodSeconds (${grace}) must be a whole number >= 0`);
+    const grace = args.healthCheckGracePeriodSeconds ?? HEALTH_CHECK_GRACE_PERIOD_SECONDS.default;
+    if (!Number.isInteger(grace) || grace < HEALTH_CHECK_GRACE_PERIOD_SECONDS.min)
+        problems.push(
+            `healthCheckGracePeriodSeconds (${grace}) must be a whole number >= ${HEALTH_CHECK_GRACE_PERIOD_SECONDS.min}`,
+        );
     const idle = args.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS.default;
     if (
         !Number.isInteger(idle) ||
@@ -266,13 +286,22 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
         problems.push(
             `idleTimeoutSeconds (${idle}) must be from ${IDLE_TIMEOUT_SECONDS.min} to ${IDLE_TIMEOUT_SECONDS.max}`,
         );
-    const cpu = args.highCpuThreshold ?? 85;
-    if (!(cpu > 0 && cpu <= 100))
-        problems.push(`highCpuThreshold (${cpu}) must be a percentage in (0, 100]`);
-    const rate = args.error5xxRatePercent ?? 5;
-    if (!(rate > 0 && rate <= 100))
-        problems.push(`error5xxRatePercent (${rate}) must be a percentage in (0, 100]`);
+    const cpu = args.highCpuThreshold ?? DEFAULT_HIGH_CPU_THRESHOLD;
+    if (!isPercentage(cpu))
+        problems.push(`highCpuThreshold (${cpu}) must be a percentage in ${PERCENTAGE_RANGE}`);
+    const rate = args.error5xxRatePercent ?? DEFAULT_ERROR_5XX_RATE_PERCENT;
+    if (!isPercentage(rate))
+        problems.push(`error5xxRatePercent (${rate}) must be a percentage in ${PERCENTAGE_RANGE}`);
     return problems;
+}
+
+/** The group's sizes of `args`, defaults applied. */
+function fleetSizes(args: AsgFleetArgs) {
+    return {
+        minSize: args.minSize ?? FLEET_SIZE.minSize.default,
+        maxSize: args.maxSize ?? FLEET_SIZE.maxSize.default,
+        desiredCapacity: args.desiredCapacity ?? FLEET_SIZE.desiredCapacity.default,
+    };
 }
 
 /** The instance refresh bounds of `args`, defaults applied. */
@@ -338,10 +367,10 @@ chmod 0444 ${dir}/gunicorn_tls.py
 `;
     // GUNICORN_CMD_ARGS: gunicorn reads --certfile/--keyfile and --config from it (gunicorn
     // 27.0.1 config.py get_cmd_args_from_env, app/base.py load_config; app/tests/test_gunicorn.py
-    // runs it so, with the hook below). The image's HEALTHCHECK
-    // probes plain http://127.0.0.1:5001/healthz, which fails once the port speaks TLS: it is
-    // switched off here, since nothing on the fleet reads Docker's health status (Docker does not
-    // restart an unhealthy container); the load balancer's HTTPS check on /healthz, with ELB
+    // runs it so, with the hook below). The image's HEALTHCHECK (app/Dockerfile) probes the
+    // health path over plain HTTP, which fails once the port speaks TLS: it is switched off here,
+    // since nothing on the fleet reads Docker's health status (Docker does not restart an
+    // unhealthy container); the load balancer's HTTPS check on HEALTH_CHECK_PATH, with ELB
     // health checks on the group, replaces a failing instance.
     const runFlags = `-v ${dir}:/tls:ro -e "GUNICORN_CMD_ARGS=--certfile /tls/cert.pem --keyfile /tls/key.pem --config /tls/gunicorn_tls.py" --no-healthcheck `;
     return { setup, runFlags };
@@ -428,21 +457,22 @@ export class AsgFleet extends pulumi.ComponentResource {
         super("multicloud:aws:AsgFleet", name, {}, opts);
 
         // --- Defaults, settled once ---------------------------------------------------------
-        const minSize = args.minSize ?? 2;
-        const maxSize = args.maxSize ?? 10;
-        const desiredCapacity = args.desiredCapacity ?? 2;
-        const targetCpuUtilization = args.targetCpuUtilization ?? 65;
-        const instanceType = args.instanceType ?? "t3.small";
-        const os = args.os ?? "al2023";
-        const architecture = args.architecture ?? "x86_64";
+        const { minSize, maxSize, desiredCapacity } = fleetSizes(args);
+        const targetCpuUtilization = args.targetCpuUtilization ?? DEFAULT_TARGET_CPU_UTILIZATION;
+        const instanceType = args.instanceType ?? DEFAULT_INSTANCE_TYPE;
+        const os = args.os ?? DEFAULT_FLEET_OS;
+        const architecture = args.architecture ?? DEFAULT_ARCHITECTURE;
         const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? ROOT_VOLUME_SIZE_GIB.default;
-        const healthCheckGracePeriod = args.healthCheckGracePeriodSeconds ?? 300;
+        const healthCheckGracePeriod =
+            args.healthCheckGracePeriodSeconds ?? HEALTH_CHECK_GRACE_PERIOD_SECONDS.default;
         const sslPolicy = args.sslPolicy ?? DEFAULT_SSL_POLICY;
         const targetProtocol = args.targetProtocol ?? DEFAULT_TARGET_PROTOCOL;
-        const ingressCidrs = args.ingressCidrs ?? ["0.0.0.0/0"];
+        const ingressCidrs = args.ingressCidrs ?? DEFAULT_INGRESS_CIDRS;
+        const deletionProtection = args.deletionProtection ?? DEFAULT_DELETION_PROTECTION;
+        const idleTimeoutSeconds = args.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS.default;
         const alertEmails = args.alertEmails ?? [];
-        const highCpuThreshold = args.highCpuThreshold ?? 85;
-        const error5xxRatePercent = args.error5xxRatePercent ?? 5;
+        const highCpuThreshold = args.highCpuThreshold ?? DEFAULT_HIGH_CPU_THRESHOLD;
+        const error5xxRatePercent = args.error5xxRatePercent ?? DEFAULT_ERROR_5XX_RATE_PERCENT;
         const groupNamePrefix = args.groupNamePrefix ?? `${pulumi.getProject()}-app-asg-`;
         const instanceTags = { Environment: args.environment, ...args.tags };
         const parent = { parent: this };
@@ -778,8 +808,8 @@ export class AsgFleet extends pulumi.ComponentResource {
                 subnets: [...args.publicSubnetIds],
                 securityGroups: [albSg.id],
                 dropInvalidHeaderFields: true,
-                enableDeletionProtection: args.deletionProtection ?? false,
-                idleTimeout: args.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS.default,
+                enableDeletionProtection: deletionProtection,
+                idleTimeout: idleTimeoutSeconds,
                 // Each entry records the client's TLS version and cipher (ssl_protocol,
                 // ssl_cipher): the audit trail of the listener's TLS 1.3 policy.
                 accessLogs: args.accessLogs

@@ -1,6 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_FORMATS } from "./checks";
+import {
+    AVAILABILITY_ZONE_COUNT,
+    AWS_FORMATS,
+    DEFAULT_NAT_GATEWAYS,
+    DEFAULT_VPC_CIDR,
+    NAT_GATEWAY_MODES,
+    NatGateways,
+    VPC_PREFIX_LENGTH,
+} from "./checks";
 import { cidrHostBitsProblem } from "../cidr";
 import { throwIfInvalid } from "../validation";
 
@@ -22,31 +30,39 @@ export interface NetworkArgs {
      * failure for egress) or `perZone` (one per zone, highly available).
      * @default "single"
      */
-    readonly natGateways?: "single" | "perZone";
+    readonly natGateways?: NatGateways;
 }
 
 /** Every problem with `args`, each naming the argument; empty when valid. */
 export function validateNetworkArgs(args: NetworkArgs): string[] {
     const problems: string[] = [];
-    const cidr = args.cidrBlock ?? "10.0.0.0/16";
+    const cidr = args.cidrBlock ?? DEFAULT_VPC_CIDR;
     const prefix = Number(cidr.split("/")[1]);
     if (!AWS_FORMATS.cidr.test(cidr)) {
         problems.push(`cidrBlock '${cidr}' is not an IPv4 CIDR block such as 10.0.0.0/16`);
-    } else if (prefix < 16 || prefix > 23) {
+    } else if (prefix < VPC_PREFIX_LENGTH.min || prefix > VPC_PREFIX_LENGTH.max) {
         problems.push(
-            `cidrBlock '${cidr}' must have a prefix from /16 to /23: AWS allows /16 at most, and each subnet (a sixteenth) must be /27 or larger for load balancers`,
+            `cidrBlock '${cidr}' must have a prefix from /${VPC_PREFIX_LENGTH.min} to /${VPC_PREFIX_LENGTH.max}: AWS allows /${VPC_PREFIX_LENGTH.min} at most, and each subnet (a sixteenth) must be /27 or larger for load balancers`,
         );
     } else {
         // The provider refuses a VPC range with host bits set (see cidrHostBitsProblem).
         const hostBits = cidrHostBitsProblem(cidr);
         if (hostBits) problems.push(`cidrBlock ${hostBits}`);
     }
-    const zones = args.availabilityZoneCount ?? 2;
-    if (!Number.isInteger(zones) || zones < 2 || zones > 6) {
-        problems.push(`availabilityZoneCount (${zones}) must be a whole number from 2 to 6`);
+    const zones = args.availabilityZoneCount ?? AVAILABILITY_ZONE_COUNT.default;
+    const { min, max } = AVAILABILITY_ZONE_COUNT;
+    if (!Number.isInteger(zones) || zones < min || zones > max) {
+        problems.push(
+            `availabilityZoneCount (${zones}) must be a whole number from ${min} to ${max}`,
+        );
     }
-    if (args.natGateways !== undefined && !["single", "perZone"].includes(args.natGateways)) {
-        problems.push(`natGateways '${args.natGateways}' must be 'single' or 'perZone'`);
+    if (
+        args.natGateways !== undefined &&
+        !(NAT_GATEWAY_MODES as readonly string[]).includes(args.natGateways)
+    ) {
+        problems.push(
+            `natGateways '${args.natGateways}' must be ${NAT_GATEWAY_MODES.map((m) => `'${m}'`).join(" or ")}`,
+        );
     }
     return problems;
 }
@@ -78,9 +94,9 @@ export class Network extends pulumi.ComponentResource {
         throwIfInvalid("Network", name, validateNetworkArgs(args));
         super("multicloud:aws:Network", name, {}, opts);
 
-        const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
-        const zoneCount = args.availabilityZoneCount ?? 2;
-        const natGateways = args.natGateways ?? "single";
+        const cidrBlock = args.cidrBlock ?? DEFAULT_VPC_CIDR;
+        const zoneCount = args.availabilityZoneCount ?? AVAILABILITY_ZONE_COUNT.default;
+        const natGateways = args.natGateways ?? DEFAULT_NAT_GATEWAYS;
 
         const zones = aws.getAvailabilityZonesOutput(
             {

@@ -1,6 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_RETENTION_DAYS, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN } from "./checks";
+import {
+    DEFAULT_RATE_LIMIT_ACTION,
+    DEFAULT_WAF_LOG_RETENTION_DAYS,
+    LOG_RETENTION_DAYS,
+    RateLimitAction,
+    WAF_NAME,
+    WAF_RATE_LIMIT_ACTIONS,
+    WAF_RATE_LIMIT_MAX,
+    WAF_RATE_LIMIT_MIN,
+} from "./checks";
+import { DEFAULT_REQUESTS_PER_5_MINUTES } from "../app/checks";
 import { throwIfInvalid } from "../validation";
 
 export { LOG_RETENTION_DAYS, WAF_RATE_LIMIT_MAX, WAF_RATE_LIMIT_MIN } from "./checks";
@@ -25,9 +35,6 @@ export const RATE_WINDOW_SECONDS = 300;
 /** Request headers kept out of the WAF logs (WAF wants header names in lower case). */
 export const REDACTED_HEADERS: readonly string[] = ["authorization", "cookie"];
 
-/** WAF names (web ACLs, metric names) are 1-128 letters, digits, hyphens or underscores. */
-const WAF_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-const RULE_NAME = /^[A-Za-z0-9_-]+$/;
 /** WAF associates regional web ACLs with Application Load Balancers only (not NLB or GWLB). */
 const ALB_ARN =
     /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[A-Za-z0-9-]+\/[0-9a-f]+$/;
@@ -46,7 +53,7 @@ export interface WebAclArgs {
      * it, to measure a new limit before enforcing it.
      * @default "block"
      */
-    readonly rateLimitAction?: "block" | "count";
+    readonly rateLimitAction?: RateLimitAction;
     /**
      * Rules of `AWSManagedRulesCommonRuleSet` switched to count mode (matched, measured and
      * logged, never blocked), e.g. `SizeRestrictions_BODY` for an app that takes large uploads.
@@ -78,10 +85,10 @@ export function validateWebAclArgs(name: string, args: WebAclArgs): string[] {
             `loadBalancerArn '${args.loadBalancerArn}' is not an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>): WAF protects ALBs only`,
         );
     }
-    const limit = args.requestsPer5Minutes ?? 2000;
+    const limit = args.requestsPer5Minutes ?? DEFAULT_REQUESTS_PER_5_MINUTES;
     if (!Number.isInteger(limit)) {
         problems.push(
-            `requestsPer5Minutes (${limit}) must be a whole number of requests: WAF counts requests, give e.g. 2000`,
+            `requestsPer5Minutes (${limit}) must be a whole number of requests: WAF counts requests, give e.g. ${DEFAULT_REQUESTS_PER_5_MINUTES}`,
         );
     }
     if (limit < WAF_RATE_LIMIT_MIN) {
@@ -93,20 +100,22 @@ export function validateWebAclArgs(name: string, args: WebAclArgs): string[] {
             `requestsPer5Minutes (${limit}) is above WAF's maximum of ${WAF_RATE_LIMIT_MAX} requests per 5 minutes: lower it to at most ${WAF_RATE_LIMIT_MAX}`,
         );
     }
-    const action = args.rateLimitAction ?? "block";
-    if (action !== "block" && action !== "count") {
-        problems.push(`rateLimitAction '${String(action)}' must be "block" or "count"`);
+    const action = args.rateLimitAction ?? DEFAULT_RATE_LIMIT_ACTION;
+    if (!(WAF_RATE_LIMIT_ACTIONS as readonly string[]).includes(action)) {
+        problems.push(
+            `rateLimitAction '${String(action)}' must be ${WAF_RATE_LIMIT_ACTIONS.map((a) => `"${a}"`).join(" or ")}`,
+        );
     }
     const excluded = args.commonRuleSetExcludedRules ?? [];
-    for (const rule of excluded.filter((r) => !RULE_NAME.test(r))) {
+    for (const rule of excluded.filter((r) => !WAF_NAME.test(r))) {
         problems.push(
-            `commonRuleSetExcludedRules: '${rule}' is not a rule name (letters, digits, hyphens and underscores, e.g. SizeRestrictions_BODY)`,
+            `commonRuleSetExcludedRules: '${rule}' is not a rule name (1-128 letters, digits, hyphens and underscores, e.g. SizeRestrictions_BODY)`,
         );
     }
     for (const rule of new Set(excluded.filter((r, i) => excluded.indexOf(r) !== i))) {
         problems.push(`commonRuleSetExcludedRules lists '${rule}' more than once: list it once`);
     }
-    const retention = args.logRetentionDays ?? 90;
+    const retention = args.logRetentionDays ?? DEFAULT_WAF_LOG_RETENTION_DAYS;
     if (!LOG_RETENTION_DAYS.includes(retention)) {
         problems.push(
             `logRetentionDays (${retention}) is not a retention CloudWatch Logs offers: use one of ${LOG_RETENTION_DAYS.join(", ")} (0 keeps logs forever)`,
@@ -155,10 +164,10 @@ export class WebAcl extends pulumi.ComponentResource {
         super("multicloud:aws:WebAcl", name, {}, opts);
 
         // --- Defaults, settled once ---------------------------------------------------------
-        const requestsPer5Minutes = args.requestsPer5Minutes ?? 2000;
-        const rateLimitAction = args.rateLimitAction ?? "block";
+        const requestsPer5Minutes = args.requestsPer5Minutes ?? DEFAULT_REQUESTS_PER_5_MINUTES;
+        const rateLimitAction = args.rateLimitAction ?? DEFAULT_RATE_LIMIT_ACTION;
         const excludedRules = args.commonRuleSetExcludedRules ?? [];
-        const logRetentionDays = args.logRetentionDays ?? 90;
+        const logRetentionDays = args.logRetentionDays ?? DEFAULT_WAF_LOG_RETENTION_DAYS;
         const tags = { ...args.tags };
         const aclName = webAclNameFor(pulumi.getProject(), pulumi.getStack(), name);
         const parent = { parent: this };

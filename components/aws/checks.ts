@@ -22,9 +22,14 @@ export const AWS_FORMATS = {
     // TLS 1.3 offered and nothing below 1.2 accepted: the TLS13-1-0/-1-1 policies still take 1.0/1.1.
     tls13SslPolicy: /^ELBSecurityPolicy-TLS13-1-[23]-/,
     email: EMAIL,
+    /** A 12-digit AWS account id (a string: a leading zero is part of it). */
+    accountId: /^\d{12}$/,
+    /** A Region code such as us-east-1, eu-west-2, us-gov-west-1 or us-iso-east-1. */
+    region: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/,
+    /** An EC2 instance type such as t3.small, m7g.large or m7i-flex.large. */
+    instanceType: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
 } as const;
 
-/** The default HTTPS policy: TLS 1.3 and 1.2. `ELBSecurityPolicy-TLS13-1-3-2021-06` is 1.3 only. */
 /**
  * The name index.ts gives the load balancer's access-log bucket (the bucket is autonamed
  * `<this>-<suffix>`); the deploying identity's S3 grant is scoped to it
@@ -32,6 +37,7 @@ export const AWS_FORMATS = {
  */
 export const ACCESS_LOG_BUCKET_NAME = "app-alb-logs";
 
+/** The default HTTPS policy: TLS 1.3 and 1.2. `ELBSecurityPolicy-TLS13-1-3-2021-06` is 1.3 only. */
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /** A problem with one argument: `path` names it relative to the object checked. */
@@ -39,6 +45,33 @@ export interface Problem {
     readonly path: string;
     readonly message: string;
 }
+
+// --- The fleet's size and scaling target (AsgFleet) ---------------------------------------------
+
+/**
+ * The fleet's sizes: their defaults, the blueprint's Terraform values (2 instances, up to 10),
+ * and the least each may be (whole numbers; a fleet of at most 0 instances serves nothing).
+ */
+export const FLEET_SIZE = {
+    minSize: { default: 2, min: 0 },
+    maxSize: { default: 10, min: 1 },
+    desiredCapacity: { default: 2, min: 0 },
+} as const;
+
+/** Average CPU (percent) the target-tracking policy holds the group at: the blueprint's 65. */
+export const DEFAULT_TARGET_CPU_UTILIZATION = 65;
+
+/**
+ * What the fleet's scaling target and alarm thresholds accept as a percentage: above `above`,
+ * at most `max`, i.e. (0, 100].
+ */
+export const PERCENTAGE = { above: 0, max: 100 } as const;
+/** Whether `n` is in {@link PERCENTAGE}'s range (0, 100]. */
+export function isPercentage(n: number): boolean {
+    return n > PERCENTAGE.above && n <= PERCENTAGE.max;
+}
+/** `(0, 100]`, as messages write {@link PERCENTAGE}'s range. */
+export const PERCENTAGE_RANGE = `(${PERCENTAGE.above}, ${PERCENTAGE.max}]`;
 
 export interface FleetSizing {
     readonly minSize: number;
@@ -61,10 +94,10 @@ export function fleetSizingProblems(f: FleetSizing): Problem[] {
             message: `(${f.desiredCapacity}) must be within [minSize, maxSize] = [${f.minSize}, ${f.maxSize}]`,
         });
     }
-    if (!(f.targetCpuUtilization > 0 && f.targetCpuUtilization <= 100)) {
+    if (!isPercentage(f.targetCpuUtilization)) {
         problems.push({
             path: "targetCpuUtilization",
-            message: `(${f.targetCpuUtilization}) must be a percentage in (0, 100], e.g. 65`,
+            message: `(${f.targetCpuUtilization}) must be a percentage in ${PERCENTAGE_RANGE}, e.g. ${DEFAULT_TARGET_CPU_UTILIZATION}`,
         });
     }
     return problems;
@@ -181,7 +214,12 @@ export function instanceTypeArchitecture(instanceType: string): FleetArchitectur
 }
 
 /** The CPU architectures an Auto Scaling fleet can run. */
-export type FleetArchitecture = "x86_64" | "arm64";
+export const FLEET_ARCHITECTURES = ["x86_64", "arm64"] as const;
+export type FleetArchitecture = (typeof FLEET_ARCHITECTURES)[number];
+/** The fleet's default architecture, that of {@link DEFAULT_INSTANCE_TYPE}. */
+export const DEFAULT_ARCHITECTURE: FleetArchitecture = "x86_64";
+/** The fleet's default instance type (the blueprint's). */
+export const DEFAULT_INSTANCE_TYPE = "t3.small";
 
 /**
  * The problem when `architecture` (which selects the AMI) does not match `instanceType`:
@@ -280,6 +318,12 @@ export const FLEET_OS = {
     },
 } as const;
 export type FleetOs = keyof typeof FLEET_OS;
+/** The fleet's default operating system. */
+export const DEFAULT_FLEET_OS: FleetOs = "al2023";
+/** Whether `os` is one of {@link FLEET_OS} (its own keys, not `toString` and the like). */
+export function isFleetOs(os: string): os is FleetOs {
+    return Object.keys(FLEET_OS).includes(os);
+}
 
 /**
  * What the load balancer speaks to the instances: HTTPS (each instance serves TLS with a key and
@@ -314,6 +358,45 @@ export const ROOT_VOLUME_SIZE_GIB = { default: 20, min: 8, max: 16384 } as const
  */
 export const IDLE_TIMEOUT_SECONDS = { default: 60, min: 1, max: 4000 } as const;
 
+/**
+ * Seconds after an instance's launch before the group counts its ELB health checks: the default,
+ * and the least (whole seconds).
+ */
+export const HEALTH_CHECK_GRACE_PERIOD_SECONDS = { default: 300, min: 0 } as const;
+
+/** Client ranges allowed to reach the load balancer on 443 and 80: everyone (a public app). */
+export const DEFAULT_INGRESS_CIDRS: readonly string[] = ["0.0.0.0/0"];
+
+/** Whether the load balancer is protected from deletion by default. */
+export const DEFAULT_DELETION_PROTECTION = false;
+
+// --- The fleet's alarms (AsgFleet) -----------------------------------------------------------------
+
+/** Average CPU (percent, over 15 minutes) that raises the high-CPU alarm. */
+export const DEFAULT_HIGH_CPU_THRESHOLD = 85;
+/** Share of 5xx responses (percent of requests, over 15 minutes) that raises the 5xx alarm. */
+export const DEFAULT_ERROR_5XX_RATE_PERCENT = 5;
+
+// --- The VPC (Network) -----------------------------------------------------------------------------
+
+/** The IPv4 range of a created VPC. */
+export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+/**
+ * The prefix lengths a created VPC's range may have: AWS allows /16 at most, and each of its
+ * subnets (a sixteenth, four bits longer) must stay /27 or larger for load balancers.
+ */
+export const VPC_PREFIX_LENGTH = { min: 16, max: 23 } as const;
+/**
+ * Availability zones a created VPC spans: at least two, so that the load balancer and the fleet
+ * survive the loss of a zone.
+ */
+export const AVAILABILITY_ZONE_COUNT = { default: 2, min: 2, max: 6 } as const;
+/** NAT gateways of a created VPC: one (cheap, a zonal single point of egress), or one per zone. */
+export const NAT_GATEWAY_MODES = ["single", "perZone"] as const;
+export type NatGateways = (typeof NAT_GATEWAY_MODES)[number];
+/** See {@link NAT_GATEWAY_MODES}. */
+export const DEFAULT_NAT_GATEWAYS: NatGateways = "single";
+
 // --- The web ACL (WebAcl) ---------------------------------------------------------------------------
 
 /**
@@ -330,6 +413,24 @@ export const WAF_RATE_LIMIT_MIN = 10;
 export const WAF_RATE_LIMIT_MAX = 2_000_000_000;
 
 /**
+ * What the rate-based rule does to a client over the limit: `block` it (HTTP 403) or only
+ * `count` it, to measure a new limit before enforcing it.
+ */
+export const WAF_RATE_LIMIT_ACTIONS = ["block", "count"] as const;
+export type RateLimitAction = (typeof WAF_RATE_LIMIT_ACTIONS)[number];
+/** See {@link WAF_RATE_LIMIT_ACTIONS}. */
+export const DEFAULT_RATE_LIMIT_ACTION: RateLimitAction = "block";
+
+/**
+ * WAF names (web ACLs, metric names, and the rule names a managed rule group's overrides
+ * refer to): 1-128 letters, digits, hyphens or underscores.
+ */
+export const WAF_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Days the web ACL's request logs are kept (one of {@link LOG_RETENTION_DAYS}). */
+export const DEFAULT_WAF_LOG_RETENTION_DAYS = 90;
+
+/**
  * The values `retentionInDays` of `aws.cloudwatch.LogGroup` accepts, as its SDK doc lists them
  * (0 keeps events forever).
  */
@@ -340,5 +441,8 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
 
 // --- Access logs (AccessLogBucket) ------------------------------------------------------------------
 
-/** Days an access log is kept. @see AccessLogBucketArgs.expirationDays */
-export const DEFAULT_ACCESS_LOG_EXPIRATION_DAYS = 90;
+/**
+ * Days an access log is kept before S3's lifecycle rule deletes it: the default, and the least
+ * (S3 lifecycle expiration counts whole days from 1). @see AccessLogBucketArgs.expirationDays
+ */
+export const ACCESS_LOG_EXPIRATION_DAYS = { default: 90, min: 1 } as const;

@@ -19,6 +19,7 @@ import {
 } from "../../components/aws/AsgFleet";
 import {
     architectureProblems,
+    FLEET_OS,
     autoscalingRoleArn,
     autoscalingRoleSuffix,
     certificateProblems,
@@ -28,6 +29,8 @@ import {
     MAX_AUTOSCALING_ROLE_SUFFIX,
 } from "../../components/aws/checks";
 import { subnetCidr, validateNetworkArgs } from "../../components/aws/Network";
+import { validateWebAclArgs } from "../../components/aws/WebAcl";
+import { AwsSchema } from "../../config/aws";
 import { byUrn, created, ofType, one, planStack, waitsFor } from "../harness";
 
 const T = {
@@ -553,22 +556,106 @@ describe("AsgFleet variants", () => {
         expect(one(plan, T.alb, "app-alb").inputs.accessLogs).toBeUndefined();
     });
 
-    it("defaults to the blueprint's values when built with only what it requires", async () => {
-        const plan = await planFleets("web");
-        expect(plan.errors).toEqual([]);
-        expect(one(plan, T.group, "web-asg").inputs).toMatchObject({
-            minSize: 2,
-            maxSize: 10,
-            desiredCapacity: 2,
+    describe("built with only what it requires", () => {
+        let plan: PlanResult;
+        /** What the stack config applies when the stack file sets nothing under `aws`. */
+        const config = AwsSchema.parse({});
+        beforeAll(async () => {
+            plan = await planStack(
+                "dev",
+                {},
+                {
+                    load: () => {
+                        const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+                        const { AsgFleet } =
+                            require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
+                        const { Network } =
+                            require("../../components/aws/Network") as typeof import("../../components/aws/Network");
+                        const provider = new aws.Provider("aws", { region: "eu-west-1" });
+                        new AsgFleet("web", minimalArgs(), { providers: [provider] });
+                        new Network("net", {}, { providers: [provider] });
+                    },
+                },
+            );
+            expect(plan.errors).toEqual([]);
         });
-        expect(
-            one(plan, T.policy, "web-cpu-target").inputs.targetTrackingConfiguration,
-        ).toMatchObject({ targetValue: 65 });
-        expect(one(plan, T.listener, "web-https").inputs.sslPolicy).toBe(
-            "ELBSecurityPolicy-TLS13-1-2-2021-06",
-        );
-        expect(one(plan, T.alarm, "web-at-max-size").inputs.threshold).toBe(10);
-        expect(one(plan, T.tg, "web-tg").inputs.protocol).toBe("HTTPS");
+
+        it("defaults to the blueprint's values", () => {
+            expect(one(plan, T.group, "web-asg").inputs).toMatchObject({
+                minSize: 2,
+                maxSize: 10,
+                desiredCapacity: 2,
+            });
+            expect(
+                one(plan, T.policy, "web-cpu-target").inputs.targetTrackingConfiguration,
+            ).toMatchObject({ targetValue: 65 });
+            expect(one(plan, T.listener, "web-https").inputs.sslPolicy).toBe(
+                "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            );
+            expect(one(plan, T.alarm, "web-at-max-size").inputs.threshold).toBe(10);
+            expect(one(plan, T.tg, "web-tg").inputs.protocol).toBe("HTTPS");
+        });
+
+        // One default each, written once (components/aws/checks.ts): a stack that sets nothing
+        // gets the same fleet whether the value comes from the config schema or the component.
+        it("applies the defaults the stack config applies, for the fleet", () => {
+            const { fleet, loadBalancer, alerts } = config;
+            expect(one(plan, T.group, "web-asg").inputs).toMatchObject({
+                minSize: fleet.minSize,
+                maxSize: fleet.maxSize,
+                desiredCapacity: fleet.desiredCapacity,
+                healthCheckGracePeriod: fleet.healthCheckGracePeriodSeconds,
+                instanceRefresh: { preferences: fleet.instanceRefresh },
+            });
+            expect(
+                one(plan, T.policy, "web-cpu-target").inputs.targetTrackingConfiguration,
+            ).toMatchObject({ targetValue: fleet.targetCpuUtilization });
+            const ssm = plan.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter");
+            expect(ssm.map((i) => i.inputs.name)).toEqual([
+                FLEET_OS[fleet.os].ami(fleet.architecture),
+            ]);
+            const lt = one(plan, T.lt, "web-lt").inputs;
+            expect(lt.instanceType).toBe(fleet.instanceType);
+            expect(lt.blockDeviceMappings).toMatchObject([
+                {
+                    deviceName: FLEET_OS[fleet.os].rootDevice,
+                    ebs: { volumeSize: fleet.rootVolumeSizeGiB },
+                },
+            ]);
+            expect(one(plan, T.listener, "web-https").inputs.sslPolicy).toBe(
+                loadBalancer.sslPolicy,
+            );
+            expect(one(plan, T.tg, "web-tg").inputs.protocol).toBe(loadBalancer.targetProtocol);
+            expect(one(plan, T.alb, "web-alb").inputs).toMatchObject({
+                enableDeletionProtection: loadBalancer.deletionProtection,
+                idleTimeout: loadBalancer.idleTimeoutSeconds,
+            });
+            const clientRules = ofType(plan, T.ingress).filter((r) =>
+                r.name.startsWith("web-alb-in-443-"),
+            );
+            expect(clientRules.map((r) => r.inputs.cidrIpv4)).toEqual(loadBalancer.ingressCidrs);
+            expect(one(plan, T.alarm, "web-high-cpu").inputs.threshold).toBe(
+                alerts.highCpuThreshold,
+            );
+            expect(one(plan, T.alarm, "web-5xx-rate").inputs.threshold).toBe(
+                alerts.error5xxRatePercent,
+            );
+            expect(ofType(plan, "aws:sns/topicSubscription:TopicSubscription")).toHaveLength(
+                alerts.emails.length,
+            );
+        });
+
+        it("applies the defaults the stack config applies, for the network", () => {
+            const { network } = config;
+            expect(one(plan, "aws:ec2/vpc:Vpc", "net-vpc").inputs.cidrBlock).toBe(
+                network.cidrBlock,
+            );
+            const subnets = ofType(plan, T.subnet).filter((s) => s.name.startsWith("net-"));
+            expect(subnets).toHaveLength(2 * network.availabilityZoneCount);
+            expect(ofType(plan, "aws:ec2/natGateway:NatGateway")).toHaveLength(
+                network.natGateways === "single" ? 1 : network.availabilityZoneCount,
+            );
+        });
     });
 
     it("lets two fleets share a stack without a single name collision", async () => {
@@ -672,6 +759,27 @@ describe("validateAsgFleetArgs", () => {
             { targetCpuUtilization: 120 },
             "targetCpuUtilization (120) must be a percentage in (0, 100], e.g. 65",
         ],
+        ["a negative minimum", { minSize: -1 }, "minSize (-1) must be a whole number >= 0"],
+        [
+            "a maximum of 0 (the stack config's least is 1)",
+            { minSize: 0, maxSize: 0, desiredCapacity: 0 },
+            "maxSize (0) must be a whole number >= 1",
+        ],
+        [
+            "a fractional desired capacity",
+            { desiredCapacity: 2.5 },
+            "desiredCapacity (2.5) must be a whole number >= 0",
+        ],
+        [
+            "an instance type that is no EC2 instance type",
+            { instanceType: "t3-small" },
+            "instanceType 't3-small' is not an EC2 instance type such as t3.small or m7g.large",
+        ],
+        [
+            "an OS named like a property every object has",
+            { os: "toString" as never },
+            "os 'toString' must be one of al2023, ubuntu-24.04",
+        ],
         [
             "one public subnet",
             { publicSubnetIds: ["subnet-0000000a"] },
@@ -772,6 +880,206 @@ describe("validateAsgFleetArgs", () => {
         expect(problems({}, "a-very-long-fleet-name-indeed")).toEqual([
             "name 'a-very-long-fleet-name-indeed' must be 1-20 lowercase letters, digits or hyphens: it prefixes the load balancer and target group names, which AWS caps at 32 characters",
         ]);
+    });
+});
+
+describe("the stack config and the AWS components refuse the same values", () => {
+    // Each rule is written once (components/aws/checks.ts): a value the config lets through
+    // must not fail later in a component, and the reverse. Each row: the `aws` settings, the
+    // path the config reports, and the component's problems for the same value.
+    const fleet = (patch: Partial<AsgFleetArgs>) =>
+        validateAsgFleetArgs("app", { ...minimalArgs(), ...patch });
+    const ALB_ARN =
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/app-alb/0123456789abcdef";
+    const cases: [string, Record<string, unknown>, string, string[]][] = [
+        ["a negative minSize", { fleet: { minSize: -1 } }, "fleet.minSize", fleet({ minSize: -1 })],
+        [
+            "a maxSize of 0",
+            { fleet: { minSize: 0, maxSize: 0, desiredCapacity: 0 } },
+            "fleet.maxSize",
+            fleet({ minSize: 0, maxSize: 0, desiredCapacity: 0 }),
+        ],
+        [
+            "a fractional desiredCapacity",
+            { fleet: { desiredCapacity: 2.5 } },
+            "fleet.desiredCapacity",
+            fleet({ desiredCapacity: 2.5 }),
+        ],
+        [
+            "a CPU target over 100",
+            { fleet: { targetCpuUtilization: 101 } },
+            "fleet.targetCpuUtilization",
+            fleet({ targetCpuUtilization: 101 }),
+        ],
+        [
+            "an instance type of another shape",
+            { fleet: { instanceType: "t3-small" } },
+            "fleet.instanceType",
+            fleet({ instanceType: "t3-small" }),
+        ],
+        [
+            "an OS that is an object's property",
+            { fleet: { os: "toString" } },
+            "fleet.os",
+            fleet({ os: "toString" as never }),
+        ],
+        [
+            "an arm64 AMI on an x86_64 type",
+            { fleet: { architecture: "arm64" } },
+            "fleet.architecture",
+            fleet({ architecture: "arm64" }),
+        ],
+        [
+            "a root volume below the AMI's snapshot",
+            { fleet: { rootVolumeSizeGiB: 7 } },
+            "fleet.rootVolumeSizeGiB",
+            fleet({ rootVolumeSizeGiB: 7 }),
+        ],
+        [
+            "a negative grace period",
+            { fleet: { healthCheckGracePeriodSeconds: -1 } },
+            "fleet.healthCheckGracePeriodSeconds",
+            fleet({ healthCheckGracePeriodSeconds: -1 }),
+        ],
+        [
+            "refresh bounds more than 100 apart",
+            { fleet: { instanceRefresh: { minHealthyPercentage: 90, maxHealthyPercentage: 200 } } },
+            "fleet.instanceRefresh.maxHealthyPercentage",
+            fleet({ instanceRefresh: { minHealthyPercentage: 90, maxHealthyPercentage: 200 } }),
+        ],
+        [
+            "no client range",
+            { loadBalancer: { ingressCidrs: [] } },
+            "loadBalancer.ingressCidrs",
+            fleet({ ingressCidrs: [] }),
+        ],
+        [
+            "an idle timeout over 4000 s",
+            { loadBalancer: { idleTimeoutSeconds: 4001 } },
+            "loadBalancer.idleTimeoutSeconds",
+            fleet({ idleTimeoutSeconds: 4001 }),
+        ],
+        [
+            "a CPU alarm at 0 %",
+            { alerts: { highCpuThreshold: 0 } },
+            "alerts.highCpuThreshold",
+            fleet({ highCpuThreshold: 0 }),
+        ],
+        [
+            "a 5xx alarm over 100 %",
+            { alerts: { error5xxRatePercent: 101 } },
+            "alerts.error5xxRatePercent",
+            fleet({ error5xxRatePercent: 101 }),
+        ],
+        [
+            "a VPC range smaller than /23",
+            { network: { cidrBlock: "10.0.0.0/24" } },
+            "network.cidrBlock",
+            validateNetworkArgs({ cidrBlock: "10.0.0.0/24" }),
+        ],
+        [
+            "seven zones",
+            { network: { availabilityZoneCount: 7 } },
+            "network.availabilityZoneCount",
+            validateNetworkArgs({ availabilityZoneCount: 7 }),
+        ],
+        [
+            "no NAT gateway",
+            { network: { natGateways: "none" } },
+            "network.natGateways",
+            validateNetworkArgs({ natGateways: "none" as never }),
+        ],
+        [
+            "a rate action WAF does not take",
+            { waf: { rateLimitAction: "captcha" } },
+            "waf.rateLimitAction",
+            validateWebAclArgs("web", {
+                loadBalancerArn: ALB_ARN,
+                rateLimitAction: "captcha" as never,
+            }),
+        ],
+        [
+            "a rule name over WAF's 128 characters",
+            { waf: { commonRuleSetExcludedRules: ["R".repeat(129)] } },
+            "waf.commonRuleSetExcludedRules.0",
+            validateWebAclArgs("web", {
+                loadBalancerArn: ALB_ARN,
+                commonRuleSetExcludedRules: ["R".repeat(129)],
+            }),
+        ],
+        [
+            "a retention CloudWatch Logs does not offer",
+            { waf: { logRetentionDays: 45 } },
+            "waf.logRetentionDays",
+            validateWebAclArgs("web", { loadBalancerArn: ALB_ARN, logRetentionDays: 45 }),
+        ],
+        [
+            "access logs kept 0 days",
+            { loadBalancer: { accessLogs: { expirationDays: 0 } } },
+            "loadBalancer.accessLogs.expirationDays",
+            validateAccessLogBucketArgs({ region: "us-east-1", expirationDays: 0 }),
+        ],
+        [
+            "a Region by its name",
+            { region: "Virginia" },
+            "region",
+            validateAccessLogBucketArgs({ region: "Virginia" }),
+        ],
+    ];
+
+    it.each(cases)("%s", (_what, aws, configPath, componentProblems) => {
+        const parsed = AwsSchema.safeParse(aws);
+        expect(parsed.success).toBe(false);
+        expect(parsed.error?.issues.map((i) => i.path.join("."))).toContain(configPath);
+        expect(componentProblems).toHaveLength(1);
+    });
+
+    it("and both take the values at the edges of each rule", () => {
+        expect(
+            AwsSchema.safeParse({
+                region: "us-gov-west-1",
+                fleet: {
+                    minSize: 0,
+                    maxSize: 1,
+                    desiredCapacity: 0,
+                    targetCpuUtilization: 100,
+                    instanceType: "m7i-flex.large",
+                    rootVolumeSizeGiB: 8,
+                    healthCheckGracePeriodSeconds: 0,
+                },
+                loadBalancer: { idleTimeoutSeconds: 4000, accessLogs: { expirationDays: 1 } },
+                alerts: { highCpuThreshold: 100, error5xxRatePercent: 0.5 },
+                network: { cidrBlock: "10.0.0.0/23", availabilityZoneCount: 6 },
+                waf: { commonRuleSetExcludedRules: ["R".repeat(128)], logRetentionDays: 0 },
+            }).error,
+        ).toBeUndefined();
+        expect(
+            fleet({
+                minSize: 0,
+                maxSize: 1,
+                desiredCapacity: 0,
+                targetCpuUtilization: 100,
+                instanceType: "m7i-flex.large",
+                rootVolumeSizeGiB: 8,
+                healthCheckGracePeriodSeconds: 0,
+                idleTimeoutSeconds: 4000,
+                highCpuThreshold: 100,
+                error5xxRatePercent: 0.5,
+            }),
+        ).toEqual([]);
+        expect(validateNetworkArgs({ cidrBlock: "10.0.0.0/23", availabilityZoneCount: 6 })).toEqual(
+            [],
+        );
+        expect(
+            validateWebAclArgs("web", {
+                loadBalancerArn: ALB_ARN,
+                commonRuleSetExcludedRules: ["R".repeat(128)],
+                logRetentionDays: 0,
+            }),
+        ).toEqual([]);
+        expect(validateAccessLogBucketArgs({ region: "us-gov-west-1", expirationDays: 1 })).toEqual(
+            [],
+        );
     });
 });
 

@@ -12,6 +12,8 @@ import {
     validateWebAclArgs,
     webAclNameFor,
 } from "../../components/aws/WebAcl";
+import { AppSchema } from "../../config/app";
+import { AwsSchema } from "../../config/aws";
 import { byUrn, created, ofType, one, planStack } from "../harness";
 
 const T = {
@@ -138,6 +140,21 @@ describe("WebAcl with its defaults", () => {
         expect(group.inputs.namePrefix).toBe("aws-waf-logs-web-");
         expect(group.inputs.name).toBeUndefined();
         expect(group.inputs.retentionInDays).toBe(90);
+    });
+
+    // One default each, written once: a stack that sets nothing gets the same web ACL whether the
+    // value comes from the config schema (app.rateLimit, aws.waf) or from the component.
+    it("applies the defaults the stack config applies: app.rateLimit and aws.waf", () => {
+        const { requestsPer5Minutes } = AppSchema.shape.rateLimit.parse(undefined);
+        const waf = AwsSchema.shape.waf.parse(undefined);
+        const rate = rule(acl, "rate-limit-per-ip");
+        expect(rate.statement.rateBasedStatement).toMatchObject({ limit: requestsPer5Minutes });
+        expect(rate.action).toEqual({ [waf.rateLimitAction]: {} });
+        expect(
+            rule(acl, "AWSManagedRulesCommonRuleSet").statement.managedRuleGroupStatement
+                ?.ruleActionOverrides,
+        ).toEqual(waf.commonRuleSetExcludedRules);
+        expect(one(plan, T.logGroup, "web-logs").inputs.retentionInDays).toBe(waf.logRetentionDays);
     });
 
     it("points the logging configuration at the ACL and the log group, redacting credentials", () => {
@@ -312,7 +329,14 @@ describe("validateWebAclArgs", () => {
         [
             "an excluded rule name with a space",
             { commonRuleSetExcludedRules: ["SizeRestrictions BODY"] },
-            "commonRuleSetExcludedRules: 'SizeRestrictions BODY' is not a rule name (letters, digits, hyphens and underscores, e.g. SizeRestrictions_BODY)",
+            "commonRuleSetExcludedRules: 'SizeRestrictions BODY' is not a rule name (1-128 letters, digits, hyphens and underscores, e.g. SizeRestrictions_BODY)",
+        ],
+        [
+            // As the stack config refuses it (aws.waf.commonRuleSetExcludedRules): WAF's names
+            // are at most 128 characters.
+            "an excluded rule name longer than WAF's 128 characters",
+            { commonRuleSetExcludedRules: ["R".repeat(129)] },
+            `commonRuleSetExcludedRules: '${"R".repeat(129)}' is not a rule name (1-128 letters, digits, hyphens and underscores, e.g. SizeRestrictions_BODY)`,
         ],
         [
             "an excluded rule listed twice",
@@ -352,7 +376,7 @@ describe("validateWebAclArgs", () => {
         ).toEqual([
             "requestsPer5Minutes (2.5) must be a whole number of requests: WAF counts requests, give e.g. 2000",
             "requestsPer5Minutes (2.5) is below WAF's minimum of 10 requests per 5 minutes: raise it to at least 10",
-            "commonRuleSetExcludedRules: 'bad/rule' is not a rule name (letters, digits, hyphens and underscores, e.g. SizeRestrictions_BODY)",
+            "commonRuleSetExcludedRules: 'bad/rule' is not a rule name (1-128 letters, digits, hyphens and underscores, e.g. SizeRestrictions_BODY)",
             "logRetentionDays (10) is not a retention CloudWatch Logs offers: use one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 keeps logs forever)",
         ]);
     });

@@ -1,0 +1,329 @@
+/**
+ * components/aws/checks.ts: the AWS defaults and rules written once, which the stack config
+ * (config/aws.ts) and the AWS components (components/aws/) both read. Pure: no SDK, no plan.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import {
+    ACCESS_LOG_EXPIRATION_DAYS,
+    AVAILABILITY_ZONE_COUNT,
+    AWS_FORMATS,
+    DEFAULT_ARCHITECTURE,
+    DEFAULT_DELETION_PROTECTION,
+    DEFAULT_ERROR_5XX_RATE_PERCENT,
+    DEFAULT_FLEET_OS,
+    DEFAULT_HIGH_CPU_THRESHOLD,
+    DEFAULT_INGRESS_CIDRS,
+    DEFAULT_INSTANCE_TYPE,
+    DEFAULT_NAT_GATEWAYS,
+    DEFAULT_RATE_LIMIT_ACTION,
+    DEFAULT_TARGET_CPU_UTILIZATION,
+    DEFAULT_VPC_CIDR,
+    DEFAULT_WAF_LOG_RETENTION_DAYS,
+    FLEET_SIZE,
+    fleetSizingProblems,
+    HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    instanceTypeArchitecture,
+    isFleetOs,
+    isPercentage,
+    LOG_RETENTION_DAYS,
+    PERCENTAGE_RANGE,
+    VPC_PREFIX_LENGTH,
+    WAF_NAME,
+} from "../../components/aws/checks";
+import { AppSchema } from "../../config/app";
+import { AwsSchema } from "../../config/aws";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+describe("the AWS defaults", () => {
+    it("are the blueprint's values", () => {
+        expect(FLEET_SIZE).toEqual({
+            minSize: { default: 2, min: 0 },
+            maxSize: { default: 10, min: 1 },
+            desiredCapacity: { default: 2, min: 0 },
+        });
+        expect([
+            DEFAULT_TARGET_CPU_UTILIZATION,
+            DEFAULT_INSTANCE_TYPE,
+            DEFAULT_FLEET_OS,
+            DEFAULT_ARCHITECTURE,
+            HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+        ]).toEqual([65, "t3.small", "al2023", "x86_64", { default: 300, min: 0 }]);
+        expect([DEFAULT_INGRESS_CIDRS, DEFAULT_DELETION_PROTECTION]).toEqual([
+            ["0.0.0.0/0"],
+            false,
+        ]);
+        expect([DEFAULT_HIGH_CPU_THRESHOLD, DEFAULT_ERROR_5XX_RATE_PERCENT]).toEqual([85, 5]);
+        expect([DEFAULT_VPC_CIDR, AVAILABILITY_ZONE_COUNT, DEFAULT_NAT_GATEWAYS]).toEqual([
+            "10.0.0.0/16",
+            { default: 2, min: 2, max: 6 },
+            "single",
+        ]);
+        expect([DEFAULT_RATE_LIMIT_ACTION, DEFAULT_WAF_LOG_RETENTION_DAYS]).toEqual(["block", 90]);
+        expect(LOG_RETENTION_DAYS).toContain(DEFAULT_WAF_LOG_RETENTION_DAYS);
+        expect(ACCESS_LOG_EXPIRATION_DAYS).toEqual({ default: 90, min: 1 });
+    });
+
+    it("are what the stack config applies when the stack file sets nothing", () => {
+        const config = AwsSchema.parse({});
+        expect(config.fleet).toMatchObject({
+            minSize: FLEET_SIZE.minSize.default,
+            maxSize: FLEET_SIZE.maxSize.default,
+            desiredCapacity: FLEET_SIZE.desiredCapacity.default,
+            targetCpuUtilization: DEFAULT_TARGET_CPU_UTILIZATION,
+            instanceType: DEFAULT_INSTANCE_TYPE,
+            os: DEFAULT_FLEET_OS,
+            architecture: DEFAULT_ARCHITECTURE,
+            healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_PERIOD_SECONDS.default,
+        });
+        expect(config.network).toEqual({
+            cidrBlock: DEFAULT_VPC_CIDR,
+            availabilityZoneCount: AVAILABILITY_ZONE_COUNT.default,
+            natGateways: DEFAULT_NAT_GATEWAYS,
+        });
+        expect(config.loadBalancer).toMatchObject({
+            ingressCidrs: DEFAULT_INGRESS_CIDRS,
+            deletionProtection: DEFAULT_DELETION_PROTECTION,
+            accessLogs: { expirationDays: ACCESS_LOG_EXPIRATION_DAYS.default },
+        });
+        expect(config.alerts).toMatchObject({
+            highCpuThreshold: DEFAULT_HIGH_CPU_THRESHOLD,
+            error5xxRatePercent: DEFAULT_ERROR_5XX_RATE_PERCENT,
+        });
+        expect(config.waf).toMatchObject({
+            rateLimitAction: DEFAULT_RATE_LIMIT_ACTION,
+            logRetentionDays: DEFAULT_WAF_LOG_RETENTION_DAYS,
+        });
+    });
+
+    it("give each stack its own list of client ranges", () => {
+        const first = AwsSchema.parse({}).loadBalancer.ingressCidrs;
+        first.push("203.0.113.0/24");
+        expect(AwsSchema.parse({}).loadBalancer.ingressCidrs).toEqual(["0.0.0.0/0"]);
+        expect(DEFAULT_INGRESS_CIDRS).toEqual(["0.0.0.0/0"]);
+    });
+});
+
+// --- `@default` in the TSDoc: what a reader of the args or the config is told ------------------
+
+/** The `@default` text of every property with one, by dotted path, from `node` down. */
+function tsdocDefaults(node: ts.Node, prefix = ""): Map<string, string> {
+    const found = new Map<string, string>();
+    const visit = (n: ts.Node, at: string) => {
+        if (ts.isPropertySignature(n) || ts.isPropertyAssignment(n)) {
+            const key = `${at}${n.name.getText()}`;
+            const tag = ts.getJSDocTags(n).find((t) => t.tagName.text === "default");
+            if (tag) found.set(key, ts.getTextOfJSDocComment(tag.comment) ?? "");
+            const inner = ts.isPropertySignature(n) ? n.type : n.initializer;
+            if (inner) ts.forEachChild(inner, (c) => visit(c, `${key}.`));
+            return;
+        }
+        ts.forEachChild(n, (c) => visit(c, at));
+    };
+    visit(node, prefix);
+    return found;
+}
+
+function sourceOf(file: string): ts.SourceFile {
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+}
+
+/** The `@default` texts of the interface `name` in `file`. */
+function argsDefaults(file: string, name: string): Map<string, string> {
+    const decl = sourceOf(file).statements.find(
+        (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
+    );
+    if (!decl) throw new Error(`no interface ${name} in ${file}`);
+    return tsdocDefaults(decl);
+}
+
+/** The `@default` texts of the schema `name` (a `const`) in `file`, under `prefix`. */
+function schemaDefaults(file: string, name: string, prefix: string): Map<string, string> {
+    const statement = sourceOf(file).statements.find(
+        (s) =>
+            ts.isVariableStatement(s) &&
+            s.declarationList.declarations.some((d) => d.name.getText() === name),
+    );
+    if (!statement) throw new Error(`no schema ${name} in ${file}`);
+    return tsdocDefaults(statement, prefix);
+}
+
+/**
+ * The value a `@default` text starts with (a number, a quoted string, a list, a boolean), or
+ * undefined when it starts with prose ("a key created with rotation on").
+ */
+function leadingValue(text: string): unknown {
+    const m = /^("(?:[^"\\]|\\.)*"|\[[^\]]*\]|-?\d+(\.\d+)?|true|false)/.exec(text.trim());
+    return m ? JSON.parse(m[1]) : undefined;
+}
+
+const at = (value: unknown, dotted: string): unknown =>
+    dotted
+        .split(".")
+        .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
+
+/** What the stack config applies when the stack file sets nothing: `aws` and `app.rateLimit`. */
+const CONFIG = {
+    aws: AwsSchema.parse({}),
+    app: { rateLimit: AppSchema.shape.rateLimit.parse(undefined) },
+};
+
+describe("the @default of each documented setting", () => {
+    const configDocs = new Map([
+        ...schemaDefaults("config/aws.ts", "AwsFleetSchema", "aws.fleet."),
+        ...schemaDefaults("config/aws.ts", "AwsNetworkSchema", "aws.network."),
+        ...schemaDefaults("config/aws.ts", "AwsLoadBalancerSchema", "aws.loadBalancer."),
+        ...schemaDefaults("config/aws.ts", "AwsAlertsSchema", "aws.alerts."),
+        ...schemaDefaults("config/aws.ts", "AwsWafSchema", "aws.waf."),
+    ]);
+
+    it("in config/aws.ts states the default the schema applies", () => {
+        const leaves = [...configDocs].filter(([key]) => {
+            const value = at(CONFIG, key);
+            return value !== undefined && (typeof value !== "object" || Array.isArray(value));
+        });
+        expect(leaves.length).toBeGreaterThan(20);
+        for (const [key, text] of leaves) {
+            expect([key, leadingValue(text)]).toEqual([key, at(CONFIG, key)]);
+        }
+    });
+
+    // Each component argument the composition (composition/aws.ts) fills from a config key.
+    const COMPONENTS: [file: string, args: string, argToConfig: Record<string, string>][] = [
+        [
+            "components/aws/AsgFleet.ts",
+            "AsgFleetArgs",
+            {
+                minSize: "aws.fleet.minSize",
+                maxSize: "aws.fleet.maxSize",
+                desiredCapacity: "aws.fleet.desiredCapacity",
+                targetCpuUtilization: "aws.fleet.targetCpuUtilization",
+                instanceType: "aws.fleet.instanceType",
+                os: "aws.fleet.os",
+                architecture: "aws.fleet.architecture",
+                rootVolumeSizeGiB: "aws.fleet.rootVolumeSizeGiB",
+                "instanceRefresh.minHealthyPercentage":
+                    "aws.fleet.instanceRefresh.minHealthyPercentage",
+                "instanceRefresh.maxHealthyPercentage":
+                    "aws.fleet.instanceRefresh.maxHealthyPercentage",
+                healthCheckGracePeriodSeconds: "aws.fleet.healthCheckGracePeriodSeconds",
+                sslPolicy: "aws.loadBalancer.sslPolicy",
+                ingressCidrs: "aws.loadBalancer.ingressCidrs",
+                targetProtocol: "aws.loadBalancer.targetProtocol",
+                deletionProtection: "aws.loadBalancer.deletionProtection",
+                idleTimeoutSeconds: "aws.loadBalancer.idleTimeoutSeconds",
+                alertEmails: "aws.alerts.emails",
+                highCpuThreshold: "aws.alerts.highCpuThreshold",
+                error5xxRatePercent: "aws.alerts.error5xxRatePercent",
+            },
+        ],
+        [
+            "components/aws/Network.ts",
+            "NetworkArgs",
+            {
+                cidrBlock: "aws.network.cidrBlock",
+                availabilityZoneCount: "aws.network.availabilityZoneCount",
+                natGateways: "aws.network.natGateways",
+            },
+        ],
+        [
+            "components/aws/WebAcl.ts",
+            "WebAclArgs",
+            {
+                requestsPer5Minutes: "app.rateLimit.requestsPer5Minutes",
+                rateLimitAction: "aws.waf.rateLimitAction",
+                commonRuleSetExcludedRules: "aws.waf.commonRuleSetExcludedRules",
+                logRetentionDays: "aws.waf.logRetentionDays",
+            },
+        ],
+        [
+            "components/aws/AccessLogBucket.ts",
+            "AccessLogBucketArgs",
+            { expirationDays: "aws.loadBalancer.accessLogs.expirationDays" },
+        ],
+    ];
+
+    it.each(COMPONENTS)("in %s (%s) states the stack config's default", (file, args, keys) => {
+        const docs = argsDefaults(file, args);
+        for (const [arg, key] of Object.entries(keys)) {
+            expect([arg, docs.has(arg)]).toEqual([arg, true]);
+            expect([arg, leadingValue(docs.get(arg)!)]).toEqual([arg, at(CONFIG, key)]);
+        }
+    });
+});
+
+// --- The rules ------------------------------------------------------------------------------------
+
+describe("the AWS rules", () => {
+    it("take a percentage in (0, 100]", () => {
+        expect(PERCENTAGE_RANGE).toBe("(0, 100]");
+        expect([0, 0.5, 100, 100.5, -1].map(isPercentage)).toEqual([
+            false,
+            true,
+            true,
+            false,
+            false,
+        ]);
+        expect(
+            fleetSizingProblems({
+                minSize: 2,
+                maxSize: 10,
+                desiredCapacity: 2,
+                targetCpuUtilization: 0,
+            }),
+        ).toEqual([
+            {
+                path: "targetCpuUtilization",
+                message: "(0) must be a percentage in (0, 100], e.g. 65",
+            },
+        ]);
+    });
+
+    it("know the fleet's operating systems by their own names only", () => {
+        expect(["al2023", "ubuntu-24.04"].map(isFleetOs)).toEqual([true, true]);
+        expect(["toString", "constructor", "ubuntu"].map(isFleetOs)).toEqual([false, false, false]);
+    });
+
+    it("run the default instance type on the default architecture", () => {
+        expect(instanceTypeArchitecture(DEFAULT_INSTANCE_TYPE)).toBe(DEFAULT_ARCHITECTURE);
+    });
+
+    it.each<[keyof typeof AWS_FORMATS, string[], string[]]>([
+        [
+            "accountId",
+            ["012345678901", "123456789012"],
+            ["12345678901", "1234567890123", "12345678901a"],
+        ],
+        [
+            "region",
+            ["us-east-1", "eu-west-2", "us-gov-west-1", "us-isob-east-1", "ap-southeast-3"],
+            ["Virginia", "us-east", "us-east-1a", "useast1"],
+        ],
+        [
+            "instanceType",
+            ["t3.small", "m7g.large", "m7i-flex.large", "u-6tb1.metal"],
+            ["t3-small", "T3.small", "t3.", ".small", "t3.small.x"],
+        ],
+    ])("format %s: accepts %j", (format, good, bad) => {
+        for (const value of good)
+            expect([value, AWS_FORMATS[format].test(value)]).toEqual([value, true]);
+        for (const value of bad)
+            expect([value, AWS_FORMATS[format].test(value)]).toEqual([value, false]);
+    });
+
+    it("name WAF objects and rules with 1-128 letters, digits, hyphens or underscores", () => {
+        expect(WAF_NAME.test("SizeRestrictions_BODY")).toBe(true);
+        expect(WAF_NAME.test("R".repeat(128))).toBe(true);
+        expect(WAF_NAME.test("R".repeat(129))).toBe(false);
+        expect(WAF_NAME.test("")).toBe(false);
+        expect(WAF_NAME.test("bad/rule")).toBe(false);
+    });
+
+    it("bound a created VPC's prefix so that its sixteenths stay /27 or larger", () => {
+        expect(VPC_PREFIX_LENGTH).toEqual({ min: 16, max: 23 });
+        expect(VPC_PREFIX_LENGTH.max + 4).toBe(27);
+    });
+});
