@@ -9,11 +9,35 @@ import { GITOPS_WORKLOAD_DIR } from "../components/app/checks";
 import { AWS_FORMATS } from "../components/aws/checks";
 import { cidrsOverlap } from "../components/cidr";
 import {
+    ATTACHED_DISTRIBUTIONS,
+    CLUSTER_NAME,
+    CLUSTER_NAME_RULE,
+    configSyncGitProblems,
+    DEFAULT_BASELINE_POLICY_DIR,
+    DEFAULT_DELETION_PROTECTION,
     DEFAULT_MACHINE_TYPE,
+    DEFAULT_NETWORK,
+    DEFAULT_POLICY_DIR,
+    DEFAULT_RELEASE_CHANNEL,
+    DEFAULT_SECRET_TYPE,
+    DEFAULT_SOURCE_FORMAT,
+    DEFAULT_SYNC_BRANCH,
+    DOMAIN,
     GCP_LOCATION,
+    GCP_SERVICE,
     KMS_KEY,
+    MACHINE_TYPE,
+    MASTER_IPV4_CIDR_BLOCK,
+    MASTER_IPV4_CIDR_BLOCK_RULE,
+    MAX_NODES_PER_ZONE,
+    MIN_NODES_PER_ZONE,
     NETWORK_POLICY_ENFORCEMENTS,
+    nodesPerZoneProblems,
+    RELEASE_CHANNELS,
+    repositoryFolderProblem,
     SECRET_TYPES,
+    SOURCE_FORMATS,
+    SYNC_BRANCH,
 } from "../components/gcp/checks";
 import {
     attachedPlatformVersion,
@@ -29,7 +53,7 @@ const gcpProject = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
     message:
         "must be a Google Cloud project id: 6-30 lowercase letters, digits or hyphens, starting with a letter",
 });
-const gcpService = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com$/, {
+const gcpService = z.string().regex(GCP_SERVICE, {
     message: "must be a Google API service name such as container.googleapis.com",
 });
 
@@ -50,9 +74,7 @@ export const REQUIRED_GCP_SERVICES = [
     "monitoring.googleapis.com",
 ] as const;
 
-const dnsLabel = z.string().regex(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/, {
-    message: "must be 1-20 lowercase letters, digits or hyphens, starting with a letter",
-});
+const clusterName = z.string().regex(CLUSTER_NAME, { message: `must be ${CLUSTER_NAME_RULE}` });
 const gcpLocation = z.string().regex(GCP_LOCATION, {
     message:
         "must be a Google Cloud region (europe-west1) for a regional cluster or a zone (europe-west1-b) for a zonal one",
@@ -63,40 +85,48 @@ const cidr = networkAddress(
         .regex(AWS_FORMATS.cidr, { message: "must be an IPv4 CIDR block such as 203.0.113.0/24" }),
 );
 
+/** A branch Config Sync syncs. */
+const syncBranch = z.string().regex(SYNC_BRANCH, { message: "must name a branch: it is blank" });
+/** A folder of the repository Config Sync syncs. */
+const repositoryFolder = z
+    .string()
+    .min(1)
+    .superRefine((dir, ctx) => {
+        const problem = repositoryFolderProblem(dir);
+        if (problem) ctx.addIssue({ code: "custom", message: `('${dir}') ${problem}` });
+    });
+
 /** A GKE cluster of the fleet. */
 const GkeClusterSchema = z
     .strictObject({
         /** Name of the cluster, its membership and its node service account prefix. */
-        name: dnsLabel,
+        name: clusterName,
         /** A region (regional, highly available control plane) or a zone (zonal). */
         location: gcpLocation,
         /** @default "REGULAR" */
-        releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+        releaseChannel: z.enum(RELEASE_CHANNELS).default(DEFAULT_RELEASE_CHANNEL),
         /** @default "e2-standard-4" */
         machineType: z
             .string()
-            .regex(/^[a-z0-9]+-[a-z0-9-]+$/, {
-                message: "must be a machine type such as e2-standard-4",
+            .regex(MACHINE_TYPE, {
+                message: `must be a machine type such as ${DEFAULT_MACHINE_TYPE}`,
             })
             .default(DEFAULT_MACHINE_TYPE),
         /** @default 1 */
-        minNodesPerZone: integer().pipe(z.number().min(0)).default(1),
+        minNodesPerZone: integer()
+            .pipe(z.number().min(MIN_NODES_PER_ZONE.min))
+            .default(MIN_NODES_PER_ZONE.default),
         /** @default 3 */
-        maxNodesPerZone: integer().pipe(z.number().min(1)).default(3),
+        maxNodesPerZone: integer()
+            .pipe(z.number().min(MAX_NODES_PER_ZONE.min))
+            .default(MAX_NODES_PER_ZONE.default),
         /**
          * Private /28 of the control plane; unique per cluster in a network. Required, and never
          * to change for a running cluster: a new range replaces it (no default, which could move).
          * @default none: required
          */
         masterIpv4CidrBlock: networkAddress(
-            z
-                .string()
-                .regex(
-                    /^172\.(1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}\/28$|^10\.\d{1,3}\.\d{1,3}\.\d{1,3}\/28$|^192\.168\.\d{1,3}\.\d{1,3}\/28$/,
-                    {
-                        message: "must be a private /28 such as 172.16.0.16/28",
-                    },
-                ),
+            z.string().regex(MASTER_IPV4_CIDR_BLOCK, { message: MASTER_IPV4_CIDR_BLOCK_RULE }),
         ).optional(),
         /** Ranges allowed to reach the control plane. @default [] */
         masterAuthorizedNetworks: z
@@ -115,7 +145,7 @@ const GkeClusterSchema = z
         /** Subnetwork of the nodes. @default the network's subnetwork in the region */
         subnetwork: z.string().min(1).optional(),
         /** @default true */
-        deletionProtection: boolean().default(true),
+        deletionProtection: boolean().default(DEFAULT_DELETION_PROTECTION),
         /**
          * How NetworkPolicies are enforced: `dataplane-v2` can be chosen only when the cluster is
          * created (switching an existing cluster to it replaces the cluster); `calico` (the
@@ -124,18 +154,13 @@ const GkeClusterSchema = z
          */
         networkPolicyEnforcement: z.enum(NETWORK_POLICY_ENFORCEMENTS).optional(),
         /** Config Sync branch for this cluster only. @default the fleet's */
-        configSyncBranch: z.string().min(1).optional(),
+        configSyncBranch: syncBranch.optional(),
         /** Config Sync folder for this cluster only. @default the fleet's */
-        configSyncPolicyDir: z.string().min(1).optional(),
+        configSyncPolicyDir: repositoryFolder.optional(),
     })
     .superRefine((c, ctx) => {
-        if (c.maxNodesPerZone < c.minNodesPerZone) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["maxNodesPerZone"],
-                message: `(${c.maxNodesPerZone}) must be >= minNodesPerZone (${c.minNodesPerZone})`,
-            });
-        }
+        for (const p of nodesPerZoneProblems(c))
+            ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
     });
 
 /**
@@ -157,10 +182,10 @@ export function masterRange(cluster: { masterIpv4CidrBlock?: string }): string {
 
 /** A cluster outside Google Cloud, attached to the fleet (EKS, AKS, on-prem). */
 const AttachedClusterSchema = z.strictObject({
-    name: dnsLabel,
+    name: clusterName,
     /** Google Cloud region that hosts the attached cluster's resource. */
     location: gcpRegion,
-    distribution: z.enum(["eks", "aks", "generic"]),
+    distribution: z.enum(ATTACHED_DISTRIBUTIONS),
     /** The cluster's OIDC issuer URL (https). */
     oidcIssuerUrl,
     /** Attached clusters platform version, e.g. 1.31.0-gke.1. */
@@ -182,18 +207,18 @@ const ConfigSyncSchema = z.strictObject({
     /** Repository, https or ssh. Required when Config Sync is enabled. */
     syncRepo: gitUrl.optional(),
     /** @default "main" */
-    syncBranch: z.string().min(1).default("main"),
+    syncBranch: syncBranch.default(DEFAULT_SYNC_BRANCH),
     /** What every fleet cluster syncs: the baseline and the workload. @default "gitops" */
-    policyDir: z.string().min(1).default("gitops"),
+    policyDir: repositoryFolder.default(DEFAULT_POLICY_DIR),
     /**
      * What the GKE clusters of this program sync instead: the baseline only, since Pulumi
      * applies the workload to them itself. @default "gitops/cluster"
      */
-    baselinePolicyDir: z.string().min(1).default("gitops/cluster"),
+    baselinePolicyDir: repositoryFolder.default(DEFAULT_BASELINE_POLICY_DIR),
     /** @default "none" */
-    secretType: z.enum(SECRET_TYPES).default("none"),
+    secretType: z.enum(SECRET_TYPES).default(DEFAULT_SECRET_TYPE),
     /** @default "unstructured" */
-    sourceFormat: z.enum(["unstructured", "hierarchy"]).default("unstructured"),
+    sourceFormat: z.enum(SOURCE_FORMATS).default(DEFAULT_SOURCE_FORMAT),
     /** Google service account for secretType gcpserviceaccount. */
     gcpServiceAccountEmail: z
         .string()
@@ -216,9 +241,7 @@ export const GcpSchema = z
         /** Domain of the gke-security-groups@<domain> group for Google Groups for RBAC. @default off */
         rbacGroupDomain: z
             .string()
-            .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, {
-                message: "must be a domain such as example.com",
-            })
+            .regex(DOMAIN, { message: "must be a domain such as example.com" })
             .optional(),
         /** GKE clusters, each registered into the fleet. @default [] */
         clusters: z.array(GkeClusterSchema).default([]),
@@ -245,7 +268,7 @@ export const GcpSchema = z
         });
         // (A missing range, reported above, overlaps nothing.)
         const ranges = g.clusters.map((c) => ({
-            network: c.network ?? "default",
+            network: c.network ?? DEFAULT_NETWORK,
             range: c.masterIpv4CidrBlock,
         }));
         ranges.forEach((r, i) => {
@@ -285,7 +308,7 @@ export const GcpSchema = z
             ctx.addIssue({
                 code: "custom",
                 path,
-                message: `('${dir}') contains ${GITOPS_WORKLOAD_DIR}, but Pulumi applies the app to the GKE clusters of this stack itself: point it at the baseline (gitops/cluster) or another folder without the app`,
+                message: `('${dir}') contains ${GITOPS_WORKLOAD_DIR}, but Pulumi applies the app to the GKE clusters of this stack itself: point it at the baseline (${DEFAULT_BASELINE_POLICY_DIR}) or another folder without the app`,
             });
         if (holdsWorkload(g.configSync.baselinePolicyDir)) {
             baselineProblem(["configSync", "baselinePolicyDir"], g.configSync.baselinePolicyDir);
@@ -303,13 +326,8 @@ export const GcpSchema = z
                     "is required when gcp.configSync.enabled is true: set it with `pulumi config set --path gcp.configSync.syncRepo https://...`, or set gcp.configSync.enabled to false",
             });
         }
-        if (g.configSync.secretType === "ssh" && g.configSync.syncRepo?.startsWith("https://")) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["configSync", "secretType"],
-                message: "'ssh' needs an ssh syncRepo URL, but syncRepo is https",
-            });
-        }
+        for (const p of configSyncGitProblems(g.configSync))
+            ctx.addIssue({ code: "custom", path: ["configSync", p.path], message: p.message });
     });
 
 export type GcpConfig = Section<z.output<typeof GcpSchema>, typeof GCP_REQUIRED>;

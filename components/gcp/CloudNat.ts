@@ -2,9 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { throwIfInvalid } from "../validation";
-
-/** @default network of `CloudNat` */
-export const DEFAULT_NAT_NETWORK = "default";
+import { DEFAULT_NETWORK, GCP_REGION } from "./checks";
 
 /**
  * Longest component name: Pulumi names the router `<name>-router-<7 hex>` and the NAT
@@ -55,7 +53,7 @@ export function validateCloudNatArgs(args: CloudNatArgs, name?: string): string[
             `name '${name}' must be a lowercase RFC 1035 name of at most ${MAX_NAT_NAME} characters (it prefixes the router and NAT names, 63 at most): use natName(network, region)`,
         );
     }
-    if (!/^[a-z]+(-[a-z]+)+\d+$/.test(args.region)) {
+    if (!GCP_REGION.test(args.region)) {
         problems.push(`region '${args.region}' must be a Google Cloud region such as europe-west1`);
     }
     return problems;
@@ -80,7 +78,7 @@ export class CloudNat extends pulumi.ComponentResource {
                 project: args.project,
                 region: args.region,
                 // A name or a self-link: the provider compares them as one.
-                network: args.network ?? DEFAULT_NAT_NETWORK,
+                network: args.network ?? DEFAULT_NETWORK,
             },
             { parent: this },
         );

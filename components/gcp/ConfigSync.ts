@@ -2,19 +2,44 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GIT_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
-import { SECRET_TYPES } from "./checks";
+import {
+    configSyncGitProblems,
+    DEFAULT_POLICY_DIR,
+    DEFAULT_PREVENT_DRIFT,
+    DEFAULT_SECRET_TYPE,
+    DEFAULT_SOURCE_FORMAT,
+    DEFAULT_SYNC_BRANCH,
+    repositoryFolderProblem,
+    SECRET_TYPES,
+    SecretType,
+    SOURCE_FORMATS,
+    SourceFormat,
+    SYNC_BRANCH,
+} from "./checks";
 
-export { SECRET_TYPES } from "./checks";
+export {
+    DEFAULT_POLICY_DIR,
+    DEFAULT_PREVENT_DRIFT,
+    DEFAULT_SECRET_TYPE,
+    DEFAULT_SOURCE_FORMAT,
+    DEFAULT_SYNC_BRANCH,
+    SECRET_TYPES,
+    SOURCE_FORMATS,
+} from "./checks";
+export type { SecretType, SourceFormat } from "./checks";
 
 export interface ConfigSyncGit {
     /** Repository URL, https or ssh. */
     readonly syncRepo: string;
     /** @default "main" */
     readonly syncBranch?: string;
-    /** Folder of the repository to sync. @default "gitops/cluster" */
+    /**
+     * Folder of the repository every member syncs unless it names its own: the baseline and the
+     * workload. @default "gitops"
+     */
     readonly policyDir?: string;
     /** How Config Sync authenticates to the repository. @default "none" (a public repository) */
-    readonly secretType?: (typeof SECRET_TYPES)[number];
+    readonly secretType?: SecretType;
     /** Google service account for `gcpserviceaccount` (Cloud Source Repositories, Secure Source Manager). */
     readonly gcpServiceAccountEmail?: string;
 }
@@ -24,15 +49,28 @@ export interface ConfigSyncArgs {
     readonly project: string;
     readonly git: ConfigSyncGit;
     /** `unstructured` (plain manifests) or `hierarchy`. @default "unstructured" */
-    readonly sourceFormat?: "unstructured" | "hierarchy";
+    readonly sourceFormat?: SourceFormat;
     /** Revert changes made to synced objects outside git. @default true */
     readonly preventDrift?: boolean;
 }
 
 /** A sync folder must stay inside the repository. */
 export function policyDirProblems(dir: string | undefined): string[] {
-    return dir !== undefined && (dir.startsWith("/") || dir.split("/").includes(".."))
-        ? [`policyDir '${dir}' must be a folder inside the repository (relative, no '..')`]
+    const problem = dir === undefined ? undefined : repositoryFolderProblem(dir);
+    return problem ? [`policyDir '${dir}' ${problem}`] : [];
+}
+
+/** A branch, when given, must name one; `leftOut` says what leaving it out gives. */
+export function syncBranchProblems(branch: string | undefined, leftOut: string): string[] {
+    return branch !== undefined && !SYNC_BRANCH.test(branch)
+        ? [`syncBranch is empty: give a branch, or leave it out for ${leftOut}`]
+        : [];
+}
+
+/** The source format, when given, must be one Config Sync knows. */
+export function sourceFormatProblems(format: string | undefined): string[] {
+    return format !== undefined && !(SOURCE_FORMATS as readonly string[]).includes(format)
+        ? [`sourceFormat '${format}' must be one of ${SOURCE_FORMATS.join(", ")}`]
         : [];
 }
 
@@ -49,35 +87,24 @@ export function validateConfigSyncArgs(args: ConfigSyncArgs): string[] {
             `git.syncRepo '${git.syncRepo}' must be an https or ssh git URL (plain http and other schemes are refused)`,
         );
     }
-    const secretType = git.secretType ?? "none";
+    const secretType = git.secretType ?? DEFAULT_SECRET_TYPE;
     if (!(SECRET_TYPES as readonly string[]).includes(secretType)) {
         problems.push(`git.secretType '${secretType}' must be one of ${SECRET_TYPES.join(", ")}`);
     }
-    if (secretType === "ssh" && git.syncRepo.startsWith("https://")) {
-        problems.push("git.secretType 'ssh' needs an ssh URL, but git.syncRepo is https");
-    }
-    if (secretType === "gcpserviceaccount" && !git.gcpServiceAccountEmail) {
-        problems.push(
-            "git.gcpServiceAccountEmail is required when git.secretType is 'gcpserviceaccount'",
-        );
-    }
-    problems.push(...policyDirProblems(git.policyDir));
+    for (const p of configSyncGitProblems(git)) problems.push(`git.${p.path} ${p.message}`);
+    const branchLeftOut = `'${DEFAULT_SYNC_BRANCH}'`;
+    problems.push(...syncBranchProblems(git.syncBranch, branchLeftOut).map((p) => `git.${p}`));
+    problems.push(...policyDirProblems(git.policyDir).map((p) => `git.${p}`));
+    problems.push(...sourceFormatProblems(args.sourceFormat));
     return problems;
 }
-
-/** `main`: the branch every member syncs unless it names its own. */
-export const DEFAULT_SYNC_BRANCH = "main";
-/** `gitops/cluster`: the folder every member syncs unless it names its own. */
-export const DEFAULT_POLICY_DIR = "gitops/cluster";
-/** `unstructured`: plain manifests. */
-export const DEFAULT_SOURCE_FORMAT = "unstructured";
 
 /** The git source with every default settled: what each `ConfigSyncMember` starts from. */
 export interface ConfigSyncSource {
     readonly syncRepo: string;
     readonly syncBranch: string;
     readonly policyDir: string;
-    readonly secretType: string;
+    readonly secretType: SecretType;
     readonly gcpServiceAccountEmail?: string;
 }
 
@@ -105,7 +132,7 @@ export class ConfigSync extends pulumi.ComponentResource {
     /** The git source every member syncs, with defaults settled, for `ConfigSyncMember`. */
     public readonly git: ConfigSyncSource;
     /** `unstructured` or `hierarchy`, for `ConfigSyncMember`. */
-    public readonly sourceFormat: "unstructured" | "hierarchy";
+    public readonly sourceFormat: SourceFormat;
     /** Whether Config Sync reverts changes made outside git, for `ConfigSyncMember`. */
     public readonly preventDrift: boolean;
     /** Per-membership feature state, as the fleet reports it. */
@@ -116,12 +143,12 @@ export class ConfigSync extends pulumi.ComponentResource {
         super("multicloud:gcp:ConfigSync", name, {}, opts);
 
         this.sourceFormat = args.sourceFormat ?? DEFAULT_SOURCE_FORMAT;
-        this.preventDrift = args.preventDrift ?? true;
+        this.preventDrift = args.preventDrift ?? DEFAULT_PREVENT_DRIFT;
         this.git = {
             syncRepo: args.git.syncRepo,
             syncBranch: args.git.syncBranch ?? DEFAULT_SYNC_BRANCH,
             policyDir: args.git.policyDir ?? DEFAULT_POLICY_DIR,
-            secretType: args.git.secretType ?? "none",
+            secretType: args.git.secretType ?? DEFAULT_SECRET_TYPE,
             gcpServiceAccountEmail: args.git.gcpServiceAccountEmail,
         };
 

@@ -1,7 +1,13 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "../validation";
-import { ConfigSyncSource, DEFAULT_SOURCE_FORMAT, policyDirProblems } from "./ConfigSync";
+import {
+    ConfigSyncSource,
+    policyDirProblems,
+    sourceFormatProblems,
+    syncBranchProblems,
+} from "./ConfigSync";
+import { DEFAULT_PREVENT_DRIFT, DEFAULT_SOURCE_FORMAT, SourceFormat } from "./checks";
 
 /**
  * The component type this one had before it configured every member (it only narrowed GKE
@@ -37,9 +43,9 @@ export interface ConfigSyncMemberArgs {
     readonly membershipLocation?: pulumi.Input<string>;
     /** The fleet's git source (`ConfigSync.git`), which `syncBranch` and `policyDir` may narrow. */
     readonly git: ConfigSyncSource;
-    /** @default "unstructured" */
-    readonly sourceFormat?: string;
-    /** @default true */
+    /** `unstructured` (plain manifests) or `hierarchy` (`ConfigSync.sourceFormat`). @default "unstructured" */
+    readonly sourceFormat?: SourceFormat;
+    /** Revert changes made to synced objects outside git (`ConfigSync.preventDrift`). @default true */
     readonly preventDrift?: boolean;
     /** Branch for this member. @default `git.syncBranch` */
     readonly syncBranch?: string;
@@ -50,10 +56,9 @@ export interface ConfigSyncMemberArgs {
 /** Every problem with `args`, each naming the argument; empty when valid. */
 export function validateConfigSyncMemberArgs(args: ConfigSyncMemberArgs): string[] {
     const problems: string[] = [];
-    if (args.syncBranch !== undefined && args.syncBranch.trim() === "") {
-        problems.push("syncBranch is empty: give a branch, or leave it out for the fleet's");
-    }
+    problems.push(...syncBranchProblems(args.syncBranch, "the fleet's"));
     problems.push(...policyDirProblems(args.policyDir));
+    problems.push(...sourceFormatProblems(args.sourceFormat));
     return problems;
 }
 
@@ -112,7 +117,7 @@ export class ConfigSyncMember extends pulumi.ComponentResource {
                         // Set explicitly: left unset, Config Sync is installed but does not sync.
                         enabled: true,
                         sourceFormat: args.sourceFormat ?? DEFAULT_SOURCE_FORMAT,
-                        preventDrift: args.preventDrift ?? true,
+                        preventDrift: args.preventDrift ?? DEFAULT_PREVENT_DRIFT,
                         git: {
                             ...args.git,
                             syncBranch: this.syncBranch,

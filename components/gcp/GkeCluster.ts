@@ -1,16 +1,31 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { cidrHostBitsProblem } from "../cidr";
 import { CIDR } from "../formats";
 import { throwIfInvalid } from "../validation";
 import {
+    CLUSTER_NAME,
+    CLUSTER_NAME_RULE,
+    DEFAULT_DELETION_PROTECTION,
     DEFAULT_MACHINE_TYPE,
+    DEFAULT_NETWORK,
     DEFAULT_NETWORK_POLICY_ENFORCEMENT,
+    DEFAULT_RELEASE_CHANNEL,
+    DOMAIN,
     GCP_LOCATION,
     KMS_KEY,
+    MACHINE_TYPE,
     machineTypeArchitecture,
+    MASTER_IPV4_CIDR_BLOCK,
+    MASTER_IPV4_CIDR_BLOCK_RULE,
+    MAX_NODES_PER_ZONE,
+    MIN_NODES_PER_ZONE,
     NETWORK_POLICY_ENFORCEMENTS,
     NetworkPolicyEnforcement,
+    nodesPerZoneProblems,
     regionOf,
+    RELEASE_CHANNELS,
+    ReleaseChannel,
 } from "./checks";
 
 export {
@@ -58,13 +73,18 @@ export interface GkeClusterArgs {
     /** A region for a regional (highly available) control plane, or a zone for a zonal one. */
     readonly location: string;
     /** Release channel. @default "REGULAR" */
-    readonly releaseChannel?: "RAPID" | "REGULAR" | "STABLE";
+    readonly releaseChannel?: ReleaseChannel;
     /** VPC network of the nodes. @default "default" */
     readonly network?: string;
     /** Subnetwork of the nodes. @default the network's subnetwork in the region */
     readonly subnetwork?: string;
-    /** Private range of the control plane (a /28). @default "172.16.0.0/28" */
-    readonly masterIpv4CidrBlock?: string;
+    /**
+     * Private range of the control plane: an RFC 1918 /28 of its own in the cluster's network.
+     * Required, with no default: it is ForceNew, so a default that moved (or the same default
+     * given to a second cluster) would replace a cluster or collide with another's range.
+     * @default none: required
+     */
+    readonly masterIpv4CidrBlock: string;
     /** Ranges allowed to reach the control plane's public endpoint. @default [] (Google Cloud ranges only) */
     readonly masterAuthorizedNetworks?: readonly {
         readonly cidrBlock: string;
@@ -100,9 +120,9 @@ export interface GkeClusterArgs {
 /** Every problem with `args`, each naming the argument; empty when valid. */
 export function validateGkeClusterArgs(name: string, args: GkeClusterArgs): string[] {
     const problems: string[] = [];
-    if (!/^[a-z][a-z0-9-]{0,19}$/.test(name)) {
+    if (!CLUSTER_NAME.test(name)) {
         problems.push(
-            `name '${name}' must be 1-20 lowercase letters, digits or hyphens (it prefixes the cluster and service account names)`,
+            `name '${name}' must be ${CLUSTER_NAME_RULE} (it prefixes the cluster and service account names)`,
         );
     }
     if (!GCP_LOCATION.test(args.location)) {
@@ -112,19 +132,29 @@ export function validateGkeClusterArgs(name: string, args: GkeClusterArgs): stri
     }
     if (
         args.releaseChannel !== undefined &&
-        !["RAPID", "REGULAR", "STABLE"].includes(args.releaseChannel)
+        !(RELEASE_CHANNELS as readonly string[]).includes(args.releaseChannel)
     ) {
-        problems.push(`releaseChannel '${args.releaseChannel}' must be RAPID, REGULAR or STABLE`);
-    }
-    const master = args.masterIpv4CidrBlock ?? "172.16.0.0/28";
-    if (!CIDR.test(master) || !master.endsWith("/28")) {
         problems.push(
-            `masterIpv4CidrBlock '${master}' must be a /28 IPv4 range such as 172.16.0.0/28`,
+            `releaseChannel '${args.releaseChannel}' must be one of ${RELEASE_CHANNELS.join(", ")}`,
         );
+    }
+    const master = args.masterIpv4CidrBlock as string | undefined;
+    if (master === undefined) {
+        problems.push(
+            "masterIpv4CidrBlock is required: the control plane's private /28, its own in the cluster's network (for a running cluster, the range it has)",
+        );
+    } else if (!MASTER_IPV4_CIDR_BLOCK.test(master)) {
+        problems.push(`masterIpv4CidrBlock '${master}' ${MASTER_IPV4_CIDR_BLOCK_RULE}`);
+    } else {
+        const hostBits = cidrHostBitsProblem(master);
+        if (hostBits) problems.push(`masterIpv4CidrBlock ${hostBits}`);
     }
     for (const n of args.masterAuthorizedNetworks ?? []) {
         if (!CIDR.test(n.cidrBlock)) {
             problems.push(`masterAuthorizedNetworks: '${n.cidrBlock}' is not an IPv4 CIDR block`);
+        } else {
+            const hostBits = cidrHostBitsProblem(n.cidrBlock);
+            if (hostBits) problems.push(`masterAuthorizedNetworks: ${hostBits}`);
         }
     }
     const key = args.databaseEncryptionKey;
@@ -133,10 +163,12 @@ export function validateGkeClusterArgs(name: string, args: GkeClusterArgs): stri
             `databaseEncryptionKey '${key}' must be a Cloud KMS key id: projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`,
         );
     }
-    if (
-        args.rbacGroupDomain !== undefined &&
-        !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(args.rbacGroupDomain)
-    ) {
+    if (args.machineType !== undefined && !MACHINE_TYPE.test(args.machineType)) {
+        problems.push(
+            `machineType '${args.machineType}' must be a machine type such as ${DEFAULT_MACHINE_TYPE}`,
+        );
+    }
+    if (args.rbacGroupDomain !== undefined && !DOMAIN.test(args.rbacGroupDomain)) {
         problems.push(
             `rbacGroupDomain '${args.rbacGroupDomain}' is not a domain such as example.com`,
         );
@@ -149,14 +181,19 @@ export function validateGkeClusterArgs(name: string, args: GkeClusterArgs): stri
             `networkPolicyEnforcement '${args.networkPolicyEnforcement}' must be ${NETWORK_POLICY_ENFORCEMENTS.join(" or ")}`,
         );
     }
-    const min = args.minNodesPerZone ?? 1;
-    const max = args.maxNodesPerZone ?? 3;
-    if (!Number.isInteger(min) || min < 0)
-        problems.push(`minNodesPerZone (${min}) must be a whole number >= 0`);
-    if (!Number.isInteger(max) || max < 1)
-        problems.push(`maxNodesPerZone (${max}) must be a whole number >= 1`);
-    else if (max < min)
-        problems.push(`maxNodesPerZone (${max}) must be >= minNodesPerZone (${min})`);
+    const min = args.minNodesPerZone ?? MIN_NODES_PER_ZONE.default;
+    const max = args.maxNodesPerZone ?? MAX_NODES_PER_ZONE.default;
+    if (!Number.isInteger(min) || min < MIN_NODES_PER_ZONE.min)
+        problems.push(
+            `minNodesPerZone (${min}) must be a whole number >= ${MIN_NODES_PER_ZONE.min}`,
+        );
+    if (!Number.isInteger(max) || max < MAX_NODES_PER_ZONE.min)
+        problems.push(
+            `maxNodesPerZone (${max}) must be a whole number >= ${MAX_NODES_PER_ZONE.min}`,
+        );
+    else
+        for (const p of nodesPerZoneProblems({ minNodesPerZone: min, maxNodesPerZone: max }))
+            problems.push(`${p.path} ${p.message}`);
     return problems;
 }
 
@@ -183,11 +220,16 @@ export class GkeCluster extends pulumi.ComponentResource {
         throwIfInvalid("GkeCluster", name, validateGkeClusterArgs(name, args));
         super("multicloud:gcp:GkeCluster", name, {}, opts);
 
-        const releaseChannel = args.releaseChannel ?? "REGULAR";
+        const releaseChannel = args.releaseChannel ?? DEFAULT_RELEASE_CHANNEL;
         const labels = { ...args.labels };
         const parent = { parent: this };
         const region = regionOf(args.location);
         const machineType = args.machineType ?? DEFAULT_MACHINE_TYPE;
+        const minNodesPerZone = args.minNodesPerZone ?? MIN_NODES_PER_ZONE.default;
+        const maxNodesPerZone = args.maxNodesPerZone ?? MAX_NODES_PER_ZONE.default;
+        const deletionProtection = args.deletionProtection ?? DEFAULT_DELETION_PROTECTION;
+        const networkPolicyEnforcement =
+            args.networkPolicyEnforcement ?? DEFAULT_NETWORK_POLICY_ENFORCEMENT;
 
         // --- Least-privilege node identity ------------------------------------------------------
         const nodeSa = new gcp.serviceaccount.Account(
@@ -264,7 +306,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             {
                 project: args.project,
                 location: args.location,
-                network: args.network ?? "default",
+                network: args.network ?? DEFAULT_NETWORK,
                 subnetwork: args.subnetwork,
                 networkingMode: "VPC_NATIVE",
                 ipAllocationPolicy: {},
@@ -275,16 +317,14 @@ export class GkeCluster extends pulumi.ComponentResource {
                 privateClusterConfig: {
                     enablePrivateNodes: true,
                     enablePrivateEndpoint: false,
-                    masterIpv4CidrBlock: args.masterIpv4CidrBlock ?? "172.16.0.0/28",
+                    masterIpv4CidrBlock: args.masterIpv4CidrBlock,
                 },
                 masterAuthorizedNetworksConfig: {
                     cidrBlocks: (args.masterAuthorizedNetworks ?? []).map((n) => ({ ...n })),
                 },
                 databaseEncryption: { state: "ENCRYPTED", keyName: key },
                 // NetworkPolicies (default-deny and every allowance) are enforced.
-                ...networkPolicyInputs(
-                    args.networkPolicyEnforcement ?? DEFAULT_NETWORK_POLICY_ENFORCEMENT,
-                ),
+                ...networkPolicyInputs(networkPolicyEnforcement),
                 authenticatorGroupsConfig: args.rbacGroupDomain
                     ? { securityGroup: `gke-security-groups@${args.rbacGroupDomain}` }
                     : undefined,
@@ -297,7 +337,7 @@ export class GkeCluster extends pulumi.ComponentResource {
                     serviceAccount: nodeSa.email,
                     oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
                 },
-                deletionProtection: args.deletionProtection ?? true,
+                deletionProtection,
                 resourceLabels: labels,
             },
             {
@@ -321,11 +361,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // Nodes from the start: without an initial count the provider creates the pool
                 // empty (InitialNodeCount 0, resource_container_node_pool.go), and the autoscaler
                 // adds nodes only once pods are pending. ForceNew, so it counts at creation only.
-                initialNodeCount: Math.max(1, args.minNodesPerZone ?? 1),
-                autoscaling: {
-                    minNodeCount: args.minNodesPerZone ?? 1,
-                    maxNodeCount: args.maxNodesPerZone ?? 3,
-                },
+                initialNodeCount: Math.max(1, minNodesPerZone),
+                autoscaling: { minNodeCount: minNodesPerZone, maxNodeCount: maxNodesPerZone },
                 management: { autoRepair: true, autoUpgrade: true },
                 upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
                 nodeConfig: {

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseMembership } from "./ConfigSyncMember";
-import { GCP_LOCATION } from "./checks";
+import { ATTACHED_DISTRIBUTIONS, AttachedDistribution, GCP_REGION } from "./checks";
 import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
 
@@ -27,7 +27,7 @@ export interface AttachedMemberArgs {
     /** Google Cloud region that hosts the attached cluster's resource (e.g. us-west1). */
     readonly location: string;
     /** `eks`, `aks` or `generic` (any other conformant cluster). */
-    readonly distribution: "eks" | "aks" | "generic";
+    readonly distribution: AttachedDistribution;
     /** The cluster's service account token issuer (its OIDC issuer URL, https). */
     readonly oidcIssuerUrl: string;
     /** Attached clusters platform version matching the cluster's Kubernetes minor, e.g. 1.31.0-gke.1. */
@@ -50,8 +50,6 @@ export interface AttachedMemberArgs {
 
 export type HubMembershipArgs = GkeMemberArgs | AttachedMemberArgs;
 
-const DISTRIBUTIONS = ["eks", "aks", "generic"];
-
 /** Every problem with `args`, each naming the argument; empty when valid. */
 export function validateHubMembershipArgs(name: string, args: HubMembershipArgs): string[] {
     const problems: string[] = [];
@@ -61,14 +59,14 @@ export function validateHubMembershipArgs(name: string, args: HubMembershipArgs)
         );
     }
     if (args.kind === "attached") {
-        if (!GCP_LOCATION.test(args.location) || /-[a-z]$/.test(args.location)) {
+        if (!GCP_REGION.test(args.location)) {
             problems.push(
                 `location '${args.location}' must be a Google Cloud region such as us-west1`,
             );
         }
-        if (!DISTRIBUTIONS.includes(args.distribution)) {
+        if (!(ATTACHED_DISTRIBUTIONS as readonly string[]).includes(args.distribution)) {
             problems.push(
-                `distribution '${args.distribution}' must be one of ${DISTRIBUTIONS.join(", ")}`,
+                `distribution '${args.distribution}' must be one of ${ATTACHED_DISTRIBUTIONS.join(", ")}`,
             );
         }
         if (!HTTPS_URL.test(args.oidcIssuerUrl)) {

@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "../validation";
+import { GCP_SERVICE } from "./checks";
 
 export interface ProjectServicesArgs {
     /** Project whose APIs are enabled. */
@@ -15,15 +16,13 @@ export interface ProjectServicesArgs {
     readonly keepOnDestroy?: boolean;
 }
 
-const SERVICE = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.googleapis\.com$/;
-
 /** Every problem with `args`, as messages naming the argument; empty when valid. */
 export function validateProjectServicesArgs(args: ProjectServicesArgs): string[] {
     const problems: string[] = [];
     if (args.services.length === 0) {
         problems.push("services must name at least one API, e.g. container.googleapis.com");
     }
-    for (const s of args.services.filter((s) => !SERVICE.test(s))) {
+    for (const s of args.services.filter((s) => !GCP_SERVICE.test(s))) {
         problems.push(
             `services: '${s}' is not a Google API service name such as container.googleapis.com`,
         );

@@ -341,6 +341,7 @@ describe("GKE cluster rules", () => {
             validateGkeClusterArgs("c", {
                 project: "p",
                 location: "europe-west1",
+                masterIpv4CidrBlock: "172.16.0.0/28",
                 networkPolicyEnforcement: "cilium" as never,
             }),
         ).toEqual(["networkPolicyEnforcement 'cilium' must be dataplane-v2 or calico"]);

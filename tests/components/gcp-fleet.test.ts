@@ -457,6 +457,7 @@ describe("bad Google Cloud config", () => {
             validateGkeClusterArgs("c", {
                 project: "p",
                 location: "mars-1",
+                masterIpv4CidrBlock: "172.16.0.0/28",
                 minNodesPerZone: 3,
                 maxNodesPerZone: 2,
             }),
@@ -472,13 +473,15 @@ describe("bad Google Cloud config", () => {
                 project: "p",
                 git: { syncRepo: "https://h/r.git", secretType: "ssh" },
             }),
-        ).toEqual(["git.secretType 'ssh' needs an ssh URL, but git.syncRepo is https"]);
+        ).toEqual(["git.secretType 'ssh' needs an ssh syncRepo URL, but syncRepo is https"]);
         expect(
             validateConfigSyncArgs({
                 project: "p",
                 git: { syncRepo: "git@github.com:org/repo.git", policyDir: "../x" },
             }),
-        ).toEqual(["policyDir '../x' must be a folder inside the repository (relative, no '..')"]);
+        ).toEqual([
+            "git.policyDir '../x' must be a folder inside the repository (relative, no '..')",
+        ]);
         expect(
             validateHubMembershipArgs("x", {
                 kind: "attached",

@@ -1,4 +1,5 @@
 import { validateProjectServicesArgs } from "../../components/gcp/ProjectServices";
+import { GcpSchema } from "../../config/gcp";
 import { created, planStack } from "../harness";
 
 describe("ProjectServices", () => {
@@ -20,6 +21,23 @@ describe("ProjectServices", () => {
         ).toEqual([
             "services: 'container' is not a Google API service name such as container.googleapis.com",
         ]);
+    });
+
+    // One rule (GCP_SERVICE in components/gcp/checks.ts): a name the config's gcp.extraServices
+    // takes is one ProjectServices enables, and the reverse.
+    it("takes the service names the config takes", () => {
+        for (const [service, ok] of [
+            ["container.googleapis.com", true],
+            ["alloydb.googleapis.com", true],
+            ["container", false],
+            ["Container.googleapis.com", false],
+            ["container.example.com", false],
+        ] as const) {
+            const config = GcpSchema.safeParse({ extraServices: [service] }).success;
+            const component =
+                validateProjectServicesArgs({ project: "p", services: [service] }).length === 0;
+            expect([service, config, component]).toEqual([service, ok, ok]);
+        }
     });
 
     it("registers nothing, not even itself, when its args are invalid", async () => {
