@@ -4,6 +4,14 @@
  */
 import { z } from "zod";
 import { boolean, integer } from "../config-issues";
+import {
+    DEFAULT_POD_SECURITY_EFFECT,
+    FLUX_GIT_DEFAULTS,
+    FLUX_GIT_URL,
+    FLUX_GIT_URL_RULE,
+    LOG_RETENTION_DAYS,
+    POD_SECURITY_EFFECTS,
+} from "../components/azure/checks";
 import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "../components/azure/podSecurity";
 import { DNS_LABEL, GIT_URL } from "../components/formats";
 import { distinct, gitUrl, groupObjectIds, requiredWhenEnabled, Section, uuid } from "./common";
@@ -15,6 +23,8 @@ const azureResourceGroupName = z.string().regex(/^[-\w.()]{0,89}[-\w()]$/, {
     message:
         "must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period",
 });
+/** The Arc agents' proxy, as `az connectedk8s connect --proxy-https/--proxy-http` take it. */
+const proxyUrl = z.string().regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" });
 
 const ArcSchema = z.strictObject({
     /** Version of the azure-arc-k8sagents chart, pinned. Required when edge sites are listed. */
@@ -22,14 +32,8 @@ const ArcSchema = z.strictObject({
     /** Proxy the agents reach Azure through. @default none */
     proxy: z
         .strictObject({
-            httpsProxy: z
-                .string()
-                .regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" })
-                .optional(),
-            httpProxy: z
-                .string()
-                .regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" })
-                .optional(),
+            httpsProxy: proxyUrl.optional(),
+            httpProxy: proxyUrl.optional(),
             noProxy: z.string().optional(),
         })
         .optional(),
@@ -39,12 +43,12 @@ const ArcSchema = z.strictObject({
 
 /** What Flux syncs on every Arc cluster: the same tree Config Sync syncs on Google Cloud. */
 const AzureGitOpsSchema = z.strictObject({
-    /** https or ssh URL. Required when Azure is enabled. */
+    /** A public https URL (`FLUX_GIT_URL`). Required when Azure is enabled. */
     url: gitUrl.optional(),
     /** @default "main" */
-    branch: z.string().min(1).default("main"),
+    branch: z.string().min(1).default(FLUX_GIT_DEFAULTS.branch),
     /** The baseline and the workload, as on every fleet cluster. @default "./gitops" */
-    path: z.string().min(1).default("./gitops"),
+    path: z.string().min(1).default(FLUX_GIT_DEFAULTS.path),
 });
 
 const AZURE_REQUIRED = ["subscriptionId", "location", "gitops.url"] as const;
@@ -61,10 +65,12 @@ export const AzureSchema = z
         location: azureLocation.optional(),
         /** Name of the fleet's resource group. @default `<project>-<stack>` */
         resourceGroupName: azureResourceGroupName.optional(),
-        /** Log Analytics retention for Container Insights, days. @default 30 */
-        logRetentionDays: integer().pipe(z.number().min(30).max(730)).default(30),
+        /** Log Analytics retention for Container Insights, days, from 30 to 730. @default 30 */
+        logRetentionDays: integer()
+            .pipe(z.number().min(LOG_RETENTION_DAYS.min).max(LOG_RETENTION_DAYS.max))
+            .default(LOG_RETENTION_DAYS.default),
         /** Pod security baseline: `audit` reports, `deny` blocks. @default "audit" */
-        podSecurityEffect: z.enum(["audit", "deny"]).default("audit"),
+        podSecurityEffect: z.enum(POD_SECURITY_EFFECTS).default(DEFAULT_POD_SECURITY_EFFECT),
         /** The pod security baseline's scope. */
         podSecurity: z
             .strictObject({
@@ -102,13 +108,9 @@ function checkAzure(value: unknown, ctx: z.RefinementCtx): void {
         });
     }
     const url = a.gitops?.url;
-    if (typeof url === "string" && GIT_URL.test(url) && !url.startsWith("https://")) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["gitops", "url"],
-            message:
-                "must be https: the built-in Azure policy that deploys Flux to every Arc cluster takes public https repositories",
-        });
+    // A URL that is no git URL at all has its own message (`gitUrl`).
+    if (typeof url === "string" && GIT_URL.test(url) && !FLUX_GIT_URL.test(url)) {
+        ctx.addIssue({ code: "custom", path: ["gitops", "url"], message: FLUX_GIT_URL_RULE });
     }
 }
 

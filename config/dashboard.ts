@@ -6,9 +6,14 @@
 import { z } from "zod";
 import { boolean } from "../config-issues";
 import {
+    GRAFANA_DEFAULTS,
+    GRAFANA_MAJOR_VERSION,
+    GRAFANA_MAJOR_VERSION_RULE,
+    GRAFANA_SKUS,
     GRAFANA_WORKSPACE_NAME,
     GRAFANA_WORKSPACE_NAME_RULE,
     PRINCIPAL_TYPES,
+    zoneRedundancyProblem,
 } from "../components/azure/dashboards";
 import { ROTATION_LABEL } from "../components/formats";
 import { groupObjectIds, uuid } from "./common";
@@ -17,20 +22,23 @@ import { groupObjectIds, uuid } from "./common";
 export const DashboardSchema = z.strictObject({
     /** Create the Grafana workspace, its data sources and dashboards/. Needs azure.enabled. @default true */
     enabled: boolean().default(true),
-    /** Workspace name (2-30 letters, digits, -), part of its URL. @default `<project>-<stack>` */
+    /**
+     * Workspace name (2-23 letters, digits, -: `GRAFANA_WORKSPACE_NAME`), part of its URL.
+     * @default `<project>-<stack>`, cut to 23
+     */
     name: z
         .string()
         .regex(GRAFANA_WORKSPACE_NAME, { message: GRAFANA_WORKSPACE_NAME_RULE })
         .optional(),
     /** `Essential` has no SLA and no zone redundancy: for dev. @default "Standard" */
-    sku: z.enum(["Standard", "Essential"]).default("Standard"),
+    sku: z.enum(GRAFANA_SKUS).default(GRAFANA_DEFAULTS.sku),
     /** Grafana major version of the workspace. @default "11" */
     grafanaMajorVersion: z
         .string()
-        .regex(/^\d{1,3}$/, { message: "must be a major version such as 11" })
-        .default("11"),
+        .regex(GRAFANA_MAJOR_VERSION, { message: GRAFANA_MAJOR_VERSION_RULE })
+        .default(GRAFANA_DEFAULTS.grafanaMajorVersion),
     /** Spread the workspace over availability zones (Standard only). @default false */
-    zoneRedundancy: boolean().default(false),
+    zoneRedundancy: boolean().default(GRAFANA_DEFAULTS.zoneRedundancy),
     /**
      * Object id of the identity that runs Pulumi for this stack (the Deployments identity): it
      * gets Grafana Admin to write data sources and dashboards. A fixed principal, so that runs
@@ -77,12 +85,16 @@ export function checkDashboard(value: unknown, ctx: z.RefinementCtx): void {
                 "is required while dashboard.enabled is true: the object id of the identity that runs Pulumi for this stack (for an app: `az ad sp show --id <appId> --query id -o tsv`), which gets Grafana Admin to write the data sources and dashboards; or set dashboard.enabled to false",
         });
     }
-    if (d?.sku === "Essential" && (d.zoneRedundancy === true || d.zoneRedundancy === "true")) {
+    const zones = zoneRedundancyProblem(
+        d?.sku,
+        on(d?.zoneRedundancy, GRAFANA_DEFAULTS.zoneRedundancy),
+        { sku: "dashboard.sku", zoneRedundancy: "dashboard.zoneRedundancy" },
+    );
+    if (zones) {
         ctx.addIssue({
             code: "custom",
             path: ["dashboard", "zoneRedundancy"],
-            message:
-                "needs the Standard plan: set dashboard.sku to Standard, or dashboard.zoneRedundancy to false",
+            message: zones,
             params: { standalone: true },
         });
     }

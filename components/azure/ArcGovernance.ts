@@ -3,12 +3,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { groupObjectIdProblems, repeatedProblems, throwIfInvalid } from "../validation";
 import {
+    DEFAULT_POD_SECURITY_EFFECT,
+    FLUX_GIT_DEFAULTS,
+    FLUX_GIT_URL,
+    FLUX_GIT_URL_RULE,
+    LOG_RETENTION_DAYS,
+    PodSecurityEffect,
+} from "./checks";
+import {
     CLUSTER_SCOPE,
     CONNECTED_CLUSTERS,
+    CONTRIBUTOR_ROLE,
     FLUX_CONFIGURATION,
     FLUX_POLICY_PARAMETERS,
     FLUX_POLICY_RULE,
 } from "./fluxPolicy";
+import { roleDefinitionIdIn } from "./keyVaultKey";
 import {
     DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES,
     excludedNamespacesProblems,
@@ -29,12 +39,26 @@ export const AZURE_BUILTINS = {
     arcViewerRole: "63f0a09d-1495-4db4-a681-037d84835eb4",
     /**
      * Role: Contributor, which the Flux and Container Insights definitions name for their
-     * remediation (as the built-in Flux definitions do).
+     * remediation (as the built-in Flux definitions do; fluxPolicy.ts `CONTRIBUTOR_ROLE`).
      */
-    contributorRole: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    contributorRole: CONTRIBUTOR_ROLE,
     /** Role: Kubernetes Extension Contributor, which the Azure Policy extension policy names. */
     kubernetesExtensionContributorRole: "85cb6faf-e071-4c9b-8136-154b5a04f717",
 } as const;
+
+/** The repository Flux syncs on every Arc cluster (defaults: `FLUX_GIT_DEFAULTS`). */
+export interface FluxGitSource {
+    /** A public https URL (`FLUX_GIT_URL`): the Flux policy passes no credentials. */
+    readonly url: string;
+    /** @default "main" */
+    readonly branch?: string;
+    /**
+     * The folder the Kustomization applies: the whole tree, the baseline (`gitops/cluster`) and
+     * the app (`gitops/workload`), which Arc clusters get from GitOps alone.
+     * @default "./gitops"
+     */
+    readonly path?: string;
+}
 
 export interface ArcGovernanceArgs {
     readonly subscriptionId: pulumi.Input<string>;
@@ -42,7 +66,7 @@ export interface ArcGovernanceArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     readonly resourceGroupId: pulumi.Input<string>;
     readonly location: string;
-    /** Log Analytics retention, days. @default 30 */
+    /** Log Analytics retention, days, from 30 to 730 (`LOG_RETENTION_DAYS`). @default 30 */
     readonly logRetentionDays?: number;
     /**
      * Whether Flux delivers GitOps to the fleet's Arc clusters: defines and assigns the custom
@@ -56,13 +80,13 @@ export interface ArcGovernanceArgs {
      * What the Flux policy deploys to every Arc cluster in scope (read, and its URL checked,
      * only when `fluxDelivery` is true).
      */
-    readonly git: { readonly url: string; readonly branch?: string; readonly path?: string };
+    readonly git: FluxGitSource;
     /** Entra ID groups (object ids) granted Azure Arc Kubernetes Cluster Admin. @default [] */
     readonly adminGroupObjectIds?: readonly string[];
     /** Entra ID groups (object ids) granted Azure Arc Kubernetes Viewer. @default [] */
     readonly viewerGroupObjectIds?: readonly string[];
     /** Pod security baseline effect: `audit` reports, `deny` blocks. @default "audit" */
-    readonly podSecurityEffect?: "audit" | "deny";
+    readonly podSecurityEffect?: PodSecurityEffect;
     /**
      * Kubernetes namespaces the pod security baseline does not check (the initiative's
      * `excludedNamespaces`; Azure exempts kube-system, gatekeeper-system and azure-arc whatever
@@ -78,9 +102,11 @@ export interface ArcGovernanceArgs {
 /** Every problem with `args`, each naming the argument; empty when valid. */
 export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
     const problems: string[] = [];
-    const days = args.logRetentionDays ?? 30;
-    if (!Number.isInteger(days) || days < 30 || days > 730) {
-        problems.push(`logRetentionDays (${days}) must be a whole number of days from 30 to 730`);
+    const days = args.logRetentionDays ?? LOG_RETENTION_DAYS.default;
+    if (!Number.isInteger(days) || days < LOG_RETENTION_DAYS.min || days > LOG_RETENTION_DAYS.max) {
+        problems.push(
+            `logRetentionDays (${days}) must be a whole number of days from ${LOG_RETENTION_DAYS.min} to ${LOG_RETENTION_DAYS.max}`,
+        );
     }
     problems.push(...groupObjectIdProblems(args));
     // Each group's role assignment is named by its object id: a repeat would be the same
@@ -94,10 +120,8 @@ export function validateArcGovernanceArgs(args: ArcGovernanceArgs): string[] {
             args.excludedNamespaces ?? DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES,
         ),
     );
-    if ((args.fluxDelivery ?? true) && !/^https:\/\/\S+$/.test(args.git.url)) {
-        problems.push(
-            `git.url '${args.git.url}' must be an https URL: the Flux policy deploys public https repositories`,
-        );
+    if ((args.fluxDelivery ?? true) && !FLUX_GIT_URL.test(args.git.url)) {
+        problems.push(`git.url '${args.git.url}' ${FLUX_GIT_URL_RULE}`);
     }
     return problems;
 }
@@ -279,13 +303,20 @@ export class ArcGovernance extends pulumi.ComponentResource {
         super("multicloud:azure:ArcGovernance", name, {}, opts);
 
         const fluxDelivery = args.fluxDelivery ?? true;
+        const logRetentionDays = args.logRetentionDays ?? LOG_RETENTION_DAYS.default;
+        const podSecurityEffect = args.podSecurityEffect ?? DEFAULT_POD_SECURITY_EFFECT;
         const excludedNamespaces =
             args.excludedNamespaces ?? DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES;
+        const git = {
+            url: args.git.url,
+            branch: args.git.branch ?? FLUX_GIT_DEFAULTS.branch,
+            path: args.git.path ?? FLUX_GIT_DEFAULTS.path,
+        };
         const parent = { parent: this };
         const builtin = (kind: "policyDefinitions" | "policySetDefinitions", id: string) =>
             `/providers/Microsoft.Authorization/${kind}/${id}`;
         const role = (id: string) =>
-            pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+            pulumi.output(args.subscriptionId).apply((s) => roleDefinitionIdIn(s, id));
 
         /**
          * `roleId` for `principalId` on the fleet's group, named by that triple. A replacement
@@ -323,7 +354,7 @@ export class ArcGovernance extends pulumi.ComponentResource {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
                 sku: { name: "PerGB2018" },
-                retentionInDays: args.logRetentionDays ?? 30,
+                retentionInDays: logRetentionDays,
                 tags: { ...args.tags },
             },
             parent,
@@ -369,7 +400,7 @@ export class ArcGovernance extends pulumi.ComponentResource {
                     AZURE_BUILTINS.podSecurityBaselineInitiative,
                 ),
                 parameters: {
-                    effect: { value: args.podSecurityEffect ?? "audit" },
+                    effect: { value: podSecurityEffect },
                     excludedNamespaces: { value: [...excludedNamespaces] },
                 },
                 enforcementMode: "Default",
@@ -487,9 +518,9 @@ export class ArcGovernance extends pulumi.ComponentResource {
                     displayName: "Flux GitOps from the fleet repository (fleet)",
                     policyDefinitionId: fluxDefinition.id,
                     parameters: {
-                        repositoryUrl: { value: args.git.url },
-                        repositoryRefBranch: { value: args.git.branch ?? "main" },
-                        kustomizationPath: { value: args.git.path ?? "./gitops/cluster" },
+                        repositoryUrl: { value: git.url },
+                        repositoryRefBranch: { value: git.branch },
+                        kustomizationPath: { value: git.path },
                     },
                 },
                 AZURE_BUILTINS.contributorRole,

@@ -12,7 +12,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import { GUID } from "../formats";
-import { groupObjectIdProblems, throwIfInvalid } from "../validation";
+import { groupObjectIdProblems, repeatedProblems, throwIfInvalid } from "../validation";
 import {
     Cloud,
     DashboardFile,
@@ -20,12 +20,18 @@ import {
     DashboardVariable,
     FLEET_DATA_SOURCES,
     FleetDataSourceUid,
+    GRAFANA_DEFAULTS,
+    GRAFANA_MAJOR_VERSION,
+    GRAFANA_MAJOR_VERSION_RULE,
     GRAFANA_WORKSPACE_NAME,
     GRAFANA_WORKSPACE_NAME_RULE,
+    GrafanaSku,
     PRINCIPAL_TYPES,
     PrincipalType,
     renderDashboard,
+    zoneRedundancyProblem,
 } from "./dashboards";
+import { roleDefinitionIdIn } from "./keyVaultKey";
 import { roleAssignmentName } from "./roleAssignmentName";
 
 export {
@@ -33,6 +39,8 @@ export {
     dashboardProblems,
     DASHBOARDS_DIR,
     FLEET_DATA_SOURCES,
+    GRAFANA_DEFAULTS,
+    GRAFANA_SKUS,
     GRAFANA_WORKSPACE_NAME,
     GRAFANA_WORKSPACE_NAME_MAX_LENGTH,
     GRAFANA_WORKSPACE_NAME_RULE,
@@ -46,6 +54,7 @@ export type {
     DashboardModel,
     DashboardVariable,
     FleetDataSourceUid,
+    GrafanaSku,
     PrincipalType,
 } from "./dashboards";
 
@@ -96,11 +105,11 @@ export interface FleetDashboardArgs {
     readonly resourceGroupId: pulumi.Input<string>;
     readonly subscriptionId: string;
     readonly location: string;
-    /** Workspace name, part of its URL. */
+    /** Workspace name (`GRAFANA_WORKSPACE_NAME`), part of its URL. */
     readonly workspaceName: string;
-    /** @default "Standard" */
-    readonly sku?: "Standard" | "Essential";
-    /** @default "11" */
+    /** The plan (`GRAFANA_SKUS`; defaults: `GRAFANA_DEFAULTS`). @default "Standard" */
+    readonly sku?: GrafanaSku;
+    /** Grafana major version of the workspace (`GRAFANA_MAJOR_VERSION`). @default "11" */
     readonly grafanaMajorVersion?: string;
     /**
      * Spread the workspace over availability zones (Standard only). Azure sets it at creation
@@ -165,13 +174,15 @@ export function validateFleetDashboardArgs(args: FleetDashboardArgs): string[] {
     if (!GRAFANA_WORKSPACE_NAME.test(args.workspaceName)) {
         problems.push(`workspaceName '${args.workspaceName}' ${GRAFANA_WORKSPACE_NAME_RULE}`);
     }
-    if ((args.sku ?? "Standard") === "Essential" && args.zoneRedundancy) {
-        problems.push("zoneRedundancy needs the Standard sku: set sku to Standard or turn it off");
-    }
-    if (!/^\d{1,3}$/.test(args.grafanaMajorVersion ?? "11")) {
-        problems.push(
-            `grafanaMajorVersion '${args.grafanaMajorVersion}' must be a major version such as 11`,
-        );
+    const zones = zoneRedundancyProblem(
+        args.sku,
+        args.zoneRedundancy ?? GRAFANA_DEFAULTS.zoneRedundancy,
+        { sku: "sku", zoneRedundancy: "zoneRedundancy" },
+    );
+    if (zones) problems.push(`zoneRedundancy ${zones}`);
+    const version = args.grafanaMajorVersion ?? GRAFANA_DEFAULTS.grafanaMajorVersion;
+    if (!GRAFANA_MAJOR_VERSION.test(version)) {
+        problems.push(`grafanaMajorVersion '${version}' ${GRAFANA_MAJOR_VERSION_RULE}`);
     }
     if (!GUID.test(args.subscriptionId)) {
         problems.push(`subscriptionId '${args.subscriptionId}' is not a subscription id (a GUID)`);
@@ -194,17 +205,10 @@ export function validateFleetDashboardArgs(args: FleetDashboardArgs): string[] {
         );
     }
     problems.push(...groupObjectIdProblems(args));
-    // Children are named by object id: one id twice in a list would be two resources of one name.
+    // Children are named by object id: one id twice in a list would be two resources of one
+    // name (object ids ignore case), as in ArcGovernance.
     for (const key of ["adminGroupObjectIds", "viewerGroupObjectIds"] as const) {
-        const seen = new Set<string>();
-        for (const id of args[key] ?? []) {
-            if (seen.has(id.toLowerCase())) {
-                problems.push(
-                    `${key}: '${id}' is listed twice (object ids ignore case): list it once`,
-                );
-            }
-            seen.add(id.toLowerCase());
-        }
+        problems.push(...repeatedProblems(key, args[key] ?? [], (id) => id.toLowerCase()));
     }
     if (args.dashboards.length === 0) {
         problems.push("dashboards is empty: pass the files loadDashboards read from dashboards/");
@@ -230,15 +234,15 @@ export class FleetDashboard extends pulumi.ComponentResource {
     constructor(name: string, args: FleetDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid("FleetDashboard", name, validateFleetDashboardArgs(args));
         super("multicloud:azure:FleetDashboard", name, {}, opts);
-        const sku = args.sku ?? "Standard";
-        const grafanaMajorVersion = args.grafanaMajorVersion ?? "11";
-        const zoneRedundancy = args.zoneRedundancy ?? false;
+        const sku = args.sku ?? GRAFANA_DEFAULTS.sku;
+        const grafanaMajorVersion =
+            args.grafanaMajorVersion ?? GRAFANA_DEFAULTS.grafanaMajorVersion;
+        const zoneRedundancy = args.zoneRedundancy ?? GRAFANA_DEFAULTS.zoneRedundancy;
         const adminGroupObjectIds = args.adminGroupObjectIds ?? [];
         const viewerGroupObjectIds = args.viewerGroupObjectIds ?? [];
         const tags = args.tags ?? {};
         const parent = { parent: this };
-        const role = (id: string) =>
-            `/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+        const role = (id: string) => roleDefinitionIdIn(args.subscriptionId, id);
 
         const workspace = new azure.dashboard.Grafana(
             name,

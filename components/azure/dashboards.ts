@@ -1,6 +1,7 @@
 /**
  * The fleet dashboard's rules without SDK imports, shared by the stack config schema and the
- * FleetDashboard component: the workspace's name and deployer, and the dashboards of
+ * FleetDashboard component: the workspace's name, plan, Grafana version, zone redundancy and
+ * deployer, and the dashboards of
  * `dashboards/` (the data sources and variables a panel may use, the checks of every file, and
  * the rendering of a dashboard for the clouds a stack runs). config/ reads the files with
  * `loadDashboards` without loading @pulumi/azure-native or @pulumiverse/grafana.
@@ -19,12 +20,53 @@ import * as path from "path";
  * internal/services/dashboard/dashboard_grafana_resource.go, the `name` validator). The
  * workspace's URL is `https://<name>-<hash>.<region>.grafana.azure.com`.
  */
-export const GRAFANA_WORKSPACE_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,21}[a-zA-Z0-9]$/;
+export const GRAFANA_WORKSPACE_NAME_LENGTH = { min: 2, max: 23 } as const;
 /** The longest workspace name Azure accepts: a default derived from project and stack is cut to it. */
-export const GRAFANA_WORKSPACE_NAME_MAX_LENGTH = 23;
+export const GRAFANA_WORKSPACE_NAME_MAX_LENGTH = GRAFANA_WORKSPACE_NAME_LENGTH.max;
+/** A workspace name (`GRAFANA_WORKSPACE_NAME_LENGTH`): a letter first, a letter or digit last. */
+export const GRAFANA_WORKSPACE_NAME = new RegExp(
+    `^[a-zA-Z][a-zA-Z0-9-]{${GRAFANA_WORKSPACE_NAME_LENGTH.min - 2},${GRAFANA_WORKSPACE_NAME_LENGTH.max - 2}}[a-zA-Z0-9]$`,
+);
 /** The message of a name that breaks `GRAFANA_WORKSPACE_NAME`, for config and the component alike. */
-export const GRAFANA_WORKSPACE_NAME_RULE =
-    "must be 2-23 letters, digits or hyphens, starting with a letter and ending with a letter or digit";
+export const GRAFANA_WORKSPACE_NAME_RULE = `must be ${GRAFANA_WORKSPACE_NAME_LENGTH.min}-${GRAFANA_WORKSPACE_NAME_LENGTH.max} letters, digits or hyphens, starting with a letter and ending with a letter or digit`;
+
+/**
+ * Azure Managed Grafana's plans: `Essential` has no SLA, no zone redundancy and no
+ * deterministic outbound IPs (for dev); `Standard` has all three.
+ */
+export const GRAFANA_SKUS = ["Standard", "Essential"] as const;
+export type GrafanaSku = (typeof GRAFANA_SKUS)[number];
+
+/** The workspace's settings unless configured: the config schema's and FleetDashboard's. */
+export const GRAFANA_DEFAULTS = {
+    sku: "Standard",
+    grafanaMajorVersion: "11",
+    zoneRedundancy: false,
+} as const satisfies {
+    readonly sku: GrafanaSku;
+    readonly grafanaMajorVersion: string;
+    readonly zoneRedundancy: boolean;
+};
+
+/** A Grafana major version, as the workspace's `grafanaMajorVersion` takes it. */
+export const GRAFANA_MAJOR_VERSION = /^\d{1,3}$/;
+/** The message of a version that breaks `GRAFANA_MAJOR_VERSION`. */
+export const GRAFANA_MAJOR_VERSION_RULE = "must be a major version such as 11";
+
+/**
+ * Zone redundancy is a Standard feature: the problem of turning it on with the Essential plan,
+ * if that is what `sku` (undefined: the default) and `zoneRedundancy` ask for. `names` are the
+ * caller's words for the two settings (config keys or argument names).
+ */
+export function zoneRedundancyProblem(
+    sku: unknown,
+    zoneRedundancy: boolean,
+    names: { readonly sku: string; readonly zoneRedundancy: string },
+): string | undefined {
+    return (sku ?? GRAFANA_DEFAULTS.sku) === "Essential" && zoneRedundancy
+        ? `needs the Standard plan: set ${names.sku} to Standard, or ${names.zoneRedundancy} to false`
+        : undefined;
+}
 
 /** The Entra ID principal kinds a role assignment names (ARM `principalType`). */
 export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"] as const;

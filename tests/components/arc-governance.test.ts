@@ -10,6 +10,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../../plan/mocks";
 import type { PlanResult } from "../../plan/run";
+import { parseStackConfig } from "../../config";
 import {
     type ArcGovernanceArgs,
     CONTAINER_INSIGHTS_POLICY_PARAMETERS,
@@ -817,6 +818,65 @@ describe("ArcGovernance instances and arguments", () => {
         for (const [key, inputs] of before) expect(after.get(key)).toEqual(inputs);
     });
 
+    it("without the optional arguments, applies the defaults a stack gets from its config", async () => {
+        // What composition/azure.ts passes for a stack that sets none of them, against nothing.
+        const config = parseStackConfig(
+            {
+                "multicloud:environment": "dev",
+                "multicloud:app": JSON.stringify({
+                    image: `r.example.com/app@sha256:${"0".repeat(64)}`,
+                    ingress: { host: "app.example.com" },
+                }),
+                "multicloud:azure": JSON.stringify({
+                    enabled: true,
+                    subscriptionId: SUB,
+                    location: "westeurope",
+                    gitops: { url: BASE.git.url },
+                }),
+                "multicloud:dashboard": JSON.stringify({ enabled: false }),
+            },
+            "multicloud",
+            "dev",
+        );
+        if (!config.azure.enabled) throw new Error("azure is off");
+        const az = config.azure;
+        const bare: ArcGovernanceArgs = { ...BASE, git: { url: BASE.git.url } };
+        const plan = await planGovernance([
+            { name: "bare", args: bare },
+            {
+                name: "configured",
+                args: {
+                    ...bare,
+                    logRetentionDays: az.logRetentionDays,
+                    podSecurityEffect: az.podSecurityEffect,
+                    excludedNamespaces: az.podSecurity.excludedNamespaces,
+                    git: { url: az.gitops.url, branch: az.gitops.branch, path: az.gitops.path },
+                },
+            },
+        ]);
+        expect(plan.errors).toEqual([]);
+        const applied = (name: string) => ({
+            retentionInDays: one(plan, "azure-native:operationalinsights:Workspace", `${name}-logs`)
+                .inputs.retentionInDays,
+            podSecurity: one(plan, T.assignment, `${name}-pod-security-baseline`).inputs.parameters,
+            flux: one(plan, T.assignment, `${name}-flux-gitops`).inputs.parameters,
+        });
+        expect(applied("bare")).toEqual(applied("configured"));
+        expect(applied("bare")).toEqual({
+            retentionInDays: 30,
+            podSecurity: {
+                effect: { value: "audit" },
+                excludedNamespaces: { value: [...DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES] },
+            },
+            // The whole tree: the baseline (gitops/cluster) and the app (gitops/workload).
+            flux: {
+                repositoryUrl: { value: BASE.git.url },
+                repositoryRefBranch: { value: "main" },
+                kustomizationPath: { value: "./gitops" },
+            },
+        });
+    });
+
     it("names every bad argument", () => {
         expect(validateArcGovernanceArgs(BASE)).toEqual([]);
         expect(
@@ -835,7 +895,7 @@ describe("ArcGovernance instances and arguments", () => {
             `adminGroupObjectIds: '${ADMINS.toUpperCase()}' is listed twice; remove the repeat`,
             "excludedNamespaces: 'Ingress_Nginx' is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)",
             "excludedNamespaces: 'kube-system' is listed twice; remove the repeat",
-            "git.url 'http://git.example.com/fleet.git' must be an https URL: the Flux policy deploys public https repositories",
+            "git.url 'http://git.example.com/fleet.git' must be an https URL: the Flux policy that deploys to every Arc cluster takes public https repositories",
         ]);
     });
 

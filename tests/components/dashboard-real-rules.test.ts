@@ -9,6 +9,7 @@ import type { RecordedResource } from "../../plan/mocks";
 import type { PlanResult } from "../../plan/run";
 import {
     type FleetDashboardArgs,
+    GRAFANA_DEFAULTS,
     GRAFANA_ROLES,
     GRAFANA_WORKSPACE_NAME,
     loadDashboards,
@@ -250,9 +251,7 @@ describe("the Grafana Admin grant goes to a configured principal (issue 17, item
     test("a group listed twice (in any case) is refused: its assignments would share a name", () => {
         expect(
             validateFleetDashboardArgs({ ...BASE, adminGroupObjectIds: [A, A.toUpperCase()] }),
-        ).toEqual([
-            `adminGroupObjectIds: '${A.toUpperCase()}' is listed twice (object ids ignore case): list it once`,
-        ]);
+        ).toEqual([`adminGroupObjectIds: '${A.toUpperCase()}' is listed twice; remove the repeat`]);
     });
 });
 
@@ -315,6 +314,36 @@ describe("the Grafana workspace on create and on the next update (issue 17, item
         expect(optionsOf(standard, s)).toMatchObject({
             replaceOnChanges: ["properties.zoneRedundancy"],
             deleteBeforeReplace: true,
+        });
+    }, 240_000);
+
+    // The defaults are GRAFANA_DEFAULTS, which the config schema applies too
+    // (tests/components/azure-checks.test.ts): a workspace planned without them is the one a
+    // stack that sets none of them gets.
+    test("without sku, version and zone redundancy: Standard, Grafana 11, no zones", async () => {
+        const { sku, grafanaMajorVersion, zoneRedundancy, ...bare } = BASE;
+        expect([sku, grafanaMajorVersion, zoneRedundancy]).toEqual([
+            undefined,
+            undefined,
+            undefined,
+        ]);
+        const planned = await planDashboard(bare);
+        expect(planned.plan.errors).toEqual([]);
+        const [w] = ofType(planned.plan, T.grafana);
+        expect(w.inputs).toMatchObject({
+            sku: { name: GRAFANA_DEFAULTS.sku },
+            properties: {
+                grafanaMajorVersion: GRAFANA_DEFAULTS.grafanaMajorVersion,
+                zoneRedundancy: GRAFANA_DEFAULTS.zoneRedundancy ? "Enabled" : "Disabled",
+            },
+        });
+        expect(w.inputs).toMatchObject({
+            sku: { name: "Standard" },
+            properties: {
+                grafanaMajorVersion: "11",
+                deterministicOutboundIP: "Enabled",
+                zoneRedundancy: "Disabled",
+            },
         });
     }, 240_000);
 

@@ -551,7 +551,7 @@ describe("the components' own argument checks", () => {
             }),
         ).toEqual([
             "workspaceName '-grafana' must be 2-23 letters, digits or hyphens, starting with a letter and ending with a letter or digit",
-            "zoneRedundancy needs the Standard sku: set sku to Standard or turn it off",
+            "zoneRedundancy needs the Standard plan: set sku to Standard, or zoneRedundancy to false",
             "subscriptionId 'not-a-guid' is not a subscription id (a GUID)",
             "viewerGroupObjectIds: 'ops' is not an Entra ID object id (a GUID)",
             "dashboards is empty: pass the files loadDashboards read from dashboards/",
