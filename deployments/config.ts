@@ -20,6 +20,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
+import { GUID } from "../components/formats";
 import { boolean, ConfigError, describeIssue, namespaceValues, pathText } from "../config-issues";
 import { readPolicyConfig, stackPolicyConfigPath } from "../policy/config";
 import { listStacks, loadProject, loadStackSettings, PlanInputError } from "../plan/stack-files";
@@ -32,7 +33,8 @@ export { ConfigError };
 export const CLOUDS = ["aws", "gcp", "azure"] as const;
 export type Cloud = (typeof CLOUDS)[number];
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+/** A GUID (Entra ID tenant, client and subscription ids), as the main project checks it. */
+const uuid = z.string().regex(GUID, {
     message: "must be a GUID such as 00000000-0000-0000-0000-000000000000",
 });
 /** "1h", "30m", "1h30m", "3600s": the format Pulumi Deployments takes for OIDC durations. */
