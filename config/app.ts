@@ -10,14 +10,25 @@ import { z } from "zod";
 import { boolean, integer, text } from "../config-issues";
 import { DEFAULT_PROVENANCE, DEFAULT_SBOM, PROVENANCE_MODES } from "../components/app/attestations";
 import {
+    APP_IMAGE_DEFAULTS,
+    CPU_QUANTITY_RULE,
     DATABASE_PORT,
-    DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
     DEFAULT_PULL_SECRET_NAME,
-    DEFAULT_REQUESTS_PER_5_MINUTES,
+    DNS_LABEL_RULE,
     GKE_INGRESS_CLASSES,
+    IMAGE_BY_DIGEST_RULE,
+    IMAGE_REPOSITORY,
+    IMAGE_REPOSITORY_RULE,
     INGRESS_HOST,
     INGRESS_HOST_RULE,
+    MEMORY_QUANTITY_RULE,
+    pullUsernameProblem,
     REGISTRY_HOST,
+    REGISTRY_HOST_RULE,
+    REPLICAS_RANGE,
+    reversedReplicasProblem,
+    TARGET_CPU_RANGE,
+    WORKLOAD_DEFAULTS,
 } from "../components/app/checks";
 import { baseImageArgProblems, targetProblem } from "../components/app/dockerfile";
 import { DEFAULT_IMAGE_PLATFORMS, IMAGE_PLATFORMS } from "../components/app/platforms";
@@ -26,23 +37,20 @@ import { DNS_LABEL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "../components
 import { KMS_KEY } from "../components/gcp/checks";
 import { distinct } from "./common";
 
-const imageByDigest = z.string().regex(IMAGE_BY_DIGEST, {
-    message:
-        "must be an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>, never a tag such as latest",
-});
-const cpuQuantity = text().pipe(
-    z.string().regex(KUBE_CPU, { message: "must be a CPU quantity such as 100m or 1" }),
-);
-const memoryQuantity = z.string().regex(KUBE_MEMORY, {
-    message: "must be a memory quantity such as 128Mi or 1Gi",
-});
-const k8sName = z.string().regex(DNS_LABEL, {
-    message: "must be a DNS label (lowercase letters, digits and -, up to 63)",
-});
-const computeResources = (cpu: string, memory: string) =>
+const imageByDigest = z.string().regex(IMAGE_BY_DIGEST, { message: IMAGE_BY_DIGEST_RULE });
+const cpuQuantity = text().pipe(z.string().regex(KUBE_CPU, { message: CPU_QUANTITY_RULE }));
+const memoryQuantity = z.string().regex(KUBE_MEMORY, { message: MEMORY_QUANTITY_RULE });
+const k8sName = z.string().regex(DNS_LABEL, { message: DNS_LABEL_RULE });
+const computeResources = (defaults: { readonly cpu: string; readonly memory: string }) =>
     z
-        .strictObject({ cpu: cpuQuantity.default(cpu), memory: memoryQuantity.default(memory) })
+        .strictObject({
+            cpu: cpuQuantity.default(defaults.cpu),
+            memory: memoryQuantity.default(defaults.memory),
+        })
         .prefault({});
+const replicas = integer().pipe(z.number().min(REPLICAS_RANGE.min).max(REPLICAS_RANGE.max));
+/** The release's defaults: the Workload's (components/app/checks.ts), written once. */
+const D = WORKLOAD_DEFAULTS;
 
 /**
  * The app release: the image and how it runs. Set once in Pulumi.yaml (project-level config,
@@ -55,15 +63,17 @@ export const AppSchema = z
         /** The released image, by digest: what GitOps delivers, and what runs where no image is built. Required. */
         image: imageByDigest,
         /** @default 2 */
-        minReplicas: integer().pipe(z.number().min(1)).default(2),
+        minReplicas: replicas.default(D.minReplicas),
         /** @default 10 */
-        maxReplicas: integer().pipe(z.number().min(1).max(1000)).default(10),
+        maxReplicas: replicas.default(D.maxReplicas),
         /** @default 65 */
-        targetCpuUtilization: integer().pipe(z.number().min(10).max(95)).default(65),
+        targetCpuUtilization: integer()
+            .pipe(z.number().min(TARGET_CPU_RANGE.min).max(TARGET_CPU_RANGE.max))
+            .default(D.targetCpuUtilization),
         /** @default { cpu: "100m", memory: "128Mi" } */
-        requests: computeResources("100m", "128Mi"),
+        requests: computeResources(D.requests),
         /** @default { cpu: "500m", memory: "256Mi" } */
-        limits: computeResources("500m", "256Mi"),
+        limits: computeResources(D.limits),
         ingress: z.strictObject({
             /** Public DNS name of the app. Required. */
             host: z.string().regex(INGRESS_HOST, { message: INGRESS_HOST_RULE }),
@@ -73,13 +83,13 @@ export const AppSchema = z
                     message:
                         "is GKE's own ingress controller, which ignores spec.ingressClassName: run an ingress controller in the cluster (e.g. ingress-nginx, class nginx)",
                 })
-                .default("nginx"),
+                .default(D.ingress.className),
             /** @default "app-tls" */
-            tlsSecretName: k8sName.default("app-tls"),
+            tlsSecretName: k8sName.default(D.ingress.tlsSecretName),
             /** cert-manager ClusterIssuer for the certificate. @default none */
             clusterIssuer: k8sName.optional(),
             /** Namespace of the ingress controller: the only one whose pods may reach the app (and cert-manager's HTTP-01 solver). @default "ingress-nginx" */
-            controllerNamespace: k8sName.default(DEFAULT_INGRESS_CONTROLLER_NAMESPACE),
+            controllerNamespace: k8sName.default(D.ingress.controllerNamespace),
             /** Labels of the controller's pods in that namespace, to admit only those. @default {} (every pod of the namespace) */
             controllerPodLabels: z.record(z.string(), z.string()).default({}),
         }),
@@ -101,11 +111,11 @@ export const AppSchema = z
                                 message: `must be at most ${WAF_RATE_LIMIT_MAX}, AWS WAF's largest rate limit`,
                             }),
                     )
-                    .default(DEFAULT_REQUESTS_PER_5_MINUTES),
+                    .default(D.rateLimit.requestsPer5Minutes),
             })
             .prefault({}),
         /** Secret (key `url`) holding the database URL, mounted in the pod as DATABASE_URL_FILE. @default "app-database" */
-        databaseSecretName: k8sName.default("app-database"),
+        databaseSecretName: k8sName.default(D.databaseSecretName),
         /**
          * Group allowed to deploy into the app namespace. Not a `system:` group: those are
          * Kubernetes' own (system:authenticated is everyone signed in; on GKE, any Google
@@ -119,22 +129,17 @@ export const AppSchema = z
                 message:
                     "must not be a system: group (Kubernetes' own groups: system:authenticated is everyone signed in, on GKE any Google account): name the group of the people who deploy the app",
             })
-            .default("app-deployers"),
+            .default(D.deployerGroup),
         /** TCP port of the database (egress is allowed to it). @default 5432 */
         databasePort: integer()
             .pipe(z.number().min(DATABASE_PORT.min).max(DATABASE_PORT.max))
-            .default(DATABASE_PORT.default),
+            .default(D.databasePort),
         /** Pull secrets for clusters outside the image registry's cloud. @default [] */
         imagePullSecrets: z.array(k8sName).default([]),
     })
     .superRefine((a, ctx) => {
-        if (a.minReplicas > a.maxReplicas) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["minReplicas"],
-                message: `(${a.minReplicas}) is greater than app.maxReplicas (${a.maxReplicas}): the bounds are reversed; swap them or raise app.maxReplicas`,
-            });
-        }
+        const reversed = reversedReplicasProblem(a.minReplicas, a.maxReplicas, "app.maxReplicas");
+        if (reversed) ctx.addIssue({ code: "custom", path: ["minReplicas"], message: reversed });
     });
 
 export const REGISTRY_CLOUDS = ["aws", "gcp", "azure"] as const;
@@ -144,14 +149,14 @@ export const AppImageSchema = z.strictObject({
     /** Build and push with Pulumi; when false, every cluster and instance runs app.image. @default true */
     build: boolean().default(true),
     /** Build context, relative to the project folder. @default "app" */
-    context: z.string().min(1).default("app"),
+    context: z.string().min(1).default(APP_IMAGE_DEFAULTS.context),
     /** Dockerfile, relative to the context. @default "Dockerfile" */
-    dockerfile: z.string().min(1).default("Dockerfile"),
+    dockerfile: z.string().min(1).default(APP_IMAGE_DEFAULTS.dockerfile),
     /** Dockerfile stage to build. @default "runtime" */
     target: z
         .string()
         .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: "must be a stage name" })
-        .default("runtime"),
+        .default(APP_IMAGE_DEFAULTS.target),
     /**
      * Every platform the image runs on, built as one multi-platform image: it must cover the AWS
      * fleet's architecture and every GKE node pool's. @default ["linux/amd64"]
@@ -164,7 +169,7 @@ export const AppImageSchema = z.strictObject({
     /** Removed: see platforms. */
     platform: z.unknown().optional(),
     /** Build during previews as well (never pushed). @default false */
-    buildOnPreview: boolean().default(false),
+    buildOnPreview: boolean().default(APP_IMAGE_DEFAULTS.buildOnPreview),
     /**
      * Build arguments. One that chooses a base image (used in a FROM line, as PYTHON_IMAGE) must be
      * pinned by digest. @default {} (the Dockerfile's digest-pinned base)
@@ -188,9 +193,7 @@ export const AppImageSchema = z.strictObject({
     /** Repository name in every registry. @default "multicloud-app" */
     repository: z
         .string()
-        .regex(/^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/, {
-            message: "must be lowercase letters, digits, '.', '_' or '-', up to 63",
-        })
+        .regex(IMAGE_REPOSITORY, { message: IMAGE_REPOSITORY_RULE })
         .default("multicloud-app"),
     /** Clouds whose registry receives the image. @default every enabled cloud */
     registries: z.array(z.enum(REGISTRY_CLOUDS)).optional(),
@@ -268,11 +271,12 @@ export const DatabaseUrlSchema = z
 /** The released image's pull credential for the clusters GitOps feeds (key `registryPullCredential`). */
 export const RegistryPullCredentialSchema = z.strictObject({
     /** The registry host of app.image, e.g. fleet.azurecr.io. */
-    server: z.string().regex(REGISTRY_HOST, {
-        message: "must be a registry host such as fleet.azurecr.io",
-    }),
+    server: z.string().regex(REGISTRY_HOST, { message: REGISTRY_HOST_RULE }),
     /** An ACR token name, or _json_key for an Artifact Registry key. */
-    username: z.string().min(1),
+    username: z.string().superRefine((username, ctx) => {
+        const problem = pullUsernameProblem(username);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
     password: z.string().min(1),
     /** @default "app-registry" */
     secretName: k8sName.default(DEFAULT_PULL_SECRET_NAME),
@@ -283,8 +287,10 @@ export function buildContextProblems(raw: unknown, project: string, projectDir?:
     if (projectDir === undefined) return [];
     const section = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
     if (section.build === false || section.build === "false") return [];
-    const context = typeof section.context === "string" ? section.context : "app";
-    const dockerfile = typeof section.dockerfile === "string" ? section.dockerfile : "Dockerfile";
+    const context =
+        typeof section.context === "string" ? section.context : APP_IMAGE_DEFAULTS.context;
+    const dockerfile =
+        typeof section.dockerfile === "string" ? section.dockerfile : APP_IMAGE_DEFAULTS.dockerfile;
     const dir = path.resolve(projectDir, context);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         return [
@@ -297,7 +303,7 @@ export function buildContextProblems(raw: unknown, project: string, projectDir?:
         ];
     }
     // BuildKit fails the build when the target names no stage of the Dockerfile.
-    const target = typeof section.target === "string" ? section.target : "runtime";
+    const target = typeof section.target === "string" ? section.target : APP_IMAGE_DEFAULTS.target;
     const text = fs.readFileSync(path.join(dir, dockerfile), "utf8");
     const problem = targetProblem(text, target, `${project}:appImage.target`);
     const buildArgs =

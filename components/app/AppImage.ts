@@ -45,6 +45,7 @@ import {
     DEFAULT_SBOM,
     ProvenanceMode,
 } from "./attestations";
+import { APP_IMAGE_DEFAULTS, IMAGE_REPOSITORY, IMAGE_REPOSITORY_RULE } from "./checks";
 import { DEFAULT_IMAGE_PLATFORMS, ImagePlatform, platformListProblems } from "./platforms";
 
 export type RegistryCloud = "aws" | "gcp" | "azure";
@@ -201,8 +202,8 @@ export function validateAppImageArgs(
     name: string,
 ): string[] {
     const problems: string[] = [];
-    const context = args.context ?? "app";
-    const dockerfile = args.dockerfile ?? "Dockerfile";
+    const context = args.context ?? APP_IMAGE_DEFAULTS.context;
+    const dockerfile = args.dockerfile ?? APP_IMAGE_DEFAULTS.dockerfile;
     if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {
         problems.push(`context '${context}' is not a directory: point it at the folder of the app`);
     } else if (!fs.existsSync(path.join(context, dockerfile))) {
@@ -228,10 +229,8 @@ export function validateAppImageArgs(
         problems.push("no docker-build provider was passed: pass one in opts.providers");
     }
     const repository = args.repository ?? name;
-    if (!/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(repository) || repository.length > 63) {
-        problems.push(
-            `repository '${repository}' must be lowercase letters, digits, '.', '_' or '-' (up to 63), starting and ending with a letter or digit`,
-        );
+    if (!IMAGE_REPOSITORY.test(repository)) {
+        problems.push(`repository '${repository}' ${IMAGE_REPOSITORY_RULE}`);
     }
     problems.push(...platformListProblems(resolvePlatforms(args), "platforms"));
     const buildArgs = args.buildArgs ?? {};
@@ -313,7 +312,7 @@ export function pushByDigestExport(repositories: readonly string[]): string {
 export function contentTag(
     context: string,
     extra: Readonly<Record<string, unknown>> = {},
-    dockerfile = "Dockerfile",
+    dockerfile: string = APP_IMAGE_DEFAULTS.dockerfile,
 ): string {
     const hash = crypto.createHash("sha256");
     const rules = path.join(context, ".dockerignore");
@@ -378,12 +377,12 @@ export class AppImage extends pulumi.ComponentResource {
         super("multicloud:app:AppImage", name, {}, opts);
         const parent = { parent: this };
 
-        const context = args.context ?? "app";
-        const dockerfile = path.join(context, args.dockerfile ?? "Dockerfile");
-        const target = args.target ?? "runtime";
+        const context = args.context ?? APP_IMAGE_DEFAULTS.context;
+        const dockerfile = path.join(context, args.dockerfile ?? APP_IMAGE_DEFAULTS.dockerfile);
+        const target = args.target ?? APP_IMAGE_DEFAULTS.target;
         const platforms = resolvePlatforms(args);
         const buildArgs = args.buildArgs ?? {};
-        const buildOnPreview = args.buildOnPreview ?? false;
+        const buildOnPreview = args.buildOnPreview ?? APP_IMAGE_DEFAULTS.buildOnPreview;
         const repository = args.repository ?? name;
         const tags = args.tags ?? {};
         const plainArgs = Object.fromEntries(

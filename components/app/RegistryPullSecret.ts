@@ -8,7 +8,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DNS_LABEL } from "../formats";
 import { throwIfInvalid } from "../validation";
-import { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./checks";
+import {
+    DEFAULT_APP_NAMESPACE,
+    DEFAULT_PULL_SECRET_NAME,
+    DNS_LABEL_RULE,
+    pullUsernameProblem,
+    REGISTRY_HOST,
+    REGISTRY_HOST_RULE,
+} from "./checks";
 
 export { DEFAULT_PULL_SECRET_NAME, REGISTRY_HOST } from "./checks";
 
@@ -21,7 +28,7 @@ export interface RegistryPullSecretArgs {
     readonly username: string;
     /** Password or key: a Pulumi secret. */
     readonly password: pulumi.Input<string>;
-    /** The app's namespace. @default "app" */
+    /** The app's namespace (the Workload's). @default "app" */
     readonly namespace?: string;
     /** @default "app-registry" */
     readonly secretName?: string;
@@ -31,17 +38,16 @@ export interface RegistryPullSecretArgs {
 export function validateRegistryPullSecretArgs(args: RegistryPullSecretArgs): string[] {
     const problems: string[] = [];
     if (!REGISTRY_HOST.test(args.server)) {
-        problems.push(
-            `server '${args.server}' must be a registry host such as fleet.azurecr.io, without a scheme or path`,
-        );
+        problems.push(`server '${args.server}' ${REGISTRY_HOST_RULE}`);
     }
-    if (args.username.trim() === "") problems.push("username is empty: give the token's name");
+    const username = pullUsernameProblem(args.username);
+    if (username) problems.push(`username ${username}`);
     for (const [key, value] of [
         ["namespace", args.namespace],
         ["secretName", args.secretName],
     ] as const) {
         if (value !== undefined && !DNS_LABEL.test(value)) {
-            problems.push(`${key} '${value}' must be a DNS label (lowercase, digits, -)`);
+            problems.push(`${key} '${value}' ${DNS_LABEL_RULE}`);
         }
     }
     return problems;
@@ -74,7 +80,7 @@ export class RegistryPullSecret extends pulumi.ComponentResource {
     ) {
         throwIfInvalid("RegistryPullSecret", name, validateRegistryPullSecretArgs(args));
         super("multicloud:app:RegistryPullSecret", name, {}, opts);
-        const namespace = args.namespace ?? "app";
+        const namespace = args.namespace ?? DEFAULT_APP_NAMESPACE;
         const secretName = args.secretName ?? DEFAULT_PULL_SECRET_NAME;
         const provider = new k8s.Provider(
             `${name}-k8s`,

@@ -17,22 +17,30 @@ import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "../validation";
 import { DNS_LABEL, IMAGE_BY_DIGEST, KUBE_CPU, KUBE_MEMORY } from "../formats";
 import {
+    CPU_QUANTITY_RULE,
     DATABASE_PORT,
-    DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
-    DEFAULT_REQUESTS_PER_5_MINUTES,
+    DNS_LABEL_RULE,
     GKE_INGRESS_CLASSES,
+    IMAGE_BY_DIGEST_RULE,
     INGRESS_HOST,
     INGRESS_HOST_RULE,
+    MEMORY_QUANTITY_RULE,
+    REPLICAS_RANGE,
+    reversedReplicasProblem,
+    TARGET_CPU_RANGE,
+    WORKLOAD_DEFAULTS,
 } from "./checks";
-import { APP_PORT } from "./runtimePort";
+import { APP_PORT, HEALTH_CHECK_PATH, READINESS_CHECK_PATH } from "./runtimePort";
 import { APP_UID } from "./runtimeUser";
 
-export { APP_PORT } from "./runtimePort";
+export { APP_PORT, HEALTH_CHECK_PATH, READINESS_CHECK_PATH } from "./runtimePort";
 export {
+    DEFAULT_APP_NAMESPACE,
     DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
     DEFAULT_REQUESTS_PER_5_MINUTES,
     GITOPS_WORKLOAD_DIR,
     GKE_INGRESS_CLASSES,
+    WORKLOAD_DEFAULTS,
 } from "./checks";
 
 /**
@@ -46,8 +54,15 @@ export {
 export const DATABASE_SECRET_DIR = "/var/run/secrets/app-database";
 /** @see DATABASE_SECRET_DIR */
 export const DATABASE_URL_FILE = `${DATABASE_SECRET_DIR}/url`;
-/** The blueprint's autoscaling target. */
-export const DEFAULT_TARGET_CPU = 65;
+
+/**
+ * The name of the app's Deployment, and of everything that must name it: the label
+ * `app.kubernetes.io/name` its pods carry, its ServiceAccount, Service (the Ingress's backend),
+ * autoscaler (its scale target) and disruption budget.
+ */
+export const APP_NAME = "app";
+/** The Role that grants `deployerGroup` what deploying the app takes, and its binding's roleRef. */
+const DEPLOYER_ROLE = "app-deployer";
 
 /**
  * The label the API server sets on every Namespace to its name (`kubernetes.io/metadata.name`,
@@ -230,30 +245,30 @@ export function workloadSpec<I>(
     args: Omit<WorkloadArgs, "image"> & { image: I },
     managedBy: WorkloadSpec["managedBy"],
 ): WorkloadSpec<I> {
+    const d = WORKLOAD_DEFAULTS;
     return {
         image: args.image,
-        namespace: args.namespace ?? "app",
-        minReplicas: args.minReplicas ?? 2,
-        maxReplicas: args.maxReplicas ?? 10,
-        targetCpuUtilization: args.targetCpuUtilization ?? DEFAULT_TARGET_CPU,
-        requests: args.requests ?? { cpu: "100m", memory: "128Mi" },
-        limits: args.limits ?? { cpu: "500m", memory: "256Mi" },
+        namespace: args.namespace ?? d.namespace,
+        minReplicas: args.minReplicas ?? d.minReplicas,
+        maxReplicas: args.maxReplicas ?? d.maxReplicas,
+        targetCpuUtilization: args.targetCpuUtilization ?? d.targetCpuUtilization,
+        requests: args.requests ?? { ...d.requests },
+        limits: args.limits ?? { ...d.limits },
         ingress: {
             host: args.ingress.host,
-            className: args.ingress.className ?? "nginx",
-            tlsSecretName: args.ingress.tlsSecretName ?? "app-tls",
+            className: args.ingress.className ?? d.ingress.className,
+            tlsSecretName: args.ingress.tlsSecretName ?? d.ingress.tlsSecretName,
             clusterIssuer: args.ingress.clusterIssuer,
-            controllerNamespace:
-                args.ingress.controllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
+            controllerNamespace: args.ingress.controllerNamespace ?? d.ingress.controllerNamespace,
             controllerPodLabels: args.ingress.controllerPodLabels ?? {},
         },
         rateLimit: {
             requestsPer5Minutes:
-                args.rateLimit?.requestsPer5Minutes ?? DEFAULT_REQUESTS_PER_5_MINUTES,
+                args.rateLimit?.requestsPer5Minutes ?? d.rateLimit.requestsPer5Minutes,
         },
-        databaseSecretName: args.databaseSecretName ?? "app-database",
-        deployerGroup: args.deployerGroup ?? "app-deployers",
-        databasePort: args.databasePort ?? DATABASE_PORT.default,
+        databaseSecretName: args.databaseSecretName ?? d.databaseSecretName,
+        deployerGroup: args.deployerGroup ?? d.deployerGroup,
+        databasePort: args.databasePort ?? d.databasePort,
         imagePullSecrets: args.imagePullSecrets ?? [],
         architectures: args.architectures ?? [],
         managedBy,
@@ -265,32 +280,26 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
     const spec = workloadSpec(args, "pulumi");
     const problems: string[] = [];
     if (typeof args.image === "string" && !IMAGE_BY_DIGEST.test(args.image)) {
-        problems.push(
-            `image '${args.image}' must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>, never a tag such as latest`,
-        );
+        problems.push(`image '${args.image}' ${IMAGE_BY_DIGEST_RULE}`);
     }
     if (!DNS_LABEL.test(spec.namespace)) {
-        problems.push(`namespace '${spec.namespace}' must be a DNS label (lowercase, digits, -)`);
+        problems.push(`namespace '${spec.namespace}' ${DNS_LABEL_RULE}`);
     }
     for (const [key, value] of [
         ["minReplicas", spec.minReplicas],
         ["maxReplicas", spec.maxReplicas],
     ] as const) {
-        if (!Number.isInteger(value) || value < 1) {
-            problems.push(`${key} must be a whole number of at least 1, got ${value}`);
+        if (!wholeIn(value, REPLICAS_RANGE)) {
+            problems.push(
+                `${key} must be a whole number from ${REPLICAS_RANGE.min} to ${REPLICAS_RANGE.max}, got ${value}`,
+            );
         }
     }
-    if (spec.minReplicas > spec.maxReplicas) {
+    const reversed = reversedReplicasProblem(spec.minReplicas, spec.maxReplicas, "maxReplicas");
+    if (reversed) problems.push(`minReplicas ${reversed}`);
+    if (!wholeIn(spec.targetCpuUtilization, TARGET_CPU_RANGE)) {
         problems.push(
-            `minReplicas (${spec.minReplicas}) is greater than maxReplicas (${spec.maxReplicas}): the bounds are reversed; swap them or raise maxReplicas`,
-        );
-    }
-    if (
-        !(spec.targetCpuUtilization >= 10 && spec.targetCpuUtilization <= 95) ||
-        !Number.isInteger(spec.targetCpuUtilization)
-    ) {
-        problems.push(
-            `targetCpuUtilization must be a whole percentage from 10 to 95, got ${spec.targetCpuUtilization}`,
+            `targetCpuUtilization must be a whole percentage from ${TARGET_CPU_RANGE.min} to ${TARGET_CPU_RANGE.max}, got ${spec.targetCpuUtilization}`,
         );
     }
     for (const [key, value] of [
@@ -298,12 +307,10 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
         ["limits", spec.limits],
     ] as const) {
         if (!KUBE_CPU.test(value.cpu)) {
-            problems.push(`${key}.cpu '${value.cpu}' must be a CPU quantity such as 100m or 1`);
+            problems.push(`${key}.cpu '${value.cpu}' ${CPU_QUANTITY_RULE}`);
         }
         if (!KUBE_MEMORY.test(value.memory)) {
-            problems.push(
-                `${key}.memory '${value.memory}' must be a memory quantity such as 128Mi or 1Gi`,
-            );
+            problems.push(`${key}.memory '${value.memory}' ${MEMORY_QUANTITY_RULE}`);
         }
     }
     if (!INGRESS_HOST.test(spec.ingress.host)) {
@@ -314,7 +321,7 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
         ["ingress.tlsSecretName", spec.ingress.tlsSecretName],
         ["databaseSecretName", spec.databaseSecretName],
     ] as const) {
-        if (!DNS_LABEL.test(value)) problems.push(`${key} '${value}' must be a DNS label`);
+        if (!DNS_LABEL.test(value)) problems.push(`${key} '${value}' ${DNS_LABEL_RULE}`);
     }
     if (
         !Number.isInteger(spec.databasePort) ||
@@ -327,7 +334,7 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
     }
     for (const secret of spec.imagePullSecrets) {
         if (!DNS_LABEL.test(secret))
-            problems.push(`imagePullSecrets: '${secret}' must be a DNS label`);
+            problems.push(`imagePullSecrets: '${secret}' ${DNS_LABEL_RULE}`);
     }
     if ((GKE_INGRESS_CLASSES as readonly string[]).includes(spec.ingress.className)) {
         problems.push(
@@ -354,6 +361,11 @@ export function validateWorkloadArgs(args: WorkloadArgs): string[] {
         );
     }
     return problems;
+}
+
+/** Whether `n` is a whole number within `range`, bounds included. */
+function wholeIn(n: number, range: { readonly min: number; readonly max: number }): boolean {
+    return Number.isInteger(n) && n >= range.min && n <= range.max;
 }
 
 /** A label value: up to 63 characters, alphanumeric at both ends (may be empty). */
@@ -483,7 +495,7 @@ function ingressControllerPeers(spec: WorkloadSpec<unknown>) {
  */
 export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
     const ns = spec.namespace;
-    const app = { "app.kubernetes.io/name": "app" };
+    const app = { "app.kubernetes.io/name": APP_NAME };
     const labels = {
         ...app,
         "app.kubernetes.io/part-of": "multicloud",
@@ -541,7 +553,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
         {
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "Role",
-            metadata: meta("app-deployer"),
+            metadata: meta(DEPLOYER_ROLE),
             rules: [
                 { apiGroups: ["apps"], resources: ["deployments"], verbs: everyWrite },
                 { apiGroups: [""], resources: ["services", "configmaps"], verbs: everyWrite },
@@ -568,7 +580,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "RoleBinding",
             metadata: meta("app-deployers"),
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "app-deployer" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: DEPLOYER_ROLE },
             subjects: [
                 { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: spec.deployerGroup },
             ],
@@ -577,14 +589,14 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
         {
             apiVersion: "v1",
             kind: "ServiceAccount",
-            metadata: meta("app"),
+            metadata: meta(APP_NAME),
             // The app never calls the Kubernetes API: no token in its pods.
             automountServiceAccountToken: false,
         },
         {
             apiVersion: "apps/v1",
             kind: "Deployment",
-            metadata: meta("app"),
+            metadata: meta(APP_NAME),
             spec: {
                 // No `replicas`: the HorizontalPodAutoscaler owns the count (minReplicas to
                 // maxReplicas). A fixed count here would be reset on every sync and fight it.
@@ -597,7 +609,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                 template: {
                     metadata: { labels },
                     spec: {
-                        serviceAccountName: "app",
+                        serviceAccountName: APP_NAME,
                         ...(spec.imagePullSecrets.length
                             ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }
                             : {}),
@@ -656,7 +668,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                         })),
                         containers: [
                             {
-                                name: "app",
+                                name: APP_NAME,
                                 image: spec.image,
                                 imagePullPolicy: "IfNotPresent",
                                 ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
@@ -672,15 +684,15 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                                     capabilities: { drop: ["ALL"] },
                                     seccompProfile: { type: "RuntimeDefault" },
                                 },
-                                startupProbe: probe("/healthz", {
+                                startupProbe: probe(HEALTH_CHECK_PATH, {
                                     periodSeconds: 2,
                                     failureThreshold: 30,
                                 }),
-                                livenessProbe: probe("/healthz", {
+                                livenessProbe: probe(HEALTH_CHECK_PATH, {
                                     periodSeconds: 10,
                                     failureThreshold: 3,
                                 }),
-                                readinessProbe: probe("/readyz", {
+                                readinessProbe: probe(READINESS_CHECK_PATH, {
                                     periodSeconds: 5,
                                     failureThreshold: 3,
                                 }),
@@ -721,7 +733,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
         {
             apiVersion: "v1",
             kind: "Service",
-            metadata: meta("app"),
+            metadata: meta(APP_NAME),
             spec: {
                 type: "ClusterIP",
                 selector: app,
@@ -731,9 +743,9 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
         {
             apiVersion: "autoscaling/v2",
             kind: "HorizontalPodAutoscaler",
-            metadata: meta("app"),
+            metadata: meta(APP_NAME),
             spec: {
-                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "app" },
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: APP_NAME },
                 minReplicas: spec.minReplicas,
                 maxReplicas: spec.maxReplicas,
                 metrics: [
@@ -753,7 +765,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
         {
             apiVersion: "policy/v1",
             kind: "PodDisruptionBudget",
-            metadata: meta("app"),
+            metadata: meta(APP_NAME),
             spec: {
                 // One pod at a time may be evicted by drains and upgrades, whatever the count:
                 // never `minAvailable`, which with one replica (minReplicas 1) blocks every drain.
@@ -771,7 +783,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
             apiVersion: "networking.k8s.io/v1",
             kind: "Ingress",
             metadata: {
-                ...meta("app"),
+                ...meta(APP_NAME),
                 annotations: {
                     "nginx.ingress.kubernetes.io/ssl-redirect": "true",
                     "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
@@ -796,7 +808,9 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                                 {
                                     path: "/",
                                     pathType: "Prefix",
-                                    backend: { service: { name: "app", port: { name: "http" } } },
+                                    backend: {
+                                        service: { name: APP_NAME, port: { name: "http" } },
+                                    },
                                 },
                             ],
                         },
@@ -857,7 +871,7 @@ export function workloadObjects<I>(spec: WorkloadSpec<I>): KubeObject[] {
                         to: [
                             {
                                 namespaceSelector: {
-                                    matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
+                                    matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" },
                                 },
                                 podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
                             },

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as YAML from "yaml";
 import {
     dockerConfigJson,
     validateRegistryPullSecretArgs,
@@ -87,6 +88,16 @@ describe("the prod stack's edge sites", () => {
         );
         expect(rendered).toMatch(/imagePullSecrets:\n\s+- name: app-registry/);
         expect(ofType(plan, T.pull)).toHaveLength(SITES.length);
+        // A pod pulls only with a Secret of its own namespace: the secret's default namespace
+        // (DEFAULT_APP_NAMESPACE) is the rendered Deployment's.
+        const deployment = YAML.parseAllDocuments(rendered)
+            .map((d) => d.toJS() as { kind: string; metadata: { namespace?: string } })
+            .find((o) => o.kind === "Deployment");
+        for (const site of SITES) {
+            expect(one(plan, T.secret, `${site}-pull`).inputs).toMatchObject({
+                metadata: { namespace: deployment?.metadata.namespace },
+            });
+        }
     });
 
     it("puts the password in no plain output", () => {
@@ -118,7 +129,7 @@ describe("RegistryPullSecret's own checks", () => {
         ).toEqual([
             "server 'https://r.azurecr.io/app' must be a registry host such as fleet.azurecr.io, without a scheme or path",
             "username is empty: give the token's name",
-            "namespace 'App' must be a DNS label (lowercase, digits, -)",
+            "namespace 'App' must be a DNS label (lowercase letters, digits and -, up to 63)",
         ]);
     });
 });

@@ -1,0 +1,344 @@
+/**
+ * One home for the app's defaults and rules (components/app/checks.ts, runtimePort.ts): the stack
+ * config (config/app.ts) and the components (Workload, AppImage, RegistryPullSecret) read the
+ * same constants and pure rules, so what a user gets from the config is what a component does on
+ * its own, and a value changes in one place. Each test reads both sides and pins the values users
+ * rely on.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import { validateAppImageArgs } from "../../components/app/AppImage";
+import {
+    APP_IMAGE_DEFAULTS,
+    DEFAULT_APP_NAMESPACE,
+    REPLICAS_RANGE,
+    TARGET_CPU_RANGE,
+    WORKLOAD_DEFAULTS,
+} from "../../components/app/checks";
+import { validateRegistryPullSecretArgs } from "../../components/app/RegistryPullSecret";
+import {
+    APP_PORT,
+    HEALTH_CHECK_PATH,
+    READINESS_CHECK_PATH,
+} from "../../components/app/runtimePort";
+import {
+    KubeObject,
+    validateWorkloadArgs,
+    workloadObjects,
+    workloadSpec,
+} from "../../components/app/Workload";
+import { parseAppConfig } from "../../config";
+import { ConfigError } from "../../config-issues";
+import { AppImageSchema, RegistryPullCredentialSchema } from "../../config/app";
+import { PROJECT_DIR } from "../harness";
+
+const IMAGE = `registry.example.com/app@sha256:${"a".repeat(64)}`;
+const RELEASE = { image: IMAGE, ingress: { host: "app.example.com" } };
+
+/** The messages the config parser prints for the app release (empty when it is valid). */
+function configProblems(app: Record<string, unknown>): string[] {
+    try {
+        parseAppConfig(app, "multicloud");
+        return [];
+    } catch (e) {
+        if (e instanceof ConfigError) return [...e.problems];
+        throw e;
+    }
+}
+
+/** Every `@default` of `file`, keyed `<interface or variable>.<field>`: the text after the tag. */
+function documentedDefaults(file: string): Map<string, string> {
+    const source = ts.createSourceFile(
+        file,
+        fs.readFileSync(path.join(PROJECT_DIR, file), "utf8"),
+        ts.ScriptTarget.Latest,
+        true,
+    );
+    const defaults = new Map<string, string>();
+    const owner = (node: ts.Node): string | undefined => {
+        for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+            if (ts.isInterfaceDeclaration(n)) return n.name.text;
+            if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) return n.name.text;
+        }
+        return undefined;
+    };
+    const visit = (node: ts.Node) => {
+        if (
+            (ts.isPropertySignature(node) || ts.isPropertyAssignment(node)) &&
+            ts.isIdentifier(node.name)
+        ) {
+            const tag = ts.getJSDocTags(node).find((t) => t.tagName.text === "default");
+            const text = tag && ts.getTextOfJSDocComment(tag.comment);
+            if (text) defaults.set(`${owner(node)}.${node.name.text}`, text.trim());
+        }
+        ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return defaults;
+}
+
+/** The value a `@default` text starts with: `"app"`, `2`, `{ cpu: "100m", memory: "128Mi" }` ... */
+const documented = (text: string | undefined) =>
+    /^(\{[^}]*\}|"[^"]*"|[^\s,]+)/.exec(text ?? "")?.[1];
+/** A value as the `@default` tags write it. */
+function shown(value: unknown): string {
+    if (value && typeof value === "object") {
+        const fields = Object.entries(value).map(([k, v]) => `${k}: ${shown(v)}`);
+        return `{ ${fields.join(", ")} }`;
+    }
+    return JSON.stringify(value);
+}
+
+describe("the app release's defaults: one constant each, the same in the config and the Workload", () => {
+    // What users rely on: changing one of these changes every cluster that runs the app, through
+    // Pulumi and through gitops/workload/ alike.
+    it("pins the values", () => {
+        expect(WORKLOAD_DEFAULTS).toEqual({
+            namespace: "app",
+            minReplicas: 2,
+            maxReplicas: 10,
+            targetCpuUtilization: 65,
+            requests: { cpu: "100m", memory: "128Mi" },
+            limits: { cpu: "500m", memory: "256Mi" },
+            ingress: {
+                className: "nginx",
+                tlsSecretName: "app-tls",
+                controllerNamespace: "ingress-nginx",
+            },
+            rateLimit: { requestsPer5Minutes: 2000 },
+            databaseSecretName: "app-database",
+            deployerGroup: "app-deployers",
+            databasePort: 5432,
+        });
+        expect(REPLICAS_RANGE).toEqual({ min: 1, max: 1000 });
+        expect(TARGET_CPU_RANGE).toEqual({ min: 10, max: 95 });
+    });
+
+    it("settles the same release from the config as the Workload does from its arguments", () => {
+        const fromConfig = parseAppConfig(RELEASE, "multicloud");
+        const { namespace, architectures, managedBy, ...fromComponent } = workloadSpec(
+            RELEASE,
+            "pulumi",
+        );
+        expect(fromComponent).toEqual(fromConfig);
+        // What the config has no key for: the component's own defaults.
+        expect({ namespace, architectures, managedBy }).toEqual({
+            namespace: DEFAULT_APP_NAMESPACE,
+            architectures: [],
+            managedBy: "pulumi",
+        });
+    });
+
+    it("documents each default as the constant it is (`@default` in the config and the args)", () => {
+        const config = documentedDefaults("config/app.ts");
+        const workload = documentedDefaults("components/app/Workload.ts");
+        const d = WORKLOAD_DEFAULTS;
+        const cases: [string | undefined, unknown][] = [
+            [workload.get("WorkloadArgs.namespace"), d.namespace],
+            [config.get("AppSchema.minReplicas"), d.minReplicas],
+            [workload.get("WorkloadArgs.minReplicas"), d.minReplicas],
+            [config.get("AppSchema.maxReplicas"), d.maxReplicas],
+            [workload.get("WorkloadArgs.maxReplicas"), d.maxReplicas],
+            [config.get("AppSchema.targetCpuUtilization"), d.targetCpuUtilization],
+            [workload.get("WorkloadArgs.targetCpuUtilization"), d.targetCpuUtilization],
+            [config.get("AppSchema.requests"), d.requests],
+            [workload.get("WorkloadArgs.requests"), d.requests],
+            [config.get("AppSchema.limits"), d.limits],
+            [workload.get("WorkloadArgs.limits"), d.limits],
+            [config.get("AppSchema.className"), d.ingress.className],
+            [workload.get("WorkloadIngressArgs.className"), d.ingress.className],
+            [config.get("AppSchema.tlsSecretName"), d.ingress.tlsSecretName],
+            [workload.get("WorkloadIngressArgs.tlsSecretName"), d.ingress.tlsSecretName],
+            [config.get("AppSchema.controllerNamespace"), d.ingress.controllerNamespace],
+            [
+                workload.get("WorkloadIngressArgs.controllerNamespace"),
+                d.ingress.controllerNamespace,
+            ],
+            [config.get("AppSchema.rateLimit"), d.rateLimit],
+            [workload.get("WorkloadArgs.rateLimit"), d.rateLimit],
+            [config.get("AppSchema.requestsPer5Minutes"), d.rateLimit.requestsPer5Minutes],
+            [
+                workload.get("WorkloadRateLimitArgs.requestsPer5Minutes"),
+                d.rateLimit.requestsPer5Minutes,
+            ],
+            [config.get("AppSchema.databaseSecretName"), d.databaseSecretName],
+            [workload.get("WorkloadArgs.databaseSecretName"), d.databaseSecretName],
+            [config.get("AppSchema.deployerGroup"), d.deployerGroup],
+            [workload.get("WorkloadArgs.deployerGroup"), d.deployerGroup],
+            [config.get("AppSchema.databasePort"), d.databasePort],
+            [workload.get("WorkloadArgs.databasePort"), d.databasePort],
+        ];
+        expect(cases.map(([text]) => documented(text))).toEqual(
+            cases.map(([, value]) => shown(value)),
+        );
+    });
+});
+
+describe("the app release's rules: the config refuses what the Workload refuses", () => {
+    /** Whether the config accepts `value` for `key` (problems of other keys set aside). */
+    const configAccepts = (key: string, release: Record<string, unknown>) =>
+        !configProblems(release).some((p) => p.startsWith(`multicloud:app.${key} `));
+    /** Whether the Workload accepts the same. */
+    const componentAccepts = (key: string, release: Record<string, unknown>) =>
+        !validateWorkloadArgs({ ...RELEASE, ...release }).some((p) => p.startsWith(`${key} `));
+
+    it.each([0, 1, 2, 10, 999, 1000, 1001, 2.5])("replica bounds: %s", (n) => {
+        // Each bound alone (the other at its widest), quota checks left aside.
+        for (const [key, release] of [
+            ["minReplicas", { ...RELEASE, minReplicas: n, maxReplicas: REPLICAS_RANGE.max }],
+            ["maxReplicas", { ...RELEASE, minReplicas: REPLICAS_RANGE.min, maxReplicas: n }],
+        ] as const) {
+            const expected = Number.isInteger(n) && n >= 1 && n <= 1000;
+            const reversed = (p: string) => p.includes("the bounds are reversed");
+            const quota = (p: string) => p.includes("namespace quota");
+            expect([
+                !configProblems(release).some(
+                    (p) => p.startsWith(`multicloud:app.${key} `) && !reversed(p),
+                ),
+                !validateWorkloadArgs(release).some(
+                    (p) => p.startsWith(`${key} `) && !reversed(p) && !quota(p),
+                ),
+            ]).toEqual([expected, expected]);
+        }
+    });
+
+    it.each([9, 10, 65, 95, 96, 65.5])("CPU target: %s %%", (n) => {
+        const release = { ...RELEASE, targetCpuUtilization: n };
+        const expected = Number.isInteger(n) && n >= 10 && n <= 95;
+        expect([
+            configAccepts("targetCpuUtilization", release),
+            componentAccepts("targetCpuUtilization", release),
+        ]).toEqual([expected, expected]);
+    });
+
+    it("names reversed bounds the same way, each with its own key", () => {
+        const release = { ...RELEASE, minReplicas: 4, maxReplicas: 3 };
+        expect(configProblems(release)).toEqual([
+            "multicloud:app.minReplicas (4) is greater than app.maxReplicas (3): the bounds are reversed; swap them or raise app.maxReplicas",
+        ]);
+        expect(validateWorkloadArgs(release)).toEqual([
+            "minReplicas (4) is greater than maxReplicas (3): the bounds are reversed; swap them or raise maxReplicas",
+        ]);
+    });
+
+    it("explains a bad image, quantity or name with the same words", () => {
+        const release = {
+            image: "registry.example.com/app:latest",
+            requests: { cpu: "lots", memory: "128MB" },
+            ingress: { host: "app.example.com", tlsSecretName: "App_TLS" },
+        };
+        const fix = (key: string) =>
+            `: fix it with \`pulumi config set --path app.${key} <value>\``;
+        expect(configProblems(release)).toEqual([
+            `multicloud:app.image must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>, never a tag such as latest, got "registry.example.com/app:latest"${fix("image")}`,
+            `multicloud:app.requests.cpu must be a CPU quantity such as 100m or 1, got "lots"${fix("requests.cpu")}`,
+            `multicloud:app.requests.memory must be a memory quantity such as 128Mi or 1Gi, got "128MB"${fix("requests.memory")}`,
+            `multicloud:app.ingress.tlsSecretName must be a DNS label (lowercase letters, digits and -, up to 63), got "App_TLS"${fix("ingress.tlsSecretName")}`,
+        ]);
+        expect(validateWorkloadArgs(release)).toEqual([
+            "image 'registry.example.com/app:latest' must be pinned by digest: <registry>/<repository>@sha256:<64 hex digits>, never a tag such as latest",
+            "requests.cpu 'lots' must be a CPU quantity such as 100m or 1",
+            "requests.memory '128MB' must be a memory quantity such as 128Mi or 1Gi",
+            "ingress.tlsSecretName 'App_TLS' must be a DNS label (lowercase letters, digits and -, up to 63)",
+        ]);
+    });
+});
+
+describe("the app's health checks: one path each, served by the app and probed everywhere", () => {
+    it("are the routes app/run.py serves, and what the image's HEALTHCHECK calls", () => {
+        expect([HEALTH_CHECK_PATH, READINESS_CHECK_PATH]).toEqual(["/healthz", "/readyz"]);
+        const run = fs.readFileSync(path.join(PROJECT_DIR, "app", "run.py"), "utf8");
+        expect(run).toContain(`@app.get("${HEALTH_CHECK_PATH}")`);
+        expect(run).toContain(`@app.get("${READINESS_CHECK_PATH}")`);
+        const dockerfile = fs.readFileSync(path.join(PROJECT_DIR, "app", "Dockerfile"), "utf8");
+        // The HEALTHCHECK instruction, with its continuation lines.
+        const healthcheck = /^HEALTHCHECK (?:.*\\\n)*.*$/m.exec(dockerfile)?.[0];
+        expect(healthcheck).toContain(`'http://127.0.0.1:${APP_PORT}${HEALTH_CHECK_PATH}'`);
+    });
+
+    it("are what the pod's probes call", () => {
+        const deployment = workloadObjects(workloadSpec(RELEASE, "gitops")).find(
+            (o: KubeObject) => o.kind === "Deployment",
+        ) as KubeObject & {
+            spec: {
+                template: {
+                    spec: { containers: Record<string, { httpGet: { path: string } }>[] };
+                };
+            };
+        };
+        const [app] = deployment.spec.template.spec.containers;
+        expect(
+            ["startupProbe", "livenessProbe", "readinessProbe"].map((p) => app[p].httpGet.path),
+        ).toEqual([HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, READINESS_CHECK_PATH]);
+    });
+});
+
+describe("the image this stack builds: the config's defaults are AppImage's", () => {
+    it("pins the values", () => {
+        expect(APP_IMAGE_DEFAULTS).toEqual({
+            context: "app",
+            dockerfile: "Dockerfile",
+            target: "runtime",
+            buildOnPreview: false,
+        });
+    });
+
+    it("gives a section left empty what AppImage does with the arguments left out", () => {
+        const parsed = AppImageSchema.parse({});
+        expect({
+            context: parsed.context,
+            dockerfile: parsed.dockerfile,
+            target: parsed.target,
+            buildOnPreview: parsed.buildOnPreview,
+        }).toEqual(APP_IMAGE_DEFAULTS);
+    });
+
+    it("documents each default as the constant it is (`@default` in the config and the args)", () => {
+        const config = documentedDefaults("config/app.ts");
+        const image = documentedDefaults("components/app/AppImage.ts");
+        const keys = Object.keys(APP_IMAGE_DEFAULTS) as (keyof typeof APP_IMAGE_DEFAULTS)[];
+        expect(keys.map((k) => documented(config.get(`AppImageSchema.${k}`)))).toEqual(
+            keys.map((k) => shown(APP_IMAGE_DEFAULTS[k])),
+        );
+        expect(keys.map((k) => documented(image.get(`AppImageArgs.${k}`)))).toEqual(
+            keys.map((k) => shown(APP_IMAGE_DEFAULTS[k])),
+        );
+    });
+
+    it("refuses the same repository names, in the same words", () => {
+        const refused = ["App", "-app", "app-", "a/b", "a".repeat(64)];
+        const accepted = ["a", "multicloud-app", "app_1.2", "a".repeat(63)];
+        const configRefuses = (repository: string) =>
+            !AppImageSchema.safeParse({ repository }).success;
+        const componentRefuses = (repository: string) =>
+            validateAppImageArgs(
+                { context: path.join(PROJECT_DIR, "app"), registries: {}, repository },
+                ["docker-build"],
+                "app",
+            ).some((p) => p.startsWith("repository "));
+        expect([...refused, ...accepted].map(configRefuses)).toEqual(
+            [...refused, ...accepted].map(componentRefuses),
+        );
+        expect(refused.map(configRefuses)).toEqual(refused.map(() => true));
+        const message = AppImageSchema.safeParse({ repository: "App" }).error?.issues[0].message;
+        expect(message).toBe(
+            "must be lowercase letters, digits, '.', '_' or '-' (up to 63), starting and ending with a letter or digit",
+        );
+    });
+});
+
+describe("the released image's pull credential: the config refuses what RegistryPullSecret refuses", () => {
+    it("a server with a scheme or path, and a blank user name, in the same words", () => {
+        const credential = { server: "https://r.azurecr.io/app", username: " ", password: "pw" };
+        const result = RegistryPullCredentialSchema.safeParse(credential);
+        expect(result.error?.issues.map((i) => `${i.path.join(".")} ${i.message}`)).toEqual([
+            "server must be a registry host such as fleet.azurecr.io, without a scheme or path",
+            "username is empty: give the token's name",
+        ]);
+        expect(validateRegistryPullSecretArgs({ ...credential, kubeconfig: "k" })).toEqual([
+            "server 'https://r.azurecr.io/app' must be a registry host such as fleet.azurecr.io, without a scheme or path",
+            "username is empty: give the token's name",
+        ]);
+    });
+});
