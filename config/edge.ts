@@ -9,6 +9,11 @@ import {
     agentChartVersionProblem,
     ARC_DISTRIBUTIONS,
     ARC_INFRASTRUCTURES,
+    AZURE_RBAC_SKIP_ENTRY,
+    AZURE_RBAC_SKIP_ENTRY_RULE,
+    EDGE_SITE_DEFAULTS,
+    EDGE_SITE_NAME,
+    EDGE_SITE_NAME_RULE,
     kubeconfigProblem,
 } from "../components/edge/checks";
 import { EdgeShard, ShardableSite, shardProblems } from "../components/edge/shards";
@@ -24,10 +29,7 @@ const shardName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, {
 /** One edge site: a cluster outside every cloud, connected to Arc and optionally attached to the GKE fleet. */
 const EdgeSiteSchema = z.strictObject({
     /** Connected cluster name and fleet membership id: a lowercase DNS label. */
-    name: z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-        message:
-            "must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id)",
-    }),
+    name: z.string().regex(EDGE_SITE_NAME, { message: EDGE_SITE_NAME_RULE }),
     /** Where the site is; shards claim sites by region. */
     region: edgeRegion,
     /** Kubeconfig of the cluster, set with `pulumi config set --secret --path`. */
@@ -40,14 +42,17 @@ const EdgeSiteSchema = z.strictObject({
             if (problem) ctx.addIssue({ code: "custom", message: problem });
         }),
     /** @default "generic" */
-    distribution: z.enum(ARC_DISTRIBUTIONS).default("generic"),
+    distribution: z.enum(ARC_DISTRIBUTIONS).default(EDGE_SITE_DEFAULTS.distribution),
     /** @default "generic" */
-    infrastructure: z.enum(ARC_INFRASTRUCTURES).default("generic"),
-    /** Azure RBAC inside the cluster (the Arc guard). @default true, false on eks, gke and openshift */
+    infrastructure: z.enum(ARC_INFRASTRUCTURES).default(EDGE_SITE_DEFAULTS.infrastructure),
+    /**
+     * Azure RBAC inside the cluster (the Arc guard).
+     * @default true, false on aks, eks, gke and openshift (EdgeCluster decides: AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS)
+     */
     azureRbac: boolean().optional(),
     /** Users, groups or object ids the guard leaves to Kubernetes RBAC. @default [] */
     azureRbacSkipList: z
-        .array(z.string().regex(/^[^,\s]+$/, { message: "must be one name or id, without commas" }))
+        .array(z.string().regex(AZURE_RBAC_SKIP_ENTRY, { message: AZURE_RBAC_SKIP_ENTRY_RULE }))
         .default([]),
     /** Labels: shard selectors match them, and they tag the connected cluster. @default {} */
     labels: z.record(tagKey, tagValue).default({}),

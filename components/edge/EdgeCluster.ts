@@ -17,7 +17,17 @@ import { roleAssignmentName } from "../azure/roleAssignmentName";
 import { attachCluster } from "../gcp/HubMembership";
 import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
 import { throwIfInvalid } from "../validation";
-import { ARC_DISTRIBUTIONS, ARC_INFRASTRUCTURES, kubeconfigProblem } from "./checks";
+import {
+    ARC_DISTRIBUTIONS,
+    ARC_INFRASTRUCTURES,
+    AZURE_RBAC_SKIP_ENTRY,
+    AZURE_RBAC_SKIP_ENTRY_RULE,
+    defaultAzureRbac,
+    EDGE_SITE_DEFAULTS,
+    EDGE_SITE_NAME,
+    EDGE_SITE_NAME_RULE,
+    kubeconfigProblem,
+} from "./checks";
 
 export {
     agentChartVersionProblem,
@@ -27,6 +37,8 @@ export {
     ARC_AGENT_SUPPORTED_MINORS,
     ARC_DISTRIBUTIONS,
     ARC_INFRASTRUCTURES,
+    AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS,
+    EDGE_SITE_DEFAULTS,
     kubeconfigProblem,
 } from "./checks";
 
@@ -46,14 +58,6 @@ export const ARC_RELEASE = { name: "azure-arc", namespace: "azure-arc-release" }
  * cluster"; id from https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
  */
 export const CHECK_ACCESS_READER_ROLE_ID = "65a14201-8f6c-4c28-bec4-12619c5a9aaa";
-
-/**
- * Distributions where Azure RBAC cannot work: the guard needs the API server configured with its
- * authentication and authorization webhooks, which managed offerings (EKS, GKE) and OpenShift do
- * not let users do (https://learn.microsoft.com/azure/azure-arc/kubernetes/azure-rbac, note under
- * Prerequisites). AKS has Azure RBAC natively, without Arc.
- */
-export const AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS = ["aks", "eks", "gke", "openshift"] as const;
 
 /** What the agents' Helm values are computed from. */
 export interface ArcAgentValuesArgs {
@@ -199,10 +203,8 @@ export interface EdgeClusterArgs {
 export function validateEdgeClusterArgs(name: string, args: EdgeClusterArgs): string[] {
     const problems: string[] = [];
     // Both an Azure connected cluster name and a GKE membership id.
-    if (!/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
-        problems.push(
-            `name '${name}' must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id)`,
-        );
+    if (!EDGE_SITE_NAME.test(name)) {
+        problems.push(`name '${name}' ${EDGE_SITE_NAME_RULE}`);
     }
     if (typeof args.kubeconfig === "string") {
         const problem = kubeconfigProblem(args.kubeconfig);
@@ -224,17 +226,15 @@ export function validateEdgeClusterArgs(name: string, args: EdgeClusterArgs): st
             `infrastructure '${args.infrastructure}' must be one of ${ARC_INFRASTRUCTURES.join(", ")}`,
         );
     }
-    const unsupported = AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS as readonly string[];
-    if (args.azureRbac === true && unsupported.includes(args.distribution ?? "generic")) {
+    const distribution = args.distribution ?? EDGE_SITE_DEFAULTS.distribution;
+    if (args.azureRbac === true && !defaultAzureRbac(distribution)) {
         problems.push(
             `azureRbac is true, but Azure RBAC cannot work on ${args.distribution} (its API server cannot be pointed at the guard's webhooks): set azureRbac to false`,
         );
     }
     for (const entry of args.azureRbacSkipList ?? []) {
-        if (!entry.trim() || entry.includes(",")) {
-            problems.push(
-                `azureRbacSkipList entry '${entry}' must be one user, group or OID (no commas, not empty)`,
-            );
+        if (!AZURE_RBAC_SKIP_ENTRY.test(entry)) {
+            problems.push(`azureRbacSkipList entry '${entry}' ${AZURE_RBAC_SKIP_ENTRY_RULE}`);
         }
     }
     if (!args.arc.agentChartVersion?.trim()) {
@@ -288,11 +288,9 @@ export class EdgeCluster extends pulumi.ComponentResource {
         throwIfInvalid("EdgeCluster", name, validateEdgeClusterArgs(name, args));
         super("multicloud:edge:EdgeCluster", name, {}, opts);
 
-        const distribution = args.distribution ?? "generic";
-        const infrastructure = args.infrastructure ?? "generic";
-        const azureRbac =
-            args.azureRbac ??
-            !(AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS as readonly string[]).includes(distribution);
+        const distribution = args.distribution ?? EDGE_SITE_DEFAULTS.distribution;
+        const infrastructure = args.infrastructure ?? EDGE_SITE_DEFAULTS.infrastructure;
+        const azureRbac = args.azureRbac ?? defaultAzureRbac(distribution);
         const azureRbacSkipList = args.azureRbacSkipList ?? [];
         const arc = args.arc;
         const parent = { parent: this };

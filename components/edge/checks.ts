@@ -51,6 +51,50 @@ export const ARC_INFRASTRUCTURES = [
 ] as const;
 
 /**
+ * An edge site's name (`edge.sites[].name`, EdgeCluster's `name`): both the Azure connected
+ * cluster's name and the GKE fleet membership id, so a lowercase DNS label starting with a letter.
+ */
+export const EDGE_SITE_NAME = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** The message of a name that breaks `EDGE_SITE_NAME`. */
+export const EDGE_SITE_NAME_RULE =
+    "must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id)";
+
+/**
+ * What a site is when it does not say (`edge.sites[]`, EdgeClusterArgs): a generic Kubernetes
+ * distribution on generic infrastructure.
+ */
+export const EDGE_SITE_DEFAULTS = {
+    distribution: "generic",
+    infrastructure: "generic",
+} as const satisfies {
+    distribution: (typeof ARC_DISTRIBUTIONS)[number];
+    infrastructure: (typeof ARC_INFRASTRUCTURES)[number];
+};
+
+/**
+ * Distributions where Azure RBAC cannot work: the guard needs the API server configured with its
+ * authentication and authorization webhooks, which managed offerings (EKS, GKE) and OpenShift do
+ * not let users do (https://learn.microsoft.com/azure/azure-arc/kubernetes/azure-rbac, note under
+ * Prerequisites). AKS has Azure RBAC natively, without Arc.
+ */
+export const AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS = ["aks", "eks", "gke", "openshift"] as const;
+
+/** Whether a site has Azure RBAC when it does not say: on, except where it cannot work. */
+export function defaultAzureRbac(distribution: string): boolean {
+    return !(AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS as readonly string[]).includes(distribution);
+}
+
+/**
+ * One entry of the guard's skip list (`azureRbacSkipList`): a user, group or object id. The list
+ * reaches the agents as one comma-separated value (`--skip-azure-rbac-list`), so an entry has no
+ * comma; nor whitespace, which no user principal name or object id contains.
+ */
+export const AZURE_RBAC_SKIP_ENTRY = /^[^,\s]+$/;
+/** The message of an entry that breaks `AZURE_RBAC_SKIP_ENTRY`. */
+export const AZURE_RBAC_SKIP_ENTRY_RULE =
+    "must be one user, group or OID (no commas, no spaces, not empty)";
+
+/**
  * The newest agents release Microsoft's release notes list when this was written (September
  * 2025): https://learn.microsoft.com/azure/azure-arc/kubernetes/release-notes. Raise it when a
  * newer one is published; the support window below follows it.

@@ -177,8 +177,8 @@ describe("Azure RBAC where it cannot work", () => {
             }),
         ).toEqual([
             "azureRbac is true, but Azure RBAC cannot work on eks (its API server cannot be pointed at the guard's webhooks): set azureRbac to false",
-            "azureRbacSkipList entry 'a,b' must be one user, group or OID (no commas, not empty)",
-            "azureRbacSkipList entry ' ' must be one user, group or OID (no commas, not empty)",
+            "azureRbacSkipList entry 'a,b' must be one user, group or OID (no commas, no spaces, not empty)",
+            "azureRbacSkipList entry ' ' must be one user, group or OID (no commas, no spaces, not empty)",
         ]);
         expect(
             validateEdgeClusterArgs("site-1", {

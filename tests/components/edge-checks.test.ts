@@ -1,0 +1,182 @@
+/**
+ * One home for the edge sites' defaults and rules (components/edge/checks.ts): the stack config
+ * (config/edge.ts) and EdgeCluster read the same constants and pure rules, so what a user gets
+ * from the config is what the component does on its own, and a value changes in one place. Each
+ * test reads both sides and pins the values users rely on.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import {
+    AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS,
+    EDGE_SITE_DEFAULTS,
+    type EdgeClusterArgs,
+    validateEdgeClusterArgs,
+} from "../../components/edge/EdgeCluster";
+import { EdgeSchema } from "../../config/edge";
+import type { PlanResult } from "../../plan/run";
+import { one, planStack, PROJECT_DIR } from "../harness";
+
+const KUBECONFIG = "current-context: a\ncontexts: [{ name: a }]\n";
+const ARC = {
+    resourceGroupName: "rg",
+    location: "westeurope",
+    subscriptionId: "s",
+    tenantId: "t",
+    agentChartVersion: "1.30.1",
+};
+
+/** The config's problems with one site, as `<field> <message>` (empty when it is valid). */
+function siteProblems(site: Record<string, unknown>): string[] {
+    const result = EdgeSchema.safeParse({
+        sites: [{ name: "store-1", region: "eu-west", kubeconfig: KUBECONFIG, ...site }],
+    });
+    return result.success
+        ? []
+        : result.error.issues.map((i) => `${i.path.slice(2).join(".")} ${i.message}`);
+}
+
+/** EdgeCluster's problems with the same site. */
+function componentProblems(name: string, args: Partial<EdgeClusterArgs>): string[] {
+    return validateEdgeClusterArgs(name, { kubeconfig: KUBECONFIG, arc: ARC, ...args });
+}
+
+/** Every `@default` of `file`, keyed `<interface or variable>.<field>`: the text after the tag. */
+function documentedDefaults(file: string): Map<string, string> {
+    const source = ts.createSourceFile(
+        file,
+        fs.readFileSync(path.join(PROJECT_DIR, file), "utf8"),
+        ts.ScriptTarget.Latest,
+        true,
+    );
+    const defaults = new Map<string, string>();
+    const owner = (node: ts.Node): string | undefined => {
+        for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+            if (ts.isInterfaceDeclaration(n)) return n.name.text;
+            if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) return n.name.text;
+        }
+        return undefined;
+    };
+    const visit = (node: ts.Node) => {
+        if (
+            (ts.isPropertySignature(node) || ts.isPropertyAssignment(node)) &&
+            ts.isIdentifier(node.name)
+        ) {
+            const tag = ts.getJSDocTags(node).find((t) => t.tagName.text === "default");
+            const text = tag && ts.getTextOfJSDocComment(tag.comment);
+            if (text) defaults.set(`${owner(node)}.${node.name.text}`, text.trim());
+        }
+        ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return defaults;
+}
+
+describe("an edge site's defaults: one constant each, the same in the config and EdgeCluster", () => {
+    it("pins the values: a generic distribution on generic infrastructure", () => {
+        expect(EDGE_SITE_DEFAULTS).toEqual({ distribution: "generic", infrastructure: "generic" });
+    });
+
+    it("documents each default as the constant it is (`@default` in the config and the args)", () => {
+        const config = documentedDefaults("config/edge.ts");
+        const cluster = documentedDefaults("components/edge/EdgeCluster.ts");
+        for (const key of ["distribution", "infrastructure"] as const) {
+            const value = JSON.stringify(EDGE_SITE_DEFAULTS[key]);
+            expect([
+                config.get(`EdgeSiteSchema.${key}`),
+                cluster.get(`EdgeClusterArgs.${key}`),
+            ]).toEqual([value, value]);
+        }
+        // Azure RBAC: on, except where it cannot work; the config names each such distribution.
+        const names = [...AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS];
+        expect(config.get("EdgeSiteSchema.azureRbac")).toContain(
+            `true, false on ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`,
+        );
+        expect(cluster.get("EdgeClusterArgs.azureRbac")).toBe(
+            "true, except for the distributions in AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS",
+        );
+    });
+
+    describe("what EdgeCluster registers with the arguments left out, against what the config gives", () => {
+        let plan: PlanResult;
+        beforeAll(async () => {
+            plan = await planStack(
+                "dev",
+                {},
+                {
+                    load: () => {
+                        const { EdgeCluster } =
+                            require("../../components/edge/EdgeCluster") as typeof import("../../components/edge/EdgeCluster");
+                        const azure =
+                            require("@pulumi/azure-native") as typeof import("@pulumi/azure-native");
+                        const tls = require("@pulumi/tls") as typeof import("@pulumi/tls");
+                        // Only what the component requires.
+                        new EdgeCluster(
+                            "store-1",
+                            { kubeconfig: KUBECONFIG, arc: ARC },
+                            { providers: [new azure.Provider("azure"), new tls.Provider("tls")] },
+                        );
+                    },
+                },
+            );
+            expect(plan.errors).toEqual([]);
+        }, 120_000);
+
+        it("connects a generic cluster on generic infrastructure, with Azure RBAC", () => {
+            const [site] = EdgeSchema.parse({
+                sites: [{ name: "store-1", region: "eu-west", kubeconfig: KUBECONFIG }],
+            }).sites;
+            const cluster = one(plan, "azure-native:kubernetes:ConnectedCluster", "store-1").inputs;
+            expect({
+                distribution: cluster.distribution,
+                infrastructure: cluster.infrastructure,
+            }).toEqual({ distribution: site.distribution, infrastructure: site.infrastructure });
+            // The config leaves azureRbac to the component: on for a generic cluster.
+            expect(site.azureRbac).toBeUndefined();
+            expect(cluster.aadProfile).toEqual({ enableAzureRBAC: true, tenantID: "t" });
+        });
+    });
+});
+
+describe("an edge site's rules: the config refuses what EdgeCluster refuses, in the same words", () => {
+    it("the site's name: a connected cluster name and a fleet membership id", () => {
+        const refused = ["Store_1", "1store", "store-", "s".repeat(64), ""];
+        const accepted = ["s", "store-1", "factory-eu-1", "s".repeat(63)];
+        const rule =
+            "must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id)";
+        expect(refused.map((name) => siteProblems({ name }))).toEqual(
+            refused.map(() => [`name ${rule}`]),
+        );
+        expect(refused.map((name) => componentProblems(name, {}))).toEqual(
+            refused.map((name) => [`name '${name}' ${rule}`]),
+        );
+        expect(accepted.map((name) => siteProblems({ name }))).toEqual(accepted.map(() => []));
+        expect(accepted.map((name) => componentProblems(name, {}))).toEqual(accepted.map(() => []));
+    });
+
+    // The drift this fixes: the config refused any whitespace in an entry, EdgeCluster only an
+    // entry that was blank or held a comma, so `break glass` passed the component alone. The
+    // agents get the list as one comma-separated value, and no user principal name or object id
+    // holds a space.
+    it("an entry of the Azure RBAC skip list: one user, group or OID", () => {
+        const rule = "must be one user, group or OID (no commas, no spaces, not empty)";
+        const refused = ["a,b", " ", "", "break glass", " ops@corp.example"];
+        const accepted = [
+            "breakglass@corp.example",
+            "oidc:ops",
+            "00000000-0000-0000-0000-000000000001",
+        ];
+        expect(refused.map((entry) => siteProblems({ azureRbacSkipList: [entry] }))).toEqual(
+            refused.map(() => [`azureRbacSkipList.0 ${rule}`]),
+        );
+        expect(
+            refused.map((entry) => componentProblems("store-1", { azureRbacSkipList: [entry] })),
+        ).toEqual(refused.map((entry) => [`azureRbacSkipList entry '${entry}' ${rule}`]));
+        expect(accepted.map((entry) => siteProblems({ azureRbacSkipList: [entry] }))).toEqual(
+            accepted.map(() => []),
+        );
+        expect(
+            accepted.map((entry) => componentProblems("store-1", { azureRbacSkipList: [entry] })),
+        ).toEqual(accepted.map(() => []));
+    });
+});
