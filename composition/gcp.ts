@@ -13,6 +13,7 @@ import { ConfigSyncMember } from "../components/gcp/ConfigSyncMember";
 import { GkeCluster, regionOf } from "../components/gcp/GkeCluster";
 import { HubMembership } from "../components/gcp/HubMembership";
 import { ProjectServices } from "../components/gcp/ProjectServices";
+import { DEFAULT_NETWORK } from "../components/gcp/checks";
 import { type AppConfig, type GcpConfig, masterRange, REQUIRED_GCP_SERVICES } from "../config";
 import { type PullCredential, pullSecret } from "./pullSecret";
 
@@ -91,7 +92,7 @@ export function gcpFleet(args: GcpFleetArgs): GcpFleet | undefined {
     // within the 63 characters of a router name.
     const natSites = new Map<string, { network: string; region: string }>();
     for (const c of gcp.clusters) {
-        const network = c.network ?? "default";
+        const network = c.network ?? DEFAULT_NETWORK;
         const region = regionOf(c.location);
         natSites.set(`${networkName(network)}/${region}`, { network, region });
     }

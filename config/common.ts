@@ -7,8 +7,9 @@ import { z } from "zod";
 import { text } from "../config-issues";
 import { cidrHostBitsProblem } from "../components/cidr";
 import { ATTACHED_PLATFORM_VERSION, GIT_URL, GUID, HTTPS_URL } from "../components/formats";
+import { GCP_REGION } from "../components/gcp/checks";
 
-export const gcpRegion = z.string().regex(/^[a-z]+(-[a-z]+)+\d+$/, {
+export const gcpRegion = z.string().regex(GCP_REGION, {
     message: "must be a Google Cloud region such as europe-west1 or us-central1 (not a zone)",
 });
 /** A GUID (components/formats.ts, as the Azure components check it), named by what it is. */

@@ -761,6 +761,18 @@ describe("bad deployment config", () => {
         expect(ofType(plan, T.issuer)).toEqual([]);
     });
 
+    // The main project's GUID rule (components/formats.ts GUID), any case, as Entra ID prints it.
+    it("checks Entra ID ids with the main project's GUID rule", async () => {
+        const error = await problemsOf({ "stacks.dev.oidc.azure.tenantId": "not-a-guid" });
+        expect(error).toContain(
+            `${NS}:stacks.dev.oidc.azure.tenantId must be a GUID such as 00000000-0000-0000-0000-000000000000`,
+        );
+        const upper = await planSettings({
+            "stacks.dev.oidc.azure.tenantId": "AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE",
+        });
+        expect(upper.errors).toEqual([]);
+    });
+
     it("refuses unknown keys with their known neighbours", async () => {
         const error = await problemsOf({ "stacks.dev.deployComits": true });
         expect(error).toContain(

@@ -31,6 +31,7 @@ import {
     renderDashboard,
     zoneRedundancyProblem,
 } from "./dashboards";
+import { GOOGLE_TOKEN_URI } from "../gcp/checks";
 import { roleDefinitionIdIn } from "./keyVaultKey";
 import { roleAssignmentName } from "./roleAssignmentName";
 
@@ -419,7 +420,7 @@ export class FleetDashboard extends pulumi.ComponentResource {
                     authenticationType: "jwt",
                     defaultProject: cm.project,
                     clientEmail: cm.clientEmail,
-                    tokenUri: cm.tokenUri ?? "https://oauth2.googleapis.com/token",
+                    tokenUri: cm.tokenUri ?? GOOGLE_TOKEN_URI,
                 },
                 { privateKey: cm.privateKey },
             );

@@ -7,6 +7,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { credentialRotationProblems, throwIfInvalid } from "../validation";
+import { GOOGLE_TOKEN_URI } from "./checks";
 
 export interface MonitoringReaderArgs {
     readonly project: string;
@@ -77,7 +78,7 @@ export class MonitoringReader extends pulumi.ComponentResource {
 
         this.email = account.email;
         this.privateKey = pulumi.secret(file.apply((f) => f.private_key ?? ""));
-        this.tokenUri = file.apply((f) => f.token_uri ?? "https://oauth2.googleapis.com/token");
+        this.tokenUri = file.apply((f) => f.token_uri ?? GOOGLE_TOKEN_URI);
         // The key stays a property only: never a registered output, even a secret one.
         this.registerOutputs({ email: this.email, tokenUri: this.tokenUri });
     }

@@ -15,6 +15,13 @@ export interface Problem {
 export const GCP_LOCATION = /^[a-z]+-[a-z]+\d+(-[a-z])?$/;
 /** A Google Cloud region (`europe-west1`, `us-central1`), not a zone. */
 export const GCP_REGION = /^[a-z]+(-[a-z]+)+\d+$/;
+
+/**
+ * Where a service account key's JWT is exchanged for an access token: the `token_uri` of every
+ * key file Google issues (https://cloud.google.com/iam/docs/keys-create-delete#creating), used
+ * when a key file does not say.
+ */
+export const GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 /** A Cloud KMS key id. */
 export const KMS_KEY = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
 /** A Google API service name, such as `container.googleapis.com` (ProjectServices). */
