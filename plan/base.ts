@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PLAN_FORMAT, readSavedPlan, SavedPlan, savePlan } from "./diff";
-import { runPlan } from "./run";
+import { PlanOptions, runPlan } from "./run";
 import { loadProject, PlanInputError } from "./stack-files";
 
 export interface PreparedBase {
@@ -132,9 +132,10 @@ export async function planBase(
     base: PreparedBase,
     stack: string,
     onProgress?: (registered: number) => void,
+    load?: PlanOptions["load"],
 ): Promise<SavedPlan> {
     if (base.plan) return base.plan;
-    const plan = await runPlan({ projectDir: base.projectDir!, stack, onProgress });
+    const plan = await runPlan({ projectDir: base.projectDir!, stack, onProgress, load });
     if (plan.errors.length > 0) {
         throw new PlanInputError(
             `--diff: stack '${stack}' does not plan at ${base.label}, so there is nothing to compare with:\n\n` +

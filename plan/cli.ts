@@ -22,7 +22,7 @@ import { diffPlans, PlanDiff, renderDiff, renderDiffMarkdown, savePlan } from ".
 import { renderVerdict, runGate, toSarif, Verdict } from "./gate";
 import { progressLine } from "./progress";
 import { renderPlan } from "./render";
-import { runPlan, STACK_TYPE } from "./run";
+import { PlanOptions, runPlan, STACK_TYPE } from "./run";
 import { PlanInputError } from "./stack-files";
 
 const USAGE = `usage: npm run plan -- --stack <name> [options]
@@ -47,7 +47,22 @@ const USAGE = `usage: npm run plan -- --stack <name> [options]
       --sarif <file>          write the violations as SARIF 2.1.0 (GitHub code scanning)
   -h, --help                  show this help`;
 
-async function main(argv: string[]): Promise<number> {
+/** Where the CLI prints: the console, or a test's capture. */
+export interface CliIo {
+    readonly log: (text: string) => void;
+    readonly error: (text: string) => void;
+}
+
+/**
+ * The CLI: parses `argv` (the arguments after `npm run plan --`), prints through `io`, and
+ * resolves to the exit code. `load` replaces how the program's main file is loaded (tests run
+ * it in their own module registry, see PlanOptions.load).
+ */
+export async function main(
+    argv: string[],
+    io: CliIo = console,
+    load?: PlanOptions["load"],
+): Promise<number> {
     let args;
     try {
         args = parseArgs({
@@ -69,19 +84,19 @@ async function main(argv: string[]): Promise<number> {
             allowPositionals: false,
         }).values;
     } catch (e) {
-        console.error(`plan: ${(e as Error).message}\n\n${USAGE}`);
+        io.error(`plan: ${(e as Error).message}\n\n${USAGE}`);
         return 2;
     }
     if (args.help) {
-        console.log(USAGE);
+        io.log(USAGE);
         return 0;
     }
     if (!args.stack) {
-        console.error(`plan: --stack is required\n\n${USAGE}`);
+        io.error(`plan: --stack is required\n\n${USAGE}`);
         return 2;
     }
     if (args.markdown && !args.diff) {
-        console.error(`plan: --markdown writes a diff: give --diff <base> too\n\n${USAGE}`);
+        io.error(`plan: --markdown writes a diff: give --diff <base> too\n\n${USAGE}`);
         return 2;
     }
     const projectDir = path.resolve(args.cwd ?? process.cwd());
@@ -95,10 +110,11 @@ async function main(argv: string[]): Promise<number> {
             stack: args.stack,
             stackTraces: args["stack-traces"],
             onProgress: progress.update,
+            load,
         }).finally(progress.done);
         if (plan.errors.length > 0) {
             const registered = plan.resources.filter((r) => r.type !== STACK_TYPE).length;
-            console.error(
+            io.error(
                 `plan: the program failed for stack '${args.stack}'; \`pulumi preview\` would fail the same way:\n\n` +
                     plan.errors.join("\n\n") +
                     `\n\n(${registered} resource${registered === 1 ? "" : "s"} registered before the failure)`,
@@ -111,16 +127,18 @@ async function main(argv: string[]): Promise<number> {
             const progressBase = progressLine("registered", "resources of the base");
             const basePlan =
                 base.plan ??
-                (await planBase(base, args.stack, progressBase.update).finally(progressBase.done));
+                (await planBase(base, args.stack, progressBase.update, load).finally(
+                    progressBase.done,
+                ));
             diff = diffPlans(basePlan, saved);
-            if (base.note) console.log(`Note: ${base.note}.`);
-            console.log(renderDiff(diff, base.label));
+            if (base.note) io.log(`Note: ${base.note}.`);
+            io.log(renderDiff(diff, base.label));
             if (args.markdown) {
                 const note = base.note ? `> ${base.note}.\n\n` : "";
                 writeText(args.markdown, `${note}${renderDiffMarkdown(diff, base.label)}\n`);
             }
         } else {
-            console.log(renderPlan(plan));
+            io.log(renderPlan(plan));
         }
         let verdict: Verdict | undefined;
         if (!args["no-policy"]) {
@@ -136,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
                 configFile,
                 onProgress: checking.update,
             }).finally(checking.done);
-            console.log(`\n${renderVerdict(verdict, plan)}`);
+            io.log(`\n${renderVerdict(verdict, plan)}`);
         }
         if (args.json) {
             // Secrets: digests in the saved plan; none in the verdict's messages (runGate).
@@ -144,19 +162,19 @@ async function main(argv: string[]): Promise<number> {
         }
         if (args.sarif) {
             if (!verdict) {
-                console.error("plan: --sarif needs the policy gate: drop --no-policy");
+                io.error("plan: --sarif needs the policy gate: drop --no-policy");
                 return 2;
             }
             writeFile(args.sarif, toSarif(verdict, plan));
         }
         if (diff && diff.errors.length > 0) {
-            console.error(
+            io.error(
                 `plan: the change conflicts with the base's resources (see Errors above): \`pulumi preview\` would fail the same way`,
             );
             return 1;
         }
         if (verdict && verdict.mandatory > 0) {
-            console.error(
+            io.error(
                 `plan: ${verdict.mandatory} mandatory policy violation${verdict.mandatory === 1 ? "" : "s"}: \`pulumi preview --policy-pack policy\` would fail the same way`,
             );
             return 1;
@@ -164,11 +182,11 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     } catch (e) {
         if (e instanceof PlanInputError) {
-            console.error(`plan: ${e.message}`);
+            io.error(`plan: ${e.message}`);
             return 2;
         }
         if (e instanceof PolicyPackError) {
-            console.error(`plan: policy gate: ${e.message}`);
+            io.error(`plan: policy gate: ${e.message}`);
             return 1;
         }
         throw e;
@@ -193,22 +211,26 @@ function writeFile(file: string, value: unknown): void {
     fs.writeFileSync(file, `${text}\n`);
 }
 
-// Rejections that surface after the plan returned (consequences of a failure already reported,
-// or a late program error) must still fail the run, never crash it with a raw stack trace.
-let reported = false;
-process.on("unhandledRejection", (reason) => {
-    if (process.exitCode) return; // the failure is already reported
-    if (!reported) console.error(`plan: the program failed after planning: ${String(reason)}`);
-    reported = true;
-    process.exitCode = 1;
-});
-
-main(process.argv.slice(2)).then(
-    (code) => {
-        process.exitCode = code;
-    },
-    (e: unknown) => {
-        console.error(e);
+// Run as a command (`npm run plan`), not when a test imports main.
+if (require.main === module) {
+    // Rejections that surface after the plan returned (consequences of a failure already
+    // reported, or a late program error) must still fail the run, never crash it with a raw
+    // stack trace.
+    let reported = false;
+    process.on("unhandledRejection", (reason) => {
+        if (process.exitCode) return; // the failure is already reported
+        if (!reported) console.error(`plan: the program failed after planning: ${String(reason)}`);
+        reported = true;
         process.exitCode = 1;
-    },
-);
+    });
+
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e: unknown) => {
+            console.error(e);
+            process.exitCode = 1;
+        },
+    );
+}

@@ -6,17 +6,14 @@
  * gives an empty diff, and no resource's name or inputs depend on the position of an item in a
  * list.
  *
- * The variants are planned in one child process (tests/plan-many.ts): the SDKs load once, and
- * each further plan costs a fraction of the first.
+ * Each variant is planned afresh (never from the run's cache: "planned twice" means twice).
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { diffPlans, PlanDiff, SavedPlan } from "../plan/diff";
+import { diffPlans, PlanDiff, SavedPlan, savePlan } from "../plan/diff";
 import { PROVIDER_REPLACE_ON_CHANGE, REPLACE_ON_CHANGE } from "../plan/replace-rules";
-import { PROJECT_DIR } from "./harness";
+import { planUncached, PROJECT_DIR } from "./harness";
 
 type Overrides = Record<string, unknown>;
 
@@ -99,24 +96,14 @@ const CASES: Record<string, { stack: string; overrides?: Overrides }> = {
 
 let plans: Record<string, SavedPlan>;
 
-beforeAll(() => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multicloud-day2-"));
-    const [cases, out] = [path.join(dir, "cases.json"), path.join(dir, "plans.json")];
-    fs.writeFileSync(cases, JSON.stringify(CASES));
-    const run = spawnSync(
-        process.execPath,
-        ["--import", "tsx", path.join(__dirname, "plan-many.ts"), cases, out],
-        { cwd: PROJECT_DIR, encoding: "utf8", timeout: 240_000 },
-    );
-    if (run.status !== 0) throw new Error(`plan-many failed:\n${run.stderr}`);
-    const planned = JSON.parse(fs.readFileSync(out, "utf8")) as Record<
-        string,
-        SavedPlan | { errors: string[] }
-    >;
-    for (const [name, p] of Object.entries(planned)) {
-        if ("errors" in p) throw new Error(`${name} does not plan:\n${p.errors.join("\n")}`);
+beforeAll(async () => {
+    plans = {};
+    for (const [name, { stack, overrides }] of Object.entries(CASES)) {
+        const plan = await planUncached(stack, overrides ?? {});
+        if (plan.errors.length)
+            throw new Error(`${name} does not plan:\n${plan.errors.join("\n")}`);
+        plans[name] = savePlan(plan);
     }
-    plans = planned as Record<string, SavedPlan>;
 }, 240_000);
 
 /** `<op> <type> <name>` of every resource the diff lists, sorted; renames show as `same`. */

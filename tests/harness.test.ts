@@ -1,7 +1,8 @@
 /**
- * The harness plans many stacks in one module registry, running only the program's main file
- * afresh each time. That is sound only if nothing the program imports keeps state from one plan
- * to the next: a plan that follows another must equal the plan of a fresh process.
+ * The harness plans many stacks in one jest worker's Node `require` (tests/harness.ts), running
+ * only the program's main file afresh each time. That is sound only if nothing the program
+ * imports keeps state from one plan to the next: a plan that follows another must equal the
+ * plan of a fresh process.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -9,7 +10,7 @@ import * as path from "path";
 import { savePlan } from "../plan/diff";
 import { planStack, runPlanCli } from "./harness";
 
-describe("plans in one module registry", () => {
+describe("plans in one worker", () => {
     it("match a fresh process's plan when they follow a different plan", async () => {
         // A different fleet first: no edge sites, no dashboard, nothing built.
         const other = await planStack("prod", {

@@ -1,13 +1,12 @@
 /**
  * Shared test harness: plans a stack of this project under the recording mocks of
  * `plan/mocks.ts` (every registration recorded with type, name, inputs, parent and provider;
- * any unknown invoke throws). One test file plans many stacks in its own module registry: the
- * SDKs load once, the program's main file runs afresh for each plan.
+ * any unknown invoke throws). Plans run in the jest worker's own Node `require`, outside jest's
+ * per-file registry: the SDKs load once per worker, the program's main runs afresh each plan.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
 import { jsonOrValue } from "../plan/json";
 import type { RecordedResource } from "../plan/mocks";
 import type { PlanOptions, PlanResult } from "../plan/run";
@@ -47,7 +46,7 @@ export async function planStack(
     if (cache && fs.existsSync(cache)) {
         return JSON.parse(fs.readFileSync(cache, "utf8")) as PlanResult;
     }
-    const planned = await planFresh(stack, overrides, options);
+    const planned = await planUncached(stack, overrides, options);
     // A failed plan is not cached: each caller sees the failure from its own plan.
     if (cache && planned.errors.length === 0) {
         // Written whole, then renamed: a reader in another worker never sees half a file.
@@ -61,60 +60,81 @@ export async function planStack(
     return planned;
 }
 
-async function planFresh(
+/** Plans `stack` afresh, never from the run's cache (a test that plans the same stack twice). */
+export async function planUncached(
     stack: string,
-    overrides: Record<string, unknown>,
-    options: Partial<PlanOptions>,
+    overrides: Record<string, unknown> = {},
+    options: Partial<PlanOptions> = {},
 ): Promise<PlanResult> {
-    const { runPlan } = require("../plan/run") as typeof import("../plan/run");
+    // A test's own `load` registers components it requires from this test file's registry:
+    // the plan must run there too, with the same copy of @pulumi/pulumi.
+    const { runPlan } = options.load
+        ? (require("../plan/run") as typeof import("../plan/run"))
+        : worker<typeof import("../plan/run")>("plan/run.ts");
     const planned = await runPlan({
         projectDir: PROJECT_DIR,
         stack,
         overrides,
-        load: loadProgramAfresh,
+        load: loadMainAfresh,
         ...options,
     });
-    // Plain data, as a cached plan is: a test may change what it got.
+    // Plain data of this realm, as a cached plan is: a test may change what it got.
     return JSON.parse(JSON.stringify(planned)) as PlanResult;
 }
 
 /**
- * Runs the program's main file afresh, in this test file's module registry, the way runPlan's
- * own loader runs it afresh outside jest (jest's registry ignores `delete require.cache[...]`).
- * Only main is evaluated again: the modules it imports (Pulumi, the cloud SDKs, components,
- * composition, config) stay loaded, so a plan costs its registrations, about a second for
- * prod, instead of loading every SDK again (jest.isolateModules did that, 5-10 s a plan).
- * Nothing under components/, composition/ or config/ keeps state between plans
- * (tests/harness.test.ts checks that a plan after another matches a fresh process's plan).
+ * Node's Module class, as the jest worker's own code uses it. jest's `require("module")` is its
+ * subclass (whose createRequire returns jest's require); its parent class is Node's.
  */
-function loadProgramAfresh(main: string): unknown {
-    let code = compiled.get(main);
-    if (code === undefined) {
-        code = ts.transpileModule(fs.readFileSync(main, "utf8"), {
-            compilerOptions: {
-                module: ts.ModuleKind.CommonJS,
-                target: ts.ScriptTarget.ES2022,
-                esModuleInterop: true,
-            },
-            fileName: main,
-        }).outputText;
-        compiled.set(main, code);
-    }
-    const dir = path.dirname(main);
-    const programRequire = (id: string): unknown =>
-        require(id.startsWith(".") ? path.resolve(dir, id) : id);
-    const module = { exports: {} as Record<string, unknown> };
-    new Function("exports", "require", "module", "__filename", "__dirname", code)(
-        module.exports,
-        programRequire,
-        module,
-        main,
-        dir,
-    );
-    return module.exports;
+function nodeModule(): NodeModuleClass {
+    const JestModule = require("module") as unknown as NodeModuleClass;
+    const parent = Object.getPrototypeOf(JestModule) as NodeModuleClass;
+    return typeof parent._load === "function" ? parent : JestModule;
 }
-/** Each program's main file, compiled once per test file. */
-const compiled = new Map<string, string>();
+interface NodeModuleClass {
+    new (id: string): { filename: string; paths: string[]; require(id: string): unknown };
+    _load?: unknown;
+    _cache: Record<string, unknown>;
+    _nodeModulePaths(dir: string): string[];
+    [WORKER_REQUIRE]?: (id: string) => unknown;
+}
+const WORKER_REQUIRE = Symbol.for("multicloud.tests.workerRequire");
+
+/**
+ * The worker's own Node `require` (TypeScript through tsx's CommonJS hook, registered once per
+ * worker), outside jest's per-file module registry. Plans run there: Pulumi, the cloud SDKs
+ * and the program's modules load once per jest worker, not once per test file, and each plan
+ * after the first costs its registrations (about a second for prod).
+ */
+function workerRequire(): (id: string) => unknown {
+    const Module = nodeModule();
+    if (!Module[WORKER_REQUIRE]) {
+        const anchor = new Module(path.join(PROJECT_DIR, "package.json"));
+        anchor.filename = path.join(PROJECT_DIR, "package.json");
+        anchor.paths = Module._nodeModulePaths(PROJECT_DIR);
+        const req = (id: string): unknown => anchor.require(id);
+        (req("tsx/cjs/api") as { register(): () => void }).register();
+        Module[WORKER_REQUIRE] = req;
+    }
+    return Module[WORKER_REQUIRE];
+}
+
+/** A module of this project (`"plan/run.ts"`), loaded by the worker's `require`. */
+function worker<T>(file: string): T {
+    return workerRequire()(path.join(PROJECT_DIR, file)) as T;
+}
+
+/**
+ * Runs the program's main file afresh, as the Pulumi language host runs it once per process:
+ * only main is evaluated again; the modules it imports (components, composition, config, the
+ * SDKs) stay loaded. Nothing in them keeps state between plans (tests/harness.test.ts checks
+ * that a plan after others equals a fresh process's plan).
+ */
+function loadMainAfresh(main: string): unknown {
+    const req = workerRequire();
+    delete nodeModule()._cache[main];
+    return req(main);
+}
 
 /** The resources of one type, in registration order. */
 export function ofType(plan: PlanResult, type: string): RecordedResource[] {
@@ -176,4 +196,29 @@ export function runPlanCli(...args: string[]): {
         { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } },
     );
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `npm run plan -- <args>` in this process: plan/cli.ts's main, its output captured, run by the
+ * worker's `require` as planStack's plans are (the SDKs loaded once per worker, main afresh).
+ * The same code path as the command but for the entry point; one test per command runs the
+ * real child process (runPlanCli).
+ */
+export async function planCli(...args: string[]): Promise<{
+    code: number;
+    stdout: string;
+    stderr: string;
+}> {
+    const { main } = worker<typeof import("../plan/cli")>("plan/cli.ts");
+    let stdout = "";
+    let stderr = "";
+    const code = await main(
+        args,
+        {
+            log: (text) => (stdout += `${text}\n`),
+            error: (text) => (stderr += `${text}\n`),
+        },
+        loadMainAfresh,
+    );
+    return { code, stdout, stderr };
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run plan -- --diff <base>` end to end, in a throwaway git repository holding a copy of
- * this project's working tree (its own commits, this checkout's node_modules): against a git ref,
- * against a plan saved with --json, for a stack that is new at the base, and the errors. The
+ * this project's working tree (its own commits, this checkout's node_modules): against a git ref
+ * (the real command, a child process), against a plan saved with --json, for a stack that is new
+ * at the base, and the errors (the CLI's main in this process, tests/harness.ts planCli). The
  * diff's logic is tested in tests/diff.test.ts and on real day-2 changes in tests/day2.test.ts.
  */
 import { spawnSync } from "child_process";
@@ -9,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PLAN_FORMAT } from "../plan/diff";
-import { PROJECT_DIR, runPlanCli } from "./harness";
+import { planCli, PROJECT_DIR, runPlanCli } from "./harness";
 
 function git(cwd: string, ...args: string[]): string {
     const r = spawnSync(
@@ -81,7 +82,7 @@ describe("npm run plan -- --diff", () => {
         expect(git(repo, "worktree", "list").trim().split("\n")).toHaveLength(1);
     });
 
-    it("against a saved plan: an instance type changed since, rolled out in place", () => {
+    it("against a saved plan: an instance type changed since, rolled out in place", async () => {
         const json = path.join(repo, "..", "dev-plan.json"); // written by the test above
         const stackFile = path.join(repo, "Pulumi.dev.yaml");
         const original = fs.readFileSync(stackFile, "utf8");
@@ -90,7 +91,7 @@ describe("npm run plan -- --diff", () => {
             original.replace("instanceType: t3.small", "instanceType: t3.medium"),
         );
         try {
-            const r = runPlanCli("--cwd", repo, "--stack", "dev", "--no-policy", "--diff", json);
+            const r = await planCli("--cwd", repo, "--stack", "dev", "--no-policy", "--diff", json);
             expect(r.code).toBe(0);
             expect(r.stdout).toContain(`against the plan saved in ${json}`);
             expect(r.stdout).toContain(" ~ aws:ec2/launchTemplate:LaunchTemplate app-lt  update");
@@ -103,10 +104,10 @@ describe("npm run plan -- --diff", () => {
         }
     });
 
-    it("a stack new since the base: every resource to create, and why", () => {
+    it("a stack new since the base: every resource to create, and why", async () => {
         fs.copyFileSync(path.join(repo, "Pulumi.dev.yaml"), path.join(repo, "Pulumi.staging.yaml"));
         try {
-            const r = runPlanCli(
+            const r = await planCli(
                 "--cwd",
                 repo,
                 "--stack",
@@ -125,27 +126,27 @@ describe("npm run plan -- --diff", () => {
         }
     });
 
-    it("a base that does not plan: exit code 2, with the base's errors", () => {
+    it("a base that does not plan: exit code 2, with the base's errors", async () => {
         const stackFile = path.join(repo, "Pulumi.dev.yaml");
         const original = fs.readFileSync(stackFile, "utf8");
         fs.writeFileSync(stackFile, original.replace("maxSize: 3", "maxSize: 0"));
         git(repo, "commit", "-q", "-am", "broken");
         fs.writeFileSync(stackFile, original);
         git(repo, "commit", "-q", "-am", "fixed");
-        const r = runPlanCli("--cwd", repo, "--stack", "dev", "--no-policy", "--diff", "HEAD~1");
+        const r = await planCli("--cwd", repo, "--stack", "dev", "--no-policy", "--diff", "HEAD~1");
         expect(r.code).toBe(2);
         expect(r.stderr).toContain("--diff: stack 'dev' does not plan at HEAD~1");
         expect(r.stderr).toContain("multicloud:aws.fleet.maxSize (0) must be >= 1");
     });
 
-    it("refuses a base that is neither a file nor a commit, and --markdown without --diff", () => {
-        const r = runPlanCli("--cwd", repo, "--stack", "dev", "--diff", "no-such-ref");
+    it("refuses a base that is neither a file nor a commit, and --markdown without --diff", async () => {
+        const r = await planCli("--cwd", repo, "--stack", "dev", "--diff", "no-such-ref");
         expect(r.code).toBe(2);
         expect(r.stderr).toContain(
             "--diff no-such-ref: neither a file nor a commit of this repository",
         );
         expect(r.stdout).toBe(""); // before anything is planned
-        const m = runPlanCli("--stack", "dev", "--markdown", "x.md");
+        const m = await planCli("--stack", "dev", "--markdown", "x.md");
         expect(m.code).toBe(2);
         expect(m.stderr).toContain("--markdown writes a diff: give --diff <base> too");
     });

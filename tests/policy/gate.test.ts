@@ -1,7 +1,8 @@
 /**
- * The policy gate of `npm run plan`, end to end as CI runs it: a child process that plans a
- * stack, sends it to the pack over the analyzer protocol, prints the verdict, writes SARIF, and
- * exits non-zero on a mandatory violation or when the gate cannot run.
+ * The policy gate of `npm run plan`, end to end as CI runs it: the CLI's main (in this process,
+ * tests/harness.ts planCli; tests/cli.test.ts runs the command itself) plans a stack, sends it
+ * to the pack, a child process, over the analyzer protocol, prints the verdict, writes SARIF,
+ * and exits non-zero on a mandatory violation or when the gate cannot run.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -12,12 +13,12 @@ import addFormats from "ajv-formats";
 import { toSarif, Verdict } from "../../plan/gate";
 import { POLICIES_BY_GROUP } from "../../policy/policies";
 import type { PlanResult } from "../../plan/run";
-import { PROJECT_DIR, runPlanCli } from "../harness";
+import { planCli, PROJECT_DIR } from "../harness";
 
 const FIXTURE = path.join(PROJECT_DIR, "tests", "fixtures", "insecure");
 const PACK = path.join(PROJECT_DIR, "policy");
 
-const plan = runPlanCli;
+const plan = planCli;
 /** The gate on the insecure fixture program, with this project's pack. */
 const planFixture = (...args: string[]) =>
     plan("--cwd", FIXTURE, "--stack", "test", "--policy-pack", PACK, ...args);
@@ -128,9 +129,9 @@ describe("SARIF locations", () => {
 describe("the policy gate on the committed stacks", () => {
     it.each(["dev", "prod"])(
         "passes %s with no mandatory violation, and writes SARIF",
-        (stack) => {
+        async (stack) => {
             const file = tmp("out.sarif");
-            const r = plan("--stack", stack, "--sarif", file);
+            const r = await plan("--stack", stack, "--sarif", file);
             expect(r.stderr).toBe("");
             expect(r.code).toBe(0);
             expect(r.stdout).toMatch(
@@ -159,10 +160,10 @@ describe("the policy gate on a program that breaks every group", () => {
         .filter((p) => p.enforcementLevel === "mandatory")
         .map((p) => p.name);
 
-    it("rejects it with every expected mandatory violation, each with its resource, and SARIF results", () => {
+    it("rejects it with every expected mandatory violation, each with its resource, and SARIF results", async () => {
         const file = tmp("insecure.sarif");
         const json = tmp("insecure.json");
-        const r = planFixture("--sarif", file, "--json", json);
+        const r = await planFixture("--sarif", file, "--json", json);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(
             /plan: \d+ mandatory policy violations?: `pulumi preview --policy-pack policy` would fail the same way/,
@@ -185,10 +186,10 @@ describe("the policy gate on a program that breaks every group", () => {
         expect(verdict.verdict.mandatory).toBeGreaterThanOrEqual(expected.length);
     }, 120_000);
 
-    it("lets a team relax a whole group, or one policy, through policy config", () => {
+    it("lets a team relax a whole group, or one policy, through policy config", async () => {
         const config = tmp("policy-config.json");
         fs.writeFileSync(config, JSON.stringify({ tls: "disabled", "aws-sns-kms": "advisory" }));
-        const r = planFixture("--policy-config", config);
+        const r = await planFixture("--policy-config", config);
         expect(r.code).toBe(1);
         expect(r.stdout).not.toContain("aws-lb-listener-tls13");
         expect(r.stdout).not.toContain("kubernetes-ingress-tls");
@@ -198,10 +199,10 @@ describe("the policy gate on a program that breaks every group", () => {
 });
 
 describe("the policy gate never passes silently", () => {
-    it("refuses a policy config naming an unknown policy or level", () => {
+    it("refuses a policy config naming an unknown policy or level", async () => {
         const config = tmp("bad-config.json");
         fs.writeFileSync(config, JSON.stringify({ "aws-lb-tls": "mandatory", tls: "strict" }));
-        const r = plan("--stack", "dev", "--policy-config", config);
+        const r = await plan("--stack", "dev", "--policy-config", config);
         expect(r.code).toBe(1);
         expect(r.stderr).toContain(`plan: policy gate: policy config ${config} has 2 problems:`);
         expect(r.stderr).toContain(
@@ -212,8 +213,8 @@ describe("the policy gate never passes silently", () => {
         );
     }, 120_000);
 
-    it("fails when the pack fails to start", () => {
-        const r = plan(
+    it("fails when the pack fails to start", async () => {
+        const r = await plan(
             "--stack",
             "dev",
             "--policy-pack",
@@ -225,8 +226,8 @@ describe("the policy gate never passes silently", () => {
         expect(r.stderr).toContain("broken on purpose");
     }, 120_000);
 
-    it("fails when there is no pack where it looks", () => {
-        const r = plan("--stack", "dev", "--policy-pack", os.tmpdir());
+    it("fails when there is no pack where it looks", async () => {
+        const r = await plan("--stack", "dev", "--policy-pack", os.tmpdir());
         expect(r.code).toBe(1);
         expect(r.stderr).toContain(
             `no policy pack in ${os.tmpdir()} (no PulumiPolicy.yaml): pass --policy-pack <dir>, or --no-policy`,
