@@ -34,16 +34,14 @@ import {
     TargetProtocol,
 } from "./checks";
 import { cidrHostBitsProblem, duplicateCidrProblems } from "../cidr";
-import { APP_PORT } from "../app/runtimePort";
+import { APP_PORT, HEALTH_CHECK_PATH } from "../app/runtimePort";
 import { APP_UID } from "../app/runtimeUser";
 import { throwIfInvalid } from "../validation";
 
-export { APP_PORT } from "../app/runtimePort";
+// HEALTH_CHECK_PATH: the app's liveness endpoint, which the target group's health check calls.
+export { APP_PORT, HEALTH_CHECK_PATH } from "../app/runtimePort";
 export { DEFAULT_TARGET_PROTOCOL, FLEET_OS, TARGET_PROTOCOLS } from "./checks";
 export type { FleetArchitecture, FleetOs, TargetProtocol } from "./checks";
-
-/** The app's health endpoint, used by the target group. */
-export const HEALTH_CHECK_PATH = "/healthz";
 
 /**
  * The lowest TLS version the instances accept from the load balancer (Python `ssl.TLSVersion`):

@@ -30,6 +30,7 @@ import {
 } from "../../components/aws/checks";
 import { subnetCidr, validateNetworkArgs } from "../../components/aws/Network";
 import { validateWebAclArgs } from "../../components/aws/WebAcl";
+import { HEALTH_CHECK_PATH } from "../../components/app/runtimePort";
 import { AwsSchema } from "../../config/aws";
 import { byUrn, created, ofType, one, planStack, waitsFor } from "../harness";
 
@@ -321,6 +322,8 @@ describe("AsgFleet in the prod stack (the blueprint's values)", () => {
             targetType: "instance",
             healthCheck: { path: "/healthz", matcher: "200", protocol: "HTTPS" },
         });
+        // The path the app serves its liveness check on, as the pods' probes call it.
+        expect(tg.inputs.healthCheck).toMatchObject({ path: HEALTH_CHECK_PATH });
     });
 
     it("writes access logs to a bucket of its own: private, SSE-S3, expiring, writable by ELB only", () => {
