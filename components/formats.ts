@@ -18,8 +18,12 @@ export const KUBE_CPU = /^(\d+m|\d+(\.\d+)?)$/;
 export const KUBE_MEMORY = /^\d+(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
 /** An https URL, such as a cluster's service account (OIDC) issuer. */
 export const HTTPS_URL = /^https:\/\/\S+$/;
+/** What an attached cluster's (or edge site's) OIDC issuer must be: an HTTPS_URL. */
+export const OIDC_ISSUER_URL_RULE = "must be the cluster's https OIDC issuer URL";
 /** A GKE attached clusters platform version, e.g. 1.31.0-gke.1. */
 export const ATTACHED_PLATFORM_VERSION = /^\d+\.\d+\.\d+-gke\.\d+$/;
+export const ATTACHED_PLATFORM_VERSION_RULE =
+    "must be an attached clusters version such as 1.31.0-gke.1";
 
 /** A DNS-1123 label: lowercase letters, digits and -, up to 63. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -6,7 +6,14 @@
 import { z } from "zod";
 import { text } from "../config-issues";
 import { cidrHostBitsProblem } from "../components/cidr";
-import { ATTACHED_PLATFORM_VERSION, GIT_URL, GUID, HTTPS_URL } from "../components/formats";
+import {
+    ATTACHED_PLATFORM_VERSION,
+    ATTACHED_PLATFORM_VERSION_RULE,
+    GIT_URL,
+    GUID,
+    HTTPS_URL,
+    OIDC_ISSUER_URL_RULE,
+} from "../components/formats";
 import { GCP_REGION } from "../components/gcp/checks";
 
 export const gcpRegion = z.string().regex(GCP_REGION, {
@@ -17,12 +24,10 @@ export const uuid = (what: string) =>
     z.string().regex(GUID, {
         message: `must be the ${what} as a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
     });
-export const oidcIssuerUrl = z
+export const oidcIssuerUrl = z.string().regex(HTTPS_URL, { message: OIDC_ISSUER_URL_RULE });
+export const attachedPlatformVersion = z
     .string()
-    .regex(HTTPS_URL, { message: "must be the cluster's https OIDC issuer URL" });
-export const attachedPlatformVersion = z.string().regex(ATTACHED_PLATFORM_VERSION, {
-    message: "must be an attached clusters version such as 1.31.0-gke.1",
-});
+    .regex(ATTACHED_PLATFORM_VERSION, { message: ATTACHED_PLATFORM_VERSION_RULE });
 
 /**
  * Tags become AWS tags, Google Cloud labels and Azure tags, so they follow the strictest of

@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { ConfigError, describeIssue, namespaceValues, pathText } from "../config-issues";
 import { attestationProblems } from "../components/app/attestations";
+import { DEFAULT_PULL_SECRET_NAME } from "../components/app/checks";
 import { imagePlatformProblems } from "../components/app/platforms";
 import { DashboardFile, loadDashboards } from "../components/azure/dashboards";
 import { acrEncryptionProblems } from "../components/azure/keyVaultKey";
@@ -439,7 +440,7 @@ function releasedImageProblems(
     }
     if (data.app.imagePullSecrets.length === 0) {
         return [
-            `${project}:app.imagePullSecrets is empty, but app.image is in a private registry that ${where} ${pull} from with no cloud identity: create a pull credential (README, "Pulling the released image"), set it as registryPullCredential so that Pulumi writes it into each of those clusters, and list its secret name (app-registry) in app.imagePullSecrets`,
+            `${project}:app.imagePullSecrets is empty, but app.image is in a private registry that ${where} ${pull} from with no cloud identity: create a pull credential (README, "Pulling the released image"), set it as registryPullCredential so that Pulumi writes it into each of those clusters, and list its secret name (${DEFAULT_PULL_SECRET_NAME}) in app.imagePullSecrets`,
         ];
     }
     return [];

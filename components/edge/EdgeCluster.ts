@@ -15,7 +15,12 @@ import * as tls from "@pulumi/tls";
 import { createPublicKey } from "crypto";
 import { roleAssignmentName } from "../azure/roleAssignmentName";
 import { attachCluster } from "../gcp/HubMembership";
-import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
+import {
+    ATTACHED_PLATFORM_VERSION,
+    ATTACHED_PLATFORM_VERSION_RULE,
+    HTTPS_URL,
+    OIDC_ISSUER_URL_RULE,
+} from "../formats";
 import { throwIfInvalid } from "../validation";
 import {
     ARC_DISTRIBUTIONS,
@@ -245,12 +250,12 @@ export function validateEdgeClusterArgs(name: string, args: EdgeClusterArgs): st
     if (args.anthos) {
         if (!HTTPS_URL.test(args.anthos.oidcIssuerUrl)) {
             problems.push(
-                `anthos.oidcIssuerUrl '${args.anthos.oidcIssuerUrl}' must be the cluster's https OIDC issuer URL`,
+                `anthos.oidcIssuerUrl '${args.anthos.oidcIssuerUrl}' ${OIDC_ISSUER_URL_RULE}`,
             );
         }
         if (!ATTACHED_PLATFORM_VERSION.test(args.anthos.platformVersion)) {
             problems.push(
-                `anthos.platformVersion '${args.anthos.platformVersion}' must be an attached clusters version such as 1.31.0-gke.1`,
+                `anthos.platformVersion '${args.anthos.platformVersion}' ${ATTACHED_PLATFORM_VERSION_RULE}`,
             );
         }
     }

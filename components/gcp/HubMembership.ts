@@ -3,7 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseMembership } from "./ConfigSyncMember";
 import { ATTACHED_DISTRIBUTIONS, AttachedDistribution, GCP_REGION } from "./checks";
-import { ATTACHED_PLATFORM_VERSION, HTTPS_URL } from "../formats";
+import {
+    ATTACHED_PLATFORM_VERSION,
+    ATTACHED_PLATFORM_VERSION_RULE,
+    HTTPS_URL,
+    OIDC_ISSUER_URL_RULE,
+} from "../formats";
 import { throwIfInvalid } from "../validation";
 
 /** A GKE cluster: its id (`projects/<p>/locations/<l>/clusters/<name>`). */
@@ -70,13 +75,11 @@ export function validateHubMembershipArgs(name: string, args: HubMembershipArgs)
             );
         }
         if (!HTTPS_URL.test(args.oidcIssuerUrl)) {
-            problems.push(
-                `oidcIssuerUrl '${args.oidcIssuerUrl}' must be the cluster's https OIDC issuer URL`,
-            );
+            problems.push(`oidcIssuerUrl '${args.oidcIssuerUrl}' ${OIDC_ISSUER_URL_RULE}`);
         }
         if (!ATTACHED_PLATFORM_VERSION.test(args.platformVersion)) {
             problems.push(
-                `platformVersion '${args.platformVersion}' must be an attached clusters version such as 1.31.0-gke.1`,
+                `platformVersion '${args.platformVersion}' ${ATTACHED_PLATFORM_VERSION_RULE}`,
             );
         }
     }
