@@ -33,6 +33,9 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * replaces the keys that carry it.
  */
 export const ROTATION_LABEL = /^[A-Za-z0-9._-]{1,63}$/;
+/** The label the keys carry until a stack first rotates them. */
+export const DEFAULT_CREDENTIAL_ROTATION = "1";
+export const ROTATION_LABEL_RULE = "must be a short label such as 2026-11";
 
 /** A GUID: Azure subscription, tenant and Entra ID object ids. */
 export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

@@ -1,4 +1,4 @@
-import { GUID, ROTATION_LABEL } from "./formats";
+import { DEFAULT_CREDENTIAL_ROTATION, GUID, ROTATION_LABEL, ROTATION_LABEL_RULE } from "./formats";
 
 /**
  * Components validate their arguments with a pure `validateXxxArgs` function before they
@@ -13,9 +13,9 @@ export function throwIfInvalid(component: string, name: string, problems: readon
 
 /** The problem with a credential rotation label (`credentialRotation` args), if any. */
 export function credentialRotationProblems(label: string | undefined): string[] {
-    return ROTATION_LABEL.test(label ?? "1")
+    return ROTATION_LABEL.test(label ?? DEFAULT_CREDENTIAL_ROTATION)
         ? []
-        : [`credentialRotation '${label}' must be a short label such as 2026-11`];
+        : [`credentialRotation '${label}' ${ROTATION_LABEL_RULE}`];
 }
 
 /**

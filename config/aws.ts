@@ -43,6 +43,8 @@ import {
     VPC_PREFIX_LENGTH,
     WAF_NAME,
     WAF_RATE_LIMIT_ACTIONS,
+    alertEmailRepeats,
+    repeatedExcludedRules,
 } from "../components/aws/checks";
 import { canonicalCidr } from "../components/cidr";
 import { distinct, networkAddress, requiredWhenEnabled, Section } from "./common";
@@ -236,7 +238,14 @@ const AwsLoadBalancerSchema = z.strictObject({
 
 const AwsAlertsSchema = z.strictObject({
     /** Subscribed to the alert topic; each must confirm by mail. @default [] */
-    emails: z.array(awsFormat(AWS_FORMATS.email, "must be an email address")).default([]),
+    emails: z
+        .array(awsFormat(AWS_FORMATS.email, "must be an email address"))
+        .superRefine((emails, ctx) => {
+            for (const { index, message } of alertEmailRepeats(emails, "aws.alerts.emails")) {
+                ctx.addIssue({ code: "custom", path: [index], message });
+            }
+        })
+        .default([]),
     /** Average CPU (percent, over 15 minutes) that raises the high-CPU alarm. @default 85 */
     highCpuThreshold: percentage(DEFAULT_HIGH_CPU_THRESHOLD),
     /** Share of 5xx responses (percent, over 15 minutes) that raises the alarm. @default 5 */
@@ -257,6 +266,15 @@ const AwsWafSchema = z.strictObject({
                     "must be a rule name of the common rule set, such as SizeRestrictions_BODY",
             }),
         )
+        .superRefine((rules, ctx) => {
+            for (const rule of repeatedExcludedRules(rules)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [rules.lastIndexOf(rule)],
+                    message: `lists '${rule}' more than once: list it once`,
+                });
+            }
+        })
         .default([]),
     /** Retention of the web ACL's log group, days. @default 90 */
     logRetentionDays: integer()

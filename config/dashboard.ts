@@ -15,7 +15,11 @@ import {
     PRINCIPAL_TYPES,
     zoneRedundancyProblem,
 } from "../components/azure/dashboards";
-import { ROTATION_LABEL } from "../components/formats";
+import {
+    DEFAULT_CREDENTIAL_ROTATION,
+    ROTATION_LABEL,
+    ROTATION_LABEL_RULE,
+} from "../components/formats";
 import { groupObjectIds, uuid } from "./common";
 
 /** The fleet dashboard: Azure Managed Grafana, created when Azure is enabled. */
@@ -59,8 +63,8 @@ export const DashboardSchema = z.strictObject({
      */
     credentialRotation: z
         .string()
-        .regex(ROTATION_LABEL, { message: "must be a short label such as 2026-11" })
-        .default("1"),
+        .regex(ROTATION_LABEL, { message: ROTATION_LABEL_RULE })
+        .default(DEFAULT_CREDENTIAL_ROTATION),
 });
 
 /** Zone redundancy is a Standard feature. Read defensively: the value may be partly invalid. */

@@ -543,6 +543,27 @@ describe("parseStackConfig: combinations the clouds refuse", () => {
             "multicloud:aws.loadBalancer.ingressCidrs[2] '203.0.113.0/24' is listed twice: each client range may appear once; remove the repeat",
         ]);
     });
+    it("refuses an alert address or an excluded WAF rule listed twice, as AsgFleet and WebAcl do", () => {
+        // SNS keeps one subscription per endpoint; the subscriptions' names drop punctuation
+        // (components/aws/checks.ts alertEmailRepeats, itemKey); WAF refuses a repeated rule
+        // action override (the components report the same, at plan time).
+        const aws = awsWith({
+            alerts: {
+                emails: [
+                    "ops@example.com",
+                    "OPS@example.com",
+                    "a.b@example.com",
+                    "a-b@example.com",
+                ],
+            },
+            waf: { commonRuleSetExcludedRules: ["SizeRestrictions_BODY", "SizeRestrictions_BODY"] },
+        });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.alerts.emails[1] 'OPS@example.com' repeats aws.alerts.emails[0]: list each address once (SNS keeps one subscription per address)",
+            "multicloud:aws.alerts.emails[3] 'a-b@example.com' and aws.alerts.emails[2] 'a.b@example.com' differ only in punctuation, which the subscriptions' names drop: subscribe one of them through a list address",
+            "multicloud:aws.waf.commonRuleSetExcludedRules[1] lists 'SizeRestrictions_BODY' more than once: list it once",
+        ]);
+    });
 });
 
 describe("parseStackConfig: the clouds' rules, before anything is registered", () => {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    alertEmailRepeats,
     architectureProblems,
     AUTOSCALING_ROLE_ARN,
     AUTOSCALING_SERVICE,
@@ -28,6 +29,7 @@ import {
     instanceRefreshProblems,
     isFleetOs,
     isPercentage,
+    itemKey,
     PERCENTAGE_RANGE,
     ROOT_VOLUME_SIZE_GIB,
     TARGET_PROTOCOLS,
@@ -40,7 +42,7 @@ import { throwIfInvalid } from "../validation";
 
 // HEALTH_CHECK_PATH: the app's liveness endpoint, which the target group's health check calls.
 export { APP_PORT, HEALTH_CHECK_PATH } from "../app/runtimePort";
-export { DEFAULT_TARGET_PROTOCOL, FLEET_OS, TARGET_PROTOCOLS } from "./checks";
+export { DEFAULT_TARGET_PROTOCOL, FLEET_OS, itemKey, TARGET_PROTOCOLS } from "./checks";
 export type { FleetArchitecture, FleetOs, TargetProtocol } from "./checks";
 
 /**
@@ -242,15 +244,9 @@ export function validateAsgFleetArgs(name: string, args: AsgFleetArgs): string[]
     for (const email of emails.filter((e) => !AWS_FORMATS.email.test(e))) {
         problems.push(`alertEmails: '${email}' is not an email address`);
     }
-    emails.forEach((email, i) => {
-        const first = emails.findIndex((e) => itemKey(e) === itemKey(email));
-        if (first === i) return;
-        problems.push(
-            emails[first].toLowerCase() === email.toLowerCase()
-                ? `alertEmails[${i}] '${email}' repeats alertEmails[${first}]: list each address once (SNS keeps one subscription per address)`
-                : `alertEmails[${i}] '${email}' and alertEmails[${first}] '${emails[first]}' differ only in punctuation, which the subscriptions' names drop: subscribe one of them through a list address`,
-        );
-    });
+    for (const { index, message } of alertEmailRepeats(emails, "alertEmails")) {
+        problems.push(`alertEmails[${index}] ${message}`);
+    }
     if (
         args.targetProtocol !== undefined &&
         !(TARGET_PROTOCOLS as readonly string[]).includes(args.targetProtocol)
@@ -310,19 +306,6 @@ function refreshBounds(args: AsgFleetArgs) {
         maxHealthyPercentage:
             args.instanceRefresh?.maxHealthyPercentage ?? DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE,
     };
-}
-
-/**
- * The stable part of a child's name for a list item (a CIDR, an email address): the item itself
- * with every character other than letters and digits turned into `-`, so adding or removing an
- * item never renames the others (names from list positions would, and the replacement would
- * create a rule that still exists: InvalidPermission.Duplicate).
- */
-export function itemKey(item: string): string {
-    return item
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-|-$/g, "");
 }
 
 /** The ECR repository an image reference points into, or undefined for other registries. */

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_CREDENTIAL_ROTATION } from "../formats";
 import { credentialRotationProblems, throwIfInvalid } from "../validation";
 
 /**
@@ -65,7 +66,7 @@ export class CloudWatchReader extends pulumi.ComponentResource {
     constructor(name: string, args: CloudWatchReaderArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid("CloudWatchReader", name, validateCloudWatchReaderArgs(args));
         super("multicloud:aws:CloudWatchReader", name, {}, opts);
-        const credentialRotation = args.credentialRotation ?? "1";
+        const credentialRotation = args.credentialRotation ?? DEFAULT_CREDENTIAL_ROTATION;
         const tags = args.tags ?? {};
         const parent = { parent: this };
 

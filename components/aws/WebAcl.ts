@@ -6,6 +6,7 @@ import {
     LOG_RETENTION_DAYS,
     RateLimitAction,
     WAF_NAME,
+    repeatedExcludedRules,
     WAF_RATE_LIMIT_ACTIONS,
     WAF_RATE_LIMIT_MAX,
     WAF_RATE_LIMIT_MIN,
@@ -112,7 +113,7 @@ export function validateWebAclArgs(name: string, args: WebAclArgs): string[] {
             `commonRuleSetExcludedRules: '${rule}' is not a rule name (1-128 letters, digits, hyphens and underscores, e.g. SizeRestrictions_BODY)`,
         );
     }
-    for (const rule of new Set(excluded.filter((r, i) => excluded.indexOf(r) !== i))) {
+    for (const rule of repeatedExcludedRules(excluded)) {
         problems.push(`commonRuleSetExcludedRules lists '${rule}' more than once: list it once`);
     }
     const retention = args.logRetentionDays ?? DEFAULT_WAF_LOG_RETENTION_DAYS;

@@ -446,3 +446,45 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
  * (S3 lifecycle expiration counts whole days from 1). @see AccessLogBucketArgs.expirationDays
  */
 export const ACCESS_LOG_EXPIRATION_DAYS = { default: 90, min: 1 } as const;
+
+/**
+ * The stable part of a child's name for a list item (a CIDR, an email address): the item itself
+ * with every character other than letters and digits turned into `-`, so adding or removing an
+ * item never renames the others (names from list positions would, and the replacement would
+ * create a rule that still exists: InvalidPermission.Duplicate).
+ */
+export function itemKey(item: string): string {
+    return item
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "");
+}
+
+/**
+ * The alert addresses that repeat an earlier one (SNS keeps one subscription per address), or
+ * differ from it only in punctuation (the subscriptions' names, from `itemKey`, would collide):
+ * the config (`aws.alerts.emails`) and AsgFleet (`alertEmails`) report them in these words.
+ */
+export function alertEmailRepeats(
+    emails: readonly string[],
+    key: string,
+): { index: number; message: string }[] {
+    return emails.flatMap((email, i) => {
+        const first = emails.findIndex((e) => itemKey(e) === itemKey(email));
+        if (first === i) return [];
+        return [
+            {
+                index: i,
+                message:
+                    emails[first].toLowerCase() === email.toLowerCase()
+                        ? `'${email}' repeats ${key}[${first}]: list each address once (SNS keeps one subscription per address)`
+                        : `'${email}' and ${key}[${first}] '${emails[first]}' differ only in punctuation, which the subscriptions' names drop: subscribe one of them through a list address`,
+            },
+        ];
+    });
+}
+
+/** The excluded rules listed more than once (`commonRuleSetExcludedRules`), each once. */
+export function repeatedExcludedRules(rules: readonly string[]): string[] {
+    return [...new Set(rules.filter((r, i) => rules.indexOf(r) !== i))];
+}

@@ -6,6 +6,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_CREDENTIAL_ROTATION } from "../formats";
 import { credentialRotationProblems, throwIfInvalid } from "../validation";
 import { GOOGLE_TOKEN_URI } from "./checks";
 
@@ -42,7 +43,7 @@ export class MonitoringReader extends pulumi.ComponentResource {
     constructor(name: string, args: MonitoringReaderArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid("MonitoringReader", name, validateMonitoringReaderArgs(args));
         super("multicloud:gcp:MonitoringReader", name, {}, opts);
-        const credentialRotation = args.credentialRotation ?? "1";
+        const credentialRotation = args.credentialRotation ?? DEFAULT_CREDENTIAL_ROTATION;
         const parent = { parent: this };
 
         const account = new gcp.serviceaccount.Account(
