@@ -60,6 +60,37 @@ export async function planStack(
     return planned;
 }
 
+/**
+ * Loads a package (`"@pulumi/aws"`) or a module of this project by its path from the project
+ * folder (`"components/aws/AsgFleet"`), in the worker's `require`, where planComponents runs.
+ */
+export type WorkerRequire = <T = unknown>(id: string) => T;
+
+/**
+ * Plans the resources `register` creates, instead of the program: a component under Pulumi's
+ * mocks directly, with the stack's settings (config, disabled default providers) and the same
+ * recording and checks as a whole plan. `register` takes everything it registers from `req`
+ * (the worker's `require`, where the plan's Pulumi lives), never from jest's `require`, and may
+ * return a promise the plan waits for.
+ */
+export async function planComponents(
+    register: (req: WorkerRequire) => unknown,
+    stack = "dev",
+    overrides: Record<string, unknown> = {},
+): Promise<PlanResult> {
+    const req = workerRequire();
+    const load: WorkerRequire = <T>(id: string) =>
+        req(id.startsWith("@") || !id.includes("/") ? id : path.join(PROJECT_DIR, id)) as T;
+    const { runPlan } = worker<typeof import("../plan/run")>("plan/run.ts");
+    const planned = await runPlan({
+        projectDir: PROJECT_DIR,
+        stack,
+        overrides,
+        load: () => register(load),
+    });
+    return JSON.parse(JSON.stringify(planned)) as PlanResult;
+}
+
 /** Plans `stack` afresh, never from the run's cache (a test that plans the same stack twice). */
 export async function planUncached(
     stack: string,

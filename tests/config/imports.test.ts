@@ -11,7 +11,7 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 /** Every package but the Pulumi core: @pulumi/aws, gcp, azure-native, kubernetes, docker-build, tls ... */
 const SDK = /\/node_modules\/(@pulumi\/(?!pulumi\/)[^/]+|@pulumiverse\/[^/]+)\//;
@@ -34,7 +34,7 @@ describe("config/ imports", () => {
             )
             .map((file) => file.slice(PROJECT_DIR.length + 1));
         // The module `from "./config"` resolves to.
-        expect(ours).toContain(path.relative(PROJECT_DIR, require.resolve("../config")));
+        expect(ours).toContain(path.relative(PROJECT_DIR, require.resolve("../../config")));
         const sdks = new Set(loaded.map((file) => SDK.exec(file)?.[1]).filter(Boolean));
         expect([...sdks]).toEqual([]);
         // The components themselves (which import their SDK) stay unloaded too.
