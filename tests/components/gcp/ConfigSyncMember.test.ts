@@ -10,21 +10,21 @@ import {
     natName,
     networkName,
     validateCloudNatArgs,
-} from "../../components/gcp/CloudNat";
+} from "../../../components/gcp/CloudNat";
 import {
     CONFIG_SYNC_OVERRIDE_TYPE,
     parseMembership,
     validateConfigSyncMemberArgs,
-} from "../../components/gcp/ConfigSyncMember";
+} from "../../../components/gcp/ConfigSyncMember";
 import {
     gkeServiceAgent,
     machineTypeArchitecture,
     networkPolicyInputs,
     validateGkeClusterArgs,
-} from "../../components/gcp/GkeCluster";
-import type { RecordedResource } from "../../plan/mocks";
-import type { PlanResult } from "../../plan/run";
-import { ofType, one, planStack } from "../harness";
+} from "../../../components/gcp/GkeCluster";
+import type { RecordedResource } from "../../../plan/mocks";
+import type { PlanResult } from "../../../plan/run";
+import { ofType, one, planStack } from "../../harness";
 
 const FEATURE_MEMBERSHIP = "gcp:gkehub/featureMembership:FeatureMembership";
 const REPO = "https://github.com/example-org/multicloud-fleet.git";
@@ -50,11 +50,11 @@ async function planFleet(): Promise<{ plan: PlanResult; aliases: Map<string, str
                 const gcp = require("@pulumi/gcp") as typeof import("@pulumi/gcp");
                 const p = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
                 const { ConfigSync } =
-                    require("../../components/gcp/ConfigSync") as typeof import("../../components/gcp/ConfigSync");
+                    require("../../../components/gcp/ConfigSync") as typeof import("../../../components/gcp/ConfigSync");
                 const { ConfigSyncMember } =
-                    require("../../components/gcp/ConfigSyncMember") as typeof import("../../components/gcp/ConfigSyncMember");
+                    require("../../../components/gcp/ConfigSyncMember") as typeof import("../../../components/gcp/ConfigSyncMember");
                 const { HubMembership } =
-                    require("../../components/gcp/HubMembership") as typeof import("../../components/gcp/HubMembership");
+                    require("../../../components/gcp/HubMembership") as typeof import("../../../components/gcp/HubMembership");
                 // Record the aliases each registration carries (the shared recorder does not).
                 const monitor = p.runtime.getMonitor() as unknown as {
                     registerResource(req: AliasRequest, cb: unknown): unknown;

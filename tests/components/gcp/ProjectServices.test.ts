@@ -1,6 +1,6 @@
-import { validateProjectServicesArgs } from "../../components/gcp/ProjectServices";
-import { GcpSchema } from "../../config/gcp";
-import { created, planStack } from "../harness";
+import { validateProjectServicesArgs } from "../../../components/gcp/ProjectServices";
+import { GcpSchema } from "../../../config/gcp";
+import { created, planStack } from "../../harness";
 
 describe("ProjectServices", () => {
     it("accepts Google API names", () => {
@@ -47,7 +47,7 @@ describe("ProjectServices", () => {
             {
                 load: () => {
                     const { ProjectServices } =
-                        require("../../components/gcp/ProjectServices") as typeof import("../../components/gcp/ProjectServices");
+                        require("../../../components/gcp/ProjectServices") as typeof import("../../../components/gcp/ProjectServices");
                     new ProjectServices("svc", { project: "p", services: ["not-an-api"] });
                 },
             },
@@ -66,7 +66,7 @@ describe("ProjectServices", () => {
                 load: () => {
                     const gcp = require("@pulumi/gcp") as typeof import("@pulumi/gcp");
                     const { ProjectServices } =
-                        require("../../components/gcp/ProjectServices") as typeof import("../../components/gcp/ProjectServices");
+                        require("../../../components/gcp/ProjectServices") as typeof import("../../../components/gcp/ProjectServices");
                     const provider = new gcp.Provider("gcp", { project: "p" });
                     new ProjectServices(
                         "a",

@@ -8,13 +8,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { describeIssue } from "../../config-issues";
-import { GcpSchema } from "../../config/gcp";
-import { validateCloudNatArgs } from "../../components/gcp/CloudNat";
-import { validateConfigSyncArgs } from "../../components/gcp/ConfigSync";
-import { validateConfigSyncMemberArgs } from "../../components/gcp/ConfigSyncMember";
-import { validateGkeClusterArgs } from "../../components/gcp/GkeCluster";
-import { validateHubMembershipArgs } from "../../components/gcp/HubMembership";
+import { describeIssue } from "../../../config-issues";
+import { GcpSchema } from "../../../config/gcp";
+import { validateCloudNatArgs } from "../../../components/gcp/CloudNat";
+import { validateConfigSyncArgs } from "../../../components/gcp/ConfigSync";
+import { validateConfigSyncMemberArgs } from "../../../components/gcp/ConfigSyncMember";
+import { validateGkeClusterArgs } from "../../../components/gcp/GkeCluster";
+import { validateHubMembershipArgs } from "../../../components/gcp/HubMembership";
 import {
     DEFAULT_BASELINE_POLICY_DIR,
     DEFAULT_DELETION_PROTECTION,
@@ -29,10 +29,10 @@ import {
     DEFAULT_SYNC_BRANCH,
     MAX_NODES_PER_ZONE,
     MIN_NODES_PER_ZONE,
-} from "../../components/gcp/checks";
-import type { RecordedResource } from "../../plan/mocks";
-import type { PlanResult } from "../../plan/run";
-import { one, planStack, PROJECT_DIR } from "../harness";
+} from "../../../components/gcp/checks";
+import type { RecordedResource } from "../../../plan/mocks";
+import type { PlanResult } from "../../../plan/run";
+import { one, planStack, PROJECT_DIR } from "../../harness";
 
 const PROJECT = "multicloud-dev-000000";
 const REPO = "https://github.com/example-org/multicloud-fleet.git";
@@ -182,13 +182,13 @@ describe("Google Cloud defaults: one constant each, the same in the config and t
                     load: () => {
                         const gcp = require("@pulumi/gcp") as typeof import("@pulumi/gcp");
                         const { CloudNat } =
-                            require("../../components/gcp/CloudNat") as typeof import("../../components/gcp/CloudNat");
+                            require("../../../components/gcp/CloudNat") as typeof import("../../../components/gcp/CloudNat");
                         const { ConfigSync } =
-                            require("../../components/gcp/ConfigSync") as typeof import("../../components/gcp/ConfigSync");
+                            require("../../../components/gcp/ConfigSync") as typeof import("../../../components/gcp/ConfigSync");
                         const { ConfigSyncMember } =
-                            require("../../components/gcp/ConfigSyncMember") as typeof import("../../components/gcp/ConfigSyncMember");
+                            require("../../../components/gcp/ConfigSyncMember") as typeof import("../../../components/gcp/ConfigSyncMember");
                         const { GkeCluster } =
-                            require("../../components/gcp/GkeCluster") as typeof import("../../components/gcp/GkeCluster");
+                            require("../../../components/gcp/GkeCluster") as typeof import("../../../components/gcp/GkeCluster");
                         const opts = { providers: [new gcp.Provider("gcp", { project: PROJECT })] };
                         // Only what each component requires.
                         new GkeCluster(

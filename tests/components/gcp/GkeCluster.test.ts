@@ -2,11 +2,11 @@
  * The Google Cloud side: GKE clusters, their fleet memberships, attached outside clusters and
  * Config Sync, as the committed stacks register them under the recording mocks.
  */
-import type { PlanResult } from "../../plan/run";
-import { validateConfigSyncArgs } from "../../components/gcp/ConfigSync";
-import { regionOf, validateGkeClusterArgs } from "../../components/gcp/GkeCluster";
-import { validateHubMembershipArgs } from "../../components/gcp/HubMembership";
-import { byUrn, created, ofType, one, planStack, waitsFor } from "../harness";
+import type { PlanResult } from "../../../plan/run";
+import { validateConfigSyncArgs } from "../../../components/gcp/ConfigSync";
+import { regionOf, validateGkeClusterArgs } from "../../../components/gcp/GkeCluster";
+import { validateHubMembershipArgs } from "../../../components/gcp/HubMembership";
+import { byUrn, created, ofType, one, planStack, waitsFor } from "../../harness";
 
 const T = {
     cluster: "gcp:container/cluster:Cluster",
