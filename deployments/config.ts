@@ -23,7 +23,7 @@ import { z } from "zod";
 import { GUID } from "../components/formats";
 import { boolean, ConfigError, describeIssue, namespaceValues, pathText } from "../config-issues";
 import { readPolicyConfig, stackPolicyConfigPath } from "../policy/config";
-import { listStacks, loadProject, loadStackSettings, PlanInputError } from "../plan/stack-files";
+import { listStacks, loadProject, loadStackSettings, PlanInputError } from "../lib/stack-files";
 import { defaultGithubSubjectPrefix, previewSubject, previewTeamName } from "./permissions";
 import { PREVIEW_PULL_REQUESTS_DEFAULT } from "./StackDeployment";
 

@@ -19,7 +19,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { loadProject, loadStackSettings } from "../plan/stack-files";
+import { loadProject, loadStackSettings } from "../lib/stack-files";
 import { DeploymentConfig, parseDeploymentConfig } from "./config";
 import {
     awsDeployerPolicy,

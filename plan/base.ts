@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { PLAN_FORMAT, readSavedPlan, SavedPlan, savePlan } from "./diff";
 import { PlanOptions, runPlan } from "./run";
-import { loadProject, PlanInputError } from "./stack-files";
+import { loadProject, PlanInputError } from "../lib/stack-files";
 
 export interface PreparedBase {
     /** How the diff names the base: `main (1a2b3c4)`, `the plan saved in plan.json`. */

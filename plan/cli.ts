@@ -23,7 +23,7 @@ import { renderVerdict, runGate, toSarif, Verdict } from "./gate";
 import { progressLine } from "./progress";
 import { renderPlan } from "./render";
 import { PlanOptions, runPlan, STACK_TYPE } from "./run";
-import { PlanInputError } from "./stack-files";
+import { PlanInputError } from "../lib/stack-files";
 
 const USAGE = `usage: npm run plan -- --stack <name> [options]
 

@@ -41,7 +41,7 @@ import {
     ReplaceRule,
 } from "./replace-rules";
 import type { PlanResult } from "./run";
-import { isSecretPlaceholder, PlanInputError } from "./stack-files";
+import { isSecretPlaceholder, PlanInputError } from "../lib/stack-files";
 
 /** The format of a plan saved with `--json`; a saved plan of another format is refused. */
 export const PLAN_FORMAT = "multicloud-plan/2";

@@ -18,7 +18,7 @@ import {
     workloadSpec,
 } from "../components/app/Workload";
 import { parseAppConfig } from "../config";
-import { loadProject, PlanInputError } from "./stack-files";
+import { loadProject, PlanInputError } from "../lib/stack-files";
 
 /** The rendered file, relative to the project folder. */
 export const WORKLOAD_FILE = path.join(GITOPS_WORKLOAD_DIR, "app.yaml");

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { RecordedResource, RecordedInvoke, RecordingMocks, InvokeAnswers, INVOKES } from "./mocks";
-import { loadProject, loadStackSettings, ProjectFile, StackSettings } from "./stack-files";
+import { loadProject, loadStackSettings, ProjectFile, StackSettings } from "../lib/stack-files";
 
 export interface PlanOptions {
     /** Folder holding `Pulumi.yaml`. */

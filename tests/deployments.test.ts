@@ -48,7 +48,7 @@ import {
     previewSubject,
     previewTeamName,
 } from "../deployments/permissions";
-import { loadProject } from "../plan/stack-files";
+import { loadProject } from "../lib/stack-files";
 import { created, ofType, one, planStack, PROJECT_DIR } from "./harness";
 
 const DEPLOY_DIR = path.join(PROJECT_DIR, "deployments");

@@ -5,7 +5,7 @@ import {
     parseStackConfig,
     StackConfig,
 } from "../../config";
-import { secretPlaceholder } from "../../plan/stack-files";
+import { secretPlaceholder } from "../../lib/stack-files";
 import {
     APP,
     AWS_ON,

@@ -19,7 +19,7 @@ import { PROJECT_DIR } from "../harness";
 function cli(...args: string[]) {
     const r = spawnSync(
         path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"),
-        [path.join(PROJECT_DIR, "plan", "policy-config.ts"), ...args],
+        [path.join(PROJECT_DIR, "tools", "policy-config.ts"), ...args],
         { cwd: PROJECT_DIR, encoding: "utf8" },
     );
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };

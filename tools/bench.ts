@@ -42,7 +42,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { PLAN_NODE_FLAGS } from "./node-flags";
+import { PLAN_NODE_FLAGS } from "../plan/node-flags";
 
 const USAGE = `usage: npm run bench -- [options]
 
@@ -167,16 +167,16 @@ interface Target {
 // The child: plans one case and prints one JSON line.
 
 async function child(spec: BenchCase & { readonly projectDir: string }): Promise<void> {
-    const { runPlan, STACK_TYPE } = await import("./run");
-    const { runGate } = await import("./gate");
+    const { runPlan, STACK_TYPE } = await import("../plan/run");
+    const { runGate } = await import("../plan/gate");
     // Loaded up front, as `npm run plan` loads them, so that the diff case times the diff.
-    const { prepareBase, planBase } = await import("./base");
-    const { diffPlans, savePlan, summaryLine } = await import("./diff");
+    const { prepareBase, planBase } = await import("../plan/base");
+    const { diffPlans, savePlan, summaryLine } = await import("../plan/diff");
     const { stackPolicyConfigPath } = await import("../policy/config");
     const overrides =
         spec.edgeClusters === undefined
             ? undefined
-            : (await import("./synthetic")).syntheticEdgeOverrides(spec.edgeClusters);
+            : (await import("../plan/synthetic")).syntheticEdgeOverrides(spec.edgeClusters);
 
     const started = Date.now();
     let planMs: number | undefined;

@@ -7,12 +7,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "./harness";
+import { PROJECT_DIR } from "../harness";
 
 function bench(...args: string[]): { code: number | null; stdout: string; stderr: string } {
     const r = spawnSync(
         process.execPath,
-        ["--import", "tsx", path.join(PROJECT_DIR, "plan", "bench.ts"), ...args],
+        ["--import", "tsx", path.join(PROJECT_DIR, "tools", "bench.ts"), ...args],
         {
             cwd: PROJECT_DIR,
             encoding: "utf8",

@@ -8,8 +8,8 @@ import {
     loadStackSettings,
     PlanInputError,
     secretPlaceholder,
-} from "../plan/stack-files";
-import { PROJECT_DIR } from "./harness";
+} from "../../lib/stack-files";
+import { PROJECT_DIR } from "../harness";
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
