@@ -58,6 +58,7 @@ export const NOT_DEPLOYED = [
     "**/*.md",
     "tests/**",
     "plan/**",
+    "tools/**",
     "policy/**",
     "deployments/**",
     ".github/**",

@@ -281,7 +281,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly ReplaceRule[]>>
     ],
     // healthCheck (protocol included) is not ForceNew: ModifyTargetGroup in resourceTargetGroupUpdate.
     // aws.loadBalancer.targetProtocol sets both protocol and healthCheck.protocol: the group is
-    // replaced (tests/day2.test.ts, "another target protocol").
+    // replaced (tests/plan/day2.test.ts, "another target protocol").
     "aws:lb/targetGroup:TargetGroup": [
         rule("vpcId", tfAws("013cfb4c", "elbv2/target_group.go", '"vpc_id" ForceNew: true')),
         rule("port", tfAws("013cfb4c", "elbv2/target_group.go", '"port" ForceNew: true')),

@@ -530,8 +530,13 @@ describe("path filters", () => {
         expect(deployed("gitops/cluster/namespaces.yaml")).toEqual([]); // Config Sync and Flux pull it
         expect(deployed("gitops/workload/app.yaml", "README.md", "app/README.md")).toEqual([]);
         expect(
-            deployed("tests/plan.test.ts", "policy/policies/tls/aws-lb-listener-tls13.ts"),
+            deployed("tests/plan/run.test.ts", "policy/policies/tls/aws-lb-listener-tls13.ts"),
         ).toEqual([]);
+        // The commands beside the program (bench, policy config, the GitOps render) deploy
+        // nothing; what the program imports (composition/, lib/, config/) deploys every stack.
+        expect(deployed("tools/bench.ts", "plan/cli.ts")).toEqual([]);
+        expect(deployed("composition/gcp.ts")).toEqual(MAIN_STACKS);
+        expect(deployed("config/aws.ts")).toEqual(MAIN_STACKS);
         expect(deployed("deployments/index.ts", ".github/workflows/pull-request.yml")).toEqual([]);
     });
 

@@ -1,6 +1,6 @@
 /**
  * The policy gate of `npm run plan`, end to end as CI runs it: the CLI's main (in this process,
- * tests/harness.ts planCli; tests/cli.test.ts runs the command itself) plans a stack, sends it
+ * tests/harness.ts planCli; tests/plan/cli.test.ts runs the command itself) plans a stack, sends it
  * to the pack, a child process, over the analyzer protocol, prints the verdict, writes SARIF,
  * and exits non-zero on a mandatory violation or when the gate cannot run.
  */

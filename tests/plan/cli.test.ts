@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { planCli, PROJECT_DIR, runPlanCli } from "./harness";
+import { planCli, PROJECT_DIR, runPlanCli } from "../harness";
 
 const plan = planCli;
 
@@ -80,7 +80,7 @@ describe("npm run plan", () => {
             "--stack",
             "dev",
             "--cwd",
-            path.join(__dirname, "fixtures", "unknown-invoke"),
+            path.join(__dirname, "..", "fixtures", "unknown-invoke"),
         );
         expect(r.code).toBe(1);
         expect(r.stderr).toContain(

@@ -15,9 +15,9 @@ import {
     summaryLine,
     urnOf,
     valueChanges,
-} from "../plan/diff";
-import { REPLACE_ON_CHANGE } from "../plan/replace-rules";
-import type { PlanResult } from "../plan/run";
+} from "../../plan/diff";
+import { REPLACE_ON_CHANGE } from "../../plan/replace-rules";
+import type { PlanResult } from "../../plan/run";
 import * as YAML from "yaml";
 
 const STACK_URN = "urn:pulumi:prod::demo::pulumi:pulumi:Stack::demo-prod";

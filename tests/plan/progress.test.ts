@@ -1,4 +1,4 @@
-import { progressLine } from "../plan/progress";
+import { progressLine } from "../../plan/progress";
 
 /** A stream that records what is written to it. */
 const stream = (isTTY: boolean) => {

@@ -11,9 +11,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { diffPlans, PlanDiff, SavedPlan, savePlan } from "../plan/diff";
-import { PROVIDER_REPLACE_ON_CHANGE, REPLACE_ON_CHANGE } from "../plan/replace-rules";
-import { planUncached, PROJECT_DIR } from "./harness";
+import { diffPlans, PlanDiff, SavedPlan, savePlan } from "../../plan/diff";
+import { PROVIDER_REPLACE_ON_CHANGE, REPLACE_ON_CHANGE } from "../../plan/replace-rules";
+import { planUncached, PROJECT_DIR } from "../harness";
 
 type Overrides = Record<string, unknown>;
 

@@ -3,8 +3,8 @@
  * a user relies on: explicit providers everywhere, tags on every cloud, the parent tree, the
  * clouds that are switched off staying off, and invalid config registering nothing.
  */
-import { RecordingMocks } from "../plan/mocks";
-import { byUrn, created, ofType, one, planStack, providerInputs } from "./harness";
+import { RecordingMocks } from "../../plan/mocks";
+import { byUrn, created, ofType, one, planStack, providerInputs } from "../harness";
 
 const STACK_TAGS = (stack: string, environment: string) => ({
     project: "multicloud",

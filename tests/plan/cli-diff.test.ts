@@ -3,14 +3,14 @@
  * this project's working tree (its own commits, this checkout's node_modules): against a git ref
  * (the real command, a child process), against a plan saved with --json, for a stack that is new
  * at the base, and the errors (the CLI's main in this process, tests/harness.ts planCli). The
- * diff's logic is tested in tests/diff.test.ts and on real day-2 changes in tests/day2.test.ts.
+ * diff's logic is tested in tests/plan/diff.test.ts and on real day-2 changes in tests/plan/day2.test.ts.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PLAN_FORMAT } from "../plan/diff";
-import { planCli, PROJECT_DIR, runPlanCli } from "./harness";
+import { PLAN_FORMAT } from "../../plan/diff";
+import { planCli, PROJECT_DIR, runPlanCli } from "../harness";
 
 function git(cwd: string, ...args: string[]): string {
     const r = spawnSync(
