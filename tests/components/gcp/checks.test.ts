@@ -27,16 +27,17 @@ import {
     DEFAULT_SECRET_TYPE,
     DEFAULT_SOURCE_FORMAT,
     DEFAULT_SYNC_BRANCH,
+    GCP_LOCATION,
+    GCP_REGION,
+    machineTypeArchitecture,
     MAX_NODES_PER_ZONE,
     MIN_NODES_PER_ZONE,
+    regionOf,
 } from "../../../components/gcp/checks";
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
-import { one, planStack, PROJECT_DIR } from "../../harness";
-
-const PROJECT = "multicloud-dev-000000";
-const REPO = "https://github.com/example-org/multicloud-fleet.git";
-const RANGE = "172.16.0.0/28";
+import { one, planComponents, PROJECT_DIR } from "../../harness";
+import { PROJECT, RANGE, REPO } from "./fixtures";
 
 /** The `gcp` section, enabled, with `patch` over one cluster and a Config Sync repository. */
 function gcpSection(
@@ -175,57 +176,52 @@ describe("Google Cloud defaults: one constant each, the same in the config and t
             preventDrift: boolean;
         };
         beforeAll(async () => {
-            plan = await planStack(
-                "dev",
-                {},
-                {
-                    load: () => {
-                        const gcp = require("@pulumi/gcp") as typeof import("@pulumi/gcp");
-                        const { CloudNat } =
-                            require("../../../components/gcp/CloudNat") as typeof import("../../../components/gcp/CloudNat");
-                        const { ConfigSync } =
-                            require("../../../components/gcp/ConfigSync") as typeof import("../../../components/gcp/ConfigSync");
-                        const { ConfigSyncMember } =
-                            require("../../../components/gcp/ConfigSyncMember") as typeof import("../../../components/gcp/ConfigSyncMember");
-                        const { GkeCluster } =
-                            require("../../../components/gcp/GkeCluster") as typeof import("../../../components/gcp/GkeCluster");
-                        const opts = { providers: [new gcp.Provider("gcp", { project: PROJECT })] };
-                        // Only what each component requires.
-                        new GkeCluster(
-                            "c1",
-                            {
-                                project: PROJECT,
-                                location: "europe-west1",
-                                masterIpv4CidrBlock: RANGE,
-                            },
-                            opts,
-                        );
-                        new CloudNat("nat", { project: PROJECT, region: "europe-west1" }, opts);
-                        const fleet = new ConfigSync(
-                            "config-sync",
-                            { project: PROJECT, git: { syncRepo: REPO } },
-                            opts,
-                        );
-                        sync = {
-                            git: { ...fleet.git },
-                            sourceFormat: fleet.sourceFormat,
-                            preventDrift: fleet.preventDrift,
-                        };
-                        new ConfigSyncMember(
-                            "config-sync-m1",
-                            {
-                                project: PROJECT,
-                                feature: fleet.featureName,
-                                membership: "m1",
-                                git: fleet.git,
-                            },
-                            opts,
-                        );
+            plan = await planComponents((req) => {
+                const gcp = req<typeof import("@pulumi/gcp")>("@pulumi/gcp");
+                const { CloudNat } =
+                    req<typeof import("../../../components/gcp/CloudNat")>(
+                        "components/gcp/CloudNat",
+                    );
+                const { ConfigSync } = req<typeof import("../../../components/gcp/ConfigSync")>(
+                    "components/gcp/ConfigSync",
+                );
+                const { ConfigSyncMember } = req<
+                    typeof import("../../../components/gcp/ConfigSyncMember")
+                >("components/gcp/ConfigSyncMember");
+                const { GkeCluster } = req<typeof import("../../../components/gcp/GkeCluster")>(
+                    "components/gcp/GkeCluster",
+                );
+                const opts = { providers: [new gcp.Provider("gcp", { project: PROJECT })] };
+                // Only what each component requires.
+                new GkeCluster(
+                    "c1",
+                    { project: PROJECT, location: "europe-west1", masterIpv4CidrBlock: RANGE },
+                    opts,
+                );
+                new CloudNat("nat", { project: PROJECT, region: "europe-west1" }, opts);
+                const fleet = new ConfigSync(
+                    "config-sync",
+                    { project: PROJECT, git: { syncRepo: REPO } },
+                    opts,
+                );
+                sync = {
+                    git: { ...fleet.git },
+                    sourceFormat: fleet.sourceFormat,
+                    preventDrift: fleet.preventDrift,
+                };
+                new ConfigSyncMember(
+                    "config-sync-m1",
+                    {
+                        project: PROJECT,
+                        feature: fleet.featureName,
+                        membership: "m1",
+                        git: fleet.git,
                     },
-                },
-            );
+                    opts,
+                );
+            });
             expect(plan.errors).toEqual([]);
-        }, 120_000);
+        });
 
         it("GkeCluster: release channel, machine type, node bounds, deletion protection, network", () => {
             const c = config.clusters[0];
@@ -512,5 +508,38 @@ describe("Google Cloud rules: the config and the components agree", () => {
                 /^multicloud:gcp\.configSync\.sourceFormat must be one of "unstructured", "hierarchy"/,
             );
         });
+    });
+});
+
+describe("locations and machine types", () => {
+    it("tells a region from a zone, and the region a zone is in", () => {
+        expect(regionOf("europe-west1-b")).toBe("europe-west1");
+        expect(regionOf("europe-west1")).toBe("europe-west1");
+        expect(regionOf("northamerica-northeast1-a")).toBe("northamerica-northeast1");
+        for (const [location, region, zone] of [
+            ["europe-west1", true, false],
+            ["northamerica-northeast1", true, false],
+            ["europe-west1-b", false, true],
+            ["europe-west", false, false],
+        ] as const) {
+            expect([location, GCP_REGION.test(location), GCP_LOCATION.test(location)]).toEqual([
+                location,
+                region,
+                region || zone,
+            ]);
+        }
+    });
+
+    // Rule: GKE runs Arm nodes on the T2A and C4A series
+    // (https://cloud.google.com/kubernetes-engine/docs/how-to/autopilot-arm-workloads) and taints
+    // them kubernetes.io/arch=arm64:NoSchedule
+    // (https://cloud.google.com/kubernetes-engine/docs/how-to/prepare-arm-workloads-for-deployment).
+    it("maps machine types to the platform the image must include", () => {
+        expect(machineTypeArchitecture("e2-standard-4")).toBe("amd64");
+        expect(machineTypeArchitecture("n2d-standard-8")).toBe("amd64");
+        expect(machineTypeArchitecture("c4-standard-4")).toBe("amd64");
+        expect(machineTypeArchitecture("t2a-standard-4")).toBe("arm64");
+        expect(machineTypeArchitecture("c4a-highmem-8")).toBe("arm64");
+        expect(machineTypeArchitecture("n4a-standard-2")).toBe("arm64");
     });
 });
