@@ -2,21 +2,21 @@
  * The AWS side: the Auto Scaling fleet, its load balancer, network and alarms, as the committed
  * stacks register them under the recording mocks.
  */
-import type { PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../../plan/run";
 import {
     DEFAULT_ACCESS_LOG_PREFIX,
     ELB_ACCOUNT_REGIONS,
     ELB_LOG_DELIVERY_SERVICE,
     logDeliveryPrincipal,
     validateAccessLogBucketArgs,
-} from "../../components/aws/AccessLogBucket";
+} from "../../../components/aws/AccessLogBucket";
 import {
     AsgFleetArgs,
     ecrRepositoryOf,
     itemKey,
     userDataScript,
     validateAsgFleetArgs,
-} from "../../components/aws/AsgFleet";
+} from "../../../components/aws/AsgFleet";
 import {
     architectureProblems,
     FLEET_OS,
@@ -27,12 +27,12 @@ import {
     instanceRefreshProblems,
     instanceTypeArchitecture,
     MAX_AUTOSCALING_ROLE_SUFFIX,
-} from "../../components/aws/checks";
-import { subnetCidr, validateNetworkArgs } from "../../components/aws/Network";
-import { validateWebAclArgs } from "../../components/aws/WebAcl";
-import { HEALTH_CHECK_PATH } from "../../components/app/runtimePort";
-import { AwsSchema } from "../../config/aws";
-import { byUrn, created, ofType, one, planStack, waitsFor } from "../harness";
+} from "../../../components/aws/checks";
+import { subnetCidr, validateNetworkArgs } from "../../../components/aws/Network";
+import { validateWebAclArgs } from "../../../components/aws/WebAcl";
+import { HEALTH_CHECK_PATH } from "../../../components/app/runtimePort";
+import { AwsSchema } from "../../../config/aws";
+import { byUrn, created, ofType, one, planStack, waitsFor } from "../../harness";
 
 const T = {
     group: "aws:autoscaling/group:Group",
@@ -571,9 +571,9 @@ describe("AsgFleet variants", () => {
                     load: () => {
                         const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
                         const { AsgFleet } =
-                            require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
+                            require("../../../components/aws/AsgFleet") as typeof import("../../../components/aws/AsgFleet");
                         const { Network } =
-                            require("../../components/aws/Network") as typeof import("../../components/aws/Network");
+                            require("../../../components/aws/Network") as typeof import("../../../components/aws/Network");
                         const provider = new aws.Provider("aws", { region: "eu-west-1" });
                         new AsgFleet("web", minimalArgs(), { providers: [provider] });
                         new Network("net", {}, { providers: [provider] });
@@ -681,7 +681,7 @@ describe("AsgFleet variants", () => {
             {
                 load: () => {
                     const { AsgFleet } =
-                        require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
+                        require("../../../components/aws/AsgFleet") as typeof import("../../../components/aws/AsgFleet");
                     new AsgFleet("bad", {
                         ...minimalArgs(),
                         minSize: 5,
@@ -707,7 +707,7 @@ function planFleets(...names: string[]) {
             load: () => {
                 const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
                 const { AsgFleet } =
-                    require("../../components/aws/AsgFleet") as typeof import("../../components/aws/AsgFleet");
+                    require("../../../components/aws/AsgFleet") as typeof import("../../../components/aws/AsgFleet");
                 const provider = new aws.Provider("aws", { region: "eu-west-1" });
                 for (const name of names)
                     new AsgFleet(name, minimalArgs(), { providers: [provider] });

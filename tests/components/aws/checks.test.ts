@@ -31,11 +31,11 @@ import {
     PERCENTAGE_RANGE,
     VPC_PREFIX_LENGTH,
     WAF_NAME,
-} from "../../components/aws/checks";
-import { AppSchema } from "../../config/app";
-import { AwsSchema } from "../../config/aws";
+} from "../../../components/aws/checks";
+import { AppSchema } from "../../../config/app";
+import { AwsSchema } from "../../../config/aws";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 
 describe("the AWS defaults", () => {
     it("are the blueprint's values", () => {

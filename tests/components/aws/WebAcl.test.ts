@@ -2,8 +2,8 @@
  * The WAF web ACL in front of the load balancer: its two rules, its logging and its association,
  * as a program of nothing but WebAcls registers them under the recording mocks.
  */
-import type { RecordedResource } from "../../plan/mocks";
-import type { PlanResult } from "../../plan/run";
+import type { RecordedResource } from "../../../plan/mocks";
+import type { PlanResult } from "../../../plan/run";
 import {
     LOG_RETENTION_DAYS,
     WAF_RATE_LIMIT_MAX,
@@ -11,10 +11,10 @@ import {
     WebAclArgs,
     validateWebAclArgs,
     webAclNameFor,
-} from "../../components/aws/WebAcl";
-import { AppSchema } from "../../config/app";
-import { AwsSchema } from "../../config/aws";
-import { byUrn, created, ofType, one, planStack } from "../harness";
+} from "../../../components/aws/WebAcl";
+import { AppSchema } from "../../../config/app";
+import { AwsSchema } from "../../../config/aws";
+import { byUrn, created, ofType, one, planStack } from "../../harness";
 
 const T = {
     component: "multicloud:aws:WebAcl",
@@ -36,7 +36,7 @@ function planWebAcls(...acls: [name: string, patch?: Partial<WebAclArgs>][]): Pr
             load: () => {
                 const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
                 const { WebAcl } =
-                    require("../../components/aws/WebAcl") as typeof import("../../components/aws/WebAcl");
+                    require("../../../components/aws/WebAcl") as typeof import("../../../components/aws/WebAcl");
                 const provider = new aws.Provider("aws", { region: "eu-west-1" });
                 for (const [name, patch] of acls) {
                     new WebAcl(
