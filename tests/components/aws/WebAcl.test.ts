@@ -1,6 +1,7 @@
 /**
  * The WAF web ACL in front of the load balancer: its two rules, its logging and its association,
- * as a program of nothing but WebAcls registers them under the recording mocks.
+ * as a program of nothing but WebAcls registers them under the recording mocks (planned directly,
+ * without the stack's program).
  */
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
@@ -14,7 +15,8 @@ import {
 } from "../../../components/aws/WebAcl";
 import { AppSchema } from "../../../config/app";
 import { AwsSchema } from "../../../config/aws";
-import { byUrn, created, ofType, one, planStack } from "../../harness";
+import { byUrn, created, ofType, one } from "../../harness";
+import { planAws } from "./harness";
 
 const T = {
     component: "multicloud:aws:WebAcl",
@@ -27,27 +29,15 @@ const T = {
 const ALB_ARN =
     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/app-alb/0123456789abcdef";
 
-/** A program of nothing but WebAcls, on their own AWS provider (the stack disables defaults). */
+/** A program of nothing but WebAcls, on their own AWS provider in eu-west-1. */
 function planWebAcls(...acls: [name: string, patch?: Partial<WebAclArgs>][]): Promise<PlanResult> {
-    return planStack(
-        "dev",
-        {},
-        {
-            load: () => {
-                const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
-                const { WebAcl } =
-                    require("../../../components/aws/WebAcl") as typeof import("../../../components/aws/WebAcl");
-                const provider = new aws.Provider("aws", { region: "eu-west-1" });
-                for (const [name, patch] of acls) {
-                    new WebAcl(
-                        name,
-                        { loadBalancerArn: ALB_ARN, ...patch },
-                        { providers: [provider] },
-                    );
-                }
-            },
-        },
-    );
+    return planAws(({ req, data, opts }) => {
+        const { WebAcl } =
+            req<typeof import("../../../components/aws/WebAcl")>("components/aws/WebAcl");
+        for (const [name, patch] of acls) {
+            new WebAcl(name, data({ loadBalancerArn: ALB_ARN, ...patch }), opts);
+        }
+    });
 }
 
 interface Rule {
