@@ -7,8 +7,12 @@ import * as path from "path";
 import * as ts from "typescript";
 import {
     ACCESS_LOG_EXPIRATION_DAYS,
+    architectureProblems,
+    autoscalingRoleArn,
+    autoscalingRoleSuffix,
     AVAILABILITY_ZONE_COUNT,
     AWS_FORMATS,
+    certificateProblems,
     DEFAULT_ARCHITECTURE,
     DEFAULT_DELETION_PROTECTION,
     DEFAULT_ERROR_5XX_RATE_PERCENT,
@@ -24,10 +28,13 @@ import {
     FLEET_SIZE,
     fleetSizingProblems,
     HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    instanceRefreshProblems,
     instanceTypeArchitecture,
     isFleetOs,
     isPercentage,
+    itemKey,
     LOG_RETENTION_DAYS,
+    MAX_AUTOSCALING_ROLE_SUFFIX,
     PERCENTAGE_RANGE,
     VPC_PREFIX_LENGTH,
     WAF_NAME,
@@ -325,5 +332,111 @@ describe("the AWS rules", () => {
     it("bound a created VPC's prefix so that its sixteenths stay /27 or larger", () => {
         expect(VPC_PREFIX_LENGTH).toEqual({ min: 16, max: 23 });
         expect(VPC_PREFIX_LENGTH.max + 4).toBe(27);
+    });
+});
+
+describe("AWS rules as pure checks (shared with the stack config)", () => {
+    it("bounds an instance refresh as AWS does: min 0-100, max 100-200, max - min <= 100", () => {
+        // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html;
+        // the provider checks only the ranges (terraform-provider-aws
+        // internal/service/autoscaling/group.go) and calls StartInstanceRefresh after
+        // UpdateAutoScalingGroup, so a bad pair fails only on the update that needs a refresh.
+        const bounds = (minHealthyPercentage: number, maxHealthyPercentage: number) =>
+            instanceRefreshProblems({ minHealthyPercentage, maxHealthyPercentage });
+        expect(bounds(100, 200)).toEqual([]);
+        expect(bounds(0, 100)).toEqual([]);
+        expect(bounds(90, 190)).toEqual([]);
+        expect(bounds(90, 200).map((p) => p.path)).toEqual(["maxHealthyPercentage"]);
+        expect(bounds(0, 101).map((p) => p.path)).toEqual(["maxHealthyPercentage"]);
+        expect(bounds(101, 99)).toEqual([
+            {
+                path: "minHealthyPercentage",
+                message: "(101) must be a whole percentage from 0 to 100, e.g. 100",
+            },
+            {
+                path: "maxHealthyPercentage",
+                message: "(99) must be a whole percentage from 100 to 200, e.g. 150",
+            },
+        ]);
+    });
+
+    it("wants the listener's certificate in the load balancer's region and the stack's account", () => {
+        // ACM certificates are regional (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html)
+        // and cannot be used by another account's load balancer.
+        const arn =
+            "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111";
+        expect(certificateProblems(arn, "eu-west-1", ["111111111111"])).toEqual([]);
+        expect(certificateProblems(arn, "eu-west-1")).toEqual([]);
+        expect(certificateProblems(arn, "us-east-1", ["222222222222"])).toEqual([
+            "is a certificate in eu-west-1, but the load balancer is in us-east-1: request or import the certificate in us-east-1 (ACM certificates are regional)",
+            "belongs to account 111111111111, not to the stack's account (aws.allowedAccountIds: 222222222222): request or import it in that account (a load balancer cannot use another account's certificate)",
+        ]);
+        expect(certificateProblems("not-an-arn", "us-east-1", ["222222222222"])).toEqual([]);
+    });
+
+    it.each<[string, "arm64" | "x86_64"]>([
+        ["m7g.large", "arm64"],
+        ["t4g.small", "arm64"],
+        ["c6gn.xlarge", "arm64"],
+        ["x2gd.medium", "arm64"],
+        ["is4gen.large", "arm64"],
+        ["im4gn.large", "arm64"],
+        ["g5g.xlarge", "arm64"], // Graviton with NVIDIA GPU
+        ["a1.large", "arm64"], // first-generation Graviton
+        ["c8g.large", "arm64"],
+        ["t3.small", "x86_64"],
+        ["m7i.large", "x86_64"],
+        ["m7i-flex.large", "x86_64"],
+        ["c7a.large", "x86_64"],
+        ["g4dn.xlarge", "x86_64"], // `g` is the family (GPU), not the Graviton attribute
+        ["gr6.4xlarge", "x86_64"],
+        ["u-6tb1.metal", "x86_64"],
+    ])("%s runs %s", (instanceType, arch) => {
+        // "Amazon EC2 instance type naming conventions": attribute g = AWS Graviton
+        // (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html);
+        // aws/aws-cdk aws-ec2/lib/instance-types.ts InstanceType.architecture.
+        expect(instanceTypeArchitecture(instanceType)).toBe(arch);
+        expect(architectureProblems(instanceType, arch)).toEqual([]);
+        expect(
+            architectureProblems(instanceType, arch === "arm64" ? "x86_64" : "arm64"),
+        ).toHaveLength(1);
+    });
+
+    it("gives the fleet's service-linked role a suffix IAM and the provider accept, stable per stack", () => {
+        // IAM: [\w+=,.@-], role name <= 64 (29 taken by AWSServiceRoleForAutoScaling_); no `_`,
+        // or terraform-provider-aws iam/service_linked_role.go DecodeServiceLinkedRoleID reads
+        // back an empty suffix and replaces the role on every update.
+        expect(autoscalingRoleSuffix("multicloud", "prod", "app")).toBe("multicloud-prod-app");
+        expect(autoscalingRoleSuffix("my_project", "org/dev", "web")).toBe(
+            "my-project-org-dev-web",
+        );
+        const long = autoscalingRoleSuffix(
+            "a-very-long-project-name",
+            "feature-branch-stack",
+            "app",
+        );
+        expect(long).toHaveLength(MAX_AUTOSCALING_ROLE_SUFFIX);
+        expect(MAX_AUTOSCALING_ROLE_SUFFIX).toBe(35);
+        expect(long).toBe(
+            autoscalingRoleSuffix("a-very-long-project-name", "feature-branch-stack", "app"),
+        );
+        expect(long).not.toBe(
+            autoscalingRoleSuffix("a-very-long-project-name", "feature-branch-stack", "api"),
+        );
+        for (const suffix of [long, autoscalingRoleSuffix("p", "s", "n")]) {
+            expect(suffix).toMatch(/^[A-Za-z0-9+=,.@-]+$/);
+            expect(`AWSServiceRoleForAutoScaling_${suffix}`.length).toBeLessThanOrEqual(64);
+        }
+        expect(autoscalingRoleArn("aws", "123456789012", "multicloud-prod-app")).toBe(
+            "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling_multicloud-prod-app",
+        );
+    });
+
+    it("names list items by their value, so removing one renames none of the others", () => {
+        expect(["0.0.0.0/0", "203.0.113.0/24"].map(itemKey)).toEqual([
+            "0-0-0-0-0",
+            "203-0-113-0-24",
+        ]);
+        expect(itemKey("Platform-OnCall@example.com")).toBe("platform-oncall-example-com");
     });
 });
