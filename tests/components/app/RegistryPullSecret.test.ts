@@ -9,9 +9,17 @@ import * as YAML from "yaml";
 import {
     dockerConfigJson,
     validateRegistryPullSecretArgs,
-} from "../../components/app/RegistryPullSecret";
-import type { PlanResult } from "../../plan/run";
-import { one, ofType, planStack, PROJECT_DIR, providerInputs } from "../harness";
+} from "../../../components/app/RegistryPullSecret";
+import type { PlanResult } from "../../../plan/run";
+import {
+    created,
+    one,
+    ofType,
+    planComponents,
+    planStack,
+    PROJECT_DIR,
+    providerInputs,
+} from "../../harness";
 
 const T = {
     pull: "multicloud:app:RegistryPullSecret",
@@ -74,11 +82,10 @@ describe("the prod stack's edge sites", () => {
                 metadata: { name: "app" },
             });
         }
-        const source = fs.readFileSync(
-            path.join(PROJECT_DIR, "components", "app", "RegistryPullSecret.ts"),
-            "utf8",
-        );
-        expect(source).toContain("retainOnDelete: true");
+        // Never deleted by Pulumi: the app lives in it (a delete only forgets it).
+        for (const site of SITES) {
+            expect(one(plan, T.namespace, `${site}-pull-ns`).retainOnDelete).toBe(true);
+        }
     });
 
     it("is what the rendered GitOps Deployment pulls with", () => {
@@ -132,4 +139,95 @@ describe("RegistryPullSecret's own checks", () => {
             "namespace 'App' must be a DNS label (lowercase letters, digits and -, up to 63)",
         ]);
     });
+});
+
+describe("RegistryPullSecret planned alone", () => {
+    let plan: PlanResult;
+    beforeAll(async () => {
+        plan = await planComponents((req) => {
+            const pulumi = req<typeof import("@pulumi/pulumi")>("@pulumi/pulumi");
+            const { RegistryPullSecret } = req<
+                typeof import("../../../components/app/RegistryPullSecret")
+            >("components/app/RegistryPullSecret");
+            // Two clusters, the second with its own namespace and Secret name.
+            for (const [name, extra] of [
+                ["site-a", {}],
+                ["site-b", { namespace: "shop", secretName: "shop-pull" }],
+            ] as const) {
+                new RegistryPullSecret(name, {
+                    kubeconfig: pulumi.secret(`kubeconfig of ${name}`),
+                    server: "fleet.azurecr.io",
+                    username: "app-pull",
+                    password: pulumi.secret("token-password"),
+                    ...extra,
+                });
+            }
+        });
+    }, 120_000);
+
+    it("names every child after the component, so two clusters never collide", () => {
+        expect(plan.errors).toEqual([]);
+        for (const site of ["site-a", "site-b"]) {
+            const component = one(plan, T.pull, site);
+            for (const [type, name] of [
+                ["pulumi:providers:kubernetes", `${site}-k8s`],
+                [T.namespace, `${site}-ns`],
+                [T.secret, site],
+            ]) {
+                expect(one(plan, type, name).parent).toBe(component.urn);
+            }
+        }
+    });
+
+    it("writes the Secret into the namespace it is given, under the name it is given", () => {
+        expect(one(plan, T.secret, "site-a").inputs.metadata).toEqual({
+            name: "app-registry",
+            namespace: "app",
+        });
+        expect(one(plan, T.secret, "site-b").inputs.metadata).toEqual({
+            name: "shop-pull",
+            namespace: "shop",
+        });
+        expect(one(plan, T.namespace, "site-b-ns").inputs.metadata).toEqual({ name: "shop" });
+        // After its namespace, through the component's own provider.
+        const secret = one(plan, T.secret, "site-b");
+        expect(secret.dependencies).toContain(one(plan, T.namespace, "site-b-ns").urn);
+        expect(
+            secret.provider?.startsWith(one(plan, "pulumi:providers:kubernetes", "site-b-k8s").urn),
+        ).toBe(true);
+    });
+
+    it("keeps the password and the kubeconfig secret", () => {
+        const secret = one(plan, T.secret, "site-a");
+        expect(secret.secretPaths).toContain("stringData");
+        const config = JSON.parse(
+            (secret.inputs.stringData as Record<string, string>)[".dockerconfigjson"],
+        );
+        expect(config.auths["fleet.azurecr.io"]).toEqual({
+            username: "app-pull",
+            password: "token-password",
+            auth: Buffer.from("app-pull:token-password").toString("base64"),
+        });
+        expect(one(plan, "pulumi:providers:kubernetes", "site-a-k8s").secretPaths).toContain(
+            "kubeconfig",
+        );
+    });
+
+    it("refuses bad arguments before registering anything", async () => {
+        const bad = await planComponents((req) => {
+            const { RegistryPullSecret } = req<
+                typeof import("../../../components/app/RegistryPullSecret")
+            >("components/app/RegistryPullSecret");
+            new RegistryPullSecret("site-c", {
+                kubeconfig: "k",
+                server: "https://fleet.azurecr.io",
+                username: "u",
+                password: "p",
+            });
+        });
+        expect(created(bad)).toEqual([]);
+        expect(bad.errors.join("\n")).toContain(
+            "RegistryPullSecret 'site-c' has invalid arguments:\n  - server 'https://fleet.azurecr.io' must be a registry host such as fleet.azurecr.io, without a scheme or path",
+        );
+    }, 60_000);
 });

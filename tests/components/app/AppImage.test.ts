@@ -1,17 +1,16 @@
 /**
  * The app image: one build pushed to every enabled cloud's registry (ECR, Artifact Registry,
  * ACR), each registry hardened and created by the program, credentials from each cloud's SDK,
- * refs by digest flowing to the fleet; and the errors for bad arguments.
+ * refs by digest flowing to the fleet; and the errors for bad arguments. The committed stacks'
+ * plans show it as the program wires it; one AppImage planned alone shows each argument's effect.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests read deep into untyped provider inputs and Kubernetes objects */
 import * as fs from "fs";
-import * as http from "http";
-import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from "../../components/app/acrLogin";
-import { attestationBuildArgs, SBOM_GENERATOR } from "../../components/app/attestations";
+import { ACR_TOKEN_USER } from "../../../components/app/acrLogin";
+import { SBOM_GENERATOR } from "../../../components/app/attestations";
 import {
     acrEncryptionArgProblems,
     AppImageArgs,
@@ -21,21 +20,15 @@ import {
     releaseTag,
     resolvePlatforms,
     validateAppImageArgs,
-} from "../../components/app/AppImage";
+} from "../../../components/app/AppImage";
 import {
     KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
     parseKeyVaultId,
     parseKeyVaultKeyUri,
-} from "../../components/azure/keyVaultKey";
-import { azureContainerRegistryCmek } from "../../policy/policies/encryption/azure-container-registry-cmek";
-import {
-    DEFAULT_IMAGE_PLATFORMS,
-    IMAGE_PLATFORMS,
-    imagePlatformProblems,
-    platformOfGceMachineType,
-} from "../../components/app/platforms";
-import type { PlanResult } from "../../plan/run";
-import { created, ofType, one, planStack } from "../harness";
+} from "../../../components/azure/keyVaultKey";
+import { azureContainerRegistryCmek } from "../../../policy/policies/encryption/azure-container-registry-cmek";
+import type { PlanResult } from "../../../plan/run";
+import { created, ofType, one, planComponents, planStack } from "../../harness";
 
 const DIGEST_REF = /@sha256:[0-9a-f]{64}$/;
 
@@ -259,31 +252,24 @@ describe("AppImage in the committed stacks", () => {
     });
 });
 
-/** A program of nothing but one AppImage (ECR only), on its own providers. */
+/** One AppImage (ECR only) on its own providers, planned directly under the mocks. */
 function planAppImage(patch: Partial<AppImageArgs>): Promise<PlanResult> {
-    return planStack(
-        "dev",
-        {},
-        {
-            load: () => {
-                const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
-                const dockerBuild =
-                    require("@pulumi/docker-build") as typeof import("@pulumi/docker-build");
-                const { AppImage } =
-                    require("../../components/app/AppImage") as typeof import("../../components/app/AppImage");
-                new AppImage(
-                    "img",
-                    { registries: { aws: {} }, repository: "img", ...patch },
-                    {
-                        providers: [
-                            new aws.Provider("aws", { region: "us-east-1" }),
-                            new dockerBuild.Provider("docker-build", {}),
-                        ],
-                    },
-                );
+    return planComponents((req) => {
+        const aws = req<typeof import("@pulumi/aws")>("@pulumi/aws");
+        const dockerBuild = req<typeof import("@pulumi/docker-build")>("@pulumi/docker-build");
+        const { AppImage } =
+            req<typeof import("../../../components/app/AppImage")>("components/app/AppImage");
+        new AppImage(
+            "img",
+            { registries: { aws: {} }, repository: "img", ...patch },
+            {
+                providers: [
+                    new aws.Provider("aws", { region: "us-east-1" }),
+                    new dockerBuild.Provider("docker-build", {}),
+                ],
             },
-        },
-    );
+        );
+    });
 }
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
@@ -291,47 +277,39 @@ const VAULT_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/keys/providers/M
 const KEY = "https://fleet-keys.vault.azure.net/keys/acr";
 const KEY_VERSION = "0123456789abcdef0123456789abcdef";
 
-/** A program of nothing but one AppImage (ACR only), on its own providers. */
+/** One AppImage (ACR only) on its own providers, planned directly under the mocks. */
 function planAcrImage(
     azure: Partial<NonNullable<AppImageRegistries["azure"]>>,
 ): Promise<PlanResult> {
-    return planStack(
-        "dev",
-        {},
-        {
-            load: () => {
-                const azureNative =
-                    require("@pulumi/azure-native") as typeof import("@pulumi/azure-native");
-                const dockerBuild =
-                    require("@pulumi/docker-build") as typeof import("@pulumi/docker-build");
-                const { AppImage } =
-                    require("../../components/app/AppImage") as typeof import("../../components/app/AppImage");
-                new AppImage(
-                    "img",
-                    {
-                        repository: "img",
-                        registries: {
-                            azure: {
-                                resourceGroupName: "images",
-                                location: "westeurope",
-                                tenantId: "00000000-0000-0000-0000-000000000000",
-                                ...azure,
-                            },
-                        },
+    return planComponents((req) => {
+        const azureNative = req<typeof import("@pulumi/azure-native")>("@pulumi/azure-native");
+        const dockerBuild = req<typeof import("@pulumi/docker-build")>("@pulumi/docker-build");
+        const { AppImage } =
+            req<typeof import("../../../components/app/AppImage")>("components/app/AppImage");
+        new AppImage(
+            "img",
+            {
+                repository: "img",
+                registries: {
+                    azure: {
+                        resourceGroupName: "images",
+                        location: "westeurope",
+                        tenantId: "00000000-0000-0000-0000-000000000000",
+                        ...azure,
                     },
-                    {
-                        providers: [
-                            new azureNative.Provider("azure-native", {
-                                subscriptionId: SUBSCRIPTION,
-                                location: "westeurope",
-                            }),
-                            new dockerBuild.Provider("docker-build", {}),
-                        ],
-                    },
-                );
+                },
             },
-        },
-    );
+            {
+                providers: [
+                    new azureNative.Provider("azure-native", {
+                        subscriptionId: SUBSCRIPTION,
+                        location: "westeurope",
+                    }),
+                    new dockerBuild.Provider("docker-build", {}),
+                ],
+            },
+        );
+    });
 }
 
 // Rules (Azure docs, MicrosoftDocs/azure-management-docs articles/container-registry/):
@@ -643,15 +621,12 @@ describe("AppImage platforms", () => {
         );
     }, 60_000);
 
-    it("asks for no attestation when both are off, and min provenance without build arguments", async () => {
+    it("asks for no attestation when both are off", async () => {
         const off = await planAppImage({ sbom: false, provenance: "off" });
         expect(off.errors).toEqual([]);
         const image = one(off, "docker-build:index:Image", "img").inputs as Record<string, any>;
         expect(Object.keys(image.buildArgs)).toEqual(["BUILDKIT_MULTI_PLATFORM"]);
-        expect(attestationBuildArgs(true, "min")).toEqual({
-            BUILDKIT_ATTEST_SBOM: `generator=${SBOM_GENERATOR}`,
-            BUILDKIT_ATTEST_PROVENANCE: "mode=min",
-        });
+        // min provenance without build arguments: attestations.test.ts.
     }, 60_000);
 
     // Rule: provenance mode=max keeps every build-arg value in the attestation; mode=min drops
@@ -692,57 +667,6 @@ describe("AppImage platforms", () => {
             "linux/arm64",
             "linux/amd64",
         ]);
-    });
-});
-
-describe("imagePlatformProblems", () => {
-    // Rule: a node runs only an image with a manifest for its architecture (Docker, "Multi-platform
-    // builds": "you can't run a linux/amd64 container on an arm64 host (without using
-    // emulation)", docs.docker.com/build/building/multi-platform/). EC2 m7g (Graviton) is arm64
-    // (the AMI parameter of AsgFleet by architecture); GKE's Arm series are C4A and T2A
-    // (cloud.google.com/kubernetes-engine/docs/how-to/prepare-arm-workloads-for-deployment).
-    it("names prod's gap: an arm64 fleet and an image for linux/amd64 only", () => {
-        expect(
-            imagePlatformProblems(["linux/amd64"], {
-                awsFleetArchitecture: "arm64",
-                gkeClusters: [{ name: "prod-eu", machineType: "e2-standard-4" }],
-            }),
-        ).toEqual([
-            "appImage.platforms lacks linux/arm64, which the stack runs (aws.fleet.architecture is arm64): add linux/arm64 to appImage.platforms, or change those nodes' architecture",
-        ]);
-        expect(
-            imagePlatformProblems(["linux/amd64", "linux/arm64"], {
-                awsFleetArchitecture: "arm64",
-                gkeClusters: [{ name: "prod-eu", machineType: "e2-standard-4" }],
-            }),
-        ).toEqual([]);
-    });
-
-    it("reads GKE machine types and known edge architectures", () => {
-        expect(platformOfGceMachineType("c4a-standard-8")).toBe("linux/arm64");
-        expect(platformOfGceMachineType("t2a-standard-4")).toBe("linux/arm64");
-        expect(platformOfGceMachineType("e2-standard-4")).toBe("linux/amd64");
-        expect(
-            imagePlatformProblems(["linux/arm64"], {
-                awsFleetArchitecture: "x86_64",
-                gkeClusters: [{ name: "eu", machineType: "n2-standard-4" }],
-                edgeSites: [{ name: "store-1", platforms: ["linux/arm64"] }],
-            }),
-        ).toEqual([
-            "appImage.platforms lacks linux/amd64, which the stack runs (aws.fleet.architecture is x86_64, gcp.clusters[eu].machineType is n2-standard-4): add linux/amd64 to appImage.platforms, or change those nodes' architecture",
-        ]);
-    });
-
-    it("names an empty, unknown or repeated platform", () => {
-        expect(imagePlatformProblems([], {})).toEqual([
-            "appImage.platforms is empty: list at least one of linux/amd64, linux/arm64",
-        ]);
-        expect(imagePlatformProblems(["linux/s390x", "linux/amd64", "linux/amd64"], {})).toEqual([
-            "appImage.platforms[0] 'linux/s390x' is not a platform the image can be built for: use one of linux/amd64, linux/arm64",
-            "appImage.platforms[2] repeats 'linux/amd64': list each platform once",
-        ]);
-        expect([...IMAGE_PLATFORMS]).toEqual(["linux/amd64", "linux/arm64"]);
-        expect(DEFAULT_IMAGE_PLATFORMS).toEqual(["linux/amd64"]);
     });
 });
 
@@ -848,26 +772,9 @@ describe("AppImage with fewer registries, or none", () => {
     }, 60_000);
 });
 
+// The config's refusals of the same (a registry of a cloud switched off, a context without a
+// Dockerfile) are parser tests: tests/config/app.test.ts.
 describe("AppImage bad input", () => {
-    it("refuses a registry of a cloud that is switched off, before any resource", async () => {
-        const plan = await planStack("dev", {
-            "gcp.enabled": false,
-            "appImage.registries": ["aws", "gcp"],
-        });
-        expect(created(plan)).toEqual([]);
-        expect(plan.errors.join("\n")).toContain(
-            "multicloud:appImage.registries[1] names the gcp registry, but gcp.enabled is not true: remove gcp from appImage.registries, or enable gcp",
-        );
-    }, 60_000);
-
-    it("refuses a build context without a Dockerfile, before any resource", async () => {
-        const plan = await planStack("dev", { "appImage.context": "gitops" });
-        expect(created(plan)).toEqual([]);
-        expect(plan.errors.join("\n")).toContain(
-            "multicloud:appImage.context 'gitops' has no Dockerfile: add it, set appImage.dockerfile to its path relative to the context, or set appImage.build to false",
-        );
-    }, 60_000);
-
     it("names every bad component argument", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "context-"));
         expect(
@@ -922,74 +829,5 @@ describe("contentTag", () => {
         expect(newDockerfile).not.toBe(first);
         fs.writeFileSync(path.join(dir, "run.py"), "print(2)\n");
         expect(contentTag(dir)).not.toBe(newDockerfile);
-    });
-});
-
-describe("exchangeAcrRefreshToken", () => {
-    async function withRegistry(
-        handler: http.RequestListener,
-        run: (baseUrl: string) => Promise<void>,
-    ) {
-        const server = http.createServer(handler);
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        try {
-            await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-        } finally {
-            server.close();
-        }
-    }
-
-    it("posts the ARM token as `az acr login` does and returns the refresh token", async () => {
-        let seen: URLSearchParams | undefined;
-        await withRegistry(
-            (req, res) => {
-                let body = "";
-                req.on("data", (c) => (body += c));
-                req.on("end", () => {
-                    expect(req.method).toBe("POST");
-                    expect(req.url).toBe("/oauth2/exchange");
-                    seen = new URLSearchParams(body);
-                    res.setHeader("content-type", "application/json");
-                    res.end(JSON.stringify({ refresh_token: "acr-refresh" }));
-                });
-            },
-            async (baseUrl) => {
-                await expect(
-                    exchangeAcrRefreshToken({
-                        loginServer: "contoso.azurecr.io",
-                        armToken: "arm-token",
-                        tenantId: "tenant-1",
-                        baseUrl,
-                    }),
-                ).resolves.toBe("acr-refresh");
-            },
-        );
-        expect(Object.fromEntries(seen!)).toEqual({
-            grant_type: "access_token",
-            service: "contoso.azurecr.io",
-            tenant: "tenant-1",
-            access_token: "arm-token",
-        });
-    });
-
-    it("says what to grant when the registry refuses, without echoing the token", async () => {
-        await withRegistry(
-            (_req, res) => {
-                res.statusCode = 401;
-                res.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
-            },
-            async (baseUrl) => {
-                const failure = exchangeAcrRefreshToken({
-                    loginServer: "contoso.azurecr.io",
-                    armToken: "very-secret-arm-token",
-                    tenantId: "t",
-                    baseUrl,
-                });
-                await expect(failure).rejects.toThrow(
-                    'the registry contoso.azurecr.io refused the token exchange (HTTP 401: {"errors":[{"code":"UNAUTHORIZED"}]}); grant the identity running Pulumi the AcrPush role on the registry',
-                );
-                await expect(failure).rejects.not.toThrow(/very-secret-arm-token/);
-            },
-        );
     });
 });

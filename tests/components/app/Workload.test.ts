@@ -15,12 +15,11 @@ import {
     validateWorkloadArgs,
     workloadObjects,
     workloadSpec,
-} from "../../components/app/Workload";
-import { APP_UID } from "../../components/app/runtimeUser";
-import { parseAppConfig } from "../../config";
-import { renderWorkload, projectApp, WORKLOAD_FILE } from "../../plan/gitops";
-import type { PlanResult } from "../../plan/run";
-import { ofType, one, planStack, PROJECT_DIR, waitsFor } from "../harness";
+} from "../../../components/app/Workload";
+import { APP_UID } from "../../../components/app/runtimeUser";
+import { renderWorkload, projectApp, WORKLOAD_FILE } from "../../../plan/gitops";
+import type { PlanResult } from "../../../plan/run";
+import { ofType, one, planStack, PROJECT_DIR, waitsFor } from "../../harness";
 
 const IMAGE = `registry.example.com/app@sha256:${"a".repeat(64)}`;
 const spec = workloadSpec({ image: IMAGE, ingress: { host: "app.example.com" } }, "gitops");
@@ -582,22 +581,7 @@ describe("validateWorkloadArgs", () => {
             "maxReplicas (50) does not fit the namespace quota: a rollout at full scale runs 51 app pods, more than the 50 pods it allows; lower maxReplicas",
         ]);
     });
-
-    it("rejects reversed replica bounds in stack config too, naming the key", () => {
-        expect(() =>
-            parseAppConfig(
-                {
-                    image: IMAGE,
-                    minReplicas: 4,
-                    maxReplicas: 3,
-                    ingress: { host: "a.example.com" },
-                },
-                "multicloud",
-            ),
-        ).toThrow(
-            "multicloud:app.minReplicas (4) is greater than app.maxReplicas (3): the bounds are reversed; swap them or raise app.maxReplicas",
-        );
-    });
+    // The config's message for the same reversed bounds: tests/config/app.test.ts.
 });
 
 describe("gitops/workload", () => {
@@ -731,21 +715,8 @@ describe("Workload applied by Pulumi to the GKE clusters of a stack", () => {
         }
     });
 
-    it("refuses a GKE cluster folder that holds the rendered app, which Pulumi applies itself", async () => {
-        const plan = await planStack("dev", {
-            "gcp.clusters[0].configSyncPolicyDir": "gitops",
-            "gcp.configSync.baselinePolicyDir": "./gitops/",
-        });
-        expect(plan.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
-        const message = plan.errors.join("\n");
-        expect(message).toContain(
-            "multicloud:gcp.configSync.baselinePolicyDir ('./gitops/') contains gitops/workload, but Pulumi applies the app to the GKE clusters of this stack itself: point it at the baseline (gitops/cluster) or another folder without the app",
-        );
-        expect(message).toContain(
-            "multicloud:gcp.clusters[0].configSyncPolicyDir ('gitops') contains gitops/workload",
-        );
-    }, 60_000);
-
+    // A Config Sync folder that holds gitops/workload is refused by the config before any plan:
+    // tests/config/app.test.ts.
     // Config Sync must never hold the objects Pulumi applies (two appliers of one object revert
     // each other): each GKE cluster the app is applied to syncs only gitops/cluster, and its
     // objects are applied only once that narrower sync is in place. Whatever the fleet's

@@ -1,5 +1,5 @@
 /**
- * One home for the app's defaults and rules (components/app/checks.ts, runtimePort.ts): the stack
+ * One home for the app's defaults and rules (components/app/checks.ts): the stack
  * config (config/app.ts) and the components (Workload, AppImage, RegistryPullSecret) read the
  * same constants and pure rules, so what a user gets from the config is what a component does on
  * its own, and a value changes in one place. Each test reads both sides and pins the values users
@@ -8,30 +8,23 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { validateAppImageArgs } from "../../components/app/AppImage";
+import { validateAppImageArgs } from "../../../components/app/AppImage";
 import {
     APP_IMAGE_DEFAULTS,
     DEFAULT_APP_NAMESPACE,
+    GKE_INGRESS_CLASSES,
+    INGRESS_HOST_RULE,
+    REGISTRY_HOST,
     REPLICAS_RANGE,
     TARGET_CPU_RANGE,
     WORKLOAD_DEFAULTS,
-} from "../../components/app/checks";
-import { validateRegistryPullSecretArgs } from "../../components/app/RegistryPullSecret";
-import {
-    APP_PORT,
-    HEALTH_CHECK_PATH,
-    READINESS_CHECK_PATH,
-} from "../../components/app/runtimePort";
-import {
-    KubeObject,
-    validateWorkloadArgs,
-    workloadObjects,
-    workloadSpec,
-} from "../../components/app/Workload";
-import { parseAppConfig } from "../../config";
-import { ConfigError } from "../../config-issues";
-import { AppImageSchema, RegistryPullCredentialSchema } from "../../config/app";
-import { PROJECT_DIR } from "../harness";
+} from "../../../components/app/checks";
+import { validateRegistryPullSecretArgs } from "../../../components/app/RegistryPullSecret";
+import { validateWorkloadArgs, workloadSpec } from "../../../components/app/Workload";
+import { parseAppConfig } from "../../../config";
+import { ConfigError } from "../../../config-issues";
+import { AppImageSchema, RegistryPullCredentialSchema } from "../../../config/app";
+import { PROJECT_DIR } from "../../harness";
 
 const IMAGE = `registry.example.com/app@sha256:${"a".repeat(64)}`;
 const RELEASE = { image: IMAGE, ingress: { host: "app.example.com" } };
@@ -222,6 +215,46 @@ describe("the app release's rules: the config refuses what the Workload refuses"
         ]);
     });
 
+    // The rule that had drifted: the config and the Workload each wrote their own host pattern.
+    // The host is the Ingress rule's and the certificate's name; cert-manager's HTTP-01 solver
+    // cannot validate a wildcard (Let's Encrypt, "Challenge Types"), and a single label is no
+    // public name.
+    it("refuses the same ingress hosts, in the same words", () => {
+        const refused = ["localhost", "*.example.com", "App.example.com", "app-.example.com", ""];
+        const accepted = ["app.example.com", "a.b.c.example.org", "x1.example.io"];
+        const hosts = [...refused, ...accepted];
+        const release = (host: string) => ({ ...RELEASE, ingress: { host } });
+        expect(hosts.map((host) => configAccepts("ingress.host", release(host)))).toEqual(
+            hosts.map((host) => componentAccepts("ingress.host", release(host))),
+        );
+        expect(refused.map((host) => componentAccepts("ingress.host", release(host)))).toEqual(
+            refused.map(() => false),
+        );
+        expect(configProblems(release("localhost"))[0]).toContain(
+            `multicloud:app.ingress.host ${INGRESS_HOST_RULE}, got "localhost"`,
+        );
+        expect(validateWorkloadArgs(release("localhost"))).toEqual([
+            `ingress.host 'localhost' ${INGRESS_HOST_RULE}`,
+        ]);
+    });
+
+    // GKE's ingress controller ignores an Ingress that sets spec.ingressClassName
+    // (kubernetes/ingress-gce pkg/utils/utils.go IsGCEIngress): both sides refuse its classes.
+    it("refuses GKE's own ingress classes on both sides", () => {
+        for (const className of GKE_INGRESS_CLASSES) {
+            const release = { ...RELEASE, ingress: { host: "app.example.com", className } };
+            expect([
+                configAccepts("ingress.className", release),
+                componentAccepts("ingress.className", release),
+            ]).toEqual([false, false]);
+        }
+        const nginx = { ...RELEASE, ingress: { host: "app.example.com", className: "nginx" } };
+        expect([
+            configAccepts("ingress.className", nginx),
+            componentAccepts("ingress.className", nginx),
+        ]).toEqual([true, true]);
+    });
+
     it("explains a bad image, quantity or name with the same words", () => {
         const release = {
             image: "registry.example.com/app:latest",
@@ -242,35 +275,6 @@ describe("the app release's rules: the config refuses what the Workload refuses"
             "requests.memory '128MB' must be a memory quantity such as 128Mi or 1Gi",
             "ingress.tlsSecretName 'App_TLS' must be a DNS label (lowercase letters, digits and -, up to 63)",
         ]);
-    });
-});
-
-describe("the app's health checks: one path each, served by the app and probed everywhere", () => {
-    it("are the routes app/run.py serves, and what the image's HEALTHCHECK calls", () => {
-        expect([HEALTH_CHECK_PATH, READINESS_CHECK_PATH]).toEqual(["/healthz", "/readyz"]);
-        const run = fs.readFileSync(path.join(PROJECT_DIR, "app", "run.py"), "utf8");
-        expect(run).toContain(`@app.get("${HEALTH_CHECK_PATH}")`);
-        expect(run).toContain(`@app.get("${READINESS_CHECK_PATH}")`);
-        const dockerfile = fs.readFileSync(path.join(PROJECT_DIR, "app", "Dockerfile"), "utf8");
-        // The HEALTHCHECK instruction, with its continuation lines.
-        const healthcheck = /^HEALTHCHECK (?:.*\\\n)*.*$/m.exec(dockerfile)?.[0];
-        expect(healthcheck).toContain(`'http://127.0.0.1:${APP_PORT}${HEALTH_CHECK_PATH}'`);
-    });
-
-    it("are what the pod's probes call", () => {
-        const deployment = workloadObjects(workloadSpec(RELEASE, "gitops")).find(
-            (o: KubeObject) => o.kind === "Deployment",
-        ) as KubeObject & {
-            spec: {
-                template: {
-                    spec: { containers: Record<string, { httpGet: { path: string } }>[] };
-                };
-            };
-        };
-        const [app] = deployment.spec.template.spec.containers;
-        expect(
-            ["startupProbe", "livenessProbe", "readinessProbe"].map((p) => app[p].httpGet.path),
-        ).toEqual([HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, READINESS_CHECK_PATH]);
     });
 });
 
@@ -329,6 +333,38 @@ describe("the image this stack builds: the config's defaults are AppImage's", ()
 });
 
 describe("the released image's pull credential: the config refuses what RegistryPullSecret refuses", () => {
+    it("takes the same registry hosts: a host with an optional port, lowercase, no scheme or path", () => {
+        const hosts = [
+            "fleet.azurecr.io",
+            "europe-docker.pkg.dev",
+            "registry.local:5000",
+            "Fleet.azurecr.io",
+            "https://fleet.azurecr.io",
+            "fleet.azurecr.io/app",
+            "-fleet.io",
+        ];
+        const configTakes = (server: string) =>
+            RegistryPullCredentialSchema.safeParse({ server, username: "u", password: "p" })
+                .success;
+        const componentTakes = (server: string) =>
+            validateRegistryPullSecretArgs({
+                kubeconfig: "k",
+                server,
+                username: "u",
+                password: "p",
+            }).length === 0;
+        expect(hosts.map(configTakes)).toEqual(hosts.map(componentTakes));
+        expect(hosts.map((h) => REGISTRY_HOST.test(h))).toEqual([
+            true,
+            true,
+            true,
+            false,
+            false,
+            false,
+            false,
+        ]);
+    });
+
     it("a server with a scheme or path, and a blank user name, in the same words", () => {
         const credential = { server: "https://r.azurecr.io/app", username: " ", password: "pw" };
         const result = RegistryPullCredentialSchema.safeParse(credential);
