@@ -4,21 +4,16 @@
  * `az connectedk8s enable-features --features azure-rbac` would, because the mock runtime echoes
  * inputs back and cannot tell. Each test names the rule and where it is written.
  */
-import type { PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../../plan/run";
 import {
-    agentChartVersionProblem,
-    ARC_AGENT_CLI_MINIMUM,
-    ARC_AGENT_LATEST_KNOWN,
-    ARC_AGENT_MIN_SUPPORTED,
-    ARC_INFRASTRUCTURES,
     arcAgentValues,
     AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS,
     CHECK_ACCESS_READER_ROLE_ID,
     validateEdgeClusterArgs,
-} from "../../components/edge/EdgeCluster";
-import { roleAssignmentName } from "../../components/azure/roleAssignmentName";
-import { GUID } from "../../components/formats";
-import { byUrn, one, ofType, planStack } from "../harness";
+} from "../../../components/edge/EdgeCluster";
+import { roleAssignmentName } from "../../../components/azure/roleAssignmentName";
+import { GUID } from "../../../components/formats";
+import { byUrn, one, ofType, planComponents } from "../../harness";
 
 const T = {
     edge: "multicloud:edge:EdgeCluster",
@@ -104,50 +99,7 @@ describe("The agents' Helm values, as the Azure CLI sets them", () => {
     });
 });
 
-describe("Infrastructure and agent versions", () => {
-    it("never sends `auto`: the CLI resolves it from the nodes before it calls ARM", () => {
-        // custom.py create_connectedk8s: `if infrastructure == 'auto': kubernetes_infra =
-        // get_kubernetes_infra(node_api_response)` (from spec.providerID); _utils.py
-        // validate_infrastructure_type skips Infrastructure_Enum_Values[0], "auto".
-        expect(ARC_INFRASTRUCTURES).not.toContain("auto");
-        expect([...ARC_INFRASTRUCTURES].sort()).toEqual(
-            [
-                "generic",
-                "azure",
-                "aws",
-                "gcp",
-                "azure_stack_hci",
-                "azure_stack_hub",
-                "azure_stack_edge",
-                "vsphere",
-                "windows_server",
-            ].sort(),
-        );
-    });
-
-    it("accepts only stable agents inside Microsoft's N-2 support window", () => {
-        // "Azure Arc-enabled Kubernetes agents have a support window of N-2, where N is the latest
-        // minor release of agents": https://learn.microsoft.com/azure/azure-arc/kubernetes/agent-upgrade#version-support-policy
-        // (1.30.1, September 2025: https://learn.microsoft.com/azure/azure-arc/kubernetes/release-notes).
-        expect(ARC_AGENT_LATEST_KNOWN).toBe("1.30.1");
-        expect(agentChartVersionProblem(ARC_AGENT_LATEST_KNOWN)).toBeUndefined();
-        expect(agentChartVersionProblem(ARC_AGENT_MIN_SUPPORTED)).toBeUndefined();
-        expect(agentChartVersionProblem("1.29.3")).toBeUndefined();
-        expect(agentChartVersionProblem("1.27.0")).toBe(
-            "1.27.0 is outside Azure's support window for the Arc agents (the last 3 minor releases: 1.28.x to 1.30.1); pin 1.30.1",
-        );
-        // The stacks' old pin, and the oldest the CLI itself still installs (_utils.py pull_helm_chart).
-        expect(agentChartVersionProblem("1.14.0")).toMatch(/^1\.14\.0 is outside/);
-        expect(agentChartVersionProblem(ARC_AGENT_CLI_MINIMUM)).toBeDefined();
-        expect(agentChartVersionProblem("2.0.0")).toMatch(/outside/);
-        // Pre-release trains are not the stable train the chart path points at.
-        expect(agentChartVersionProblem("1.30.1-preview")).toBe(
-            "'1.30.1-preview' is not a stable agents release (X.Y.Z, such as 1.30.1)",
-        );
-        // The window moves with the newest release.
-        expect(agentChartVersionProblem("1.28.0", "1.31.0")).toMatch(/1\.29\.x to 1\.31\.0/);
-    });
-});
+// The infrastructures and agent versions the CLI accepts: checks.test.ts.
 
 describe("Azure RBAC where it cannot work", () => {
     const arc = {
@@ -190,18 +142,40 @@ describe("Azure RBAC where it cannot work", () => {
     });
 });
 
-describe("A site as Azure sees it (dev stack, one k3s and one EKS site)", () => {
+describe("A site as Azure sees it (one k3s and one EKS site, planned alone)", () => {
     let plan: PlanResult;
-    const secret = { secure: "v1:x" };
     beforeAll(async () => {
-        plan = await planStack("dev", {
-            "edge.sites": [
-                { name: "store-1", region: "eu-west", distribution: "k3s", kubeconfig: secret },
-                { name: "cloud-eks", region: "eu-west", distribution: "eks", kubeconfig: secret },
-            ],
+        plan = await planComponents((req) => {
+            const pulumi = req<typeof import("@pulumi/pulumi")>("@pulumi/pulumi");
+            const azure = req<typeof import("@pulumi/azure-native")>("@pulumi/azure-native");
+            const tls = req<typeof import("@pulumi/tls")>("@pulumi/tls");
+            const { EdgeCluster } = req<typeof import("../../../components/edge/EdgeCluster")>(
+                "components/edge/EdgeCluster",
+            );
+            const providers = [new azure.Provider("azure"), new tls.Provider("tls")];
+            for (const [name, distribution] of [
+                ["store-1", "k3s"],
+                ["cloud-eks", "eks"],
+            ] as const) {
+                new EdgeCluster(
+                    name,
+                    {
+                        kubeconfig: pulumi.secret("current-context: a\ncontexts: [{ name: a }]\n"),
+                        distribution,
+                        arc: {
+                            resourceGroupName: "multicloud-dev",
+                            location: "westeurope",
+                            subscriptionId: "00000000-0000-0000-0000-000000000001",
+                            tenantId: "00000000-0000-0000-0000-000000000002",
+                            agentChartVersion: "1.30.1",
+                        },
+                    },
+                    { providers },
+                );
+            }
         });
         expect(plan.errors).toEqual([]);
-    });
+    }, 120_000);
 
     it("grants the cluster's own identity the checkAccess role on the cluster, under a stable name", () => {
         // "assign the Connected Cluster Managed Identity CheckAccess Reader role to the cluster

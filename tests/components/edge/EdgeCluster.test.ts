@@ -1,20 +1,21 @@
 /**
- * The edge fleet: sites outside every cloud, each with a fixed footprint (key, connected
- * cluster, agents, and with anthos the attached cluster), the fleet-wide Azure governance that
- * reaches all of them, the sharding that splits a fleet over stacks, and the config that drives
- * it. The committed prod stack lists two sites; synthetic fleets come from plan/synthetic.ts.
+ * An edge site (components/edge/EdgeCluster.ts): sites outside every cloud, each with a fixed
+ * footprint (key, connected cluster, agents, and with anthos the attached cluster), and the
+ * fleet-wide Azure governance that reaches all of them. The committed prod stack lists two
+ * sites; synthetic fleets come from plan/synthetic.ts; one site planned alone shows each
+ * argument's effect. The Azure CLI's rules: EdgeCluster.cli-parity.test.ts; the sharding:
+ * shards.test.ts; the config's refusals: tests/config/edge.test.ts.
  */
 import { createPublicKey, KeyObject } from "crypto";
-import type { RecordedResource } from "../../plan/mocks";
-import type { PlanResult } from "../../plan/run";
-import { syntheticEdgeOverrides, syntheticSites, SYNTHETIC_REGIONS } from "../../plan/synthetic";
+import type { RecordedResource } from "../../../plan/mocks";
+import type { PlanResult } from "../../../plan/run";
+import { syntheticEdgeOverrides, syntheticSites } from "../../../plan/synthetic";
 import {
     agentPublicKeyCertificate,
-    kubeconfigProblem,
+    attachedDistribution,
     validateEdgeClusterArgs,
-} from "../../components/edge/EdgeCluster";
-import { claimsOf, ownedSites, shardProblems } from "../../components/edge/shards";
-import { byUrn, created, ofType, one, planStack } from "../harness";
+} from "../../../components/edge/EdgeCluster";
+import { byUrn, created, ofType, one, planComponents, planStack } from "../../harness";
 
 const T = {
     edge: "multicloud:edge:EdgeCluster",
@@ -170,7 +171,7 @@ describe("Edge sites in the prod stack", () => {
                 azureArcAgents: { autoUpdate: false },
                 "clusterconnect-agent": { enabled: true },
                 // Azure RBAC, as `az connectedk8s enable-features --features azure-rbac` sets it
-                // (custom.py enable_features); tested in detail in edge-cli-parity.test.ts.
+                // (custom.py enable_features); tested in detail in EdgeCluster.cli-parity.test.ts.
                 guard: { enabled: true, authnMode: "arc", skipAuthzCheck: "" },
             },
         });
@@ -368,190 +369,26 @@ describe("Edge footprint at scale", () => {
         });
     });
 
-    it("registers six per site in Arc only", async () => {
+    it("registers six per site in Arc only, and hands each site's agents the stack's proxy", async () => {
+        const proxy = { httpsProxy: "http://proxy.corp:3128", noProxy: "10.0.0.0/8,.svc" };
         const arcOnly = await planStack("dev", {
             "edge.sites": syntheticSites(4).map(({ oidcIssuerUrl: _issuer, ...s }) => s),
+            "azure.arc.proxy": proxy,
         });
         expect(arcOnly.errors).toEqual([]);
         // Against the dev stack as committed: Arc only, Flux delivering gitops/.
         const none = await planStack("dev");
         expect(created(arcOnly).length - created(none).length).toBe(6 * 4);
-    });
-});
-
-describe("Sharding", () => {
-    const sites = syntheticSites(40) as {
-        name: string;
-        region: string;
-        labels: Record<string, string>;
-    }[];
-    const byRegion = {
-        eu: { regions: ["eu-west", "eu-central"] },
-        us: { regions: ["us-east", "us-west"] },
-        ap: { regions: ["ap-south"] },
-    };
-
-    it("partitions the sites: no two shards own a site, and every site has an owner", () => {
-        expect(shardProblems(sites, byRegion)).toEqual([]);
-        const owned = Object.keys(byRegion).map((s) =>
-            ownedSites(sites, byRegion, s).map((site) => site.name),
-        );
-        const all = owned.flat();
-        expect(new Set(all).size).toBe(all.length); // disjoint
-        expect(all.sort()).toEqual(sites.map((s) => s.name).sort()); // complete
-        for (const site of sites) expect(claimsOf(site, byRegion)).toHaveLength(1);
-        expect(SYNTHETIC_REGIONS.length).toBe(5);
-    });
-
-    it("names every site two shards claim, and every site no shard claims", () => {
-        const shards = { eu: { regions: ["eu-west"] }, stores: { selector: { tier: "store" } } };
-        const list = [
-            { name: "a", region: "eu-west", labels: { tier: "warehouse" } },
-            { name: "b", region: "eu-west", labels: { tier: "store" } },
-            { name: "c", region: "us-east", labels: { tier: "warehouse" } },
-            { name: "d", region: "us-east", labels: { tier: "store" } },
-        ];
-        expect(shardProblems(list, shards)).toEqual([
-            {
-                index: 1,
-                message:
-                    "('b') is claimed by shards 'eu' and 'stores': two stacks would both manage it; make their regions or selectors disjoint",
-            },
-            {
-                index: 2,
-                message:
-                    "('c', region 'us-east') is claimed by no shard: add its region or one of its labels to a shard in edge.shards, so that some stack owns it",
-            },
-        ]);
-        // A selector needs every one of its labels; a stack with no shards owns every site.
-        expect(claimsOf(list[3], { x: { selector: { tier: "store", country: "de" } } })).toEqual(
-            [],
-        );
-        expect(ownedSites(list, {}, undefined)).toEqual(list);
-    });
-
-    it("plans two shard stacks over one site list that never manage the same site", async () => {
-        const shards = { eu: byRegion.eu, rest: { regions: ["us-east", "us-west", "ap-south"] } };
-        const base = { ...syntheticEdgeOverrides(10), "edge.shards": shards };
-        // One after the other: each plan loads the SDK afresh, in its own module registry.
-        const eu = await planStack("dev", { ...base, "edge.shard": "eu" });
-        const rest = await planStack("dev", { ...base, "edge.shard": "rest" });
-        expect(eu.errors).toEqual([]);
-        expect(rest.errors).toEqual([]);
-        const names = (p: PlanResult) => ofType(p, T.edge).map((r) => r.name);
-        expect(names(eu).filter((n) => names(rest).includes(n))).toEqual([]);
-        expect([...names(eu), ...names(rest)].sort()).toEqual(
-            syntheticSites(10).map((s) => String(s.name)),
-        );
-        expect((eu.outputs.edge as { shard: string }).shard).toBe("eu");
-    });
-
-    it("refuses overlapping shards before registering anything", async () => {
-        const plan = await planStack("dev", {
-            ...syntheticEdgeOverrides(3),
-            "edge.shards": {
-                all: { regions: SYNTHETIC_REGIONS },
-                stores: { selector: { tier: "store" } },
-            },
-            "edge.shard": "all",
-        });
-        expect(created(plan)).toEqual([]);
-        expect(plan.errors[0]).toContain(
-            "multicloud:edge.sites[1] ('store-0001') is claimed by shards 'all' and 'stores': two stacks would both manage it",
-        );
-    });
-});
-
-describe("Edge config: bad input, all reported before any resource", () => {
-    const site = { name: "store-1", region: "eu-west", kubeconfig: { secure: "v1:x" } };
-
-    it("passes proxy values when config gives a proxy", async () => {
-        const plan = await planStack("dev", {
-            "edge.sites": [site],
-            "azure.arc.proxy": { httpsProxy: "http://proxy.corp:3128", noProxy: "10.0.0.0/8,.svc" },
-        });
-        expect(plan.errors).toEqual([]);
-        expect(values(one(plan, T.release, "store-1-arc-agents")).global).toMatchObject({
-            isProxyEnabled: true,
-            httpsProxy: "http://proxy.corp:3128",
-            noProxy: "10.0.0.0/8,.svc",
-        });
-    });
-
-    it("names each problem with its key and its fix", async () => {
-        const plan = await planStack("dev", {
-            "azure.arc.agentChartVersion": "",
-            "azure.arc.clusters": [site],
-            "edge.anthos.enabled": true,
-            "edge.shard": "eu",
-            "edge.sites": [
-                { ...site, distribution: "nomad" },
-                { ...site, region: "EU West" },
-            ],
-        });
-        expect(created(plan)).toEqual([]);
-        const text = plan.errors[0];
-        for (const expected of [
-            'multicloud:edge.sites[0].distribution must be one of "aks", ',
-            "multicloud:edge.sites[1].region must be a region label such as eu-west",
-            "multicloud:edge.sites[1].name 'store-1' is used twice: every site needs its own name",
-            "multicloud:azure.arc.clusters has moved: clusters outside Azure are edge sites now",
-            "multicloud:edge.shard 'eu' names a shard, but edge.shards defines none",
-            "multicloud:edge.anthos.location is required when edge.anthos.enabled is true",
-            "multicloud:edge.sites[0].oidcIssuerUrl is required when edge.anthos.enabled is true",
-            "multicloud:edge.gitops is flux, but the sites are attached to the GKE fleet, whose Config Sync default syncs gitops/ too",
-        ]) {
-            expect(text).toContain(expected);
+        // azure.arc.proxy reaches every site's agents (the values themselves: cli-parity).
+        for (const site of syntheticSites(4)) {
+            expect(
+                values(one(arcOnly, T.release, `${String(site.name)}-arc-agents`)).global,
+            ).toMatchObject({ isProxyEnabled: true, ...proxy });
         }
     });
+});
 
-    it("needs Azure for any site, a pinned agent chart, and a shard when shards are defined", async () => {
-        const noAzure = await planStack("dev", { "azure.enabled": false, "edge.sites": [site] });
-        expect(noAzure.errors[0]).toContain(
-            "multicloud:edge.sites lists sites, but azure.enabled is not true",
-        );
-        const noChart = await planStack("dev", {
-            "azure.arc.agentChartVersion": undefined,
-            "edge.sites": [site],
-            "edge.shards": { eu: { regions: ["eu-west"] } },
-        });
-        expect(noChart.errors[0]).toContain(
-            "multicloud:azure.arc.agentChartVersion is required when edge.sites are listed",
-        );
-        expect(noChart.errors[0]).toContain(
-            "multicloud:edge.shard is required when edge.shards are defined",
-        );
-        const configSyncWithoutAnthos = await planStack("dev", {
-            "edge.gitops": "configsync",
-            "edge.sites": [site],
-        });
-        expect(configSyncWithoutAnthos.errors[0]).toContain(
-            "multicloud:edge.gitops is configsync, but Config Sync reaches edge sites only when edge.anthos.enabled and gcp.configSync.enabled are both true",
-        );
-    });
-
-    it("refuses a kubeconfig given in plain text, or one without a current context", async () => {
-        const plain = await planStack("dev", {
-            "edge.sites": [{ ...site, kubeconfig: "apiVersion: v1\nkind: Config\n" }],
-        });
-        expect(plain.errors[0]).toContain(
-            "multicloud:edge.sites[0].kubeconfig has no current-context: set one with `kubectl config use-context`",
-        );
-        const KUBECONFIG =
-            "apiVersion: v1\nkind: Config\ncurrent-context: a\ncontexts: [{ name: a, context: { cluster: a, user: a } }]\n";
-        const notSecret = await planStack("dev", {
-            "edge.sites": [{ ...site, kubeconfig: KUBECONFIG }],
-        });
-        expect(created(notSecret)).toEqual([]);
-        expect(notSecret.errors[0]).toContain(
-            "multicloud:edge.sites[*].kubeconfig must be secrets: set each with `pulumi config set --secret --path 'edge.sites[0].kubeconfig'",
-        );
-        expect(kubeconfigProblem("clusters: [")).toMatch(/^is not YAML/);
-        expect(kubeconfigProblem("current-context: a\ncontexts: [{ name: b }]\n")).toBe(
-            "names current-context 'a', which is not among its contexts",
-        );
-    });
-
+describe("EdgeCluster's own checks", () => {
     it("validates EdgeCluster's own arguments", () => {
         expect(
             validateEdgeClusterArgs("Store_1", {
@@ -593,4 +430,95 @@ describe("Edge config: bad input, all reported before any resource", () => {
             }).export({ type: "spki", format: "pem" }),
         ).toBe(spki);
     });
+
+    // GKE attached clusters take distribution "aks", "eks" or "generic" (@pulumi/gcp
+    // container/attachedCluster.d.ts AttachedClusterArgs.distribution: "Supported values:
+    // eks, aks, generic"); any other Arc distribution attaches as generic.
+    it("attaches EKS and AKS by name and every other distribution as generic", () => {
+        expect(
+            (["eks", "aks", "k3s", "aks_edge_k3s", "gke", "generic"] as const).map(
+                attachedDistribution,
+            ),
+        ).toEqual(["eks", "aks", "generic", "generic", "generic", "generic"]);
+    });
+});
+
+describe("one EdgeCluster planned alone", () => {
+    const KUBECONFIG = "current-context: a\ncontexts: [{ name: a }]\n";
+    const ARC = {
+        resourceGroupName: "edge",
+        location: "westeurope",
+        subscriptionId: "00000000-0000-0000-0000-000000000001",
+        tenantId: "00000000-0000-0000-0000-000000000002",
+        agentChartVersion: "1.30.1",
+    };
+
+    it("installs the chart it is given, with the site's tags on the connected cluster", async () => {
+        const plan = await planComponents((req) => {
+            const pulumi = req<typeof import("@pulumi/pulumi")>("@pulumi/pulumi");
+            const azure = req<typeof import("@pulumi/azure-native")>("@pulumi/azure-native");
+            const tls = req<typeof import("@pulumi/tls")>("@pulumi/tls");
+            const { EdgeCluster } = req<typeof import("../../../components/edge/EdgeCluster")>(
+                "components/edge/EdgeCluster",
+            );
+            new EdgeCluster(
+                "kiosk-7",
+                {
+                    kubeconfig: pulumi.secret(KUBECONFIG),
+                    distribution: "k3s",
+                    infrastructure: "vsphere",
+                    arc: { ...ARC, agentChart: "oci://mirror.example.com/azure-arc-k8sagents" },
+                    tags: { tier: "kiosk" },
+                },
+                { providers: [new azure.Provider("azure"), new tls.Provider("tls")] },
+            );
+        });
+        expect(plan.errors).toEqual([]);
+        const release = one(plan, T.release, "kiosk-7-arc-agents");
+        expect(release.inputs).toMatchObject({
+            chart: "oci://mirror.example.com/azure-arc-k8sagents",
+            version: "1.30.1",
+        });
+        expect(one(plan, T.cc, "kiosk-7").inputs).toMatchObject({
+            clusterName: "kiosk-7",
+            resourceGroupName: "edge",
+            distribution: "k3s",
+            infrastructure: "vsphere",
+            // The pinned chart: the agents never upgrade themselves behind Pulumi's back.
+            arcAgentProfile: { agentAutoUpgrade: "Disabled" },
+            tags: { tier: "kiosk" },
+        });
+        // Every child is the component's, named after it.
+        const component = one(plan, T.edge, "kiosk-7");
+        const children = plan.resources.filter((r) => r.parent === component.urn);
+        expect(children.map((r) => r.name).sort()).toEqual(
+            [
+                "kiosk-7",
+                "kiosk-7-agent-key",
+                "kiosk-7-arc-agents",
+                "kiosk-7-guard-checkaccess",
+                "kiosk-7-k8s",
+            ].sort(),
+        );
+    }, 120_000);
+
+    it("refuses bad arguments before registering anything", async () => {
+        const plan = await planComponents((req) => {
+            const azure = req<typeof import("@pulumi/azure-native")>("@pulumi/azure-native");
+            const tls = req<typeof import("@pulumi/tls")>("@pulumi/tls");
+            const { EdgeCluster } = req<typeof import("../../../components/edge/EdgeCluster")>(
+                "components/edge/EdgeCluster",
+            );
+            new EdgeCluster(
+                "Kiosk_7",
+                { kubeconfig: KUBECONFIG, arc: ARC },
+                { providers: [new azure.Provider("azure"), new tls.Provider("tls")] },
+            );
+        });
+        // Only the test's own providers: the component registered nothing.
+        expect(created(plan).filter((r) => !r.type.startsWith("pulumi:providers:"))).toEqual([]);
+        expect(plan.errors.join("\n")).toContain(
+            "EdgeCluster 'Kiosk_7' has invalid arguments:\n  - name 'Kiosk_7' must be a lowercase DNS label",
+        );
+    }, 60_000);
 });

@@ -8,14 +8,22 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import {
+    agentChartVersionProblem,
+    ARC_AGENT_CLI_MINIMUM,
+    ARC_AGENT_LATEST_KNOWN,
+    ARC_AGENT_MIN_SUPPORTED,
+    ARC_INFRASTRUCTURES,
     AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS,
     EDGE_SITE_DEFAULTS,
+    kubeconfigProblem,
+} from "../../../components/edge/checks";
+import {
     type EdgeClusterArgs,
     validateEdgeClusterArgs,
-} from "../../components/edge/EdgeCluster";
-import { EdgeSchema } from "../../config/edge";
-import type { PlanResult } from "../../plan/run";
-import { one, planStack, PROJECT_DIR } from "../harness";
+} from "../../../components/edge/EdgeCluster";
+import { EdgeSchema } from "../../../config/edge";
+import type { PlanResult } from "../../../plan/run";
+import { one, planComponents, PROJECT_DIR } from "../../harness";
 
 const KUBECONFIG = "current-context: a\ncontexts: [{ name: a }]\n";
 const ARC = {
@@ -100,25 +108,19 @@ describe("an edge site's defaults: one constant each, the same in the config and
     describe("what EdgeCluster registers with the arguments left out, against what the config gives", () => {
         let plan: PlanResult;
         beforeAll(async () => {
-            plan = await planStack(
-                "dev",
-                {},
-                {
-                    load: () => {
-                        const { EdgeCluster } =
-                            require("../../components/edge/EdgeCluster") as typeof import("../../components/edge/EdgeCluster");
-                        const azure =
-                            require("@pulumi/azure-native") as typeof import("@pulumi/azure-native");
-                        const tls = require("@pulumi/tls") as typeof import("@pulumi/tls");
-                        // Only what the component requires.
-                        new EdgeCluster(
-                            "store-1",
-                            { kubeconfig: KUBECONFIG, arc: ARC },
-                            { providers: [new azure.Provider("azure"), new tls.Provider("tls")] },
-                        );
-                    },
-                },
-            );
+            plan = await planComponents((req) => {
+                const { EdgeCluster } = req<typeof import("../../../components/edge/EdgeCluster")>(
+                    "components/edge/EdgeCluster",
+                );
+                const azure = req<typeof import("@pulumi/azure-native")>("@pulumi/azure-native");
+                const tls = req<typeof import("@pulumi/tls")>("@pulumi/tls");
+                // Only what the component requires.
+                new EdgeCluster(
+                    "store-1",
+                    { kubeconfig: KUBECONFIG, arc: ARC },
+                    { providers: [new azure.Provider("azure"), new tls.Provider("tls")] },
+                );
+            });
             expect(plan.errors).toEqual([]);
         }, 120_000);
 
@@ -178,5 +180,68 @@ describe("an edge site's rules: the config refuses what EdgeCluster refuses, in 
         expect(
             accepted.map((entry) => componentProblems("store-1", { azureRbacSkipList: [entry] })),
         ).toEqual(accepted.map(() => []));
+    });
+});
+
+// The Azure CLI's rules for what `az connectedk8s connect` sends and installs.
+describe("Infrastructure and agent versions", () => {
+    it("never sends `auto`: the CLI resolves it from the nodes before it calls ARM", () => {
+        // custom.py create_connectedk8s: `if infrastructure == 'auto': kubernetes_infra =
+        // get_kubernetes_infra(node_api_response)` (from spec.providerID); _utils.py
+        // validate_infrastructure_type skips Infrastructure_Enum_Values[0], "auto".
+        expect(ARC_INFRASTRUCTURES).not.toContain("auto");
+        expect([...ARC_INFRASTRUCTURES].sort()).toEqual(
+            [
+                "generic",
+                "azure",
+                "aws",
+                "gcp",
+                "azure_stack_hci",
+                "azure_stack_hub",
+                "azure_stack_edge",
+                "vsphere",
+                "windows_server",
+            ].sort(),
+        );
+    });
+
+    it("accepts only stable agents inside Microsoft's N-2 support window", () => {
+        // "Azure Arc-enabled Kubernetes agents have a support window of N-2, where N is the latest
+        // minor release of agents": https://learn.microsoft.com/azure/azure-arc/kubernetes/agent-upgrade#version-support-policy
+        // (1.30.1, September 2025: https://learn.microsoft.com/azure/azure-arc/kubernetes/release-notes).
+        expect(ARC_AGENT_LATEST_KNOWN).toBe("1.30.1");
+        expect(agentChartVersionProblem(ARC_AGENT_LATEST_KNOWN)).toBeUndefined();
+        expect(agentChartVersionProblem(ARC_AGENT_MIN_SUPPORTED)).toBeUndefined();
+        expect(agentChartVersionProblem("1.29.3")).toBeUndefined();
+        expect(agentChartVersionProblem("1.27.0")).toBe(
+            "1.27.0 is outside Azure's support window for the Arc agents (the last 3 minor releases: 1.28.x to 1.30.1); pin 1.30.1",
+        );
+        // The stacks' old pin, and the oldest the CLI itself still installs (_utils.py pull_helm_chart).
+        expect(agentChartVersionProblem("1.14.0")).toMatch(/^1\.14\.0 is outside/);
+        expect(agentChartVersionProblem(ARC_AGENT_CLI_MINIMUM)).toBeDefined();
+        expect(agentChartVersionProblem("2.0.0")).toMatch(/outside/);
+        // Pre-release trains are not the stable train the chart path points at.
+        expect(agentChartVersionProblem("1.30.1-preview")).toBe(
+            "'1.30.1-preview' is not a stable agents release (X.Y.Z, such as 1.30.1)",
+        );
+        // The window moves with the newest release.
+        expect(agentChartVersionProblem("1.28.0", "1.31.0")).toMatch(/1\.29\.x to 1\.31\.0/);
+    });
+});
+
+describe("kubeconfigProblem", () => {
+    it("names a kubeconfig that is not YAML, has no current context, or names one it lacks", () => {
+        expect(kubeconfigProblem("clusters: [")).toMatch(/^is not YAML/);
+        expect(kubeconfigProblem("- a\n- b\n")).toBe(
+            "has no current-context: set one with `kubectl config use-context`",
+        );
+        expect(kubeconfigProblem("42")).toBe("is not a kubeconfig (a YAML mapping)");
+        expect(kubeconfigProblem("apiVersion: v1\nkind: Config\n")).toBe(
+            "has no current-context: set one with `kubectl config use-context`",
+        );
+        expect(kubeconfigProblem("current-context: a\ncontexts: [{ name: b }]\n")).toBe(
+            "names current-context 'a', which is not among its contexts",
+        );
+        expect(kubeconfigProblem(KUBECONFIG)).toBeUndefined();
     });
 });
