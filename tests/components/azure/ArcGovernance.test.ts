@@ -1,42 +1,42 @@
 /**
- * ArcGovernance on its own: what reaches every Arc cluster of the fleet's resource group through
- * Azure Policy assignments made once (the Azure Policy extension, Container Insights, the pod
- * security baseline, and with Flux delivery one Flux policy), planned under the recording mocks
- * with an explicit azure-native provider (the project disables default providers); plus the
- * SDK-free pieces it is built from (`fluxPolicy`, `podSecurity`, `roleAssignmentName`).
+ * ArcGovernance: what reaches every Arc cluster of the fleet's resource group through Azure
+ * Policy assignments made once (the Azure Policy extension, Container Insights, the pod security
+ * baseline, and with Flux delivery one Flux policy), and the Entra ID groups' Arc roles, planned
+ * directly under the recording mocks with an explicit azure-native provider (the project
+ * disables default providers). The SDK-free pieces it is built from have their own tests
+ * (checks, fluxPolicy, podSecurity, roleAssignmentName).
  *
  * The mocks echo inputs, so each rule Azure enforces is written here as a test, with its source.
  */
-import type * as pulumi from "@pulumi/pulumi";
-import type { RecordedResource } from "../../plan/mocks";
-import type { PlanResult } from "../../plan/run";
-import { parseStackConfig } from "../../config";
+import type * as ArcGovernanceModule from "../../../components/azure/ArcGovernance";
+import type { ArcGovernanceArgs } from "../../../components/azure/ArcGovernance";
+import type { RecordedResource } from "../../../plan/mocks";
+import type { PlanResult } from "../../../plan/run";
+import { parseStackConfig } from "../../../config";
+import { FLUX_GIT_URL_RULE, LOG_RETENTION_DAYS } from "../../../components/azure/checks";
+import { FLUX_POLICY_RULE } from "../../../components/azure/fluxPolicy";
+import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "../../../components/azure/podSecurity";
+import { roleAssignmentName } from "../../../components/azure/roleAssignmentName";
+import { created, ofType, one, planComponents } from "../../harness";
 import {
-    type ArcGovernanceArgs,
-    CONTAINER_INSIGHTS_POLICY_PARAMETERS,
-    customDefinitionName,
-    validateArcGovernanceArgs,
-} from "../../components/azure/ArcGovernance";
-import { FLUX_POLICY_PARAMETERS, FLUX_POLICY_RULE } from "../../components/azure/fluxPolicy";
-import {
-    DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES,
-    POD_SECURITY_BUILTIN_EXCLUDED_NAMESPACES,
-} from "../../components/azure/podSecurity";
-import { roleAssignmentName, uuidV5 } from "../../components/azure/roleAssignmentName";
-import { created, ofType, one, planStack } from "../harness";
+    azureOpts,
+    LOCATION,
+    LOWER_GUID,
+    OTHER_RG,
+    parametersRead,
+    type PolicyParameters,
+    RG,
+    roleId,
+    SUB,
+    T,
+    toWorker,
+    withoutDefault,
+    workerModule,
+} from "./fixtures";
 
-const T = {
-    governance: "multicloud:azure:ArcGovernance",
-    assignment: "azure-native:authorization:PolicyAssignment",
-    definition: "azure-native:authorization:PolicyDefinition",
-    role: "azure-native:authorization:RoleAssignment",
-};
-const SUB = "11111111-1111-1111-1111-111111111111";
-const RG = `/subscriptions/${SUB}/resourceGroups/fleet-rg`;
-const OTHER_RG = `/subscriptions/${SUB}/resourceGroups/other-fleet-rg`;
 const ADMINS = "33333333-3333-3333-3333-333333333333";
 const VIEWERS = "44444444-4444-4444-4444-444444444444";
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const GIT_URL = "https://github.com/example-org/fleet.git";
 
 // The built-in ids as Azure publishes them, written out here rather than read from the component.
 const POLICY = {
@@ -54,55 +54,38 @@ const KUBERNETES_EXTENSION_CONTRIBUTOR = "85cb6faf-e071-4c9b-8136-154b5a04f717";
 const ARC_ADMIN = "8393591c-06b9-48a2-a542-1bd6b377f6a2";
 const ARC_VIEWER = "63f0a09d-1495-4db4-a681-037d84835eb4";
 const ARC_USER = "00493d72-78f6-4148-b6c5-d3ce8e4799dd";
-const roleId = (guid: string) =>
-    `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
 const BASE: ArcGovernanceArgs = {
     subscriptionId: SUB,
     resourceGroupName: "fleet-rg",
     resourceGroupId: RG,
-    location: "westeurope",
-    git: { url: "https://github.com/example-org/fleet.git", branch: "release", path: "./gitops" },
+    location: LOCATION,
+    git: { url: GIT_URL, branch: "release", path: "./gitops" },
     adminGroupObjectIds: [ADMINS],
     viewerGroupObjectIds: [VIEWERS],
 };
 
-/** The resource options each child was registered with, by name (from a transformation). */
-type Options = Map<string, pulumi.CustomResourceOptions>;
+/** The component's module as the plans load it: validation and policy rules, called directly. */
+let gov: typeof ArcGovernanceModule;
+beforeAll(async () => {
+    gov = await workerModule<typeof ArcGovernanceModule>("components/azure/ArcGovernance");
+});
 
-/** Plans the dev stack's project with only the given ArcGovernance instances in it. */
-async function planGovernance(
+/** Plans only the given ArcGovernance instances, on one explicit azure-native provider. */
+function planGovernance(
     instances: readonly { readonly name: string; readonly args: ArcGovernanceArgs }[],
-    options: Options = new Map(),
 ): Promise<PlanResult> {
-    return planStack(
-        "dev",
-        {},
-        {
-            load: () => {
-                const azure =
-                    require("@pulumi/azure-native") as typeof import("@pulumi/azure-native");
-                const { ArcGovernance } =
-                    require("../../components/azure/ArcGovernance") as typeof import("../../components/azure/ArcGovernance");
-                const provider = new azure.Provider("az", {
-                    subscriptionId: SUB,
-                    location: "westeurope",
-                });
-                // Records the options of every child: the mocks do not see them.
-                const record: pulumi.ResourceTransformation = ({ name, opts }) => {
-                    options.set(name, opts);
-                    return undefined;
-                };
-                for (const { name, args } of instances) {
-                    new ArcGovernance(name, args, {
-                        providers: [provider],
-                        transformations: [record],
-                    });
-                }
-            },
-        },
-    );
+    return planComponents((req) => {
+        const { ArcGovernance } = req<typeof ArcGovernanceModule>("components/azure/ArcGovernance");
+        const opts = azureOpts(req);
+        const data = toWorker(req);
+        for (const { name, args } of instances) new ArcGovernance(name, data(args), opts);
+    });
 }
+
+/** The plan of one instance `gov` with BASE, made once and shared by the tests that read it. */
+let base: Promise<PlanResult> | undefined;
+const basePlan = () => (base ??= planGovernance([{ name: "gov", args: BASE }]));
 
 /** The children of the component named `name`, as `type name`, sorted. */
 const inventory = (plan: PlanResult, name: string) => {
@@ -115,14 +98,6 @@ const inventory = (plan: PlanResult, name: string) => {
 
 const outputsOf = (plan: PlanResult, name: string) =>
     one(plan, T.governance, name).outputs as Record<string, unknown>;
-
-/** Every `parameters('x')` an ARM or policy expression in `value` reads. */
-const parametersRead = (value: unknown): string[] =>
-    [...JSON.stringify(value).matchAll(/parameters\('([^']+)'\)/g)].map((m) => m[1]);
-
-type PolicyParameters = Record<string, { type: string; defaultValue?: unknown }>;
-/** The ARM template parameter type of each Azure Policy parameter type. */
-const ARM_TYPE: Record<string, string> = { String: "string", Integer: "int", Boolean: "bool" };
 
 /**
  * Azure's parameter rules between a definition and its assignment
@@ -137,48 +112,10 @@ function expectAssignable(definition: PolicyParameters, assigned: Record<string,
     }
 }
 
-describe("roleAssignmentName", () => {
-    it("is a version 5 UUID as RFC 9562 defines it", () => {
-        // RFC 9562, Appendix A.4: UUIDv5 of "www.example.com" in the DNS namespace.
-        expect(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com")).toBe(
-            "2ed6657d-e927-568b-95e1-2665a8aea6a2",
-        );
-        // Python's uuid.uuid5(uuid.NAMESPACE_DNS, "python.org").
-        expect(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org")).toBe(
-            "886313e1-3b8a-5372-9b90-0c9aee199e5d",
-        );
-    });
-
-    it("names one grant the same however its ids are written, and different grants differently", () => {
-        // Azure: a role assignment's name must be a GUID; naming it from scope, principal and
-        // role (Bicep's guid(scope, principalId, roleId)) gives a re-created assignment its old
-        // name (https://learn.microsoft.com/azure/azure-resource-manager/bicep/scenarios-rbac).
-        const name = roleAssignmentName(RG, roleId(ARC_ADMIN), ADMINS);
-        expect(name).toMatch(GUID);
-        for (const same of [
-            roleAssignmentName(`${RG}/`.toUpperCase(), ARC_ADMIN.toUpperCase(), ADMINS),
-            roleAssignmentName(
-                RG,
-                `/providers/Microsoft.Authorization/roleDefinitions/${ARC_ADMIN}`,
-                ADMINS.toUpperCase(),
-            ),
-        ]) {
-            expect(same).toBe(name);
-        }
-        const others = [
-            roleAssignmentName(OTHER_RG, roleId(ARC_ADMIN), ADMINS),
-            roleAssignmentName(RG, roleId(ARC_VIEWER), ADMINS),
-            roleAssignmentName(RG, roleId(ARC_ADMIN), VIEWERS),
-        ];
-        expect(new Set([name, ...others]).size).toBe(4);
-    });
-});
-
 describe("ArcGovernance with Flux delivery (the default)", () => {
     let plan: PlanResult;
-    const options: Options = new Map();
     beforeAll(async () => {
-        plan = await planGovernance([{ name: "gov", args: BASE }], options);
+        plan = await basePlan();
         expect(plan.errors).toEqual([]);
     });
 
@@ -246,7 +183,7 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
         expect(assignment.dependencies).toContain(one(plan, T.definition, "gov-flux-gitops").urn);
         const definition = one(plan, T.definition, "gov-flux-gitops");
         expect(definition.inputs).toMatchObject({
-            policyDefinitionName: customDefinitionName("gov", RG, "flux-gitops"),
+            policyDefinitionName: gov.customDefinitionName("gov", RG, "flux-gitops"),
             policyType: "Custom",
             mode: "Indexed",
             metadata: { category: "Kubernetes" },
@@ -282,7 +219,7 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
             ]),
         );
         expectAssignable(
-            CONTAINER_INSIGHTS_POLICY_PARAMETERS as unknown as PolicyParameters,
+            gov.CONTAINER_INSIGHTS_POLICY_PARAMETERS as unknown as PolicyParameters,
             assignment.inputs.parameters as Record<string, unknown>,
         );
     });
@@ -317,7 +254,7 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
                 roleAssignmentName: roleAssignmentName(RG, guid, principalId),
                 scope: RG,
                 roleDefinitionId: roleId(guid),
-                principalId: expect.stringMatching(GUID),
+                principalId: expect.stringMatching(LOWER_GUID),
                 // A new identity may not have replicated: with principalType ServicePrincipal,
                 // Azure does not look it up (role-based-access-control/role-assignments-template,
                 // "New service principal").
@@ -377,7 +314,7 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
         // Azure answers RoleAssignmentExists). Delete-before-replace avoids both.
         const roles = ofType(plan, T.role);
         expect(roles).toHaveLength(7);
-        for (const r of roles) expect(options.get(r.name)?.deleteBeforeReplace).toBe(true);
+        for (const r of roles) expect([r.name, r.deleteBeforeReplace]).toEqual([r.name, true]);
     });
 
     it("exports every assignment id and both custom definitions", () => {
@@ -512,148 +449,19 @@ describe("ArcGovernance with Flux delivery (the default)", () => {
                 expect(Object.keys(definition.inputs.parameters as object)).toContain(p);
             }
         });
-    });
-});
 
-describe("the custom Flux definition (fluxPolicy)", () => {
-    const rule = FLUX_POLICY_RULE;
-    const { details } = rule.then;
-    const { parameters, template } = details.deployment.properties;
-    const [extension, configuration] = template.resources;
-
-    it("acts on every connected cluster once provisioned, checking what the built-in Flux configuration policy checks", () => {
-        // Azure/azure-policy built-in-policies/policyDefinitions/Kubernetes/
-        // Deploy-GitOps-Flux2-to-Kubernetes-cluster-no-secrets_DINE.json (83ea2fd1...): scope,
-        // namespace, URL, repository timeout and sync interval, branch, and not Failed.
-        expect(rule.if).toEqual({
-            field: "type",
-            equals: "Microsoft.Kubernetes/connectedClusters",
-        });
-        expect(rule.then.effect).toBe("DeployIfNotExists");
-        expect(details.type).toBe("Microsoft.KubernetesConfiguration/fluxConfigurations");
-        expect(details.evaluationDelay).toBe("AfterProvisioning");
-        const f = (p: string) => `Microsoft.KubernetesConfiguration/fluxConfigurations/${p}`;
-        expect(details.existenceCondition.allOf).toEqual([
-            { field: f("scope"), equals: "cluster" },
-            { field: f("namespace"), equals: "flux-system" },
-            { field: f("gitRepository.url"), equals: "[parameters('repositoryUrl')]" },
-            {
-                field: f("gitRepository.timeoutInSeconds"),
-                equals: "[parameters('repositoryTimeout')]",
-            },
-            {
-                field: f("gitRepository.syncIntervalInSeconds"),
-                equals: "[parameters('repositorySyncInterval')]",
-            },
-            {
-                field: f("gitRepository.repositoryRef.branch"),
-                equals: "[parameters('repositoryRefBranch')]",
-            },
-            { field: f("provisioningState"), notEquals: "Failed" },
-        ]);
-    });
-
-    it("deploys the Flux extension as the built-in does, so an existing one is updated in place", () => {
-        // Deploy-GitOps-Flux2-Extension-to-Kubernetes-cluster_DINE.json (f9175d5f...): name
-        // "flux" (also `az k8s-configuration flux create`'s), a system identity, microsoft.flux
-        // on the Stable train with minor auto-upgrades; no release scope or version, which an
-        // update of an existing extension may not change.
-        expect(extension).toEqual({
-            type: "Microsoft.KubernetesConfiguration/extensions",
-            apiVersion: "2023-05-01",
-            name: "flux",
-            scope: "[concat('Microsoft.Kubernetes/connectedClusters/', parameters('clusterName'))]",
-            identity: { type: "SystemAssigned" },
-            properties: {
-                extensionType: "microsoft.flux",
-                autoUpgradeMinorVersion: true,
-                releaseTrain: "Stable",
-            },
-        });
-    });
-
-    it("deploys the Flux configuration only after the extension, in the same deployment", () => {
-        expect(configuration).toMatchObject({
-            type: "Microsoft.KubernetesConfiguration/fluxConfigurations",
-            apiVersion: "2023-05-01",
-            name: "fleet-gitops",
-            scope: extension.scope,
-        });
-        // ARM orders by dependsOn: the id it names is the extension's (type, name, cluster).
-        expect(configuration.dependsOn).toEqual([
-            "[extensionResourceId(resourceId('Microsoft.Kubernetes/connectedClusters', parameters('clusterName')), 'Microsoft.KubernetesConfiguration/extensions', 'flux')]",
-        ]);
-        expect(configuration.dependsOn[0]).toContain(`'${extension.type}', '${extension.name}'`);
-        expect(configuration.properties).toEqual({
-            scope: "cluster",
-            namespace: "flux-system",
-            sourceKind: "GitRepository",
-            suspend: false,
-            gitRepository: {
-                url: "[parameters('repositoryUrl')]",
-                timeoutInSeconds: "[parameters('repositoryTimeout')]",
-                syncIntervalInSeconds: "[parameters('repositorySyncInterval')]",
-                repositoryRef: { branch: "[parameters('repositoryRefBranch')]" },
-            },
-            kustomizations: {
-                cluster: {
-                    path: "[parameters('kustomizationPath')]",
-                    timeoutInSeconds: "[parameters('kustomizationTimeout')]",
-                    syncIntervalInSeconds: "[parameters('kustomizationSyncInterval')]",
-                    retryIntervalInSeconds: "[parameters('kustomizationRetryInterval')]",
-                    prune: "[parameters('kustomizationPrune')]",
-                    force: false,
-                },
-            },
-        });
-        expect(template.resources).toHaveLength(2);
-    });
-
-    it("passes every definition parameter to the template, typed alike, and reads only declared ones", () => {
-        const declared = FLUX_POLICY_PARAMETERS as unknown as PolicyParameters;
-        expect(Object.keys(parameters).sort()).toEqual(
-            ["clusterName", ...Object.keys(declared)].sort(),
-        );
-        for (const [p, spec] of Object.entries(declared)) {
-            expect(parameters[p as keyof typeof parameters]).toEqual({
-                value: `[parameters('${p}')]`,
-            });
-            expect(template.parameters[p as keyof typeof template.parameters]).toEqual({
-                type: ARM_TYPE[spec.type],
-            });
-        }
-        for (const p of parametersRead(template.resources)) {
-            expect(Object.keys(template.parameters)).toContain(p);
-        }
-        for (const p of parametersRead([details.existenceCondition, parameters])) {
-            expect(Object.keys(declared)).toContain(p);
-        }
-    });
-
-    it.each([
-        [
-            "Flux",
-            FLUX_POLICY_PARAMETERS,
-            ["kustomizationPath", "repositoryRefBranch", "repositoryUrl"],
-        ],
-        [
-            "Container Insights",
-            CONTAINER_INSIGHTS_POLICY_PARAMETERS,
-            ["dataCollectionRuleId", "workspaceResourceId"],
-        ],
-    ])(
-        "keeps the %s definition updatable while assigned: no parameter without a default may be added",
-        (_, declared, required) => {
+        it("stays updatable while assigned: no parameter without a default may be added", () => {
             // Azure: a parameter added to an assigned definition must have a defaultValue, and
             // none may be removed (definition-structure-parameters, "Adding or removing
             // parameters"). Stacks are already assigned: a new parameter needs a default here.
-            const withoutDefault = Object.entries(declared as unknown as PolicyParameters)
-                .filter(([, spec]) => !("defaultValue" in spec))
-                .map(([p]) => p)
-                .sort();
-            expect(withoutDefault).toEqual(required);
-        },
-    );
+            expect(
+                withoutDefault(
+                    gov.CONTAINER_INSIGHTS_POLICY_PARAMETERS as unknown as PolicyParameters,
+                ),
+            ).toEqual(["dataCollectionRuleId", "workspaceResourceId"]);
+            expect(definition.inputs.parameters).toEqual(gov.CONTAINER_INSIGHTS_POLICY_PARAMETERS);
+        });
+    });
 });
 
 describe("ArcGovernance without Flux delivery (Config Sync delivers GitOps)", () => {
@@ -682,7 +490,7 @@ describe("ArcGovernance without Flux delivery (Config Sync delivers GitOps)", ()
             dataCollectionRuleId: { value: outputsOf(plan, "gov").containerInsightsRuleId },
         });
         // The same component on the same group names its definition the same on every plan.
-        const withFlux = await planGovernance([{ name: "gov", args: BASE }]);
+        const withFlux = await basePlan();
         expect(one(plan, T.definition, "gov-container-insights").inputs.policyDefinitionName).toBe(
             one(withFlux, T.definition, "gov-container-insights").inputs.policyDefinitionName,
         );
@@ -697,7 +505,7 @@ describe("ArcGovernance without Flux delivery (Config Sync delivers GitOps)", ()
 
     it("does not check the git URL, which nothing reads", () => {
         expect(
-            validateArcGovernanceArgs({
+            gov.validateArcGovernanceArgs({
                 ...BASE,
                 fluxDelivery: false,
                 git: { url: "git@github.com:example-org/fleet.git" },
@@ -706,27 +514,7 @@ describe("ArcGovernance without Flux delivery (Config Sync delivers GitOps)", ()
     });
 });
 
-describe("the pod security baseline's excluded namespaces", () => {
-    it("keeps the initiative's own default and adds the namespaces of what the fleet delivers", () => {
-        // Azure/azure-policy built-in-policies/policySetDefinitions/Kubernetes/
-        // PSPBaselineStandard.json: excludedNamespaces defaults to these four. Setting the
-        // parameter replaces that default, so the list must keep them (azure-extensions-usage-system
-        // is not among those Azure always excludes).
-        expect(POD_SECURITY_BUILTIN_EXCLUDED_NAMESPACES).toEqual([
-            "kube-system",
-            "gatekeeper-system",
-            "azure-arc",
-            "azure-extensions-usage-system",
-        ]);
-        expect(DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES).toEqual([
-            ...POD_SECURITY_BUILTIN_EXCLUDED_NAMESPACES,
-            "flux-system",
-            "config-management-system",
-            "config-management-monitoring",
-            "resource-group-system",
-        ]);
-    });
-
+describe("the pod security baseline, configured", () => {
     it("passes a configured list and effect as the initiative declares them", async () => {
         const excluded = ["kube-system", "ingress-nginx", "longhorn-system"];
         const plan = await planGovernance([
@@ -759,7 +547,7 @@ describe("ArcGovernance instances and arguments", () => {
             { name: "edge", args: { ...BASE, resourceGroupId: OTHER_RG } },
         ]);
         expect(plan.errors).toEqual([]);
-        const baseline = await planGovernance([{ name: "gov", args: BASE }]);
+        const baseline = await basePlan();
         expect(inventory(plan, "gov")).toEqual(inventory(baseline, "gov"));
         for (const a of ofType(plan, T.assignment)) expect(a.inputs.notScopes).toBeUndefined();
         // Custom definitions share the subscription: each instance names its own, and Azure
@@ -775,7 +563,7 @@ describe("ArcGovernance instances and arguments", () => {
         ]);
         const long = "a".repeat(80);
         for (const what of ["container-insights", "flux-gitops"] as const) {
-            expect(customDefinitionName(long, RG, what).length).toBeLessThanOrEqual(64);
+            expect(gov.customDefinitionName(long, RG, what).length).toBeLessThanOrEqual(64);
         }
         // Role assignment names are unique in the tenant: two groups never share one.
         const roleNames = ofType(plan, T.role).map((r) => r.inputs.roleAssignmentName);
@@ -877,10 +665,31 @@ describe("ArcGovernance instances and arguments", () => {
         });
     });
 
+    it("takes the retention days the stack config takes, and names the bounds otherwise", () => {
+        // The config's side: tests/config/azure.test.ts; both read LOG_RETENTION_DAYS.
+        const { min, max } = LOG_RETENTION_DAYS;
+        for (const days of [min, max]) {
+            expect(gov.validateArcGovernanceArgs({ ...BASE, logRetentionDays: days })).toEqual([]);
+        }
+        for (const days of [min - 1, max + 1, 45.5]) {
+            expect(gov.validateArcGovernanceArgs({ ...BASE, logRetentionDays: days })).toEqual([
+                `logRetentionDays (${days}) must be a whole number of days from 30 to 730`,
+            ]);
+        }
+    });
+
+    it("refuses an ssh git URL with the stack config's reason: Flux on Arc takes public https", () => {
+        const ssh = "git@github.com:example-org/fleet.git";
+        expect(gov.validateArcGovernanceArgs({ ...BASE, git: { url: ssh } })).toEqual([
+            `git.url '${ssh}' ${FLUX_GIT_URL_RULE}`,
+        ]);
+        expect(gov.validateArcGovernanceArgs({ ...BASE, git: { url: GIT_URL } })).toEqual([]);
+    });
+
     it("names every bad argument", () => {
-        expect(validateArcGovernanceArgs(BASE)).toEqual([]);
+        expect(gov.validateArcGovernanceArgs(BASE)).toEqual([]);
         expect(
-            validateArcGovernanceArgs({
+            gov.validateArcGovernanceArgs({
                 ...BASE,
                 logRetentionDays: 7,
                 adminGroupObjectIds: ["platform-admins", ADMINS, ADMINS.toUpperCase()],
