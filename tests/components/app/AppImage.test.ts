@@ -21,11 +21,7 @@ import {
     resolvePlatforms,
     validateAppImageArgs,
 } from "../../../components/app/AppImage";
-import {
-    KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
-    parseKeyVaultId,
-    parseKeyVaultKeyUri,
-} from "../../../components/azure/keyVaultKey";
+import { KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER } from "../../../components/azure/keyVaultKey";
 import { azureContainerRegistryCmek } from "../../../policy/policies/encryption/azure-container-registry-cmek";
 import type { PlanResult } from "../../../plan/run";
 import { created, ofType, one, planComponents, planStack } from "../../harness";
@@ -549,47 +545,7 @@ describe("acrEncryptionArgProblems", () => {
     });
 });
 
-// Rule: a key URI is https://{vault}.vault.azure.net/keys/{name}[/{version}], vault names 3-24 and
-// key names 1-127 characters of 0-9, a-z, A-Z and -, versions 32 characters; without the version
-// it is the base identifier (MicrosoftDocs/azure-docs key-vault/general/about-keys-secrets-certificates.md),
-// which ACR rotates automatically (tutorial-customer-managed-keys.md, "Automatically update the
-// key version").
-describe("Key Vault ids", () => {
-    it("reads versionless and versioned key URIs, and nothing else", () => {
-        expect(parseKeyVaultKeyUri(KEY)).toEqual({
-            vaultName: "fleet-keys",
-            keyName: "acr",
-            version: undefined,
-        });
-        expect(parseKeyVaultKeyUri(`${KEY}/${KEY_VERSION}`)).toEqual({
-            vaultName: "fleet-keys",
-            keyName: "acr",
-            version: KEY_VERSION,
-        });
-        expect(parseKeyVaultKeyUri("https://fleet-keys.vault.azure.cn/keys/acr")?.vaultName).toBe(
-            "fleet-keys",
-        );
-        for (const bad of [
-            "http://fleet-keys.vault.azure.net/keys/acr",
-            "https://fleet-keys.vault.azure.net/secrets/acr",
-            "https://fleet-keys.vault.azure.net/keys/acr/short",
-            "https://fk.vault.azure.net/keys/acr",
-            "https://fleet-keys.vault.azure.net/keys/acr_key",
-        ]) {
-            expect(parseKeyVaultKeyUri(bad)).toBeUndefined();
-        }
-    });
-
-    it("reads a vault's ARM id whatever its case", () => {
-        expect(parseKeyVaultId(VAULT_ID)).toEqual({
-            subscriptionId: SUBSCRIPTION,
-            resourceGroupName: "keys",
-            vaultName: "fleet-keys",
-        });
-        expect(parseKeyVaultId(VAULT_ID.toLowerCase())?.vaultName).toBe("fleet-keys");
-        expect(parseKeyVaultId(`${VAULT_ID}/keys/acr`)).toBeUndefined();
-    });
-});
+// The Key Vault key URI and vault id rules AppImage reads: tests/components/azure/keyVaultKey.test.ts.
 
 describe("AppImage platforms", () => {
     // Rule: one image for every architecture the stack runs: docker-build's `platforms` builds one
