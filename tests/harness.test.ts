@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { savePlan } from "../plan/diff";
-import { planStack, runPlanCli } from "./harness";
+import { one, planComponents, planStack, runPlanCli } from "./harness";
 
 describe("plans in one worker", () => {
     it("match a fresh process's plan when they follow a different plan", async () => {
@@ -43,4 +43,28 @@ describe("plans in one worker", () => {
             fs.rmSync(dir, { recursive: true, force: true });
         }
     }, 120_000);
+});
+
+describe("planComponents", () => {
+    it("sends a list written in the test file as a list, though the plan runs in another realm", async () => {
+        const plan = await planComponents((req) => {
+            const aws = req<typeof import("@pulumi/aws")>("@pulumi/aws");
+            const provider = new aws.Provider("aws", { region: "eu-west-1" });
+            new aws.ec2.SecurityGroup(
+                "sg",
+                {
+                    ingress: [
+                        { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/8"] },
+                    ],
+                },
+                { provider },
+            );
+        });
+        expect(plan.errors).toEqual([]);
+        const sg = one(plan, "aws:ec2/securityGroup:SecurityGroup", "sg");
+        expect(sg.inputs.ingress).toEqual([
+            expect.objectContaining({ fromPort: 443, cidrBlocks: ["10.0.0.0/8"] }),
+        ]);
+        expect(Array.isArray(sg.inputs.ingress)).toBe(true);
+    });
 });

@@ -145,6 +145,20 @@ function workerRequire(): (id: string) => unknown {
         anchor.paths = Module._nodeModulePaths(PROJECT_DIR);
         const req = (id: string): unknown => anchor.require(id);
         (req("tsx/cjs/api") as { register(): () => void }).register();
+        // A test file runs in jest's realm, the plan in the worker's: a list a test writes in a
+        // component's arguments is an Array of jest's realm, and Pulumi sends an input as a list
+        // only when it is `instanceof Array` (@pulumi/pulumi runtime/rpc.js serializeProperty),
+        // else as an object {"0": ...}. In the worker's realm `instanceof Array` means
+        // Array.isArray, which holds for arrays of every realm (tests/harness.test.ts).
+        // (This file runs in jest's realm: the worker's Array is the constructor of a list that
+        // a module loaded by the worker's `require` parses.)
+        const { jsonOrValue } = req(path.join(PROJECT_DIR, "plan/json.ts")) as {
+            jsonOrValue(text: string): unknown;
+        };
+        const WorkerArray = (jsonOrValue("[]") as unknown[]).constructor as ArrayConstructor;
+        Object.defineProperty(WorkerArray, Symbol.hasInstance, {
+            value: (value: unknown) => WorkerArray.isArray(value),
+        });
         Module[WORKER_REQUIRE] = req;
     }
     return Module[WORKER_REQUIRE];
