@@ -176,7 +176,7 @@ async function child(spec: BenchCase & { readonly projectDir: string }): Promise
     const overrides =
         spec.edgeClusters === undefined
             ? undefined
-            : (await import("../plan/synthetic")).syntheticEdgeOverrides(spec.edgeClusters);
+            : (await import("./synthetic")).syntheticEdgeOverrides(spec.edgeClusters);
 
     const started = Date.now();
     let planMs: number | undefined;

@@ -17,7 +17,7 @@ import {
     workloadSpec,
 } from "../../../components/app/Workload";
 import { APP_UID } from "../../../components/app/runtimeUser";
-import { renderWorkload, projectApp, WORKLOAD_FILE } from "../../../plan/gitops";
+import { main as gitops, renderWorkload, projectApp, WORKLOAD_FILE } from "../../../tools/gitops";
 import type { PlanResult } from "../../../plan/run";
 import { ofType, one, planStack, PROJECT_DIR, waitsFor } from "../../harness";
 
@@ -624,18 +624,20 @@ describe("gitops/workload", () => {
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);
         fs.mkdirSync(path.join(dir, "gitops", "workload"), { recursive: true });
         fs.copyFileSync(path.join(PROJECT_DIR, WORKLOAD_FILE), path.join(dir, WORKLOAD_FILE));
+        // The command itself, as Deployments and CI run it.
         const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-        const script = path.join(PROJECT_DIR, "plan", "gitops.ts");
+        const script = path.join(PROJECT_DIR, "tools", "gitops.ts");
         const check = spawnSync(tsx, [script, "--check", "--cwd", dir], { encoding: "utf8" });
         expect(check.status).toBe(1);
         expect(check.stderr).toContain(
             "gitops/workload/app.yaml is not what components/app/Workload.ts renders from Pulumi.yaml: run `npm run gitops`",
         );
-        // Rendering brings it back in sync.
-        expect(spawnSync(tsx, [script, "--cwd", dir], { encoding: "utf8" }).status).toBe(0);
-        expect(spawnSync(tsx, [script, "--check", "--cwd", dir], { encoding: "utf8" }).status).toBe(
-            0,
-        );
+        // Rendering brings it back in sync (the same main, in this process).
+        const printed: string[] = [];
+        const io = { out: (t: string) => printed.push(t), err: (t: string) => printed.push(t) };
+        expect(gitops(["--cwd", dir], io)).toBe(0);
+        expect(printed).toEqual(["wrote gitops/workload/app.yaml\n"]);
+        expect(gitops(["--check", "--cwd", dir], io)).toBe(0);
         expect(fs.readFileSync(path.join(dir, WORKLOAD_FILE), "utf8")).toContain("maxReplicas: 12");
     });
 });

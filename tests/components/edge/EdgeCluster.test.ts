@@ -2,14 +2,14 @@
  * An edge site (components/edge/EdgeCluster.ts): sites outside every cloud, each with a fixed
  * footprint (key, connected cluster, agents, and with anthos the attached cluster), and the
  * fleet-wide Azure governance that reaches all of them. The committed prod stack lists two
- * sites; synthetic fleets come from plan/synthetic.ts; one site planned alone shows each
+ * sites; synthetic fleets come from tools/synthetic.ts; one site planned alone shows each
  * argument's effect. The Azure CLI's rules: EdgeCluster.cli-parity.test.ts; the sharding:
  * shards.test.ts; the config's refusals: tests/config/edge.test.ts.
  */
 import { createPublicKey, KeyObject } from "crypto";
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
-import { syntheticEdgeOverrides, syntheticSites } from "../../../plan/synthetic";
+import { syntheticEdgeOverrides, syntheticSites } from "../../../tools/synthetic";
 import {
     agentPublicKeyCertificate,
     attachedDistribution,

@@ -6,7 +6,11 @@
  */
 import { claimsOf, ownedSites, shardClaims, shardProblems } from "../../../components/edge/shards";
 import type { PlanResult } from "../../../plan/run";
-import { syntheticEdgeOverrides, syntheticSites, SYNTHETIC_REGIONS } from "../../../plan/synthetic";
+import {
+    syntheticEdgeOverrides,
+    syntheticSites,
+    SYNTHETIC_REGIONS,
+} from "../../../tools/synthetic";
 import { ofType, planStack } from "../../harness";
 
 const T = { edge: "multicloud:edge:EdgeCluster" };

@@ -63,7 +63,20 @@ export function renderWorkload(projectDir: string): string {
     return HEADER + objects.map((o) => YAML.stringify(o, { lineWidth: 0 })).join("---\n");
 }
 
-function main(argv: string[]): number {
+/** Where the command prints: the process's streams, or a test's capture. */
+export interface GitopsIo {
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+}
+
+/** The command (`npm run gitops -- [--check] [--cwd dir]`): resolves to its exit code. */
+export function main(
+    argv: string[],
+    io: GitopsIo = {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+    },
+): number {
     const { values } = parseArgs({
         args: argv,
         options: { check: { type: "boolean" }, cwd: { type: "string" } },
@@ -74,14 +87,14 @@ function main(argv: string[]): number {
     const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
     if (values.check) {
         if (current === text) return 0;
-        process.stderr.write(
+        io.err(
             `${WORKLOAD_FILE} is not what components/app/Workload.ts renders from Pulumi.yaml: run \`npm run gitops\` and commit the result\n`,
         );
         return 1;
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
-    process.stdout.write(`${current === text ? "unchanged" : "wrote"} ${WORKLOAD_FILE}\n`);
+    io.out(`${current === text ? "unchanged" : "wrote"} ${WORKLOAD_FILE}\n`);
     return 0;
 }
 
