@@ -4,7 +4,6 @@
  * strings), and one message per zod issue that names the key and the command that fixes it.
  * Used by config/ (the main program) and deployments/config.ts (the deployment settings).
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 const fromString = (parse: (s: string) => unknown) => (v: unknown) =>
@@ -30,10 +29,15 @@ export const boolean = () =>
 export const text = () => z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
 
 /**
- * Invalid stack config. A `RunError`, so `pulumi up` prints the message alone, without a stack
- * trace. `problems` holds one line per problem.
+ * Invalid stack config. A `RunError` to Pulumi, so `pulumi up` prints the message alone, without
+ * a stack trace: `RunError.isInstance` checks only a true `__pulumiRunError` field
+ * (@pulumi/pulumi errors.js; it works across copies of the SDK). Not a subclass, so that
+ * importing the config loads no SDK at all. `problems` holds one line per problem.
  */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends Error {
+    /** What `pulumi.RunError.isInstance` reads. */
+    public readonly __pulumiRunError = true;
+
     constructor(
         public readonly problems: readonly string[],
         stack?: string,

@@ -9,6 +9,7 @@ import { GITOPS_WORKLOAD_DIR } from "../components/app/checks";
 import { AWS_FORMATS } from "../components/aws/checks";
 import { cidrsOverlap } from "../components/cidr";
 import {
+    ATTACHED_ADMIN_USERS_MAX,
     ATTACHED_DISTRIBUTIONS,
     CLUSTER_NAME,
     CLUSTER_NAME_RULE,
@@ -197,6 +198,14 @@ const AttachedClusterSchema = z.strictObject({
     /** Google users granted cluster-admin through the Connect gateway. @default [] */
     adminUsers: z
         .array(z.string().regex(AWS_FORMATS.email, { message: "must be a Google account email" }))
+        .superRefine((users, ctx) => {
+            if (users.length > ATTACHED_ADMIN_USERS_MAX) {
+                ctx.addIssue({
+                    code: "custom",
+                    message: `lists ${users.length} users, more than the ${ATTACHED_ADMIN_USERS_MAX} an attached cluster grants cluster-admin: keep ten, and bind the others to a role in gitops/cluster (Config Sync applies it)`,
+                });
+            }
+        })
         .default([]),
 });
 
@@ -293,8 +302,12 @@ export const GcpSchema = z
             if (names.indexOf(n) !== i) {
                 ctx.addIssue({
                     code: "custom",
-                    path: ["clusters"],
-                    message: `name '${n}' is used twice: every fleet member needs its own name`,
+                    // Where the repeat is: a GKE cluster, or an attached cluster.
+                    path:
+                        i < g.clusters.length
+                            ? ["clusters", i, "name"]
+                            : ["attachedClusters", i - g.clusters.length, "name"],
+                    message: `'${n}' is used twice: every fleet member needs its own name`,
                 });
             }
         });
@@ -326,8 +339,11 @@ export const GcpSchema = z
                     "is required when gcp.configSync.enabled is true: set it with `pulumi config set --path gcp.configSync.syncRepo https://...`, or set gcp.configSync.enabled to false",
             });
         }
-        for (const p of configSyncGitProblems(g.configSync))
-            ctx.addIssue({ code: "custom", path: ["configSync", p.path], message: p.message });
+        // Only what is created is checked: a switched-off Config Sync keeps its settings.
+        if (g.enabled && g.configSync.enabled) {
+            for (const p of configSyncGitProblems(g.configSync))
+                ctx.addIssue({ code: "custom", path: ["configSync", p.path], message: p.message });
+        }
     });
 
 export type GcpConfig = Section<z.output<typeof GcpSchema>, typeof GCP_REQUIRED>;

@@ -117,7 +117,13 @@ export const REGISTRY_HOST_RULE =
     "must be a registry host such as fleet.azurecr.io, without a scheme or path";
 /** The problem with the credential's user name, or undefined when it names someone. */
 export function pullUsernameProblem(username: string): string | undefined {
-    return username.trim() === "" ? "is empty: give the token's name" : undefined;
+    if (username.trim() === "") return "is empty: give the token's name";
+    // The Secret's auth is base64(username:password); the kubelet splits it at the first colon
+    // (kubernetes pkg/credentialprovider/config.go decodeDockerConfigFieldAuth), so a colon or
+    // stray spaces in the name make every pull fail to authenticate.
+    if (username.includes(":")) return "has a colon, which the registry login cannot carry";
+    if (username !== username.trim()) return "has leading or trailing spaces: remove them";
+    return undefined;
 }
 
 // --- The image this stack builds (AppImage) -------------------------------------------------

@@ -26,8 +26,11 @@ export const AWS_FORMATS = {
     accountId: /^\d{12}$/,
     /** A Region code such as us-east-1, eu-west-2, us-gov-west-1 or us-iso-east-1. */
     region: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/,
-    /** An EC2 instance type such as t3.small, m7g.large or m7i-flex.large. */
-    instanceType: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+    /**
+     * An EC2 instance type such as t3.small, m7g.large, m7i-flex.large or m7i.metal-24xl (every
+     * name of @pulumi/aws types/enums/ec2 InstanceType; tests/components/aws/checks.test.ts).
+     */
+    instanceType: /^[a-z][a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$/,
 } as const;
 
 /**

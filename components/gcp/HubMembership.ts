@@ -2,7 +2,12 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseMembership } from "./ConfigSyncMember";
-import { ATTACHED_DISTRIBUTIONS, AttachedDistribution, GCP_REGION } from "./checks";
+import {
+    ATTACHED_ADMIN_USERS_MAX,
+    ATTACHED_DISTRIBUTIONS,
+    AttachedDistribution,
+    GCP_REGION,
+} from "./checks";
 import {
     ATTACHED_PLATFORM_VERSION,
     ATTACHED_PLATFORM_VERSION_RULE,
@@ -80,6 +85,11 @@ export function validateHubMembershipArgs(name: string, args: HubMembershipArgs)
         if (!ATTACHED_PLATFORM_VERSION.test(args.platformVersion)) {
             problems.push(
                 `platformVersion '${args.platformVersion}' ${ATTACHED_PLATFORM_VERSION_RULE}`,
+            );
+        }
+        if ((args.adminUsers?.length ?? 0) > ATTACHED_ADMIN_USERS_MAX) {
+            problems.push(
+                `adminUsers lists ${args.adminUsers!.length} users, more than the ${ATTACHED_ADMIN_USERS_MAX} an attached cluster grants cluster-admin: keep ten, and bind the others to a role in the cluster`,
             );
         }
     }

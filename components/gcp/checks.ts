@@ -21,6 +21,12 @@ export const GCP_REGION = /^[a-z]+(-[a-z]+)+\d+$/;
  * key file Google issues (https://cloud.google.com/iam/docs/keys-create-delete#creating), used
  * when a key file does not say.
  */
+/**
+ * The most users an attached cluster grants cluster-admin: "Up to ten admin users can be
+ * provided" (@pulumi/gcp types/input.d.ts, AttachedClusterAuthorization.adminUsers).
+ */
+export const ATTACHED_ADMIN_USERS_MAX = 10;
+
 export const GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 /** A Cloud KMS key id. */
 export const KMS_KEY = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;

@@ -94,9 +94,30 @@ describe("gcp: clusters and Config Sync", () => {
             }),
             [`${NS}:gcp`],
         );
+        // Named where the repeat is: the attached cluster's entry.
         expect(problems).toEqual([
-            "multicloud:gcp.clusters name 'dev-gke' is used twice: every fleet member needs its own name",
+            "multicloud:gcp.attachedClusters[0].name 'dev-gke' is used twice: every fleet member needs its own name",
         ]);
+    });
+
+    // "Up to ten admin users can be provided" (@pulumi/gcp types/input.d.ts,
+    // AttachedClusterAuthorization.adminUsers): an eleventh would fail only at the API.
+    it("refuses more than ten admin users of an attached cluster, as HubMembership does", () => {
+        const adminUsers = Array.from({ length: 11 }, (_, i) => `admin${i}@example.com`);
+        const problems = problemsOf(
+            raw({ gcp: gcp({ attachedClusters: [{ ...ONPREM, adminUsers }] }) }),
+            [`${NS}:gcp`],
+        );
+        expect(problems).toEqual([
+            "multicloud:gcp.attachedClusters[0].adminUsers lists 11 users, more than the 10 an attached cluster grants cluster-admin: keep ten, and bind the others to a role in gitops/cluster (Config Sync applies it)",
+        ]);
+        const ten = raw({
+            app: PUBLIC_APP,
+            gcp: gcp({ attachedClusters: [{ ...ONPREM, adminUsers: adminUsers.slice(1) }] }),
+        });
+        expect(
+            parseStackConfig(ten, NS, "dev", [`${NS}:gcp`]).gcp.attachedClusters[0].adminUsers,
+        ).toHaveLength(10);
     });
 
     it("takes a Google Cloud project id: 6-30 lowercase letters, digits or hyphens", () => {

@@ -376,5 +376,18 @@ describe("the released image's pull credential: the config refuses what Registry
             "server 'https://r.azurecr.io/app' must be a registry host such as fleet.azurecr.io, without a scheme or path",
             "username is empty: give the token's name",
         ]);
+        for (const [username, problem] of [
+            ["robot:pull", "username has a colon, which the registry login cannot carry"],
+            [" robot", "username has leading or trailing spaces: remove them"],
+        ]) {
+            expect(
+                validateRegistryPullSecretArgs({
+                    ...credential,
+                    server: "r.azurecr.io",
+                    username,
+                    kubeconfig: "k",
+                }),
+            ).toEqual([problem]);
+        }
     });
 });

@@ -311,14 +311,25 @@ describe("the AWS rules", () => {
         ],
         [
             "instanceType",
-            ["t3.small", "m7g.large", "m7i-flex.large", "u-6tb1.metal"],
-            ["t3-small", "T3.small", "t3.", ".small", "t3.small.x"],
+            ["t3.small", "m7g.large", "m7i-flex.large", "u-6tb1.metal", "m7i.metal-24xl"],
+            ["t3-small", "T3.small", "t3.", ".small", "t3.small.x", "m7i.metal-", "m7i.-24xl"],
         ],
     ])("format %s: accepts %j", (format, good, bad) => {
         for (const value of good)
             expect([value, AWS_FORMATS[format].test(value)]).toEqual([value, true]);
         for (const value of bad)
             expect([value, AWS_FORMATS[format].test(value)]).toEqual([value, false]);
+    });
+
+    // Every instance type the provider knows (its enum, generated from the EC2 API) is one the
+    // format accepts: a stricter rule refused m7i.metal-24xl and 92 others.
+    it("accepts every EC2 instance type of the provider's InstanceType enum", () => {
+        const { InstanceType } = require("@pulumi/aws/types/enums/ec2") as {
+            InstanceType: Record<string, string>;
+        };
+        const names = Object.values(InstanceType);
+        expect(names.length).toBeGreaterThan(1000);
+        expect(names.filter((t) => !AWS_FORMATS.instanceType.test(t))).toEqual([]);
     });
 
     it("name WAF objects and rules with 1-128 letters, digits, hyphens or underscores", () => {

@@ -57,6 +57,21 @@ describe("HubMembership's arguments", () => {
         }
     });
 
+    // "Up to ten admin users can be provided" (@pulumi/gcp types/input.d.ts,
+    // AttachedClusterAuthorization.adminUsers); the config refuses the same
+    // (tests/config/gcp.test.ts).
+    it("grants cluster-admin to at most ten admin users", () => {
+        const users = (n: number) => Array.from({ length: n }, (_, i) => `a${i}@example.com`);
+        expect(
+            validateHubMembershipArgs("onprem-1", { ...ATTACHED, adminUsers: users(10) }),
+        ).toEqual([]);
+        expect(
+            validateHubMembershipArgs("onprem-1", { ...ATTACHED, adminUsers: users(11) }),
+        ).toEqual([
+            "adminUsers lists 11 users, more than the 10 an attached cluster grants cluster-admin: keep ten, and bind the others to a role in the cluster",
+        ]);
+    });
+
     it("asks a GKE member for its cluster id only", () => {
         expect(
             validateHubMembershipArgs("gke-1", { kind: "gke", project: "p", clusterId: "x" }),
