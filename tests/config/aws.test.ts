@@ -7,8 +7,9 @@ import { AsgFleetArgs, validateAsgFleetArgs } from "../../components/aws/AsgFlee
 import { validateAccessLogBucketArgs } from "../../components/aws/AccessLogBucket";
 import { validateNetworkArgs } from "../../components/aws/Network";
 import { validateWebAclArgs } from "../../components/aws/WebAcl";
+import { parseStackConfig } from "../../config";
 import { AwsSchema } from "../../config/aws";
-import { APP, AWS_ON, problemsOf, raw } from "./harness";
+import { APP, AWS_ON, AWS_REQUIRED, awsWith, NS, problemsOf, raw } from "./harness";
 
 /** The least an AsgFleet needs, as composition/aws.ts would pass it. */
 function minimalArgs(): AsgFleetArgs {
@@ -65,6 +66,174 @@ describe("the aws section's problems, each with its key and fix", () => {
                 "multicloud:aws.loadBalancer.sslPolicy must be a TLS 1.3 policy with a TLS 1.2 minimum (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
             ),
             expect.stringContaining("multicloud:aws.alerts.error5xxRatePercent (0) must be > 0"),
+        ]);
+    });
+
+    // Settings each refused with the whole message a user reads.
+    const cases: [string, Record<string, unknown>, string[]][] = [
+        [
+            "maxSize below minSize",
+            awsWith({}, { minSize: 2, maxSize: 1 }),
+            [
+                "multicloud:aws.fleet.maxSize (1) must be >= minSize (2): raise maxSize or lower minSize",
+            ],
+        ],
+        [
+            "desiredCapacity outside [min, max]",
+            awsWith({}, { desiredCapacity: 20 }),
+            [
+                "multicloud:aws.fleet.desiredCapacity (20) must be within [minSize, maxSize] = [2, 10]",
+            ],
+        ],
+        [
+            "a CPU target outside (0, 100]",
+            awsWith({}, { targetCpuUtilization: 0 }),
+            [
+                "multicloud:aws.fleet.targetCpuUtilization (0) must be a percentage in (0, 100], e.g. 65",
+            ],
+        ],
+        [
+            "a malformed region",
+            awsWith({ region: "US East" }),
+            [
+                'multicloud:aws.region must be an AWS region code such as us-east-1 or eu-west-2, got "US East": ' +
+                    "fix it with `pulumi config set --path aws.region <value>`",
+            ],
+        ],
+        [
+            "a malformed account id",
+            awsWith({ allowedAccountIds: ["1234"] }),
+            [
+                "multicloud:aws.allowedAccountIds[0] must be a 12-digit AWS account id, quoted in the stack file " +
+                    '("012345678901") so that a leading zero survives, got "1234": ' +
+                    "fix it with `pulumi config set --path aws.allowedAccountIds[0] <value>`",
+            ],
+        ],
+    ];
+
+    it.each(cases)("%s", (_what, aws, expected) => {
+        expect(problemsOf(raw({ aws }))).toEqual(expected);
+    });
+});
+
+describe("aws.loadBalancer: target protocol and access logs", () => {
+    const lb = (patch: Record<string, unknown>) =>
+        raw({ aws: awsWith({ loadBalancer: { ...AWS_REQUIRED.loadBalancer, ...patch } }) });
+
+    it("takes HTTP as the explicit exception, and access logs with their expiry", () => {
+        const config = parseStackConfig(
+            lb({ targetProtocol: "HTTP", accessLogs: { enabled: true, expirationDays: 30 } }),
+            NS,
+        );
+        expect(config.aws.loadBalancer.targetProtocol).toBe("HTTP");
+        expect(config.aws.loadBalancer.accessLogs).toEqual({ enabled: true, expirationDays: 30 });
+    });
+
+    it("refuses another protocol and an expiry below one day", () => {
+        expect(
+            problemsOf(
+                lb({ targetProtocol: "TCP", accessLogs: { enabled: true, expirationDays: 0 } }),
+            ),
+        ).toEqual([
+            `${NS}:aws.loadBalancer.targetProtocol must be one of "HTTPS", "HTTP", got "TCP": fix it with \`pulumi config set --path aws.loadBalancer.targetProtocol <value>\``,
+            `${NS}:aws.loadBalancer.accessLogs.expirationDays (0) must be >= 1: fix it with \`pulumi config set --path aws.loadBalancer.accessLogs.expirationDays <value>\``,
+        ]);
+    });
+});
+
+describe("the aws section: combinations the clouds refuse", () => {
+    it("refuses a client range listed twice (EC2: InvalidPermission.Duplicate)", () => {
+        // AuthorizeSecurityGroupIngress refuses a rule that already exists
+        // (docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+        const aws = awsWith({
+            loadBalancer: {
+                ...AWS_REQUIRED.loadBalancer,
+                ingressCidrs: ["203.0.113.0/24", "198.51.100.0/24", "203.0.113.0/24"],
+            },
+        });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.loadBalancer.ingressCidrs[2] '203.0.113.0/24' is listed twice: each client range may appear once; remove the repeat",
+        ]);
+    });
+
+    it("refuses an alert address or an excluded WAF rule listed twice, as AsgFleet and WebAcl do", () => {
+        // SNS keeps one subscription per endpoint; the subscriptions' names drop punctuation
+        // (components/aws/checks.ts alertEmailRepeats, itemKey); WAF refuses a repeated rule
+        // action override (the components report the same, at plan time).
+        const aws = awsWith({
+            alerts: {
+                emails: [
+                    "ops@example.com",
+                    "OPS@example.com",
+                    "a.b@example.com",
+                    "a-b@example.com",
+                ],
+            },
+            waf: { commonRuleSetExcludedRules: ["SizeRestrictions_BODY", "SizeRestrictions_BODY"] },
+        });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.alerts.emails[1] 'OPS@example.com' repeats aws.alerts.emails[0]: list each address once (SNS keeps one subscription per address)",
+            "multicloud:aws.alerts.emails[3] 'a-b@example.com' and aws.alerts.emails[2] 'a.b@example.com' differ only in punctuation, which the subscriptions' names drop: subscribe one of them through a list address",
+            "multicloud:aws.waf.commonRuleSetExcludedRules[1] lists 'SizeRestrictions_BODY' more than once: list it once",
+        ]);
+    });
+
+    it("refuses instance refresh bounds more than 100 apart", () => {
+        // RefreshPreferences: "the difference between [Min and MaxHealthyPercentage] cannot be
+        // greater than 100" (docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+        // The provider checks only each range, so the first `up` passes and every later launch
+        // template change fails to start its refresh.
+        const aws = awsWith(
+            {},
+            { instanceRefresh: { minHealthyPercentage: 90, maxHealthyPercentage: 200 } },
+        );
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.fleet.instanceRefresh.maxHealthyPercentage (200) may exceed minHealthyPercentage (90) by 100 at most (AWS refuses to start the refresh otherwise): raise minHealthyPercentage to 100 or lower maxHealthyPercentage to 190",
+        ]);
+        expect(parseStackConfig(raw(), NS, "dev").aws).toMatchObject({
+            fleet: { instanceRefresh: { minHealthyPercentage: 100, maxHealthyPercentage: 150 } },
+        });
+    });
+
+    it("refuses createServiceLinkedRole, which created a role KMS could not name in a fresh account", () => {
+        const aws = awsWith({}, { createServiceLinkedRole: true });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.fleet.createServiceLinkedRole has been removed: the fleet now creates its own Auto Scaling service-linked role with a stack suffix (or uses aws.fleet.serviceLinkedRoleArn); remove it with `pulumi config rm --path aws.fleet.createServiceLinkedRole`; a stack that ran with it true holds the account's default role as `app-autoscaling`: drop it from the state first (`pulumi state delete <its URN>`), or the next up deletes that account-wide role",
+        ]);
+    });
+
+    it("refuses an instance type of another architecture than aws.fleet.architecture", () => {
+        // m7g is Graviton: an x86_64 AMI does not boot on it (EC2 instance type naming).
+        const aws = awsWith({}, { instanceType: "m7g.large" });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.fleet.architecture (x86_64) does not match instanceType m7g.large, which is arm64 (AWS Graviton): set architecture to arm64, or choose an x86_64 instance type such as t3.small",
+        ]);
+    });
+
+    it("refuses a certificate of another region or account than the load balancer", () => {
+        // ACM certificates are regional and cannot be shared across accounts
+        // (docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
+        const aws = awsWith({
+            allowedAccountIds: ["210987654321"],
+            loadBalancer: {
+                certificateArn:
+                    "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+            },
+        });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.loadBalancer.certificateArn is a certificate in eu-west-1, but the load balancer is in us-east-1: request or import the certificate in us-east-1 (ACM certificates are regional)",
+            "multicloud:aws.loadBalancer.certificateArn belongs to account 123456789012, not to the stack's account (aws.allowedAccountIds: 210987654321): request or import it in that account (a load balancer cannot use another account's certificate)",
+        ]);
+    });
+
+    it("refuses a CIDR with host bits set", () => {
+        // terraform-provider-aws internal/verify/validate.go ValidateIPv4CIDRBlock ("did you
+        // mean ...?"); the Google provider's IsCIDRNetwork for GKE ranges.
+        const aws = awsWith({
+            loadBalancer: { ...AWS_REQUIRED.loadBalancer, ingressCidrs: ["10.0.0.1/16"] },
+        });
+        expect(problemsOf(raw({ aws }))).toEqual([
+            "multicloud:aws.loadBalancer.ingressCidrs[0] '10.0.0.1/16' has host bits set: write its network address 10.0.0.0/16 (the clouds refuse or rewrite such a block)",
         ]);
     });
 });

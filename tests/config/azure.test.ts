@@ -14,13 +14,9 @@ import {
     POD_SECURITY_EFFECTS,
 } from "../../components/azure/checks";
 import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "../../components/azure/podSecurity";
-import { GITOPS, NS, problemsOf, raw } from "./harness";
+import { AZURE_ON, GITOPS, NS, problemsOf, raw } from "./harness";
 
-const SUB = "11111111-1111-1111-1111-111111111111";
-/** The least an enabled Azure section needs. */
-const AZ = { enabled: true, subscriptionId: SUB, location: "westeurope", gitops: GITOPS };
-
-const withAzure = (patch: Record<string, unknown>) => raw({ azure: { ...AZ, ...patch } });
+const withAzure = (patch: Record<string, unknown>) => raw({ azure: { ...AZURE_ON, ...patch } });
 const azureOf = (config: StackConfig) => {
     if (!config.azure.enabled) throw new Error("azure is off");
     return config.azure;
@@ -52,12 +48,39 @@ describe("the azure section's defaults: ArcGovernance's", () => {
 
 describe("the azure section's problems, each with its key and fix", () => {
     it("requires the subscription's location and the Flux repository once Azure is on", () => {
-        expect(problemsOf(raw({ azure: { enabled: true, subscriptionId: SUB } }))).toEqual(
+        expect(
+            problemsOf(raw({ azure: { enabled: true, subscriptionId: AZURE_ON.subscriptionId } })),
+        ).toEqual(
             ["location", "gitops.url"].map(
                 (key) =>
                     `${NS}:azure.${key} is required when azure.enabled is true: set it with \`pulumi config set --path azure.${key} <value>\`, or set azure.enabled to false`,
             ),
         );
+    });
+
+    it("requires the subscription id once Azure is on", () => {
+        expect(problemsOf(raw({ azure: { ...AZURE_ON, subscriptionId: undefined } }))).toEqual([
+            "multicloud:azure.subscriptionId is required when azure.enabled is true: set it with " +
+                "`pulumi config set --path azure.subscriptionId <value>`, or set azure.enabled to false",
+        ]);
+    });
+
+    it("refuses a subscription id that is not a GUID", () => {
+        expect(problemsOf(withAzure({ subscriptionId: "my-sub" }))).toEqual([
+            "multicloud:azure.subscriptionId must be the Azure subscription id as a GUID " +
+                '(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got "my-sub": fix it with `pulumi config set --path azure.subscriptionId <value>`',
+        ]);
+    });
+
+    it("refuses a group listed twice (Azure: RoleAssignmentExists for the same role, principal and scope)", () => {
+        // A role assignment is unique per (scope, role, principal): a second PUT with another
+        // name fails with RoleAssignmentExists (learn.microsoft.com/azure/role-based-access-control/troubleshooting).
+        const group = "22222222-2222-2222-2222-222222222222";
+        expect(
+            problemsOf(withAzure({ adminGroupObjectIds: [group, group.toUpperCase()] })),
+        ).toEqual([
+            `multicloud:azure.adminGroupObjectIds[1] '${group.toUpperCase()}' is listed twice: each group may appear once; remove the repeat`,
+        ]);
     });
 
     it("takes the retention days ArcGovernance takes, and names the bounds otherwise", () => {

@@ -15,15 +15,12 @@ import {
     GRAFANA_WORKSPACE_NAME_RULE,
     loadDashboards,
 } from "../../components/azure/dashboards";
-import { APP, GITOPS, NS, problemsOf, PROJECT, raw } from "./harness";
+import { AZURE_ON, NS, problemsOf, PROJECT, raw } from "./harness";
 
-const SUB = "11111111-1111-1111-1111-111111111111";
-/** Azure on: where the dashboard is made (and dashboards/ read). */
-const AZ = { enabled: true, subscriptionId: SUB, location: "westeurope", gitops: GITOPS };
 const DEPLOYER = "55555555-5555-5555-5555-555555555555";
 
 const withDashboard = (patch: Record<string, unknown>) =>
-    raw({ azure: AZ, dashboard: { deployerObjectId: DEPLOYER, ...patch } });
+    raw({ azure: AZURE_ON, dashboard: { deployerObjectId: DEPLOYER, ...patch } });
 const fix = (key: string) => `fix it with \`pulumi config set --path ${key} <value>\``;
 
 describe("the dashboard section's defaults: FleetDashboard's", () => {
@@ -44,6 +41,12 @@ describe("the dashboard section's defaults: FleetDashboard's", () => {
 });
 
 describe("the dashboard section's problems, each with its key and fix", () => {
+    it("requires the configured deployer that gets Grafana Admin", () => {
+        expect(problemsOf(raw({ azure: AZURE_ON, dashboard: {} }))).toEqual([
+            "multicloud:dashboard.deployerObjectId is required while dashboard.enabled is true: the object id of the identity that runs Pulumi for this stack (for an app: `az ad sp show --id <appId> --query id -o tsv`), which gets Grafana Admin to write the data sources and dashboards; or set dashboard.enabled to false",
+        ]);
+    });
+
     it("refuses zone redundancy on the Essential plan, with the component's reason", () => {
         expect(problemsOf(withDashboard({ sku: "Essential", zoneRedundancy: true }))).toEqual([
             `${NS}:dashboard.zoneRedundancy needs the Standard plan: set dashboard.sku to Standard, or dashboard.zoneRedundancy to false`,
@@ -116,7 +119,7 @@ describe("the dashboard section's problems, each with its key and fix", () => {
             });
             // No image built here: the temporary project has no app/ to build.
             const noBuild = { appImage: { build: false } };
-            const config = (dashboard: Record<string, unknown>, azure: unknown = AZ) =>
+            const config = (dashboard: Record<string, unknown>, azure: unknown = AZURE_ON) =>
                 raw({ azure, dashboard: { deployerObjectId: DEPLOYER, ...dashboard }, ...noBuild });
             expect(() => parseStackConfig(config({}), NS, "prod", [], project)).toThrow(
                 `dashboards/fleet.json: panel ${panel!.id} '${panel!.title}' names data source 'influx', which the program does not create: use one of fleet-azure-monitor, fleet-cloudwatch, fleet-cloud-monitoring`,
@@ -133,17 +136,5 @@ describe("the dashboard section's problems, each with its key and fix", () => {
                 "dashboards/ is missing: the fleet dashboard is rendered from its *.json files; restore dashboards/fleet.json from the repository, or set dashboard.enabled to false",
             );
         });
-    });
-});
-
-// Moved from tests/components/fleet-dashboard.test.ts (it planned the prod stack to read it):
-// the rate limit the fleet dashboard's WAF panel counts. Its home is tests/config/app.test.ts.
-describe("app.rateLimit, which the dashboard's WAF panel counts", () => {
-    it("refuses a rate limit below AWS WAF's minimum", () => {
-        expect(problemsOf(raw({ app: { ...APP, rateLimit: { requestsPer5Minutes: 9 } } }))).toEqual(
-            [
-                `${NS}:app.rateLimit.requestsPer5Minutes must be at least 10: AWS WAF's rate-based rules count no fewer than 10 requests per 5 minutes; raise it with \`pulumi config set --path app.rateLimit.requestsPer5Minutes 10\``,
-            ],
-        );
     });
 });

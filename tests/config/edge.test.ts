@@ -5,27 +5,9 @@
  * case holds `multicloud:edge` as a secret, as `pulumi config set --secret --path` does.
  */
 import { parseStackConfig } from "../../config";
-import { APP, GITOPS, NS, problemsOf, raw } from "./harness";
+import { APP, AZURE_ARC, EDGE_SITE, NS, problemsOf, raw } from "./harness";
 
-/** A kubeconfig with a current context that exists. */
-const KUBECONFIG = [
-    "apiVersion: v1",
-    "kind: Config",
-    "current-context: a",
-    "contexts: [{ name: a, context: { cluster: a, user: a } }]",
-    "",
-].join("\n");
-const SITE = { name: "store-1", region: "eu-west", kubeconfig: KUBECONFIG };
 const SECRET = [`${NS}:edge`];
-
-/** Azure on, with the pinned agents every site needs. */
-const AZURE = {
-    enabled: true,
-    subscriptionId: "00000000-0000-0000-0000-000000000001",
-    location: "westeurope",
-    gitops: GITOPS,
-    arc: { agentChartVersion: "1.30.1" },
-};
 /** Google Cloud on, with Config Sync (on by default) and one GKE cluster. */
 const GCP = {
     enabled: true,
@@ -43,18 +25,18 @@ const ACR_APP = {
 
 /** A stack with Azure, the given edge section, and whatever else `more` sets. */
 const stack = (edge: Record<string, unknown>, more: Record<string, unknown> = {}) =>
-    raw({ azure: AZURE, dashboard: { enabled: false }, app: ACR_APP, edge, ...more });
+    raw({ azure: AZURE_ARC, dashboard: { enabled: false }, app: ACR_APP, edge, ...more });
 
 describe("edge: a valid fleet", () => {
     it("settles each site's defaults: generic distribution and infrastructure, Azure RBAC left to EdgeCluster", () => {
-        const config = parseStackConfig(stack({ sites: [SITE] }), NS, "dev", SECRET);
+        const config = parseStackConfig(stack({ sites: [EDGE_SITE] }), NS, "dev", SECRET);
         expect(config.edge).toEqual({
             gitops: "flux",
             anthos: { enabled: false },
             shards: {},
             sites: [
                 {
-                    ...SITE,
+                    ...EDGE_SITE,
                     distribution: "generic",
                     infrastructure: "generic",
                     azureRbacSkipList: [],
@@ -72,7 +54,7 @@ describe("edge: a valid fleet", () => {
 });
 
 describe("edge: bad input, every problem with its key and its fix", () => {
-    const site = SITE;
+    const site = EDGE_SITE;
 
     it("names each problem with its key and its fix", () => {
         const text = problemsOf(
@@ -86,7 +68,7 @@ describe("edge: bad input, every problem with its key and its fix", () => {
                     ],
                 },
                 {
-                    azure: { ...AZURE, arc: { agentChartVersion: "", clusters: [site] } },
+                    azure: { ...AZURE_ARC, arc: { agentChartVersion: "", clusters: [site] } },
                     gcp: GCP,
                 },
             ),
@@ -117,7 +99,7 @@ describe("edge: bad input, every problem with its key and its fix", () => {
         const noChart = problemsOf(
             stack(
                 { sites: [site], shards: { eu: { regions: ["eu-west"] } } },
-                { azure: { ...AZURE, arc: {} } },
+                { azure: { ...AZURE_ARC, arc: {} } },
             ),
             SECRET,
         ).join("\n");
@@ -132,6 +114,27 @@ describe("edge: bad input, every problem with its key and its fix", () => {
         expect(configSyncWithoutAnthos).toContain(
             "multicloud:edge.gitops is configsync, but Config Sync reaches edge sites only when edge.anthos.enabled and gcp.configSync.enabled are both true",
         );
+    });
+
+    it("refuses Arc agents outside Azure's support window, and infrastructure auto", () => {
+        // Azure supports the last three minor releases of the agents (N-2): "Arc agent
+        // version support policy" (learn.microsoft.com/azure/azure-arc/kubernetes/agent-upgrade).
+        expect(
+            problemsOf(
+                stack(
+                    { sites: [site] },
+                    { azure: { ...AZURE_ARC, arc: { agentChartVersion: "1.14.0" } } },
+                ),
+                SECRET,
+            ),
+        ).toEqual([
+            "multicloud:azure.arc.agentChartVersion 1.14.0 is outside Azure's support window for the Arc agents (the last 3 minor releases: 1.28.x to 1.30.1); pin 1.30.1",
+        ]);
+        // `az connectedk8s connect` resolves `auto` from the nodes' provider ids before it calls
+        // Azure (azure-cli-extensions src/connectedk8s custom.py get_kubernetes_infra).
+        expect(
+            problemsOf(stack({ sites: [{ ...site, infrastructure: "auto" }] }), SECRET)[0],
+        ).toMatch(/^multicloud:edge\.sites\[0\]\.infrastructure must be one of "generic"/);
     });
 
     it("refuses a kubeconfig given in plain text, or one without a current context", () => {

@@ -4,7 +4,7 @@
  * shares with the Google Cloud components are checked against them in
  * tests/components/gcp/checks.test.ts.
  */
-import { parseStackConfig } from "../../config";
+import { masterRange, parseStackConfig } from "../../config";
 import { APP, NS, problemsOf, raw } from "./harness";
 
 const REPO = "https://github.com/example-org/multicloud-fleet.git";
@@ -87,6 +87,20 @@ describe("gcp: clusters and Config Sync", () => {
         ).toHaveLength(2);
     });
 
+    it("requires every cluster's control-plane range: a default could move, and replace it", () => {
+        // masterIpv4CidrBlock is ForceNew (terraform-provider-google
+        // container/resource_container_cluster.go, private_cluster_config.master_ipv4_cidr_block):
+        // a default that followed the list, or applied once a range is removed from the file,
+        // would replace the cluster.
+        const one = { name: "a", location: "europe-west1", masterIpv4CidrBlock: "172.16.0.0/28" };
+        const parsed = parseStackConfig(raw({ gcp: gcp({ clusters: [one] }) }), NS, "dev");
+        expect(masterRange(parsed.gcp.clusters[0])).toBe("172.16.0.0/28");
+        const unranged = { name: "new", location: "us-central1" };
+        expect(problemsOf(raw({ gcp: gcp({ clusters: [unranged, one] }) }))).toEqual([
+            "multicloud:gcp.clusters[0].masterIpv4CidrBlock is required ('new' sets none): the control plane's private /28, its own in the cluster's network. For a running cluster, set the range it has, since a new one replaces the cluster: `gcloud container clusters describe new --location us-central1 --format='value(privateClusterConfig.masterIpv4CidrBlock)'` (earlier versions of this program gave the cluster at position i 172.16.0.<16 x i>/28); a new cluster takes any free private /28, such as 172.16.0.0/28",
+        ]);
+    });
+
     it("refuses a fleet member name used twice, by a GKE and an attached cluster alike", () => {
         const problems = problemsOf(
             raw({
@@ -118,6 +132,13 @@ describe("gcp: clusters and Config Sync", () => {
         expect(
             parseStackConfig(ten, NS, "dev", [`${NS}:gcp`]).gcp.attachedClusters[0].adminUsers,
         ).toHaveLength(10);
+    });
+
+    it("takes a Google Cloud region, not a zone, where a region belongs", () => {
+        expect(problemsOf(raw({ gcp: gcp({ region: "europe-west1-b" }) }))).toEqual([
+            "multicloud:gcp.region must be a Google Cloud region such as europe-west1 or us-central1 (not a zone), " +
+                'got "europe-west1-b": fix it with `pulumi config set --path gcp.region <value>`',
+        ]);
     });
 
     it("takes a Google Cloud project id: 6-30 lowercase letters, digits or hyphens", () => {

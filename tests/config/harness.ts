@@ -13,6 +13,27 @@ export const NS = "multicloud";
 /** What Flux syncs on Arc clusters, required once Azure is on. */
 export const GITOPS = { url: "https://github.com/org/fleet.git" };
 
+/** The least an enabled Azure section needs. */
+export const AZURE_ON = {
+    enabled: true,
+    subscriptionId: "00000000-0000-0000-0000-000000000001",
+    location: "westeurope",
+    gitops: GITOPS,
+};
+/** Azure on, with the pinned Arc agents every edge site needs. */
+export const AZURE_ARC = { ...AZURE_ON, arc: { agentChartVersion: "1.30.1" } };
+
+/** A kubeconfig with a current context that exists. */
+export const KUBECONFIG = [
+    "apiVersion: v1",
+    "kind: Config",
+    "current-context: a",
+    "contexts: [{ name: a, context: { cluster: a, user: a } }]",
+    "",
+].join("\n");
+/** An edge site; kubeconfigs must be secrets, so a valid stack holds `multicloud:edge` as one. */
+export const EDGE_SITE = { name: "store-1", region: "eu-west", kubeconfig: KUBECONFIG };
+
 /** The least an enabled AWS section needs. */
 export const AWS_REQUIRED = {
     fleet: {},
@@ -61,11 +82,25 @@ export function raw(overrides: Record<string, unknown> = {}): Record<string, str
  * `secretKeys` held as secrets (full keys, `multicloud:edge`).
  */
 export function problemsOf(config: Record<string, string>, secretKeys: string[] = []): string[] {
+    const problems = problemsIfAny(config, secretKeys);
+    if (problems.length === 0) throw new Error("expected the config to be rejected");
+    return problems;
+}
+
+/**
+ * The problems parseStackConfig reports for `config`, none when it accepts it; with `projectDir`,
+ * paths in the config are checked against that folder (PROJECT: this repository).
+ */
+export function problemsIfAny(
+    config: Record<string, string>,
+    secretKeys: string[] = [],
+    projectDir?: string,
+): string[] {
     try {
-        parseStackConfig(config, NS, "dev", secretKeys);
+        parseStackConfig(config, NS, "dev", secretKeys, projectDir);
     } catch (e) {
         expect(e).toBeInstanceOf(ConfigError);
         return [...(e as ConfigError).problems];
     }
-    throw new Error("expected the config to be rejected");
+    return [];
 }
