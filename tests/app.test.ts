@@ -5,7 +5,6 @@
 import { Copy, DockerfileParser, Instruction } from "dockerfile-ast";
 import * as fs from "fs";
 import * as path from "path";
-import { dockerfileStages, targetProblem } from "../components/app/dockerfile";
 import { APP_UID } from "../components/app/runtimeUser";
 import { dockerfileProblems } from "./dockerfile-rules";
 
@@ -196,48 +195,3 @@ function splitCommands(words: string[]): string[][] {
     }
     return commands.filter((c) => c.length > 0);
 }
-
-// Rule: BuildKit looks stages up by strings.ToLower(name) and the target by
-// strings.ToLower(opt.Target), failing with "target stage %s could not be found"
-// (moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go). config/ uses this parser
-// (no devDependencies at run time) to make a wrong appImage.target a config error.
-describe("dockerfileStages and targetProblem", () => {
-    it("reads app/Dockerfile's stages, and accepts its runtime target in any case", () => {
-        const text = read(path.join(APP, "Dockerfile"));
-        expect(dockerfileStages(text)).toEqual([
-            { index: 0, name: "python-base" },
-            { index: 1, name: "builder" },
-            { index: 2, name: "runtime" },
-        ]);
-        expect(targetProblem(text, "runtime")).toBeUndefined();
-        expect(targetProblem(text, "RUNTIME")).toBeUndefined();
-        expect(targetProblem(text, "builder")).toBeUndefined();
-    });
-
-    it("names a target the Dockerfile lacks, and the stages it has", () => {
-        const text = read(path.join(APP, "Dockerfile"));
-        expect(targetProblem(text, "prod")).toBe(
-            "appImage.target 'prod' names no stage of the Dockerfile (it has 'python-base', 'builder', 'runtime'): set appImage.target to one of them",
-        );
-        expect(targetProblem("FROM scratch\n", "runtime")).toBe(
-            "appImage.target 'runtime' names no stage: the Dockerfile has no named stage (FROM ... AS <name>); name the stage to build, or change appImage.target",
-        );
-    });
-
-    it("follows flags, continuation lines, comments and the escape directive", () => {
-        const text = [
-            "# escape=`",
-            "# a comment: FROM fake AS nope",
-            "FROM --platform=$BUILDPLATFORM `",
-            "  golang:1.22 as Build",
-            "from alpine:3.21 AS final",
-            "RUN echo \\",
-        ].join("\n");
-        expect(dockerfileStages(text)).toEqual([
-            { index: 0, name: "Build" },
-            { index: 1, name: "final" },
-        ]);
-        expect(targetProblem(text, "build")).toBeUndefined();
-        expect(targetProblem(text, "nope")).toContain("names no stage of the Dockerfile");
-    });
-});

@@ -1,7 +1,7 @@
 /**
  * The Dockerfile reader the config uses before anything is built (components/app/dockerfile.ts):
- * which build arguments choose a base image, and which of their values are not pinned by digest.
- * (Its stage names and the build target are tested on app/Dockerfile in tests/app.test.ts.)
+ * the stages a build target may name, which build arguments choose a base image, and which of
+ * their values are not pinned by digest.
  *
  * Rules: a tag can be moved to other content, a digest cannot (OCI distribution-spec: a manifest
  * pulled by digest is verified against it); BuildKit expands `FROM ${ARG}` with the build
@@ -15,6 +15,7 @@ import {
     baseImageArgProblems,
     dockerfileStages,
     fromArgNames,
+    targetProblem,
 } from "../../../components/app/dockerfile";
 import { PROJECT_DIR } from "../../harness";
 
@@ -88,5 +89,50 @@ describe("baseImageArgProblems", () => {
         expect(
             baseImageArgProblems(APP_DOCKERFILE, { GREETING: "hello", PYTHON_IMAGE: undefined }),
         ).toEqual([]);
+    });
+});
+
+// Rule: BuildKit looks stages up by strings.ToLower(name) and the target by
+// strings.ToLower(opt.Target), failing with "target stage %s could not be found"
+// (moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go). config/ uses this parser
+// (no devDependencies at run time) to make a wrong appImage.target a config error.
+describe("dockerfileStages and targetProblem", () => {
+    it("reads app/Dockerfile's stages, and accepts its runtime target in any case", () => {
+        const text = APP_DOCKERFILE;
+        expect(dockerfileStages(text)).toEqual([
+            { index: 0, name: "python-base" },
+            { index: 1, name: "builder" },
+            { index: 2, name: "runtime" },
+        ]);
+        expect(targetProblem(text, "runtime")).toBeUndefined();
+        expect(targetProblem(text, "RUNTIME")).toBeUndefined();
+        expect(targetProblem(text, "builder")).toBeUndefined();
+    });
+
+    it("names a target the Dockerfile lacks, and the stages it has", () => {
+        const text = APP_DOCKERFILE;
+        expect(targetProblem(text, "prod")).toBe(
+            "appImage.target 'prod' names no stage of the Dockerfile (it has 'python-base', 'builder', 'runtime'): set appImage.target to one of them",
+        );
+        expect(targetProblem("FROM scratch\n", "runtime")).toBe(
+            "appImage.target 'runtime' names no stage: the Dockerfile has no named stage (FROM ... AS <name>); name the stage to build, or change appImage.target",
+        );
+    });
+
+    it("follows flags, continuation lines, comments and the escape directive", () => {
+        const text = [
+            "# escape=`",
+            "# a comment: FROM fake AS nope",
+            "FROM --platform=$BUILDPLATFORM `",
+            "  golang:1.22 as Build",
+            "from alpine:3.21 AS final",
+            "RUN echo \\",
+        ].join("\n");
+        expect(dockerfileStages(text)).toEqual([
+            { index: 0, name: "Build" },
+            { index: 1, name: "final" },
+        ]);
+        expect(targetProblem(text, "build")).toBeUndefined();
+        expect(targetProblem(text, "nope")).toContain("names no stage of the Dockerfile");
     });
 });
