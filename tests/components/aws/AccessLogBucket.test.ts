@@ -48,11 +48,11 @@ const statements = (plan: PlanResult, name: string) =>
 
 /** A program of one AccessLogBucket `logs` in `region`, on a provider of that Region. */
 function planBucket(region: string, args: Record<string, unknown> = {}): Promise<PlanResult> {
-    return planAws(({ req, data, opts }) => {
+    return planAws(({ req, opts }) => {
         const { AccessLogBucket } = req<typeof import("../../../components/aws/AccessLogBucket")>(
             "components/aws/AccessLogBucket",
         );
-        new AccessLogBucket("logs", data({ region, ...args }), opts);
+        new AccessLogBucket("logs", { region, ...args }, opts);
     }, region);
 }
 

@@ -428,10 +428,13 @@ function planAwsSide(aws: Record<string, Record<string, unknown>>): Promise<Plan
         NS,
     );
     return planAws(
-        ({ req, data, provider }) => {
+        ({ req, provider }) => {
             const { awsFleet } = req<typeof import("../../../composition/aws")>("composition/aws");
             awsFleet({
-                ...data({ aws: config.aws, app: config.app, environment: "dev", tags: {} }),
+                aws: config.aws,
+                app: config.app,
+                environment: "dev",
+                tags: {},
                 provider,
             });
         },
@@ -502,12 +505,12 @@ describe("AsgFleet variants", () => {
         /** What the stack config applies when the stack file sets nothing under `aws`. */
         const config = AwsSchema.parse({});
         beforeAll(async () => {
-            plan = await planAws(({ req, data, opts }) => {
+            plan = await planAws(({ req, opts }) => {
                 const { AsgFleet } =
                     req<typeof import("../../../components/aws/AsgFleet")>(
                         "components/aws/AsgFleet",
                     );
-                new AsgFleet("web", data(minimalArgs()), opts);
+                new AsgFleet("web", minimalArgs(), opts);
             });
             expect(plan.errors).toEqual([]);
         });
@@ -592,17 +595,17 @@ describe("AsgFleet variants", () => {
     });
 
     it("registers nothing when its arguments are invalid, listing every problem", async () => {
-        const plan = await planAws(({ req, data, opts }) => {
+        const plan = await planAws(({ req, opts }) => {
             const { AsgFleet } =
                 req<typeof import("../../../components/aws/AsgFleet")>("components/aws/AsgFleet");
             new AsgFleet(
                 "bad",
-                data({
+                {
                     ...minimalArgs(),
                     minSize: 5,
                     maxSize: 3,
                     privateSubnetIds: ["subnet-0000000c"],
-                }),
+                },
                 opts,
             );
         });
@@ -616,10 +619,10 @@ describe("AsgFleet variants", () => {
 
 /** A program of nothing but AsgFleets with minimal arguments, on their own AWS provider. */
 function planFleets(...names: string[]) {
-    return planAws(({ req, data, opts }) => {
+    return planAws(({ req, opts }) => {
         const { AsgFleet } =
             req<typeof import("../../../components/aws/AsgFleet")>("components/aws/AsgFleet");
-        for (const name of names) new AsgFleet(name, data(minimalArgs()), opts);
+        for (const name of names) new AsgFleet(name, minimalArgs(), opts);
     });
 }
 

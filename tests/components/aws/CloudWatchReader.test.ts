@@ -48,13 +48,13 @@ function planReaders(
     readers: [name: string, args: CloudWatchReaderArgs][],
     secrets: Record<string, boolean> = {},
 ): Promise<PlanResult> {
-    return planAws(({ req, data, opts }) => {
+    return planAws(({ req, opts }) => {
         const pulumi = req<typeof import("@pulumi/pulumi")>("@pulumi/pulumi");
         const { CloudWatchReader } = req<typeof import("../../../components/aws/CloudWatchReader")>(
             "components/aws/CloudWatchReader",
         );
         const checked = readers.map(async ([name, args]) => {
-            const reader = new CloudWatchReader(name, data(args), opts);
+            const reader = new CloudWatchReader(name, args, opts);
             secrets[name] = await pulumi.isSecret(reader.secretAccessKey);
         });
         // Waited for by the plan; resolves to nothing, which the program would export.

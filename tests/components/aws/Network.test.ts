@@ -26,10 +26,10 @@ const T = {
 
 /** A program of nothing but Networks, on their own AWS provider in eu-west-1 (three zones). */
 function planNetworks(...networks: [name: string, args?: Record<string, unknown>][]) {
-    return planAws(({ req, data, opts }) => {
+    return planAws(({ req, opts }) => {
         const { Network } =
             req<typeof import("../../../components/aws/Network")>("components/aws/Network");
-        for (const [name, args] of networks) new Network(name, data(args ?? {}), opts);
+        for (const [name, args] of networks) new Network(name, args ?? {}, opts);
     });
 }
 

@@ -31,11 +31,11 @@ const ALB_ARN =
 
 /** A program of nothing but WebAcls, on their own AWS provider in eu-west-1. */
 function planWebAcls(...acls: [name: string, patch?: Partial<WebAclArgs>][]): Promise<PlanResult> {
-    return planAws(({ req, data, opts }) => {
+    return planAws(({ req, opts }) => {
         const { WebAcl } =
             req<typeof import("../../../components/aws/WebAcl")>("components/aws/WebAcl");
         for (const [name, patch] of acls) {
-            new WebAcl(name, data({ loadBalancerArn: ALB_ARN, ...patch }), opts);
+            new WebAcl(name, { loadBalancerArn: ALB_ARN, ...patch }, opts);
         }
     });
 }
