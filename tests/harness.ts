@@ -78,18 +78,27 @@ export async function planComponents(
     stack = "dev",
     overrides: Record<string, unknown> = {},
 ): Promise<PlanResult> {
-    const req = workerRequire();
-    const load: WorkerRequire = <T>(id: string) =>
-        req(id.startsWith("@") || !id.includes("/") ? id : path.join(PROJECT_DIR, id)) as T;
     const { runPlan } = worker<typeof import("../plan/run")>("plan/run.ts");
     const planned = await runPlan({
         projectDir: PROJECT_DIR,
         stack,
         overrides,
-        load: () => register(load),
+        load: () => register(workerModule),
     });
     return JSON.parse(JSON.stringify(planned)) as PlanResult;
 }
+
+/**
+ * A package (`"@pulumi/aws"`) or a module of this project by its path from the project folder
+ * (`"components/azure/ArcGovernance"`), as the plans load it: in the jest worker's own `require`.
+ * A test calls a component module's pure exports (validateXxxArgs, its rules) from here without
+ * loading @pulumi/pulumi and the cloud SDKs a second time in jest's registry (about 6 s per test
+ * file), which importing the component in the test file would; type it with
+ * `workerModule<typeof import("../../../components/azure/ArcGovernance")>(...)`. It is also the
+ * `req` planComponents gives its callback.
+ */
+export const workerModule: WorkerRequire = <T>(id: string) =>
+    workerRequire()(id.startsWith("@") || !id.includes("/") ? id : path.join(PROJECT_DIR, id)) as T;
 
 /** Plans `stack` afresh, never from the run's cache (a test that plans the same stack twice). */
 export async function planUncached(

@@ -17,7 +17,7 @@ import { FLUX_GIT_URL_RULE, LOG_RETENTION_DAYS } from "../../../components/azure
 import { FLUX_POLICY_RULE } from "../../../components/azure/fluxPolicy";
 import { DEFAULT_POD_SECURITY_EXCLUDED_NAMESPACES } from "../../../components/azure/podSecurity";
 import { roleAssignmentName } from "../../../components/azure/roleAssignmentName";
-import { created, ofType, one, planComponents } from "../../harness";
+import { created, ofType, one, planComponents, workerModule } from "../../harness";
 import {
     azureOpts,
     LOCATION,
@@ -29,9 +29,7 @@ import {
     roleId,
     SUB,
     T,
-    toWorker,
     withoutDefault,
-    workerModule,
 } from "./fixtures";
 
 const ADMINS = "33333333-3333-3333-3333-333333333333";
@@ -66,10 +64,7 @@ const BASE: ArcGovernanceArgs = {
 };
 
 /** The component's module as the plans load it: validation and policy rules, called directly. */
-let gov: typeof ArcGovernanceModule;
-beforeAll(async () => {
-    gov = await workerModule<typeof ArcGovernanceModule>("components/azure/ArcGovernance");
-});
+const gov = workerModule<typeof ArcGovernanceModule>("components/azure/ArcGovernance");
 
 /** Plans only the given ArcGovernance instances, on one explicit azure-native provider. */
 function planGovernance(
@@ -78,8 +73,7 @@ function planGovernance(
     return planComponents((req) => {
         const { ArcGovernance } = req<typeof ArcGovernanceModule>("components/azure/ArcGovernance");
         const opts = azureOpts(req);
-        const data = toWorker(req);
-        for (const { name, args } of instances) new ArcGovernance(name, data(args), opts);
+        for (const { name, args } of instances) new ArcGovernance(name, args, opts);
     });
 }
 

@@ -25,18 +25,8 @@ import {
 } from "../../../components/azure/dashboards";
 import { roleAssignmentName } from "../../../components/azure/roleAssignmentName";
 import { GOOGLE_TOKEN_URI } from "../../../components/gcp/checks";
-import { ofType, one, planComponents, planStack, PROJECT_DIR } from "../../harness";
-import {
-    azureOpts,
-    LOCATION,
-    LOWER_GUID,
-    RG,
-    roleId,
-    SUB,
-    T,
-    toWorker,
-    workerModule,
-} from "./fixtures";
+import { ofType, one, planComponents, planStack, PROJECT_DIR, workerModule } from "../../harness";
+import { azureOpts, LOCATION, LOWER_GUID, RG, roleId, SUB, T } from "./fixtures";
 
 const DEPLOYER = "55555555-5555-5555-5555-555555555555";
 const A = "aaaaaaaa-0000-0000-0000-00000000000a";
@@ -76,10 +66,7 @@ const CLOUD_MONITORING = {
 };
 
 /** The component's module as the plans load it: validation and roles, called directly. */
-let fd: typeof FleetDashboardModule;
-beforeAll(async () => {
-    fd = await workerModule<typeof FleetDashboardModule>("components/azure/FleetDashboard");
-});
+const fd = workerModule<typeof FleetDashboardModule>("components/azure/FleetDashboard");
 
 /** Plans FleetDashboard `dash` alone, on one explicit azure-native provider. */
 function planDashboard(args: FleetDashboardArgs): Promise<PlanResult> {
@@ -87,7 +74,7 @@ function planDashboard(args: FleetDashboardArgs): Promise<PlanResult> {
         const { FleetDashboard } = req<typeof FleetDashboardModule>(
             "components/azure/FleetDashboard",
         );
-        new FleetDashboard("dash", toWorker(req)(args), azureOpts(req));
+        new FleetDashboard("dash", args, azureOpts(req));
     });
 }
 /** The plan of BASE, made once and shared by the tests that read it. */

@@ -4,7 +4,7 @@
  * worker's `require` (`req`), never from a test file's imports.
  */
 import type * as azureSdk from "@pulumi/azure-native";
-import { planComponents, type WorkerRequire } from "../../harness";
+import type { WorkerRequire } from "../../harness";
 
 export const SUB = "11111111-1111-1111-1111-111111111111";
 export const RG = `/subscriptions/${SUB}/resourceGroups/fleet-rg`;
@@ -38,50 +38,6 @@ export const T = {
 export function azureOpts(req: WorkerRequire): { providers: azureSdk.Provider[] } {
     const azure = req<typeof azureSdk>("@pulumi/azure-native");
     return { providers: [new azure.Provider("az", { subscriptionId: SUB, location: LOCATION })] };
-}
-
-/**
- * Plain data (objects, arrays, primitives) written in a test, rebuilt with the worker realm's own
- * objects and arrays; anything else is kept as it is. The test file runs in jest's realm, the plan
- * in the worker's, and @pulumi/pulumi tells lists by `instanceof Array` of its own realm
- * (output.js outputRec, runtime/rpc.js serializeProperty): `pulumi.all` of a list made from a
- * test's list (`args.dashboards.map(...)`) would be taken for an object.
- */
-export function toWorker(req: WorkerRequire): <V>(value: V) => V {
-    // JSON.parse of a module loaded by the worker's `require` builds the worker realm's values.
-    const { jsonOrValue } = req<typeof import("../../../plan/json")>("plan/json");
-    const copy = (value: unknown): unknown => {
-        if (Array.isArray(value)) {
-            const list = jsonOrValue("[]") as unknown[];
-            for (const item of value) list.push(copy(item));
-            return list;
-        }
-        if (value !== null && typeof value === "object") {
-            const proto = Object.getPrototypeOf(value) as object | null;
-            if (proto === null || Object.getPrototypeOf(proto) === null) {
-                const object = jsonOrValue("{}") as Record<string, unknown>;
-                for (const [key, item] of Object.entries(value)) object[key] = copy(item);
-                return object;
-            }
-        }
-        return value;
-    };
-    return <V>(value: V) => copy(value) as V;
-}
-
-/**
- * A module of the project (`"components/azure/ArcGovernance"`) as the plans load it, in the jest
- * worker's own `require`: its pure exports (validateXxxArgs, policy rules) are called directly,
- * without loading @pulumi/pulumi and @pulumi/azure-native a second time in jest's registry (about
- * 6 s per test file), which importing the component here would.
- */
-export async function workerModule<M>(id: string): Promise<M> {
-    let loaded: M | undefined;
-    await planComponents((req) => {
-        loaded = req<M>(id);
-    });
-    if (loaded === undefined) throw new Error(`${id} did not load`);
-    return loaded;
 }
 
 /** Every `parameters('x')` an ARM or policy expression in `value` reads. */
