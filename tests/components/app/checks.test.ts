@@ -5,9 +5,7 @@
  * its own, and a value changes in one place. Each test reads both sides and pins the values users
  * rely on.
  */
-import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
 import { validateAppImageArgs } from "../../../components/app/AppImage";
 import {
     APP_IMAGE_DEFAULTS,
@@ -25,6 +23,7 @@ import { parseAppConfig } from "../../../config";
 import { ConfigError } from "../../../config-issues";
 import { AppImageSchema, RegistryPullCredentialSchema } from "../../../config/app";
 import { PROJECT_DIR } from "../../harness";
+import { documentedDefaults, documentedValue } from "../../tsdoc";
 
 const IMAGE = `registry.example.com/app@sha256:${"a".repeat(64)}`;
 const RELEASE = { image: IMAGE, ingress: { host: "app.example.com" } };
@@ -38,49 +37,6 @@ function configProblems(app: Record<string, unknown>): string[] {
         if (e instanceof ConfigError) return [...e.problems];
         throw e;
     }
-}
-
-/** Every `@default` of `file`, keyed `<interface or variable>.<field>`: the text after the tag. */
-function documentedDefaults(file: string): Map<string, string> {
-    const source = ts.createSourceFile(
-        file,
-        fs.readFileSync(path.join(PROJECT_DIR, file), "utf8"),
-        ts.ScriptTarget.Latest,
-        true,
-    );
-    const defaults = new Map<string, string>();
-    const owner = (node: ts.Node): string | undefined => {
-        for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-            if (ts.isInterfaceDeclaration(n)) return n.name.text;
-            if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) return n.name.text;
-        }
-        return undefined;
-    };
-    const visit = (node: ts.Node) => {
-        if (
-            (ts.isPropertySignature(node) || ts.isPropertyAssignment(node)) &&
-            ts.isIdentifier(node.name)
-        ) {
-            const tag = ts.getJSDocTags(node).find((t) => t.tagName.text === "default");
-            const text = tag && ts.getTextOfJSDocComment(tag.comment);
-            if (text) defaults.set(`${owner(node)}.${node.name.text}`, text.trim());
-        }
-        ts.forEachChild(node, visit);
-    };
-    visit(source);
-    return defaults;
-}
-
-/** The value a `@default` text starts with: `"app"`, `2`, `{ cpu: "100m", memory: "128Mi" }` ... */
-const documented = (text: string | undefined) =>
-    /^(\{[^}]*\}|"[^"]*"|[^\s,]+)/.exec(text ?? "")?.[1];
-/** A value as the `@default` tags write it. */
-function shown(value: unknown): string {
-    if (value && typeof value === "object") {
-        const fields = Object.entries(value).map(([k, v]) => `${k}: ${shown(v)}`);
-        return `{ ${fields.join(", ")} }`;
-    }
-    return JSON.stringify(value);
 }
 
 describe("the app release's defaults: one constant each, the same in the config and the Workload", () => {
@@ -139,18 +95,21 @@ describe("the app release's defaults: one constant each, the same in the config 
             [workload.get("WorkloadArgs.requests"), d.requests],
             [config.get("AppSchema.limits"), d.limits],
             [workload.get("WorkloadArgs.limits"), d.limits],
-            [config.get("AppSchema.className"), d.ingress.className],
+            [config.get("AppSchema.ingress.className"), d.ingress.className],
             [workload.get("WorkloadIngressArgs.className"), d.ingress.className],
-            [config.get("AppSchema.tlsSecretName"), d.ingress.tlsSecretName],
+            [config.get("AppSchema.ingress.tlsSecretName"), d.ingress.tlsSecretName],
             [workload.get("WorkloadIngressArgs.tlsSecretName"), d.ingress.tlsSecretName],
-            [config.get("AppSchema.controllerNamespace"), d.ingress.controllerNamespace],
+            [config.get("AppSchema.ingress.controllerNamespace"), d.ingress.controllerNamespace],
             [
                 workload.get("WorkloadIngressArgs.controllerNamespace"),
                 d.ingress.controllerNamespace,
             ],
             [config.get("AppSchema.rateLimit"), d.rateLimit],
             [workload.get("WorkloadArgs.rateLimit"), d.rateLimit],
-            [config.get("AppSchema.requestsPer5Minutes"), d.rateLimit.requestsPer5Minutes],
+            [
+                config.get("AppSchema.rateLimit.requestsPer5Minutes"),
+                d.rateLimit.requestsPer5Minutes,
+            ],
             [
                 workload.get("WorkloadRateLimitArgs.requestsPer5Minutes"),
                 d.rateLimit.requestsPer5Minutes,
@@ -162,8 +121,8 @@ describe("the app release's defaults: one constant each, the same in the config 
             [config.get("AppSchema.databasePort"), d.databasePort],
             [workload.get("WorkloadArgs.databasePort"), d.databasePort],
         ];
-        expect(cases.map(([text]) => documented(text))).toEqual(
-            cases.map(([, value]) => shown(value)),
+        expect(cases.map(([text]) => documentedValue(text))).toEqual(
+            cases.map(([, value]) => value),
         );
     });
 });
@@ -302,11 +261,11 @@ describe("the image this stack builds: the config's defaults are AppImage's", ()
         const config = documentedDefaults("config/app.ts");
         const image = documentedDefaults("components/app/AppImage.ts");
         const keys = Object.keys(APP_IMAGE_DEFAULTS) as (keyof typeof APP_IMAGE_DEFAULTS)[];
-        expect(keys.map((k) => documented(config.get(`AppImageSchema.${k}`)))).toEqual(
-            keys.map((k) => shown(APP_IMAGE_DEFAULTS[k])),
+        expect(keys.map((k) => documentedValue(config.get(`AppImageSchema.${k}`)))).toEqual(
+            keys.map((k) => APP_IMAGE_DEFAULTS[k]),
         );
-        expect(keys.map((k) => documented(image.get(`AppImageArgs.${k}`)))).toEqual(
-            keys.map((k) => shown(APP_IMAGE_DEFAULTS[k])),
+        expect(keys.map((k) => documentedValue(image.get(`AppImageArgs.${k}`)))).toEqual(
+            keys.map((k) => APP_IMAGE_DEFAULTS[k]),
         );
     });
 

@@ -2,9 +2,6 @@
  * components/aws/checks.ts: the AWS defaults and rules written once, which the stack config
  * (config/aws.ts) and the AWS components (components/aws/) both read. Pure: no SDK, no plan.
  */
-import * as fs from "fs";
-import * as path from "path";
-import * as ts from "typescript";
 import {
     ACCESS_LOG_EXPIRATION_DAYS,
     architectureProblems,
@@ -41,8 +38,7 @@ import {
 } from "../../../components/aws/checks";
 import { AppSchema } from "../../../config/app";
 import { AwsSchema } from "../../../config/aws";
-
-const ROOT = path.resolve(__dirname, "../../..");
+import { documentedDefaults, documentedValue } from "../../tsdoc";
 
 describe("the AWS defaults", () => {
     it("are the blueprint's values", () => {
@@ -115,57 +111,11 @@ describe("the AWS defaults", () => {
 
 // --- `@default` in the TSDoc: what a reader of the args or the config is told ------------------
 
-/** The `@default` text of every property with one, by dotted path, from `node` down. */
-function tsdocDefaults(node: ts.Node, prefix = ""): Map<string, string> {
-    const found = new Map<string, string>();
-    const visit = (n: ts.Node, at: string) => {
-        if (ts.isPropertySignature(n) || ts.isPropertyAssignment(n)) {
-            const key = `${at}${n.name.getText()}`;
-            const tag = ts.getJSDocTags(n).find((t) => t.tagName.text === "default");
-            if (tag) found.set(key, ts.getTextOfJSDocComment(tag.comment) ?? "");
-            const inner = ts.isPropertySignature(n) ? n.type : n.initializer;
-            if (inner) ts.forEachChild(inner, (c) => visit(c, `${key}.`));
-            return;
-        }
-        ts.forEachChild(n, (c) => visit(c, at));
-    };
-    visit(node, prefix);
-    return found;
-}
-
-function sourceOf(file: string): ts.SourceFile {
-    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-    return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-}
-
-/** The `@default` texts of the interface `name` in `file`. */
-function argsDefaults(file: string, name: string): Map<string, string> {
-    const decl = sourceOf(file).statements.find(
-        (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
+/** The `@default` texts of the schema `name` in config/aws.ts, keyed by config path (`prefix`...). */
+const schemaDefaults = (name: string, prefix: string) =>
+    new Map(
+        [...documentedDefaults("config/aws.ts", name)].map(([key, text]) => [prefix + key, text]),
     );
-    if (!decl) throw new Error(`no interface ${name} in ${file}`);
-    return tsdocDefaults(decl);
-}
-
-/** The `@default` texts of the schema `name` (a `const`) in `file`, under `prefix`. */
-function schemaDefaults(file: string, name: string, prefix: string): Map<string, string> {
-    const statement = sourceOf(file).statements.find(
-        (s) =>
-            ts.isVariableStatement(s) &&
-            s.declarationList.declarations.some((d) => d.name.getText() === name),
-    );
-    if (!statement) throw new Error(`no schema ${name} in ${file}`);
-    return tsdocDefaults(statement, prefix);
-}
-
-/**
- * The value a `@default` text starts with (a number, a quoted string, a list, a boolean), or
- * undefined when it starts with prose ("a key created with rotation on").
- */
-function leadingValue(text: string): unknown {
-    const m = /^("(?:[^"\\]|\\.)*"|\[[^\]]*\]|-?\d+(\.\d+)?|true|false)/.exec(text.trim());
-    return m ? JSON.parse(m[1]) : undefined;
-}
 
 const at = (value: unknown, dotted: string): unknown =>
     dotted
@@ -180,11 +130,11 @@ const CONFIG = {
 
 describe("the @default of each documented setting", () => {
     const configDocs = new Map([
-        ...schemaDefaults("config/aws.ts", "AwsFleetSchema", "aws.fleet."),
-        ...schemaDefaults("config/aws.ts", "AwsNetworkSchema", "aws.network."),
-        ...schemaDefaults("config/aws.ts", "AwsLoadBalancerSchema", "aws.loadBalancer."),
-        ...schemaDefaults("config/aws.ts", "AwsAlertsSchema", "aws.alerts."),
-        ...schemaDefaults("config/aws.ts", "AwsWafSchema", "aws.waf."),
+        ...schemaDefaults("AwsFleetSchema", "aws.fleet."),
+        ...schemaDefaults("AwsNetworkSchema", "aws.network."),
+        ...schemaDefaults("AwsLoadBalancerSchema", "aws.loadBalancer."),
+        ...schemaDefaults("AwsAlertsSchema", "aws.alerts."),
+        ...schemaDefaults("AwsWafSchema", "aws.waf."),
     ]);
 
     it("in config/aws.ts states the default the schema applies", () => {
@@ -194,7 +144,7 @@ describe("the @default of each documented setting", () => {
         });
         expect(leaves.length).toBeGreaterThan(20);
         for (const [key, text] of leaves) {
-            expect([key, leadingValue(text)]).toEqual([key, at(CONFIG, key)]);
+            expect([key, documentedValue(text)]).toEqual([key, at(CONFIG, key)]);
         }
     });
 
@@ -254,10 +204,10 @@ describe("the @default of each documented setting", () => {
     ];
 
     it.each(COMPONENTS)("in %s (%s) states the stack config's default", (file, args, keys) => {
-        const docs = argsDefaults(file, args);
+        const docs = documentedDefaults(file, args);
         for (const [arg, key] of Object.entries(keys)) {
             expect([arg, docs.has(arg)]).toEqual([arg, true]);
-            expect([arg, leadingValue(docs.get(arg)!)]).toEqual([arg, at(CONFIG, key)]);
+            expect([arg, documentedValue(docs.get(arg))]).toEqual([arg, at(CONFIG, key)]);
         }
     });
 });

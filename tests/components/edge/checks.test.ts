@@ -4,9 +4,6 @@
  * from the config is what the component does on its own, and a value changes in one place. Each
  * test reads both sides and pins the values users rely on.
  */
-import * as fs from "fs";
-import * as path from "path";
-import * as ts from "typescript";
 import {
     agentChartVersionProblem,
     ARC_AGENT_CLI_MINIMUM,
@@ -23,7 +20,8 @@ import {
 } from "../../../components/edge/EdgeCluster";
 import { EdgeSchema } from "../../../config/edge";
 import type { PlanResult } from "../../../plan/run";
-import { one, planComponents, PROJECT_DIR } from "../../harness";
+import { one, planComponents } from "../../harness";
+import { documentedDefaults } from "../../tsdoc";
 
 const KUBECONFIG = "current-context: a\ncontexts: [{ name: a }]\n";
 const ARC = {
@@ -47,37 +45,6 @@ function siteProblems(site: Record<string, unknown>): string[] {
 /** EdgeCluster's problems with the same site. */
 function componentProblems(name: string, args: Partial<EdgeClusterArgs>): string[] {
     return validateEdgeClusterArgs(name, { kubeconfig: KUBECONFIG, arc: ARC, ...args });
-}
-
-/** Every `@default` of `file`, keyed `<interface or variable>.<field>`: the text after the tag. */
-function documentedDefaults(file: string): Map<string, string> {
-    const source = ts.createSourceFile(
-        file,
-        fs.readFileSync(path.join(PROJECT_DIR, file), "utf8"),
-        ts.ScriptTarget.Latest,
-        true,
-    );
-    const defaults = new Map<string, string>();
-    const owner = (node: ts.Node): string | undefined => {
-        for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-            if (ts.isInterfaceDeclaration(n)) return n.name.text;
-            if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) return n.name.text;
-        }
-        return undefined;
-    };
-    const visit = (node: ts.Node) => {
-        if (
-            (ts.isPropertySignature(node) || ts.isPropertyAssignment(node)) &&
-            ts.isIdentifier(node.name)
-        ) {
-            const tag = ts.getJSDocTags(node).find((t) => t.tagName.text === "default");
-            const text = tag && ts.getTextOfJSDocComment(tag.comment);
-            if (text) defaults.set(`${owner(node)}.${node.name.text}`, text.trim());
-        }
-        ts.forEachChild(node, visit);
-    };
-    visit(source);
-    return defaults;
 }
 
 describe("an edge site's defaults: one constant each, the same in the config and EdgeCluster", () => {

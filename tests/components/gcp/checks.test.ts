@@ -5,9 +5,6 @@
  * Each test reads both sides: the parsed config and the component (its validation, or what it
  * registers under the recording mocks), and pins the values users rely on.
  */
-import * as fs from "fs";
-import * as path from "path";
-import * as ts from "typescript";
 import { describeIssue } from "../../../config-issues";
 import { GcpSchema } from "../../../config/gcp";
 import { validateCloudNatArgs } from "../../../components/gcp/CloudNat";
@@ -36,7 +33,8 @@ import {
 } from "../../../components/gcp/checks";
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
-import { one, planComponents, PROJECT_DIR } from "../../harness";
+import { one, planComponents } from "../../harness";
+import { documentedDefaults, documentedValue } from "../../tsdoc";
 import { PROJECT, RANGE, REPO } from "./fixtures";
 
 /** The `gcp` section, enabled, with `patch` over one cluster and a Config Sync repository. */
@@ -65,40 +63,6 @@ function configProblems(section: Record<string, unknown>): string[] {
               describeIssue({ ...i, path: ["gcp", ...i.path] }, "multicloud", GcpSchema),
           );
 }
-
-/** Every `@default` of `file`, keyed `<interface or variable>.<field>`: the text after the tag. */
-function documentedDefaults(file: string): Map<string, string> {
-    const source = ts.createSourceFile(
-        file,
-        fs.readFileSync(path.join(PROJECT_DIR, file), "utf8"),
-        ts.ScriptTarget.Latest,
-        true,
-    );
-    const defaults = new Map<string, string>();
-    const owner = (node: ts.Node): string | undefined => {
-        for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-            if (ts.isInterfaceDeclaration(n)) return n.name.text;
-            if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) return n.name.text;
-        }
-        return undefined;
-    };
-    const visit = (node: ts.Node) => {
-        if (
-            (ts.isPropertySignature(node) || ts.isPropertyAssignment(node)) &&
-            ts.isIdentifier(node.name)
-        ) {
-            const tag = ts.getJSDocTags(node).find((t) => t.tagName.text === "default");
-            const text = tag && ts.getTextOfJSDocComment(tag.comment);
-            if (text) defaults.set(`${owner(node)}.${node.name.text}`, text.trim());
-        }
-        ts.forEachChild(node, visit);
-    };
-    visit(source);
-    return defaults;
-}
-
-/** The value a `@default` text starts with: `"REGULAR"`, `1`, `true` ... */
-const documented = (text: string | undefined) => /^("[^"]*"|\S+)/.exec(text ?? "")?.[1];
 
 describe("Google Cloud defaults: one constant each, the same in the config and the components", () => {
     // What users rely on: changing one of these changes every stack that leaves it out.
@@ -159,8 +123,8 @@ describe("Google Cloud defaults: one constant each, the same in the config and t
             [sync.get("ConfigSyncArgs.preventDrift"), DEFAULT_PREVENT_DRIFT],
             [member.get("ConfigSyncMemberArgs.preventDrift"), DEFAULT_PREVENT_DRIFT],
         ];
-        expect(cases.map(([text]) => documented(text))).toEqual(
-            cases.map(([, value]) => JSON.stringify(value)),
+        expect(cases.map(([text]) => documentedValue(text))).toEqual(
+            cases.map(([, value]) => value),
         );
         // The control-plane range has none, on both sides.
         expect(config.get("GkeClusterSchema.masterIpv4CidrBlock")).toBe("none: required");
