@@ -14,13 +14,7 @@ import {
 import { roleAssignmentName } from "../../../components/azure/roleAssignmentName";
 import { GUID } from "../../../components/formats";
 import { byUrn, one, ofType, planComponents } from "../../harness";
-
-const T = {
-    edge: "multicloud:edge:EdgeCluster",
-    cc: "azure-native:kubernetes:ConnectedCluster",
-    release: "kubernetes:helm.sh/v3:Release",
-    role: "azure-native:authorization:RoleAssignment",
-};
+import { ARC, KUBECONFIG, T } from "./fixtures";
 
 const BASE = {
     subscriptionId: "sub",
@@ -160,15 +154,9 @@ describe("A site as Azure sees it (one k3s and one EKS site, planned alone)", ()
                 new EdgeCluster(
                     name,
                     {
-                        kubeconfig: pulumi.secret("current-context: a\ncontexts: [{ name: a }]\n"),
+                        kubeconfig: pulumi.secret(KUBECONFIG),
                         distribution,
-                        arc: {
-                            resourceGroupName: "multicloud-dev",
-                            location: "westeurope",
-                            subscriptionId: "00000000-0000-0000-0000-000000000001",
-                            tenantId: "00000000-0000-0000-0000-000000000002",
-                            agentChartVersion: "1.30.1",
-                        },
+                        arc: ARC,
                     },
                     { providers },
                 );

@@ -16,22 +16,8 @@ import {
     validateEdgeClusterArgs,
 } from "../../../components/edge/EdgeCluster";
 import { byUrn, created, ofType, one, planComponents, planStack } from "../../harness";
+import { ARC, KUBECONFIG, T } from "./fixtures";
 
-const T = {
-    edge: "multicloud:edge:EdgeCluster",
-    cc: "azure-native:kubernetes:ConnectedCluster",
-    release: "kubernetes:helm.sh/v3:Release",
-    provider: "pulumi:providers:kubernetes",
-    key: "tls:index/privateKey:PrivateKey",
-    bootstrap: "kubernetes:yaml/v2:ConfigGroup",
-    attached: "gcp:container/attachedCluster:AttachedCluster",
-    ext: "azure-native:kubernetesconfiguration:Extension",
-    flux: "azure-native:kubernetesconfiguration:FluxConfiguration",
-    association: "azure-native:monitor:DataCollectionRuleAssociation",
-    policy: "azure-native:authorization:PolicyAssignment",
-    role: "azure-native:authorization:RoleAssignment",
-    workspace: "azure-native:operationalinsights:Workspace",
-};
 const SUB = "11111111-1111-1111-1111-111111111111";
 const RG = `/subscriptions/${SUB}/resourceGroups/multicloud-prod-fleet`;
 const CLUSTERS = [
@@ -444,15 +430,6 @@ describe("EdgeCluster's own checks", () => {
 });
 
 describe("one EdgeCluster planned alone", () => {
-    const KUBECONFIG = "current-context: a\ncontexts: [{ name: a }]\n";
-    const ARC = {
-        resourceGroupName: "edge",
-        location: "westeurope",
-        subscriptionId: "00000000-0000-0000-0000-000000000001",
-        tenantId: "00000000-0000-0000-0000-000000000002",
-        agentChartVersion: "1.30.1",
-    };
-
     it("installs the chart it is given, with the site's tags on the connected cluster", async () => {
         const plan = await planComponents((req) => {
             const pulumi = req<typeof import("@pulumi/pulumi")>("@pulumi/pulumi");

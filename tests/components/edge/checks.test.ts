@@ -22,15 +22,7 @@ import { EdgeSchema } from "../../../config/edge";
 import type { PlanResult } from "../../../plan/run";
 import { one, planComponents } from "../../harness";
 import { documentedDefaults } from "../../tsdoc";
-
-const KUBECONFIG = "current-context: a\ncontexts: [{ name: a }]\n";
-const ARC = {
-    resourceGroupName: "rg",
-    location: "westeurope",
-    subscriptionId: "s",
-    tenantId: "t",
-    agentChartVersion: "1.30.1",
-};
+import { ARC, KUBECONFIG } from "./fixtures";
 
 /** The config's problems with one site, as `<field> <message>` (empty when it is valid). */
 function siteProblems(site: Record<string, unknown>): string[] {
@@ -102,7 +94,7 @@ describe("an edge site's defaults: one constant each, the same in the config and
             }).toEqual({ distribution: site.distribution, infrastructure: site.infrastructure });
             // The config leaves azureRbac to the component: on for a generic cluster.
             expect(site.azureRbac).toBeUndefined();
-            expect(cluster.aadProfile).toEqual({ enableAzureRBAC: true, tenantID: "t" });
+            expect(cluster.aadProfile).toEqual({ enableAzureRBAC: true, tenantID: ARC.tenantId });
         });
     });
 });

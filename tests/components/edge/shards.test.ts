@@ -12,8 +12,7 @@ import {
     SYNTHETIC_REGIONS,
 } from "../../../tools/synthetic";
 import { ofType, planStack } from "../../harness";
-
-const T = { edge: "multicloud:edge:EdgeCluster" };
+import { T } from "./fixtures";
 
 describe("Sharding", () => {
     const sites = syntheticSites(40) as {
