@@ -12,7 +12,16 @@ import {
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
 import { ofType, one, planComponents, planStack } from "../../harness";
-import { gcpOpts, PROJECT, RANGE, settle, T } from "./fixtures";
+import {
+    ClusterOutput,
+    gcpOpts,
+    plannedStack,
+    PROJECT,
+    RANGE,
+    settle,
+    STACK_CLUSTERS,
+    T,
+} from "./fixtures";
 
 type GkeClusterModule = typeof import("../../../components/gcp/GkeCluster");
 const AGENT = /^serviceAccount:service-\d+@container-engine-robot\.iam\.gserviceaccount\.com$/;
@@ -334,20 +343,11 @@ describe("GkeCluster", () => {
     });
 });
 
-type ClusterOutput = { name: string; clusterId: string; endpoint: string };
-
-describe.each([
-    ["dev", ["dev-gke"]],
-    ["prod", ["prod-eu", "prod-us"]],
-])("the %s stack's GKE clusters", (stack) => {
+describe.each(STACK_CLUSTERS)("the %s stack's GKE clusters", (stack) => {
     const project = `multicloud-${stack}-000000`;
     let plan: PlanResult;
     let clusters: ClusterOutput[];
-    beforeAll(async () => {
-        plan = await planStack(stack);
-        expect(plan.errors).toEqual([]);
-        clusters = (plan.outputs.gcp as { clusters: ClusterOutput[] }).clusters;
-    });
+    beforeAll(async () => ({ plan, clusters } = await plannedStack(stack)));
 
     it("encrypts Secrets with a rotating Cloud KMS key the GKE agent may use, and enables Workload Identity", () => {
         for (const c of clusters) {

@@ -9,8 +9,16 @@ import type { AttachedMemberArgs } from "../../../components/gcp/HubMembership";
 import { parseStackConfig } from "../../../config";
 import type { PlanResult } from "../../../plan/run";
 import { APP, NS, raw } from "../../config/harness";
-import { byUrn, one, planComponents, planStack } from "../../harness";
-import { gcpOpts, PROJECT, settle, T } from "./fixtures";
+import { byUrn, one, planComponents } from "../../harness";
+import {
+    ClusterOutput,
+    gcpOpts,
+    plannedStack,
+    PROJECT,
+    settle,
+    STACK_CLUSTERS,
+    T,
+} from "./fixtures";
 
 const ATTACHED: AttachedMemberArgs = {
     kind: "attached",
@@ -276,20 +284,11 @@ describe("clusters outside Google Cloud, through composition/gcp.ts", () => {
     });
 });
 
-type ClusterOutput = { name: string; clusterId: string; endpoint: string };
-
-describe.each([
-    ["dev", ["dev-gke"]],
-    ["prod", ["prod-eu", "prod-us"]],
-])("the %s stack's fleet memberships", (stack, names) => {
+describe.each(STACK_CLUSTERS)("the %s stack's fleet memberships", (stack, names) => {
     const project = `multicloud-${stack}-000000`;
     let plan: PlanResult;
     let clusters: ClusterOutput[];
-    beforeAll(async () => {
-        plan = await planStack(stack);
-        expect(plan.errors).toEqual([]);
-        clusters = (plan.outputs.gcp as { clusters: ClusterOutput[] }).clusters;
-    });
+    beforeAll(async () => ({ plan, clusters } = await plannedStack(stack)));
 
     it("links each membership to its cluster, with the cluster's issuer for fleet Workload Identity", () => {
         expect(clusters.map((c) => c.name)).toEqual(names);

@@ -6,7 +6,8 @@
  */
 import type * as gcpSdk from "@pulumi/gcp";
 import type * as pulumiSdk from "@pulumi/pulumi";
-import type { WorkerRequire } from "../../harness";
+import type { PlanResult } from "../../../plan/run";
+import { planStack, type WorkerRequire } from "../../harness";
 
 export const PROJECT = "multicloud-dev-000000";
 export const REPO = "https://github.com/example-org/multicloud-fleet.git";
@@ -49,4 +50,22 @@ export async function settle<T>(
     const pulumi = pulumiOf(req);
     const value = await new Promise<T>((resolve) => output.apply((v) => resolve(v)));
     return { value, secret: await pulumi.isSecret(output) };
+}
+
+/** A GKE cluster as a stack exports it (index.ts, `gcp.clusters`). */
+export type ClusterOutput = { name: string; clusterId: string; endpoint: string };
+
+/** The committed stacks and the GKE clusters each lists, for `describe.each`. */
+export const STACK_CLUSTERS: [stack: string, clusters: string[]][] = [
+    ["dev", ["dev-gke"]],
+    ["prod", ["prod-eu", "prod-us"]],
+];
+
+/** The committed stack's plan (planned once per run) and the GKE clusters it exports. */
+export async function plannedStack(
+    stack: string,
+): Promise<{ plan: PlanResult; clusters: ClusterOutput[] }> {
+    const plan = await planStack(stack);
+    expect(plan.errors).toEqual([]);
+    return { plan, clusters: (plan.outputs.gcp as { clusters: ClusterOutput[] }).clusters };
 }
