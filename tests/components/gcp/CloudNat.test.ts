@@ -3,15 +3,22 @@
  * names (natName), its argument checks, the component planned directly, and the NATs the
  * committed prod stack gives its clusters.
  */
-import {
-    MAX_NAT_NAME,
-    natName,
-    networkName,
-    validateCloudNatArgs,
-} from "../../../components/gcp/CloudNat";
+import type * as CloudNatModule from "../../../components/gcp/CloudNat";
 import type { PlanResult } from "../../../plan/run";
-import { created, ofType, one, planComponents, planStack, waitsFor } from "../../harness";
+import {
+    created,
+    ofType,
+    one,
+    planComponents,
+    planStack,
+    waitsFor,
+    workerModule,
+} from "../../harness";
 import { gcpOpts, PROJECT, T } from "./fixtures";
+
+/** The component's module as the plans load it: its names and checks, called directly. */
+const { MAX_NAT_NAME, natName, networkName, validateCloudNatArgs } =
+    workerModule<typeof CloudNatModule>("components/gcp/CloudNat");
 
 // Rule: router and NAT names are RFC 1035 labels of at most 63 characters
 // (google_compute_router.name ValidateGCEName, google_compute_router_nat.name

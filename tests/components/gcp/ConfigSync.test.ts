@@ -2,12 +2,22 @@
  * ConfigSync: the fleet's `configmanagement` feature and the git source every member syncs. Its
  * argument checks, the component planned directly, and Config Sync in the committed stacks.
  */
-import { validateConfigSyncArgs } from "../../../components/gcp/ConfigSync";
 import type { PlanResult } from "../../../plan/run";
-import { created, ofType, one, planComponents, planStack, waitsFor } from "../../harness";
+import {
+    created,
+    ofType,
+    one,
+    planComponents,
+    planStack,
+    waitsFor,
+    workerModule,
+} from "../../harness";
 import { gcpOpts, PROJECT, REPO, T } from "./fixtures";
 
 type ConfigSyncModule = typeof import("../../../components/gcp/ConfigSync");
+
+/** The component's module as the plans load it: its checks, called directly. */
+const { validateConfigSyncArgs } = workerModule<ConfigSyncModule>("components/gcp/ConfigSync");
 
 describe("ConfigSync's arguments", () => {
     it("names an empty repository, ssh auth over https, and a folder outside the repository", () => {

@@ -5,15 +5,16 @@
  * syncs.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import {
-    CONFIG_SYNC_OVERRIDE_TYPE,
-    parseMembership,
-    validateConfigSyncMemberArgs,
-} from "../../../components/gcp/ConfigSyncMember";
+import type * as ConfigSyncMemberModule from "../../../components/gcp/ConfigSyncMember";
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
-import { ofType, one, planComponents, planStack } from "../../harness";
+import { ofType, one, planComponents, planStack, workerModule } from "../../harness";
 import { gcpOpts, pulumiOf, REPO, T } from "./fixtures";
+
+/** The component's module as the plans load it: its parsing and checks, called directly. */
+const { CONFIG_SYNC_OVERRIDE_TYPE, parseMembership, validateConfigSyncMemberArgs } = workerModule<
+    typeof ConfigSyncMemberModule
+>("components/gcp/ConfigSyncMember");
 
 type Git = { syncRepo: string; syncBranch: string; policyDir: string; secretType: string };
 type FeatureMembershipInputs = {

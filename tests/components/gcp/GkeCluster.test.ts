@@ -4,14 +4,9 @@
  * the component planned directly under the recording mocks, and the clusters of the committed
  * stacks (their values, and what composition/gcp.ts gives them).
  */
-import {
-    gkeServiceAgent,
-    networkPolicyInputs,
-    validateGkeClusterArgs,
-} from "../../../components/gcp/GkeCluster";
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
-import { ofType, one, planComponents, planStack } from "../../harness";
+import { ofType, one, planComponents, planStack, workerModule } from "../../harness";
 import {
     ClusterOutput,
     gcpOpts,
@@ -24,6 +19,10 @@ import {
 } from "./fixtures";
 
 type GkeClusterModule = typeof import("../../../components/gcp/GkeCluster");
+
+/** The component's module as the plans load it: its checks and inputs, called directly. */
+const { gkeServiceAgent, networkPolicyInputs, validateGkeClusterArgs } =
+    workerModule<GkeClusterModule>("components/gcp/GkeCluster");
 const AGENT = /^serviceAccount:service-\d+@container-engine-robot\.iam\.gserviceaccount\.com$/;
 const NODE_ROLES = [
     "roles/artifactregistry.reader",

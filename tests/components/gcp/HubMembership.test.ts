@@ -4,12 +4,12 @@
  * planned directly, attached clusters through composition/gcp.ts, and the memberships of the
  * committed stacks.
  */
-import { validateHubMembershipArgs } from "../../../components/gcp/HubMembership";
+import type * as HubMembershipModule from "../../../components/gcp/HubMembership";
 import type { AttachedMemberArgs } from "../../../components/gcp/HubMembership";
 import { parseStackConfig } from "../../../config";
 import type { PlanResult } from "../../../plan/run";
 import { APP, NS, raw } from "../../config/harness";
-import { byUrn, one, planComponents } from "../../harness";
+import { byUrn, one, planComponents, workerModule } from "../../harness";
 import {
     ClusterOutput,
     gcpOpts,
@@ -19,6 +19,11 @@ import {
     STACK_CLUSTERS,
     T,
 } from "./fixtures";
+
+/** The component's module as the plans load it: its checks, called directly. */
+const { validateHubMembershipArgs } = workerModule<typeof HubMembershipModule>(
+    "components/gcp/HubMembership",
+);
 
 const ATTACHED: AttachedMemberArgs = {
     kind: "attached",

@@ -2,13 +2,15 @@
  * MonitoringReader: the service account the fleet dashboard's Cloud Monitoring data source signs
  * in as, and its one key. Planned directly under the recording mocks.
  */
-import {
-    SERVICE_ACCOUNT_ID,
-    validateMonitoringReaderArgs,
-} from "../../../components/gcp/MonitoringReader";
+import type * as MonitoringReaderModule from "../../../components/gcp/MonitoringReader";
 import type { PlanResult } from "../../../plan/run";
-import { created, one, planComponents } from "../../harness";
+import { created, one, planComponents, workerModule } from "../../harness";
 import { gcpOpts, PROJECT, settle, T } from "./fixtures";
+
+/** The component's module as the plans load it: its rule and checks, called directly. */
+const { SERVICE_ACCOUNT_ID, validateMonitoringReaderArgs } = workerModule<
+    typeof MonitoringReaderModule
+>("components/gcp/MonitoringReader");
 
 describe("MonitoringReader's arguments", () => {
     // Rule: a service account id is 6-30 characters, [a-z]([-a-z0-9]*[a-z0-9]) (RFC 1035), and

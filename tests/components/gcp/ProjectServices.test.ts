@@ -3,13 +3,17 @@
  * checks (the same service-name rule as the config's gcp.extraServices), the component planned
  * directly, and the committed prod stack, where every Google resource waits for its APIs.
  */
-import { validateProjectServicesArgs } from "../../../components/gcp/ProjectServices";
 import { GcpSchema } from "../../../config/gcp";
 import type { PlanResult } from "../../../plan/run";
-import { created, ofType, planComponents, planStack } from "../../harness";
+import { created, ofType, planComponents, planStack, workerModule } from "../../harness";
 import { gcpOpts, T } from "./fixtures";
 
 type ProjectServicesModule = typeof import("../../../components/gcp/ProjectServices");
+
+/** The component's module as the plans load it: its checks, called directly. */
+const { validateProjectServicesArgs } = workerModule<ProjectServicesModule>(
+    "components/gcp/ProjectServices",
+);
 
 describe("ProjectServices' arguments", () => {
     it("accepts Google API names", () => {

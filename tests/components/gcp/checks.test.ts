@@ -7,11 +7,11 @@
  */
 import { describeIssue } from "../../../config-issues";
 import { GcpSchema } from "../../../config/gcp";
-import { validateCloudNatArgs } from "../../../components/gcp/CloudNat";
-import { validateConfigSyncArgs } from "../../../components/gcp/ConfigSync";
-import { validateConfigSyncMemberArgs } from "../../../components/gcp/ConfigSyncMember";
-import { validateGkeClusterArgs } from "../../../components/gcp/GkeCluster";
-import { validateHubMembershipArgs } from "../../../components/gcp/HubMembership";
+import type * as CloudNatModule from "../../../components/gcp/CloudNat";
+import type * as ConfigSyncModule from "../../../components/gcp/ConfigSync";
+import type * as ConfigSyncMemberModule from "../../../components/gcp/ConfigSyncMember";
+import type * as GkeClusterModule from "../../../components/gcp/GkeCluster";
+import type * as HubMembershipModule from "../../../components/gcp/HubMembership";
 import {
     DEFAULT_BASELINE_POLICY_DIR,
     DEFAULT_DELETION_PROTECTION,
@@ -33,9 +33,24 @@ import {
 } from "../../../components/gcp/checks";
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
-import { one, planComponents } from "../../harness";
+import { one, planComponents, workerModule } from "../../harness";
 import { documentedDefaults, documentedValue } from "../../tsdoc";
 import { PROJECT, RANGE, REPO } from "./fixtures";
+
+// The components' checks as the plans load them (the components import @pulumi/gcp).
+const { validateCloudNatArgs } = workerModule<typeof CloudNatModule>("components/gcp/CloudNat");
+const { validateConfigSyncArgs } = workerModule<typeof ConfigSyncModule>(
+    "components/gcp/ConfigSync",
+);
+const { validateConfigSyncMemberArgs } = workerModule<typeof ConfigSyncMemberModule>(
+    "components/gcp/ConfigSyncMember",
+);
+const { validateGkeClusterArgs } = workerModule<typeof GkeClusterModule>(
+    "components/gcp/GkeCluster",
+);
+const { validateHubMembershipArgs } = workerModule<typeof HubMembershipModule>(
+    "components/gcp/HubMembership",
+);
 
 /** The `gcp` section, enabled, with `patch` over one cluster and a Config Sync repository. */
 function gcpSection(
