@@ -5,15 +5,18 @@
  * writer; its argument checks called directly.
  */
 import type { PlanResult } from "../../../plan/run";
-import {
+import type * as AccessLogBucketModule from "../../../components/aws/AccessLogBucket";
+import { byUrn, created, one, planStack, workerModule } from "../../harness";
+import { planAws } from "./harness";
+
+/** The component's module as the plans load it: its rules and checks, called directly. */
+const {
     DEFAULT_ACCESS_LOG_PREFIX,
     ELB_ACCOUNT_REGIONS,
     ELB_LOG_DELIVERY_SERVICE,
     logDeliveryPrincipal,
     validateAccessLogBucketArgs,
-} from "../../../components/aws/AccessLogBucket";
-import { byUrn, created, one, planStack } from "../../harness";
-import { planAws } from "./harness";
+} = workerModule<typeof AccessLogBucketModule>("components/aws/AccessLogBucket");
 
 const T = {
     component: "multicloud:aws:AccessLogBucket",

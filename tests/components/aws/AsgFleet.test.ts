@@ -5,19 +5,19 @@
  * AWS composition of composition/aws.ts with a given config); its argument checks called directly.
  */
 import type { PlanResult } from "../../../plan/run";
-import {
-    AsgFleetArgs,
-    ecrRepositoryOf,
-    userDataScript,
-    validateAsgFleetArgs,
-} from "../../../components/aws/AsgFleet";
+import type * as AsgFleetModule from "../../../components/aws/AsgFleet";
+import type { AsgFleetArgs } from "../../../components/aws/AsgFleet";
 import { EC2_DESCRIPTION, FLEET_OS, instanceRefreshProblems } from "../../../components/aws/checks";
 import { HEALTH_CHECK_PATH } from "../../../components/app/runtimePort";
 import { parseStackConfig } from "../../../config";
 import { AwsSchema } from "../../../config/aws";
 import { AWS_ON, NS, raw } from "../../config/harness";
-import { byUrn, created, ofType, one, planStack, waitsFor } from "../../harness";
+import { byUrn, created, ofType, one, planStack, waitsFor, workerModule } from "../../harness";
 import { planAws } from "./harness";
+
+/** The component's module as the plans load it: its checks and helpers, called directly. */
+const { ecrRepositoryOf, userDataScript, validateAsgFleetArgs } =
+    workerModule<typeof AsgFleetModule>("components/aws/AsgFleet");
 
 const T = {
     group: "aws:autoscaling/group:Group",

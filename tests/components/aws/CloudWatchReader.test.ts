@@ -6,15 +6,16 @@
  */
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
-import {
-    CLOUDWATCH_READ_ACTIONS,
-    CloudWatchReaderArgs,
-    GRAFANA_IAM_PATH,
-    validateCloudWatchReaderArgs,
-} from "../../../components/aws/CloudWatchReader";
+import type * as CloudWatchReaderModule from "../../../components/aws/CloudWatchReader";
+import type { CloudWatchReaderArgs } from "../../../components/aws/CloudWatchReader";
 import { DEFAULT_CREDENTIAL_ROTATION } from "../../../components/formats";
-import { byUrn, created, ofType, one } from "../../harness";
+import { byUrn, created, ofType, one, workerModule } from "../../harness";
 import { planAws } from "./harness";
+
+/** The component's module as the plans load it: its policy and checks, called directly. */
+const { CLOUDWATCH_READ_ACTIONS, GRAFANA_IAM_PATH, validateCloudWatchReaderArgs } = workerModule<
+    typeof CloudWatchReaderModule
+>("components/aws/CloudWatchReader");
 
 const T = {
     component: "multicloud:aws:CloudWatchReader",

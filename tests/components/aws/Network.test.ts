@@ -4,12 +4,16 @@
  * program of nothing but networks); its subnet arithmetic and argument checks called directly.
  */
 import type { PlanResult } from "../../../plan/run";
-import { subnetCidr, validateNetworkArgs } from "../../../components/aws/Network";
+import type * as NetworkModule from "../../../components/aws/Network";
 import { AVAILABILITY_ZONE_COUNT, VPC_PREFIX_LENGTH } from "../../../components/aws/checks";
 import { cidrsOverlap, parseIpv4Cidr } from "../../../components/cidr";
 import { AwsSchema } from "../../../config/aws";
-import { byUrn, created, ofType, one, planStack } from "../../harness";
+import { byUrn, created, ofType, one, planStack, workerModule } from "../../harness";
 import { planAws } from "./harness";
+
+/** The component's module as the plans load it: its subnets and checks, called directly. */
+const { subnetCidr, validateNetworkArgs } =
+    workerModule<typeof NetworkModule>("components/aws/Network");
 
 const T = {
     component: "multicloud:aws:Network",

@@ -5,18 +5,21 @@
  */
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
-import {
+import type * as WebAclModule from "../../../components/aws/WebAcl";
+import type { WebAclArgs } from "../../../components/aws/WebAcl";
+import { AppSchema } from "../../../config/app";
+import { AwsSchema } from "../../../config/aws";
+import { byUrn, created, ofType, one, workerModule } from "../../harness";
+import { planAws } from "./harness";
+
+/** The component's module as the plans load it: its limits, names and checks, called directly. */
+const {
     LOG_RETENTION_DAYS,
     WAF_RATE_LIMIT_MAX,
     WAF_RATE_LIMIT_MIN,
-    WebAclArgs,
     validateWebAclArgs,
     webAclNameFor,
-} from "../../../components/aws/WebAcl";
-import { AppSchema } from "../../../config/app";
-import { AwsSchema } from "../../../config/aws";
-import { byUrn, created, ofType, one } from "../../harness";
-import { planAws } from "./harness";
+} = workerModule<typeof WebAclModule>("components/aws/WebAcl");
 
 const T = {
     component: "multicloud:aws:WebAcl",

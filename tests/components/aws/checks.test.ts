@@ -38,6 +38,7 @@ import {
 } from "../../../components/aws/checks";
 import { AppSchema } from "../../../config/app";
 import { AwsSchema } from "../../../config/aws";
+import { workerModule } from "../../harness";
 import { documentedDefaults, documentedValue } from "../../tsdoc";
 
 describe("the AWS defaults", () => {
@@ -274,9 +275,10 @@ describe("the AWS rules", () => {
     // Every instance type the provider knows (its enum, generated from the EC2 API) is one the
     // format accepts: a stricter rule refused m7i.metal-24xl and 92 others.
     it("accepts every EC2 instance type of the provider's InstanceType enum", () => {
-        const { InstanceType } = require("@pulumi/aws/types/enums/ec2") as {
-            InstanceType: Record<string, string>;
-        };
+        // The enum as the plans load it (a package file of its own, without the rest of the SDK).
+        const { InstanceType } = workerModule<{ InstanceType: Record<string, string> }>(
+            "@pulumi/aws/types/enums/ec2",
+        );
         const names = Object.values(InstanceType);
         expect(names.length).toBeGreaterThan(1000);
         expect(names.filter((t) => !AWS_FORMATS.instanceType.test(t))).toEqual([]);
