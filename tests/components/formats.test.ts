@@ -20,8 +20,14 @@ import {
     ROTATION_LABEL,
 } from "../../components/formats";
 import { parseIpv4Cidr } from "../../components/cidr";
-import { validateEdgeClusterArgs } from "../../components/edge/EdgeCluster";
+import type * as EdgeClusterModule from "../../components/edge/EdgeCluster";
 import { EdgeSchema } from "../../config/edge";
+import { workerModule } from "../harness";
+
+// EdgeCluster's checks as the plans load them (the component imports the SDKs).
+const { validateEdgeClusterArgs } = workerModule<typeof EdgeClusterModule>(
+    "components/edge/EdgeCluster",
+);
 
 /** Which of `values` `pattern` accepts. */
 const accepted = (pattern: RegExp, values: readonly string[]) =>

@@ -5,16 +5,19 @@
  * inputs back and cannot tell. Each test names the rule and where it is written.
  */
 import type { PlanResult } from "../../../plan/run";
-import {
+import type * as EdgeClusterModule from "../../../components/edge/EdgeCluster";
+import { roleAssignmentName } from "../../../components/azure/roleAssignmentName";
+import { GUID } from "../../../components/formats";
+import { byUrn, one, ofType, planComponents, workerModule } from "../../harness";
+import { ARC, KUBECONFIG, T } from "./fixtures";
+
+/** The component's module as the plans load it: its agent values and checks, called directly. */
+const {
     arcAgentValues,
     AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS,
     CHECK_ACCESS_READER_ROLE_ID,
     validateEdgeClusterArgs,
-} from "../../../components/edge/EdgeCluster";
-import { roleAssignmentName } from "../../../components/azure/roleAssignmentName";
-import { GUID } from "../../../components/formats";
-import { byUrn, one, ofType, planComponents } from "../../harness";
-import { ARC, KUBECONFIG, T } from "./fixtures";
+} = workerModule<typeof EdgeClusterModule>("components/edge/EdgeCluster");
 
 const BASE = {
     subscriptionId: "sub",

@@ -10,13 +10,22 @@ import { createPublicKey, KeyObject } from "crypto";
 import type { RecordedResource } from "../../../plan/mocks";
 import type { PlanResult } from "../../../plan/run";
 import { syntheticEdgeOverrides, syntheticSites } from "../../../tools/synthetic";
+import type * as EdgeClusterModule from "../../../components/edge/EdgeCluster";
 import {
-    agentPublicKeyCertificate,
-    attachedDistribution,
-    validateEdgeClusterArgs,
-} from "../../../components/edge/EdgeCluster";
-import { byUrn, created, ofType, one, planComponents, planStack } from "../../harness";
+    byUrn,
+    created,
+    ofType,
+    one,
+    planComponents,
+    planStack,
+    workerModule,
+} from "../../harness";
 import { ARC, KUBECONFIG, T } from "./fixtures";
+
+/** The component's module as the plans load it: its conversions and checks, called directly. */
+const { agentPublicKeyCertificate, attachedDistribution, validateEdgeClusterArgs } = workerModule<
+    typeof EdgeClusterModule
+>("components/edge/EdgeCluster");
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const RG = `/subscriptions/${SUB}/resourceGroups/multicloud-prod-fleet`;

@@ -14,15 +14,18 @@ import {
     EDGE_SITE_DEFAULTS,
     kubeconfigProblem,
 } from "../../../components/edge/checks";
-import {
-    type EdgeClusterArgs,
-    validateEdgeClusterArgs,
-} from "../../../components/edge/EdgeCluster";
+import type * as EdgeClusterModule from "../../../components/edge/EdgeCluster";
+import type { EdgeClusterArgs } from "../../../components/edge/EdgeCluster";
 import { EdgeSchema } from "../../../config/edge";
 import type { PlanResult } from "../../../plan/run";
-import { one, planComponents } from "../../harness";
+import { one, planComponents, workerModule } from "../../harness";
 import { documentedDefaults } from "../../tsdoc";
 import { ARC, KUBECONFIG } from "./fixtures";
+
+// The component's checks as the plans load them (EdgeCluster imports the SDKs).
+const { validateEdgeClusterArgs } = workerModule<typeof EdgeClusterModule>(
+    "components/edge/EdgeCluster",
+);
 
 /** The config's problems with one site, as `<field> <message>` (empty when it is valid). */
 function siteProblems(site: Record<string, unknown>): string[] {
