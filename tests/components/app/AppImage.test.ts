@@ -8,23 +8,27 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumiSdk from "@pulumi/pulumi";
 import { ACR_TOKEN_USER } from "../../../components/app/acrLogin";
 import { SBOM_GENERATOR } from "../../../components/app/attestations";
-import {
+import type * as AppImageModule from "../../../components/app/AppImage";
+import type { AppImageArgs, AppImageRegistries } from "../../../components/app/AppImage";
+import { KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER } from "../../../components/azure/keyVaultKey";
+import { azureContainerRegistryCmek } from "../../../policy/policies/encryption/azure-container-registry-cmek";
+import type { PlanResult } from "../../../plan/run";
+import { created, ofType, one, planComponents, planStack, workerModule } from "../../harness";
+
+/** The component's module as the plans load it: its tags and checks, called directly. */
+const {
     acrEncryptionArgProblems,
-    AppImageArgs,
-    AppImageRegistries,
     contentTag,
     pushByDigestExport,
     releaseTag,
     resolvePlatforms,
     validateAppImageArgs,
-} from "../../../components/app/AppImage";
-import { KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER } from "../../../components/azure/keyVaultKey";
-import { azureContainerRegistryCmek } from "../../../policy/policies/encryption/azure-container-registry-cmek";
-import type { PlanResult } from "../../../plan/run";
-import { created, ofType, one, planComponents, planStack } from "../../harness";
+} = workerModule<typeof AppImageModule>("components/app/AppImage");
+/** The plans' @pulumi/pulumi, whose Outputs the component's checks see. */
+const pulumi = workerModule<typeof pulumiSdk>("@pulumi/pulumi");
 
 const DIGEST_REF = /@sha256:[0-9a-f]{64}$/;
 
@@ -509,7 +513,6 @@ describe("acrEncryptionArgProblems", () => {
     });
 
     it("leaves values known only at deployment to Azure, but still needs Premium", () => {
-        const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
         expect(
             acrEncryptionArgProblems({
                 ...base,

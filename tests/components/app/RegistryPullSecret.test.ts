@@ -6,10 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-    dockerConfigJson,
-    validateRegistryPullSecretArgs,
-} from "../../../components/app/RegistryPullSecret";
+import type * as RegistryPullSecretModule from "../../../components/app/RegistryPullSecret";
 import type { PlanResult } from "../../../plan/run";
 import {
     created,
@@ -19,7 +16,13 @@ import {
     planStack,
     PROJECT_DIR,
     providerInputs,
+    workerModule,
 } from "../../harness";
+
+/** The component's module as the plans load it: its secret's content and checks, called directly. */
+const { dockerConfigJson, validateRegistryPullSecretArgs } = workerModule<
+    typeof RegistryPullSecretModule
+>("components/app/RegistryPullSecret");
 
 const T = {
     pull: "multicloud:app:RegistryPullSecret",

@@ -10,16 +10,23 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-    KubeObject,
-    validateWorkloadArgs,
-    workloadObjects,
-    workloadSpec,
-} from "../../../components/app/Workload";
+import type * as WorkloadModule from "../../../components/app/Workload";
+import type { KubeObject } from "../../../components/app/Workload";
 import { APP_UID } from "../../../components/app/runtimeUser";
-import { main as gitops, renderWorkload, projectApp, WORKLOAD_FILE } from "../../../tools/gitops";
+import type * as GitopsModule from "../../../tools/gitops";
 import type { PlanResult } from "../../../plan/run";
-import { ofType, one, planStack, PROJECT_DIR, waitsFor } from "../../harness";
+import { ofType, one, planStack, PROJECT_DIR, waitsFor, workerModule } from "../../harness";
+
+// The component and tools/gitops (which renders with it) as the plans load them: Workload.ts
+// imports @pulumi/kubernetes.
+const { validateWorkloadArgs, workloadObjects, workloadSpec } =
+    workerModule<typeof WorkloadModule>("components/app/Workload");
+const {
+    main: gitops,
+    renderWorkload,
+    projectApp,
+    WORKLOAD_FILE,
+} = workerModule<typeof GitopsModule>("tools/gitops");
 
 const IMAGE = `registry.example.com/app@sha256:${"a".repeat(64)}`;
 const spec = workloadSpec({ image: IMAGE, ingress: { host: "app.example.com" } }, "gitops");

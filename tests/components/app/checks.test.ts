@@ -6,7 +6,7 @@
  * rely on.
  */
 import * as path from "path";
-import { validateAppImageArgs } from "../../../components/app/AppImage";
+import type * as AppImageModule from "../../../components/app/AppImage";
 import {
     APP_IMAGE_DEFAULTS,
     DEFAULT_APP_NAMESPACE,
@@ -17,13 +17,21 @@ import {
     TARGET_CPU_RANGE,
     WORKLOAD_DEFAULTS,
 } from "../../../components/app/checks";
-import { validateRegistryPullSecretArgs } from "../../../components/app/RegistryPullSecret";
-import { validateWorkloadArgs, workloadSpec } from "../../../components/app/Workload";
+import type * as RegistryPullSecretModule from "../../../components/app/RegistryPullSecret";
+import type * as WorkloadModule from "../../../components/app/Workload";
 import { parseAppConfig } from "../../../config";
 import { ConfigError } from "../../../config-issues";
 import { AppImageSchema, RegistryPullCredentialSchema } from "../../../config/app";
-import { PROJECT_DIR } from "../../harness";
+import { PROJECT_DIR, workerModule } from "../../harness";
 import { documentedDefaults, documentedValue } from "../../tsdoc";
+
+// The components' checks as the plans load them (the components import the SDKs).
+const { validateAppImageArgs } = workerModule<typeof AppImageModule>("components/app/AppImage");
+const { validateRegistryPullSecretArgs } = workerModule<typeof RegistryPullSecretModule>(
+    "components/app/RegistryPullSecret",
+);
+const { validateWorkloadArgs, workloadSpec } =
+    workerModule<typeof WorkloadModule>("components/app/Workload");
 
 const IMAGE = `registry.example.com/app@sha256:${"a".repeat(64)}`;
 const RELEASE = { image: IMAGE, ingress: { host: "app.example.com" } };

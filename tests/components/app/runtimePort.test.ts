@@ -12,8 +12,13 @@ import {
     HEALTH_CHECK_PATH,
     READINESS_CHECK_PATH,
 } from "../../../components/app/runtimePort";
-import { KubeObject, workloadObjects, workloadSpec } from "../../../components/app/Workload";
-import { PROJECT_DIR } from "../../harness";
+import type * as WorkloadModule from "../../../components/app/Workload";
+import type { KubeObject } from "../../../components/app/Workload";
+import { PROJECT_DIR, workerModule } from "../../harness";
+
+// Workload as the plans load it (it imports @pulumi/kubernetes).
+const { workloadObjects, workloadSpec } =
+    workerModule<typeof WorkloadModule>("components/app/Workload");
 
 const IMAGE = `registry.example.com/app@sha256:${"a".repeat(64)}`;
 const RELEASE = { image: IMAGE, ingress: { host: "app.example.com" } };

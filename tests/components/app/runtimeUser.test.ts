@@ -8,8 +8,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { APP_UID } from "../../../components/app/runtimeUser";
-import { workloadObjects, workloadSpec } from "../../../components/app/Workload";
-import { one, planStack, PROJECT_DIR } from "../../harness";
+import type * as WorkloadModule from "../../../components/app/Workload";
+import { one, planStack, PROJECT_DIR, workerModule } from "../../harness";
+
+// Workload as the plans load it (it imports @pulumi/kubernetes).
+const { workloadObjects, workloadSpec } =
+    workerModule<typeof WorkloadModule>("components/app/Workload");
 
 describe("APP_UID: the one user the image runs as, everywhere", () => {
     // checkov CKV_K8S_40 ("Containers should run as a high UID to avoid host conflict") asks for
