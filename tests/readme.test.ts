@@ -25,6 +25,49 @@ const workflow = fs.readFileSync(
     "utf8",
 );
 
+describe("CONTRIBUTING.md", () => {
+    const text = fs.readFileSync(path.join(PROJECT_DIR, "CONTRIBUTING.md"), "utf8");
+
+    it("runs only npm scripts that exist, and names only files and folders that exist", () => {
+        const scripts = Object.keys(
+            (
+                JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as {
+                    scripts: Record<string, string>;
+                }
+            ).scripts,
+        );
+        const used = [...text.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
+        expect(used.length).toBeGreaterThan(3);
+        expect(used.filter((s) => !scripts.includes(s))).toEqual([]);
+        // Paths in backquotes without placeholders: `tests/harness.ts`, `.ci/run`, `LICENSE` ...
+        const paths = [
+            ...text.matchAll(
+                /`((?:\.?[\w-]+\/)*[\w.-]+\.(?:ts|md|json)|\.ci\/run|LICENSE|[\w-]+\/)`/g,
+            ),
+        ]
+            .map((m) => m[1])
+            // Not a file: an extension such as `.d.ts`.
+            .filter((p) => !p.includes("<") && (!p.startsWith(".") || p === ".ci/run"));
+        expect(paths.length).toBeGreaterThan(5);
+        expect(paths.filter((p) => !fs.existsSync(path.join(PROJECT_DIR, p)))).toEqual([]);
+    });
+
+    it("ships the Apache-2.0 license the packages declare", () => {
+        const license = fs.readFileSync(path.join(PROJECT_DIR, "LICENSE"), "utf8");
+        expect(license).toContain(
+            "Apache License\n                           Version 2.0, January 2004",
+        );
+        for (const pkg of ["package.json", "policy/package.json", "deployments/package.json"]) {
+            const declared = (
+                JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, pkg), "utf8")) as {
+                    license?: string;
+                }
+            ).license;
+            expect([pkg, declared]).toEqual([pkg, "Apache-2.0"]);
+        }
+    });
+});
+
 describe("README", () => {
     it("runs only npm scripts that exist", () => {
         const scripts = Object.keys(
