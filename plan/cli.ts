@@ -10,7 +10,8 @@
  *
  * Exit codes: 0 the plan succeeded with no mandatory violation; 1 the program failed (invalid
  * config, a program error), a mandatory policy was violated, or the pack could not run; 2 bad
- * usage or missing/malformed project or stack files.
+ * usage, missing/malformed project or stack files, or an output file (--json, --sarif,
+ * --markdown) that cannot be written.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -99,6 +100,23 @@ export async function main(
         io.error(`plan: --markdown writes a diff: give --diff <base> too\n\n${USAGE}`);
         return 2;
     }
+    if (args.sarif && args["no-policy"]) {
+        io.error(`plan: --sarif needs the policy gate: drop --no-policy\n\n${USAGE}`);
+        return 2;
+    }
+    // The output files are checked before anything is planned: a typo in a path should not
+    // cost a whole plan (a write that still fails afterwards is reported the same way).
+    const outputs: Output[] = (["json", "sarif", "markdown"] as const).flatMap((flag) => {
+        const file = args[flag];
+        return file === undefined ? [] : [{ flag: `--${flag}`, file }];
+    });
+    for (const output of outputs) {
+        const problem = unwritable(output.file);
+        if (problem) {
+            io.error(`plan: ${output.flag} ${output.file}: cannot write: ${problem}`);
+            return 2;
+        }
+    }
     const projectDir = path.resolve(args.cwd ?? process.cwd());
     let base: PreparedBase | undefined;
     try {
@@ -135,7 +153,10 @@ export async function main(
             io.log(renderDiff(diff, base.label));
             if (args.markdown) {
                 const note = base.note ? `> ${base.note}.\n\n` : "";
-                writeText(args.markdown, `${note}${renderDiffMarkdown(diff, base.label)}\n`);
+                writeText(
+                    { flag: "--markdown", file: args.markdown },
+                    `${note}${renderDiffMarkdown(diff, base.label)}\n`,
+                );
             }
         } else {
             io.log(renderPlan(plan));
@@ -158,15 +179,14 @@ export async function main(
         }
         if (args.json) {
             // Secrets: digests in the saved plan; none in the verdict's messages (runGate).
-            writeFile(args.json, { ...saved, verdict: verdict ?? null, ...(diff ? { diff } : {}) });
+            writeFile(
+                { flag: "--json", file: args.json },
+                { ...saved, verdict: verdict ?? null, ...(diff ? { diff } : {}) },
+            );
         }
-        if (args.sarif) {
-            if (!verdict) {
-                io.error("plan: --sarif needs the policy gate: drop --no-policy");
-                return 2;
-            }
-            writeFile(args.sarif, toSarif(verdict, plan));
-        }
+        // verdict is always set with --sarif: --no-policy with it is refused above.
+        if (args.sarif && verdict)
+            writeFile({ flag: "--sarif", file: args.sarif }, toSarif(verdict, plan));
         if (diff && diff.errors.length > 0) {
             io.error(
                 `plan: the change conflicts with the base's resources (see Errors above): \`pulumi preview\` would fail the same way`,
@@ -181,6 +201,10 @@ export async function main(
         }
         return 0;
     } catch (e) {
+        if (e instanceof OutputError) {
+            io.error(`plan: ${e.message}`);
+            return 2;
+        }
         if (e instanceof PlanInputError) {
             io.error(`plan: ${e.message}`);
             return 2;
@@ -195,20 +219,64 @@ export async function main(
     }
 }
 
-function writeText(file: string, text: string): void {
-    fs.writeFileSync(file, text);
+/** A file the plan writes, and the flag that named it. */
+interface Output {
+    readonly flag: string;
+    readonly file: string;
 }
 
-function writeFile(file: string, value: unknown): void {
+/** An output file that could not be written: one line, exit code 2. */
+class OutputError extends Error {}
+
+/**
+ * Why `file` cannot be written, or undefined when it looks writable: an existing file must be
+ * writable and not a folder; a new one needs a writable folder that exists. Relative paths are
+ * from the current folder, as the write resolves them.
+ */
+function unwritable(file: string): string | undefined {
+    const target = path.resolve(file);
+    try {
+        if (fs.existsSync(target)) {
+            if (fs.statSync(target).isDirectory())
+                return "EISDIR: illegal operation on a directory";
+            fs.accessSync(target, fs.constants.W_OK);
+            return undefined;
+        }
+        const dir = path.dirname(target);
+        if (!fs.statSync(dir).isDirectory()) return "ENOTDIR: not a directory";
+        fs.accessSync(dir, fs.constants.W_OK);
+        return undefined;
+    } catch (e) {
+        return reason(e);
+    }
+}
+
+/** A file-system error's code and description, without the syscall and path Node appends. */
+function reason(e: unknown): string {
+    if (!(e instanceof Error)) return String(e);
+    const { syscall } = e as NodeJS.ErrnoException;
+    const at = syscall === undefined ? -1 : e.message.indexOf(`, ${syscall}`);
+    return at < 0 ? e.message : e.message.slice(0, at);
+}
+
+function writeText(output: Output, text: string): void {
+    try {
+        fs.writeFileSync(output.file, text);
+    } catch (e) {
+        throw new OutputError(`${output.flag} ${output.file}: cannot write: ${reason(e)}`);
+    }
+}
+
+function writeFile(output: Output, value: unknown): void {
     let text: string;
     try {
         text = JSON.stringify(value, null, 2);
     } catch (e) {
         throw new PolicyPackError(
-            `the plan cannot be serialized to ${file}: ${(e as Error).message}`,
+            `the plan cannot be serialized to ${output.file}: ${(e as Error).message}`,
         );
     }
-    fs.writeFileSync(file, `${text}\n`);
+    writeText(output, `${text}\n`);
 }
 
 // Run as a command (`npm run plan`), not when a test imports main.

@@ -97,4 +97,71 @@ describe("npm run plan", () => {
         expect(r.code).toBe(2);
         expect(r.stderr).toContain("plan: --stack is required");
     });
+
+    it("refuses --sarif with --no-policy before planning, with the usage", async () => {
+        const file = path.join(os.tmpdir(), `multicloud-cli-${process.pid}.sarif`);
+        const r = await plan("--stack", "dev", "--no-policy", "--sarif", file);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toMatch(
+            /^plan: --sarif needs the policy gate: drop --no-policy\n\nusage: npm run plan/,
+        );
+        expect(fs.existsSync(file)).toBe(false);
+    });
+
+    describe("an output file that cannot be written: one line naming the flag, the path and why", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multicloud-cli-out-"));
+        const missing = path.join(dir, "missing", "x");
+        const notADir = path.join(dir, "file");
+        fs.writeFileSync(notADir, "");
+        afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it.each([
+            ["--json", `${missing}.json`, "ENOENT: no such file or directory"],
+            ["--sarif", `${missing}.sarif`, "ENOENT: no such file or directory"],
+            ["--json", dir, "EISDIR: illegal operation on a directory"],
+            ["--sarif", path.join(notADir, "x.sarif"), "ENOTDIR: not a directory"],
+        ])("%s %s: %s, before planning", async (flag, file, why) => {
+            const r = await plan("--stack", "dev", flag, file);
+            expect(r.code).toBe(2);
+            expect(r.stdout).toBe("");
+            expect(r.stderr).toBe(`plan: ${flag} ${file}: cannot write: ${why}\n`);
+        });
+
+        it("--markdown to a missing folder, before the base is prepared or anything planned", async () => {
+            const file = `${missing}.md`;
+            const r = await plan("--stack", "dev", "--diff", "HEAD", "--markdown", file);
+            expect(r.code).toBe(2);
+            expect(r.stdout).toBe("");
+            expect(r.stderr).toBe(
+                `plan: --markdown ${file}: cannot write: ENOENT: no such file or directory\n`,
+            );
+        });
+
+        // Root may write anywhere: the check for a read-only folder only runs for other users.
+        (process.getuid?.() === 0 ? it.skip : it)("--json into a read-only folder", async () => {
+            const readOnly = path.join(dir, "read-only");
+            fs.mkdirSync(readOnly, { mode: 0o555 });
+            const file = path.join(readOnly, "x.json");
+            const r = await plan("--stack", "dev", "--json", file);
+            expect(r.code).toBe(2);
+            expect(r.stdout).toBe("");
+            expect(r.stderr).toBe(
+                `plan: --json ${file}: cannot write: EACCES: permission denied\n`,
+            );
+        });
+
+        // /dev/full takes the open and fails the write: the same line, after the plan printed.
+        (fs.existsSync("/dev/full") ? it : it.skip)(
+            "a write that fails after planning (/dev/full)",
+            async () => {
+                const r = await plan("--stack", "dev", "--no-policy", "--json", "/dev/full");
+                expect(r.code).toBe(2);
+                expect(r.stdout).toContain("Plan for stack multicloud/dev");
+                expect(r.stderr).toBe(
+                    "plan: --json /dev/full: cannot write: ENOSPC: no space left on device\n",
+                );
+            },
+        );
+    });
 });
