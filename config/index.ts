@@ -181,6 +181,62 @@ function checkWholeStack(value: unknown, ctx: z.RefinementCtx): void {
 
 type Parsed = z.output<typeof StackConfigSchema>;
 
+/**
+ * The keys whose values the program refuses unless Pulumi holds them as secrets
+ * (`pulumi config set --secret`; Pulumi encrypts the whole top-level key). One list: the parser
+ * checks it, and the config reference (tools/config-doc.ts) marks these rows secret.
+ */
+export const SECRET_CONFIG: readonly {
+    /** The documented key paths (`edge.sites[].kubeconfig`). */
+    readonly keys: readonly string[];
+    /** The top-level key Pulumi must hold as a secret. */
+    readonly topLevel: string;
+    /** The problems of a stack that sets the key in plain text. */
+    readonly problems: (data: Parsed, project: string) => string[];
+}[] = [
+    {
+        keys: ["gcp.attachedClusters[].kubeconfig"],
+        topLevel: "gcp",
+        problems: (data, project) =>
+            data.gcp.attachedClusters.map(
+                (c, i) =>
+                    `${project}:gcp.attachedClusters[${i}].kubeconfig must be a secret: set it with ` +
+                    `\`pulumi config set --secret --path 'gcp.attachedClusters[${i}].kubeconfig' "$(cat kubeconfig-${c.name})"\``,
+            ),
+    },
+    {
+        keys: ["edge.sites[].kubeconfig"],
+        topLevel: "edge",
+        problems: (data, project) =>
+            data.edge.sites.length
+                ? [
+                      `${project}:edge.sites[*].kubeconfig must be secrets: set each with ` +
+                          `\`pulumi config set --secret --path 'edge.sites[0].kubeconfig' "$(cat kubeconfig-${data.edge.sites[0].name})"\``,
+                  ]
+                : [],
+    },
+    {
+        keys: ["registryPullCredential", "registryPullCredential.password"],
+        topLevel: "registryPullCredential",
+        problems: (data, project) =>
+            data.registryPullCredential !== undefined
+                ? [
+                      `${project}:registryPullCredential must be a secret: set its password with \`pulumi config set --secret --path registryPullCredential.password <password>\``,
+                  ]
+                : [],
+    },
+    {
+        keys: ["databaseUrl"],
+        topLevel: "databaseUrl",
+        problems: (data, project) =>
+            data.databaseUrl !== undefined
+                ? [
+                      `${project}:databaseUrl must be a secret: set it with \`pulumi config set --secret databaseUrl <postgresql://...>\``,
+                  ]
+                : [],
+    },
+];
+
 /** The validated stack config, every default settled. */
 export type StackConfig = Omit<Parsed, "aws" | "gcp" | "azure" | "appImage" | "dashboard"> & {
     readonly dashboard: Parsed["dashboard"] & {
@@ -255,46 +311,13 @@ export function parseStackConfig(
             ...issues.flatMap((issue) => describeIssue(issue, project, StackConfigSchema)),
         );
     }
-    // Kubeconfigs grant cluster access: they must arrive as Pulumi secrets.
-    if (
-        result.success &&
-        result.data.gcp.attachedClusters.length &&
-        !secretKeys.includes(`${project}:gcp`)
-    ) {
-        result.data.gcp.attachedClusters.forEach((c, i) =>
-            problems.push(
-                `${project}:gcp.attachedClusters[${i}].kubeconfig must be a secret: set it with ` +
-                    `\`pulumi config set --secret --path 'gcp.attachedClusters[${i}].kubeconfig' "$(cat kubeconfig-${c.name})"\``,
-            ),
-        );
-    }
-    if (
-        result.success &&
-        result.data.edge.sites.length &&
-        !secretKeys.includes(`${project}:edge`)
-    ) {
-        problems.push(
-            `${project}:edge.sites[*].kubeconfig must be secrets: set each with ` +
-                `\`pulumi config set --secret --path 'edge.sites[0].kubeconfig' "$(cat kubeconfig-${result.data.edge.sites[0].name})"\``,
-        );
-    }
-    if (
-        result.success &&
-        result.data.registryPullCredential !== undefined &&
-        !secretKeys.includes(`${project}:registryPullCredential`)
-    ) {
-        problems.push(
-            `${project}:registryPullCredential must be a secret: set its password with \`pulumi config set --secret --path registryPullCredential.password <password>\``,
-        );
-    }
-    if (
-        result.success &&
-        result.data.databaseUrl !== undefined &&
-        !secretKeys.includes(`${project}:databaseUrl`)
-    ) {
-        problems.push(
-            `${project}:databaseUrl must be a secret: set it with \`pulumi config set --secret databaseUrl <postgresql://...>\``,
-        );
+    // Kubeconfigs, credentials and the database URL must arrive as Pulumi secrets.
+    if (result.success) {
+        for (const secret of SECRET_CONFIG) {
+            if (!secretKeys.includes(`${project}:${secret.topLevel}`)) {
+                problems.push(...secret.problems(result.data, project));
+            }
+        }
     }
     problems.push(...buildContextProblems(values.appImage, project, projectDir));
     if (result.success) problems.push(...crossCloudProblems(result.data, project, secretKeys));

@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { z } from "zod";
-import { StackConfigSchema } from "../config";
+import { SECRET_CONFIG, StackConfigSchema } from "../config";
 import { documentedSources, documentedValueParts, DocumentedSources, oneLine } from "./tsdoc";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -24,18 +24,8 @@ export const CONFIG_DOC_FILE = "docs/config.md";
 /** Where the schema and its TSDoc live. */
 const CONFIG_DIR = "config";
 
-/**
- * Keys whose value the program refuses unless Pulumi holds it as a secret
- * (`pulumi config set --secret`): parseStackConfig in config/index.ts. Pulumi then encrypts the
- * whole top-level key (`registryPullCredential`, `edge`, `gcp`).
- */
-export const SECRET_KEYS = [
-    "databaseUrl",
-    "registryPullCredential",
-    "registryPullCredential.password",
-    "gcp.attachedClusters[].kubeconfig",
-    "edge.sites[].kubeconfig",
-] as const;
+/** Keys whose value the program refuses unless Pulumi holds it as a secret (config/index.ts). */
+export const SECRET_KEYS: readonly string[] = SECRET_CONFIG.flatMap((s) => s.keys);
 
 /** One row of the reference. */
 export interface ConfigRow {
@@ -180,7 +170,7 @@ function objectRows(
             key: keyPath,
             type: typeText(inp, out),
             default: defaultText(inp, out, doc.default, input.required?.includes(key) ?? false),
-            secret: (SECRET_KEYS as readonly string[]).includes(keyPath),
+            secret: SECRET_KEYS.includes(keyPath),
             description: doc.text || (shape(out) === "leaf" ? "" : ownerText(docs, doc.refs)) || "",
         });
         childRows(docs, keyPath, inp, out, doc.scopes, rows);

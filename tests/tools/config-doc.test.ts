@@ -128,6 +128,14 @@ describe("docs/config.md", () => {
         expect(rows.get("edge.sites[].name")?.[3]).toBe("no");
         const secret = [...rows].filter(([, cells]) => cells[3] === "yes").map(([k]) => k);
         expect(secret.sort()).toEqual([...SECRET_KEYS].sort());
+        // The keys parseStackConfig refuses in plain text (tests/config/*.test.ts), written out.
+        expect([...SECRET_KEYS].sort()).toEqual([
+            "databaseUrl",
+            "edge.sites[].kubeconfig",
+            "gcp.attachedClusters[].kubeconfig",
+            "registryPullCredential",
+            "registryPullCredential.password",
+        ]);
     });
 
     it("shows allowed values and schema defaults", () => {
