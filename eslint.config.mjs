@@ -23,8 +23,8 @@ export default tseslint.config(
         },
     },
     {
-        // Tests load the program and SDKs with require() inside a fresh module registry
-        // (jest.isolateModulesAsync), so one test file can plan several stacks.
+        // Tests load modules with require() where an import would not do: the worker's own
+        // require (tests/harness.ts) and modules chosen at run time.
         files: ["tests/**/*.ts"],
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },

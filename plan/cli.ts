@@ -57,7 +57,7 @@ export interface CliIo {
 /**
  * The CLI: parses `argv` (the arguments after `npm run plan --`), prints through `io`, and
  * resolves to the exit code. `load` replaces how the program's main file is loaded (tests run
- * it in their own module registry, see PlanOptions.load).
+ * only main afresh in a process that keeps the SDKs loaded, see PlanOptions.load).
  */
 export async function main(
     argv: string[],
@@ -113,7 +113,7 @@ export async function main(
     for (const output of outputs) {
         const problem = unwritable(output.file);
         if (problem) {
-            io.error(`plan: ${output.flag} ${output.file}: cannot write: ${problem}`);
+            io.error(`plan: ${cannotWrite(output, problem)}`);
             return 2;
         }
     }
@@ -228,6 +228,11 @@ interface Output {
 /** An output file that could not be written: one line, exit code 2. */
 class OutputError extends Error {}
 
+/** The one line that reports an output file the plan cannot write, before or after planning. */
+function cannotWrite(output: Output, why: string): string {
+    return `${output.flag} ${output.file}: cannot write: ${why}`;
+}
+
 /**
  * Why `file` cannot be written, or undefined when it looks writable: an existing file must be
  * writable and not a folder; a new one needs a writable folder that exists. Relative paths are
@@ -263,7 +268,7 @@ function writeText(output: Output, text: string): void {
     try {
         fs.writeFileSync(output.file, text);
     } catch (e) {
-        throw new OutputError(`${output.flag} ${output.file}: cannot write: ${reason(e)}`);
+        throw new OutputError(cannotWrite(output, reason(e)));
     }
 }
 

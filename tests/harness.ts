@@ -73,19 +73,12 @@ export type WorkerRequire = <T = unknown>(id: string) => T;
  * (the worker's `require`, where the plan's Pulumi lives), never from jest's `require`, and may
  * return a promise the plan waits for.
  */
-export async function planComponents(
+export function planComponents(
     register: (req: WorkerRequire) => unknown,
     stack = "dev",
     overrides: Record<string, unknown> = {},
 ): Promise<PlanResult> {
-    const { runPlan } = worker<typeof import("../plan/run")>("plan/run.ts");
-    const planned = await runPlan({
-        projectDir: PROJECT_DIR,
-        stack,
-        overrides,
-        load: () => register(workerModule),
-    });
-    return JSON.parse(JSON.stringify(planned)) as PlanResult;
+    return planUncached(stack, overrides, { load: () => register(workerModule) });
 }
 
 /**
@@ -106,11 +99,7 @@ export async function planUncached(
     overrides: Record<string, unknown> = {},
     options: Partial<PlanOptions> = {},
 ): Promise<PlanResult> {
-    // A test's own `load` registers components it requires from this test file's registry:
-    // the plan must run there too, with the same copy of @pulumi/pulumi.
-    const { runPlan } = options.load
-        ? (require("../plan/run") as typeof import("../plan/run"))
-        : worker<typeof import("../plan/run")>("plan/run.ts");
+    const { runPlan } = workerModule<typeof import("../plan/run")>("plan/run");
     const planned = await runPlan({
         projectDir: PROJECT_DIR,
         stack,
@@ -171,11 +160,6 @@ function workerRequire(): (id: string) => unknown {
         Module[WORKER_REQUIRE] = req;
     }
     return Module[WORKER_REQUIRE];
-}
-
-/** A module of this project (`"plan/run.ts"`), loaded by the worker's `require`. */
-function worker<T>(file: string): T {
-    return workerRequire()(path.join(PROJECT_DIR, file)) as T;
 }
 
 /**
@@ -263,7 +247,7 @@ export async function planCli(...args: string[]): Promise<{
     stdout: string;
     stderr: string;
 }> {
-    const { main } = worker<typeof import("../plan/cli")>("plan/cli.ts");
+    const { main } = workerModule<typeof import("../plan/cli")>("plan/cli");
     let stdout = "";
     let stderr = "";
     const code = await main(

@@ -4,7 +4,7 @@
  * clouds that are switched off staying off, and invalid config registering nothing.
  */
 import { RecordingMocks } from "../../plan/mocks";
-import { byUrn, created, ofType, one, planStack, providerInputs } from "../harness";
+import { byUrn, created, ofType, one, planComponents, planStack, providerInputs } from "../harness";
 
 const STACK_TAGS = (stack: string, environment: string) => ({
     project: "multicloud",
@@ -162,16 +162,10 @@ describe("stack variants", () => {
     });
 
     it("fails like the engine when a resource would fall back to a disabled default provider", async () => {
-        const plan = await planStack(
-            "dev",
-            {},
-            {
-                load: () => {
-                    const gcp = require("@pulumi/gcp") as typeof import("@pulumi/gcp");
-                    new gcp.projects.Service("stray", { service: "dns.googleapis.com" });
-                },
-            },
-        );
+        const plan = await planComponents((req) => {
+            const gcp = req<typeof import("@pulumi/gcp")>("@pulumi/gcp");
+            new gcp.projects.Service("stray", { service: "dns.googleapis.com" });
+        });
         expect(plan.errors).toEqual([
             "Default provider for 'gcp' disabled. 'urn:pulumi:dev::multicloud::pulumi:pulumi:Stack$gcp:projects/service:Service::stray' " +
                 "must use an explicit provider (pass { provider } or { parent } whose provider applies).",
@@ -179,16 +173,10 @@ describe("stack variants", () => {
     });
 
     it("fails like the engine when an invoke would fall back to a disabled default provider", async () => {
-        const plan = await planStack(
-            "dev",
-            {},
-            {
-                load: () => {
-                    const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
-                    return { account: aws.getCallerIdentityOutput().accountId };
-                },
-            },
-        );
+        const plan = await planComponents((req) => {
+            const aws = req<typeof import("@pulumi/aws")>("@pulumi/aws");
+            return { account: aws.getCallerIdentityOutput().accountId };
+        });
         expect(plan.errors).toEqual([
             "Default provider for 'aws' disabled. Invoke 'aws:index/getCallerIdentity:getCallerIdentity' must use " +
                 "an explicit provider (pass { provider } or { parent } whose provider applies).",
