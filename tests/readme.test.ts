@@ -1,6 +1,6 @@
 /**
- * The README's commands match the code: every npm script it runs exists, the Delivery section's
- * repository variables are the ones the workflow reads, its required status checks are the
+ * The README's and docs/delivery.md's commands match the code: every npm script the README runs
+ * exists, docs/delivery.md's repository variables are the ones the workflow reads, its required status checks are the
  * workflow's job names, the deployment settings stack it creates has its stack file, the
  * permissions-doc commands it runs exist, it creates every stack's preview environment (with
  * reviewers for protected stacks), and its trust model names every identity the workflows and
@@ -19,7 +19,8 @@ import {
 import { PROJECT_DIR } from "./harness";
 
 const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-const delivery = README.slice(README.indexOf("## Delivery"), README.indexOf("## Config reference"));
+/** The Delivery page, moved out of the README (tests/docs.test.ts checks every page's links). */
+const delivery = fs.readFileSync(path.join(PROJECT_DIR, "docs", "delivery.md"), "utf8");
 const workflow = fs.readFileSync(
     path.join(PROJECT_DIR, ".github", "workflows", "pull-request.yml"),
     "utf8",
@@ -47,7 +48,9 @@ describe("CONTRIBUTING.md", () => {
         ]
             .map((m) => m[1])
             // Not a file: an extension such as `.d.ts`.
-            .filter((p) => !p.includes("<") && (!p.startsWith(".") || p === ".ci/run"));
+            .filter((p) => !p.includes("<") && (!p.startsWith(".") || p === ".ci/run"))
+            // Written by a command (`npm run bench`), not committed.
+            .filter((p) => p !== "bench-results.json");
         expect(paths.length).toBeGreaterThan(5);
         expect(paths.filter((p) => !fs.existsSync(path.join(PROJECT_DIR, p)))).toEqual([]);
     });
@@ -68,7 +71,7 @@ describe("CONTRIBUTING.md", () => {
     });
 });
 
-describe("README", () => {
+describe("README and docs/delivery.md", () => {
     it("runs only npm scripts that exist", () => {
         const scripts = Object.keys(
             (
@@ -120,9 +123,11 @@ describe("README", () => {
             "utf8",
         );
         const used = new Set(
-            [...README.matchAll(/npx tsx deployments\/permissions-doc\.ts ([\w-]+)/g)].map(
-                (m) => m[1],
-            ),
+            [
+                ...`${README}\n${delivery}`.matchAll(
+                    /npx tsx deployments\/permissions-doc\.ts ([\w-]+)/g,
+                ),
+            ].map((m) => m[1]),
         );
         expect([...used].sort()).toEqual(
             expect.arrayContaining(["aws-deployer-policy", "aws-preview-trust", "preview-subject"]),
@@ -158,9 +163,9 @@ describe("README", () => {
     });
 
     it("names every identity of the workflows and deployments/ in its trust model", () => {
-        const start = delivery.indexOf("### Trust model");
+        const start = delivery.indexOf("## Trust model");
         expect(start).toBeGreaterThan(0);
-        const section = delivery.slice(start, delivery.indexOf("\n### ", start + 1));
+        const section = delivery.slice(start, delivery.indexOf("\n## ", start + 1));
         const rows = section.split("\n").filter((l) => l.startsWith("| "));
         expect(rows[0]).toMatch(
             /^\| Identity\s+\| Who or what gets it\s+\| Trusted subject\s+\| May\s+\| May not\s+\|$/,
