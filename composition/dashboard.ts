@@ -52,7 +52,8 @@ export function fleetDashboard(args: FleetDashboardArgs): FleetDashboard | undef
     if (!dash.enabled || !az.enabled || !azureSide || !foundation || !providers.azure) {
         return undefined;
     }
-    // The Google Cloud and AWS sides hand Grafana the narrowest key each allows (see README).
+    // The Google Cloud and AWS sides hand Grafana the narrowest key each allows
+    // (docs/operations.md#the-fleet-dashboard-azure-managed-grafana).
     const cloudWatch =
         awsSide && providers.aws && args.aws.enabled
             ? {

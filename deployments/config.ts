@@ -218,15 +218,16 @@ export const DeploymentConfigSchema = z.strictObject({
      * What GitHub's OIDC subject (`sub`) of this repository's jobs starts with, before
      * `:environment:<name>`. Repositories created (or renamed, or transferred) after GitHub's
      * immutable subject claims rollout put the owner's and the repository's numeric ids in it
-     * (README.md#delivery says how to read yours). The Pulumi Cloud issuer policies and every
-     * preview identity's trust (deployments/permissions.ts) are written from it.
+     * (docs/delivery.md#from-an-empty-pulumi-organization-to-push-to-deploy says how to read
+     * yours). The Pulumi Cloud issuer policies and every preview identity's trust
+     * (deployments/permissions.ts) are written from it.
      * @default "repo:<repository>"
      */
     githubSubjectPrefix: z
         .string()
         .regex(/^repo:[A-Za-z0-9-]+(@\d+)?\/[A-Za-z0-9_.-]+(@\d+)?$/, {
             message:
-                "must be the start of GitHub's OIDC subject, before ':environment:', such as repo:acme/multicloud-fleet or repo:acme@123456/multicloud-fleet@456789 (`gh api repos/<owner>/<repo>/actions/oidc/customization/sub`, or the sub of a token of the repository: README.md#delivery)",
+                "must be the start of GitHub's OIDC subject, before ':environment:', such as repo:acme/multicloud-fleet or repo:acme@123456/multicloud-fleet@456789 (`gh api repos/<owner>/<repo>/actions/oidc/customization/sub`, or the sub of a token of the repository: docs/delivery.md#from-an-empty-pulumi-organization-to-push-to-deploy)",
         })
         .optional(),
     stacks: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), StackSchema),
@@ -294,7 +295,7 @@ export function parseDeploymentConfig(
     if ("previewTeam" in values) {
         // Renamed: one team that read every stack is now one team per stack.
         problems.push(
-            `${ns}:previewTeam named one team with read on every stack; each stack now has its own team, <previewTeamPrefix>-<stack>, with read on that stack only: replace it with \`pulumi config rm previewTeam && pulumi config set previewTeamPrefix <prefix>\` (default <project>-pr-preview), and ask for \`scope: team:<prefix>-\${{ matrix.stack }}\` in .github/workflows/pull-request.yml; before that \`pulumi up\`, create and protect the GitHub environments pr-preview-<stack> (required reviewers on protected stacks: a job naming a missing environment creates it unprotected) and re-create the AWS, Google and Azure preview trusts on their subjects (README.md, Delivery, step 3)`,
+            `${ns}:previewTeam named one team with read on every stack; each stack now has its own team, <previewTeamPrefix>-<stack>, with read on that stack only: replace it with \`pulumi config rm previewTeam && pulumi config set previewTeamPrefix <prefix>\` (default <project>-pr-preview), and ask for \`scope: team:<prefix>-\${{ matrix.stack }}\` in .github/workflows/pull-request.yml; before that \`pulumi up\`, create and protect the GitHub environments pr-preview-<stack> (required reviewers on protected stacks: a job naming a missing environment creates it unprotected) and re-create the AWS, Google and Azure preview trusts on their subjects (docs/delivery.md#from-an-empty-pulumi-organization-to-push-to-deploy, step 3)`,
         );
         delete values.previewTeam;
     }
@@ -341,7 +342,7 @@ export function parseDeploymentConfig(
         for (const cloud of clouds) {
             if (settings.oidc[cloud] === undefined) {
                 problems.push(
-                    `${key}.oidc.${cloud} is required: Pulumi.${stack}.yaml enables ${cloud}, and Deployments would have no ${cloud} credentials; set it with \`pulumi config set --path stacks.${stack}.oidc.${cloud}.<field> <value>\` (see README.md#delivery)`,
+                    `${key}.oidc.${cloud} is required: Pulumi.${stack}.yaml enables ${cloud}, and Deployments would have no ${cloud} credentials; set it with \`pulumi config set --path stacks.${stack}.oidc.${cloud}.<field> <value>\` (see docs/delivery.md#from-an-empty-pulumi-organization-to-push-to-deploy)`,
                 );
             }
         }
@@ -462,7 +463,7 @@ export function pullRequestPreviewProblems(
     const [subjectOwner = "", subjectRepo = ""] = prefix.slice("repo:".length).split("/");
     if (!(segmentNames(subjectOwner, owner) && segmentNames(subjectRepo, repo))) {
         problems.push(
-            `${ns}:githubSubjectPrefix '${prefix}' is not a subject of repository '${repository}' (it names the owner and the repository, each perhaps with its numeric id): read this repository's with \`gh api repos/${repository}/actions/oidc/customization/sub\` or from a token's sub (README.md#delivery), and set it with \`pulumi config set githubSubjectPrefix <prefix>\``,
+            `${ns}:githubSubjectPrefix '${prefix}' is not a subject of repository '${repository}' (it names the owner and the repository, each perhaps with its numeric id): read this repository's with \`gh api repos/${repository}/actions/oidc/customization/sub\` or from a token's sub (docs/delivery.md#from-an-empty-pulumi-organization-to-push-to-deploy), and set it with \`pulumi config set githubSubjectPrefix <prefix>\``,
         );
     }
     for (const stack of stacks) {

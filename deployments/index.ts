@@ -7,7 +7,7 @@
  * without a stored Pulumi token, each stack with a team token that reads that stack and nothing
  * more.
  *
- * Run by an organization admin: `cd deployments && pulumi up` (see README.md#delivery).
+ * Run by an organization admin: `cd deployments && pulumi up` (see docs/delivery.md#the-deployment-settings-program).
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";

@@ -571,7 +571,8 @@ export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
  * workflow test reads this constant). A constant, not config: environments belong to the
  * repository, so no other project's names can collide with them, and the workflow can only
  * spell the name as a literal pattern. Its protection rules (required reviewers for protected
- * stacks, pull-request refs only) are set in GitHub: README.md#delivery.
+ * stacks, pull-request refs only) are set in GitHub:
+ * docs/delivery.md#from-an-empty-pulumi-organization-to-push-to-deploy.
  */
 export const PREVIEW_ENVIRONMENT_PREFIX = "pr-preview-";
 
@@ -594,7 +595,7 @@ export function previewTeamName(prefix: string, stack: string): string {
  * "Example subject claims"). Repositories that do (created, renamed or transferred after the
  * rollout, or opted in) put the numeric owner and repository ids in it, which no config here
  * knows: `multicloud-deployments:githubSubjectPrefix` then holds the repository's own (see
- * README.md#delivery).
+ * docs/delivery.md#from-an-empty-pulumi-organization-to-push-to-deploy).
  */
 export function defaultGithubSubjectPrefix(repository: string): string {
     return `repo:${repository}`;

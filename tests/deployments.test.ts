@@ -683,7 +683,7 @@ describe("bad deployment config", () => {
         const error = await problemsOf({ previewTeam: "multicloud-pr-preview" });
         expect(error).toContain("(1 problem)");
         expect(error).toContain(
-            `${NS}:previewTeam named one team with read on every stack; each stack now has its own team, <previewTeamPrefix>-<stack>, with read on that stack only: replace it with \`pulumi config rm previewTeam && pulumi config set previewTeamPrefix <prefix>\` (default <project>-pr-preview), and ask for \`scope: team:<prefix>-\${{ matrix.stack }}\` in .github/workflows/pull-request.yml; before that \`pulumi up\`, create and protect the GitHub environments pr-preview-<stack> (required reviewers on protected stacks: a job naming a missing environment creates it unprotected) and re-create the AWS, Google and Azure preview trusts on their subjects (README.md, Delivery, step 3)`,
+            `${NS}:previewTeam named one team with read on every stack; each stack now has its own team, <previewTeamPrefix>-<stack>, with read on that stack only: replace it with \`pulumi config rm previewTeam && pulumi config set previewTeamPrefix <prefix>\` (default <project>-pr-preview), and ask for \`scope: team:<prefix>-\${{ matrix.stack }}\` in .github/workflows/pull-request.yml; before that \`pulumi up\`, create and protect the GitHub environments pr-preview-<stack> (required reviewers on protected stacks: a job naming a missing environment creates it unprotected) and re-create the AWS, Google and Azure preview trusts on their subjects (docs/delivery.md#from-an-empty-pulumi-organization-to-push-to-deploy, step 3)`,
         );
     });
 

@@ -40,7 +40,7 @@ export function projectApp(projectDir: string) {
             : entry;
     if (value === undefined) {
         throw new PlanInputError(
-            `${path.join(projectDir, "Pulumi.yaml")} declares no app release: add 'config: ${project.name}:app: value: {...}' (see README.md#the-app)`,
+            `${path.join(projectDir, "Pulumi.yaml")} declares no app release: add 'config: ${project.name}:app: value: {...}' (see docs/app.md#the-app)`,
         );
     }
     return parseAppConfig(value, project.name);

@@ -125,7 +125,7 @@ export interface AsgFleetArgs {
      * too. `HTTPS`: each instance makes its own key and self-signed certificate at boot (the key
      * never leaves the instance) and gunicorn serves TLS 1.3 and 1.2. `HTTP` is the documented
      * exception: plain HTTP inside the VPC. Changing it replaces the target group and rolls the
-     * instances (README, "TLS from the load balancer to the instances").
+     * instances (docs/aws.md#tls-from-the-load-balancer-to-the-instances).
      * @default "HTTPS"
      */
     readonly targetProtocol?: TargetProtocol;

@@ -76,7 +76,7 @@ export class CloudWatchReader extends pulumi.ComponentResource {
             {
                 description: "Read-only CloudWatch access for the fleet dashboard (Grafana)",
                 // Under the user's path, so that the deployer's IAM rights can be limited to
-                // user/grafana/* and role/grafana/* (README, permissions).
+                // user/grafana/* and role/grafana/* (docs/permissions.md#aws).
                 path: GRAFANA_IAM_PATH,
                 assumeRolePolicy: user.arn.apply((arn) =>
                     JSON.stringify({

@@ -342,8 +342,9 @@ export class FleetDashboard extends pulumi.ComponentResource {
         // provider's inputs, token included, are kept in the state, and `pulumi refresh` and
         // `pulumi destroy` use the kept ones unless they run the program: the token would have
         // expired. So every command that reads or deletes these resources runs the program
-        // (PULUMI_RUN_PROGRAM=true, or --run-program; see README), and nothing below needs the
-        // token to go away: it goes with the workspace (deletedWith).
+        // (PULUMI_RUN_PROGRAM=true, or --run-program; see
+        // docs/operations.md#the-fleet-dashboard-azure-managed-grafana), and nothing below needs
+        // the token to go away: it goes with the workspace (deletedWith).
         const token = azure.authorization.getClientTokenOutput(
             { endpoint: GRAFANA_TOKEN_AUDIENCE },
             { parent: this },

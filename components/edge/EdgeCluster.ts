@@ -187,7 +187,8 @@ export interface EdgeClusterArgs {
      * Azure RBAC inside the cluster: the agents run the guard, the cluster's identity may call
      * checkAccess, and Azure role assignments (the fleet's Arc admin and viewer roles) decide
      * what a signed-in user may do. The site's API server must still be pointed at the guard's
-     * webhooks by its operator (README, "Edge sites"). Not possible on EKS, GKE and OpenShift.
+     * webhooks by its operator (docs/edge.md#azure-rbac-inside-the-clusters). Not possible on
+     * EKS, GKE and OpenShift.
      * @default true, except for the distributions in AZURE_RBAC_UNSUPPORTED_DISTRIBUTIONS
      */
     readonly azureRbac?: boolean;
@@ -361,8 +362,9 @@ export class EdgeCluster extends pulumi.ComponentResource {
 
         // Created after the connected cluster, as `az connectedk8s connect` does (PUT, then
         // `helm upgrade --install --wait`). On destroy Pulumi uninstalls the agents first and
-        // then deletes the resource (the CLI deletes the resource first): see README, "Removing
-        // an edge site". The timeout bounds both the install and the uninstall's wait.
+        // then deletes the resource (the CLI deletes the resource first): see
+        // docs/edge.md#the-arc-agents-and-removing-a-site. The timeout bounds both the install
+        // and the uninstall's wait.
         new k8s.helm.v3.Release(
             `${name}-arc-agents`,
             {
