@@ -1,0 +1,213 @@
+/**
+ * The documentation stays true to the code: README.md, CONTRIBUTING.md and every page of docs/
+ * link only to files and headings that exist (GitHub's anchors), every `README.md#x` or
+ * `docs/x.md#y` named in code, comments and stack files resolves, every `npm run` script they
+ * run exists, every repository path they quote exists, the counts they quote are the code's,
+ * the architecture diagram names every component, and the sample config error in docs/plan.md
+ * is what the plan prints today.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_DIR, runPlanCli } from "./harness";
+
+const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+
+/** The hand-written and generated pages a reader follows from the README. */
+const DOCS = [
+    "README.md",
+    "CONTRIBUTING.md",
+    ...fs
+        .readdirSync(path.join(PROJECT_DIR, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .sort()
+        .map((f) => `docs/${f}`),
+];
+
+/** The text outside fenced code blocks (a link or heading inside one is not one). */
+function prose(text: string): string {
+    return text.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, "");
+}
+
+/**
+ * GitHub's anchor for a heading: lowercase, punctuation (backquotes, colons, parentheses,
+ * dots ...) dropped, each space a hyphen; a repeated anchor gets -1, -2 ...
+ */
+export function githubSlug(heading: string): string {
+    return heading
+        .trim()
+        .toLowerCase()
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+        .replace(/<[^>]+>/g, "")
+        .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, "")
+        .replace(/\s/g, "-");
+}
+
+/** Every anchor of a markdown file. */
+function anchors(file: string): Set<string> {
+    const seen = new Map<string, number>();
+    const result = new Set<string>();
+    for (const m of prose(read(file)).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+        const base = githubSlug(m[1]);
+        const n = seen.get(base) ?? 0;
+        seen.set(base, n + 1);
+        result.add(n === 0 ? base : `${base}-${n}`);
+    }
+    return result;
+}
+
+/** Whether `target` (a repository path, perhaps with `#anchor`) names a file and heading that exist. */
+function resolves(target: string): string | undefined {
+    const [file, anchor] = target.split("#");
+    if (!fs.existsSync(path.join(PROJECT_DIR, file))) return `no file ${file}`;
+    if (anchor === undefined) return undefined;
+    if (!file.endsWith(".md")) return `an anchor on ${file}, which is not markdown`;
+    return anchors(file).has(anchor) ? undefined : `no heading #${anchor} in ${file}`;
+}
+
+describe("the documentation's links", () => {
+    it.each(DOCS)("%s links only to files and headings that exist", (doc) => {
+        const broken: string[] = [];
+        const links = [...prose(read(doc)).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+        for (const link of links.filter((l) => !/^[a-z]+:/.test(l))) {
+            const target = link.startsWith("#")
+                ? `${doc}${link}`
+                : path.posix.normalize(path.posix.join(path.posix.dirname(doc), link));
+            const problem = resolves(target);
+            if (problem) broken.push(`${link}: ${problem}`);
+        }
+        expect(broken).toEqual([]);
+    });
+
+    it("links every docs/ page from the README", () => {
+        const readme = read("README.md");
+        for (const page of DOCS.filter((d) => d.startsWith("docs/"))) {
+            expect([page, readme.includes(`](${page})`)]).toEqual([page, true]);
+        }
+    });
+
+    it("resolves every README.md#x and docs/x.md#y that code, comments and stack files name", () => {
+        const files = execFileSync("git", ["ls-files"], { cwd: PROJECT_DIR, encoding: "utf8" })
+            .split("\n")
+            .filter((f) => /\.(ts|js|mjs|ya?ml|json|md|sh|py)$|^\.ci\/[\w-]+$/.test(f))
+            .filter((f) => f !== "tests/docs.test.ts" && fs.existsSync(path.join(PROJECT_DIR, f)));
+        const broken: string[] = [];
+        let found = 0;
+        for (const file of files) {
+            let text = read(file);
+            // Markdown links are checked above, relative to their page; URLs are not ours.
+            if (file.endsWith(".md")) text = text.replace(/\]\([^)\s]+\)/g, "]");
+            text = text.replace(/https?:\/\/[^\s)'"`>]+/g, "");
+            for (const m of text.matchAll(/(?<![\w./-])((?:docs\/)?[\w.-]+\.md)#([\w-]+)/g)) {
+                found++;
+                const problem = resolves(`${m[1]}#${m[2]}`);
+                if (problem) broken.push(`${file}: ${m[0]}: ${problem}`);
+            }
+        }
+        expect(found).toBeGreaterThan(5);
+        expect(broken).toEqual([]);
+    });
+});
+
+describe("the documentation's commands, paths and counts", () => {
+    const scripts = Object.keys(
+        (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts,
+    );
+
+    it.each(DOCS)("%s runs only npm scripts that exist", (doc) => {
+        const used = [...read(doc).matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
+        expect(used.filter((s) => !scripts.includes(s))).toEqual([]);
+    });
+
+    it.each(DOCS)("%s names only repository files and folders that exist", (doc) => {
+        // Paths in backquotes without placeholders or globs: `components/aws/AsgFleet.ts`,
+        // `gitops/`, `.ci/run`, `deployments/Pulumi.settings.yaml`. A YAML name without a folder
+        // may be a file on a node (`guard-authn-webhook.yaml`), so it counts only as Pulumi's.
+        const paths = [
+            ...read(doc).matchAll(
+                /`((?:\.?[\w-]+\/)*[\w.-]+\.(?:ts|md|json|py|sh)|(?:\.?[\w-]+\/)+[\w.-]+\.(?:ya?ml|txt|in)|Pulumi(?:\.\w+)?\.yaml|\.ci\/[\w-]+|LICENSE|[\w-]+\/)`/g,
+            ),
+        ]
+            .map((m) => m[1])
+            .filter((p) => !p.startsWith(".") || /^\.(ci|github)\//.test(p))
+            // Names of things that are not in the repository: files the commands write, and
+            // the S3 prefix of the load balancer's access logs.
+            .filter(
+                (p) =>
+                    !/^(bench-results\.json|prod-policy\.json|out\.(json|sarif)|d\.md|alb\/)$/.test(
+                        p,
+                    ),
+            )
+            .filter((p) => !p.startsWith("/") && !p.startsWith("tmp/"));
+        const missing = paths.filter((p) => !fs.existsSync(path.join(PROJECT_DIR, p)));
+        expect(missing).toEqual([]);
+    });
+
+    /** The ComponentResource classes of components/, by file. */
+    const components = fs
+        .readdirSync(path.join(PROJECT_DIR, "components"), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .flatMap((d) =>
+            fs
+                .readdirSync(path.join(PROJECT_DIR, "components", d.name))
+                .filter((f) => f.endsWith(".ts"))
+                .flatMap((f) => [
+                    ...read(`components/${d.name}/${f}`).matchAll(
+                        /export class (\w+) extends pulumi\.ComponentResource/g,
+                    ),
+                ])
+                .map((m) => m[1]),
+        );
+
+    it("quotes the number of components the code has", () => {
+        expect(components.length).toBeGreaterThan(10);
+        const counts = DOCS.flatMap((doc) =>
+            [...read(doc).matchAll(/\b(\d+) components\b/g)].map((m) => [doc, Number(m[1])]),
+        );
+        expect(counts.length).toBeGreaterThan(0);
+        for (const [doc, n] of counts) expect([doc, n]).toEqual([doc, components.length]);
+    });
+
+    it("names every component in the architecture diagram and its table", () => {
+        const page = read("docs/architecture.md");
+        const diagram = /```mermaid\n([\s\S]*?)```/.exec(page)?.[1] ?? "";
+        const table = prose(page);
+        expect(components.filter((c) => !new RegExp(`\\b${c}\\b`).test(diagram))).toEqual([]);
+        expect(components.filter((c) => !table.includes(`\`${c}\``))).toEqual([]);
+    });
+});
+
+describe("the sample config error in docs/plan.md", () => {
+    /**
+     * The sample's stack: Pulumi.dev.yaml with `region` misspelt `regoin` and `maxSize: 0` under
+     * multicloud:aws, in a copy of the project made of links to this one. The plan's child
+     * process prints what a newcomer sees; the page must show exactly that (regenerate the block
+     * from this test's failure when the messages change).
+     */
+    it("is what `npm run plan -- --stack dev` prints for it", () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "docs-sample-"));
+        try {
+            for (const entry of fs.readdirSync(PROJECT_DIR)) {
+                if (entry === "Pulumi.dev.yaml" || entry === ".git") continue;
+                fs.symlinkSync(path.join(PROJECT_DIR, entry), path.join(project, entry));
+            }
+            const dev = read("Pulumi.dev.yaml");
+            const broken = dev
+                .replace(/^( {4})region: /m, "$1regoin: ")
+                .replace(/^( {6})maxSize: \d+$/m, "$1maxSize: 0");
+            expect(broken).not.toBe(dev);
+            expect(broken).toContain("    regoin: ");
+            fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), broken);
+
+            const result = runPlanCli("--cwd", project, "--stack", "dev", "--no-policy");
+            const documented = /Invalid config stops[\s\S]*?```text\n([\s\S]*?)\n```/.exec(
+                read("docs/plan.md"),
+            )?.[1];
+            expect(result.code).toBe(1);
+            expect(documented).toBe(result.stderr.trimEnd());
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    }, 60_000);
+});
