@@ -4,6 +4,7 @@
  * strings), and one message per zod issue that names the key and the command that fixes it.
  * Used by config/ (the main program) and deployments/config.ts (the deployment settings).
  */
+import { distance } from "fastest-levenshtein";
 import { z } from "zod";
 
 const fromString = (parse: (s: string) => unknown) => (v: unknown) =>
@@ -59,6 +60,29 @@ export function pathText(path: readonly PropertyKey[]): string {
 
 function show(v: unknown): string {
     return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+}
+
+/** Edit distance up to which an unknown key is taken for a misspelling of a known one. */
+function closeEnough(key: string): number {
+    return Math.max(1, Math.floor(key.length / 3));
+}
+
+/**
+ * The known key an unknown one most likely misspells (case-insensitive edit distance: regoin ->
+ * region, maxsize -> maxSize), or undefined when none is close.
+ */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+    const lower = key.toLowerCase();
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const candidate of known) {
+        const d = distance(lower, candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return bestDistance <= closeEnough(lower) ? best : undefined;
 }
 
 /** Known keys of the object schema at `path`, for "not a known setting" messages. */
@@ -134,10 +158,15 @@ export function describeIssue(issue: z.core.$ZodIssue, ns: string, root: z.ZodTy
         }
         case "unrecognized_keys": {
             const known = knownKeysAt(root, issue.path);
-            return issue.keys.map(
-                (k) =>
-                    `${key([...issue.path, k])} is not a known setting${known.length ? ` (known here: ${known.join(", ")})` : ""}: remove it with \`pulumi config rm --path ${pathText([...issue.path, k])}\` or fix its spelling`,
-            );
+            const knownHere = known.length ? ` (known here: ${known.join(", ")})` : "";
+            return issue.keys.map((k) => {
+                const path = [...issue.path, k];
+                const remove = `\`pulumi config rm --path ${pathText(path)}\``;
+                const near = closestKey(k, known);
+                return near === undefined
+                    ? `${key(path)} is not a known setting${knownHere}: remove it with ${remove} or fix its spelling`
+                    : `${key(path)} is not a known setting${knownHere}: did you mean \`${near}\`? Rename it in the stack file, or remove it with ${remove}`;
+            });
         }
         case "invalid_key":
             // A bad key in a map (tags): the fix is to rename the key, not to set a value.

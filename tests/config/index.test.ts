@@ -5,6 +5,7 @@
  * tests/config/<section>.test.ts.
  */
 import { ConfigError, parseStackConfig, StackConfig } from "../../config";
+import { closestKey } from "../../config-issues";
 import { APP, AWS_ON, AWS_REQUIRED, awsWith, NS, problemsOf, raw } from "./harness";
 
 describe("parseStackConfig: valid config", () => {
@@ -124,13 +125,30 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             ],
         ],
         [
-            "a misspelt key",
+            "a misspelt key, with the known key it is closest to",
             raw({ aws: awsWith({}, { maxsize: 4 }) }),
             [
                 "multicloud:aws.fleet.maxsize is not a known setting (known here: minSize, maxSize, desiredCapacity, " +
                     "targetCpuUtilization, instanceType, os, architecture, rootVolumeSizeGiB, kmsKeyArn, " +
                     "serviceLinkedRoleArn, createServiceLinkedRole, instanceRefresh, healthCheckGracePeriodSeconds): " +
-                    "remove it with `pulumi config rm --path aws.fleet.maxsize` or fix its spelling",
+                    "did you mean `maxSize`? Rename it in the stack file, or remove it with `pulumi config rm --path aws.fleet.maxsize`",
+            ],
+        ],
+        [
+            "a misspelt top-level key of the namespace",
+            raw({ enviroment: "dev" }),
+            [
+                "multicloud:enviroment is not a known setting (known here: environment, tags, aws, gcp, azure, edge, " +
+                    "app, appImage, dashboard, databaseUrl, registryPullCredential): " +
+                    "did you mean `environment`? Rename it in the stack file, or remove it with `pulumi config rm --path enviroment`",
+            ],
+        ],
+        [
+            "an unknown key close to none",
+            raw({ aws: awsWith({ spotInstances: true }) }),
+            [
+                "multicloud:aws.spotInstances is not a known setting (known here: enabled, region, allowedAccountIds, " +
+                    "fleet, network, loadBalancer, alerts, waf): remove it with `pulumi config rm --path aws.spotInstances` or fix its spelling",
             ],
         ],
         [
@@ -275,5 +293,21 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
             return;
         }
         throw new Error("expected a ConfigError");
+    });
+});
+
+describe("closestKey: the known key an unknown one misspells", () => {
+    it("matches without case and within a third of the key's length in edits", () => {
+        const known = ["enabled", "region", "allowedAccountIds", "fleet", "maxSize", "os"];
+        expect(closestKey("regoin", known)).toBe("region");
+        expect(closestKey("REGION", known)).toBe("region");
+        expect(closestKey("maxsize", known)).toBe("maxSize");
+        expect(closestKey("enable", known)).toBe("enabled");
+        expect(closestKey("allowedAccounts", known)).toBe("allowedAccountIds");
+        expect(closestKey("accounts", known)).toBeUndefined();
+        // Short keys: one edit at most.
+        expect(closestKey("od", known)).toBe("os");
+        expect(closestKey("id", known)).toBeUndefined();
+        expect(closestKey("spotInstances", known)).toBeUndefined();
     });
 });

@@ -66,7 +66,7 @@ describe("npm run plan", () => {
         );
         expect(r.stderr).toContain(
             "multicloud:aws.regoin is not a known setting (known here: enabled, region, allowedAccountIds, fleet, network, loadBalancer, alerts, waf): " +
-                "remove it with `pulumi config rm --path aws.regoin` or fix its spelling",
+                "did you mean `region`? Rename it in the stack file, or remove it with `pulumi config rm --path aws.regoin`",
         );
         expect(r.stderr).toContain("multicloud:aws.region is required when aws.enabled is true");
         expect(r.stderr).toContain("multicloud:aws.fleet.maxSize (0) must be >= 1");
