@@ -26,8 +26,51 @@ export const boolean = () =>
         z.boolean(),
     );
 
-/** Text that YAML or `pulumi config set --path` may have stored as a number. */
-export const text = () => z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
+/**
+ * Marks the issue of a number that a text key cannot take back as the text that was written;
+ * `describeIssue` words it with the key's own `--type string` command.
+ */
+const NUMBER_AS_TEXT = "numberAsText";
+
+/**
+ * A scalar that a text key may receive instead of text, turned back into text where that is
+ * lossless. `pulumi config set --path <key> <value>` stores `true`/`false` as booleans and a
+ * run of digits without a leading zero as an integer, unless `--type string` is given
+ * (pulumi/pulumi pkg/cmd/pulumi/config/config.go, `--type`: "Save the value as the given type";
+ * sdk/go/common/resource/config/object.go `coerce`); a YAML stack file reads an unquoted 11 or
+ * 1.30 as a number too. A boolean or a safe integer prints back as it was written; a fraction
+ * (1.30 reads as 1.3) or an integer past 2^53 (digits lost in JSON) does not, so with
+ * `fractions: "refuse"` it is refused with the `--type string` command. Quantities (`0.5` CPU)
+ * mean the same whatever the digits: `fractions: "accept"`.
+ */
+function textFrom<T extends z.ZodType>(fractions: "accept" | "refuse", schema: T) {
+    // The schema itself, not a pipe after it: zod's JSON Schema (the config reference) sees
+    // through a preprocess to the schema it feeds, so a required key stays required.
+    return z.preprocess((v, ctx) => {
+        if (typeof v === "boolean") return String(v);
+        if (typeof v !== "number" || !Number.isFinite(v)) return v;
+        if (Number.isSafeInteger(v) || (fractions === "accept" && !Number.isInteger(v))) {
+            return String(v);
+        }
+        ctx.addIssue({
+            code: "custom",
+            message: "is a number that cannot be turned back into the text that was written",
+            input: v,
+            params: { [NUMBER_AS_TEXT]: true },
+        });
+        return z.NEVER;
+    }, schema);
+}
+
+/**
+ * Text that YAML or `pulumi config set --path` may have stored as a number or a boolean:
+ * taken back as text where that is lossless (11, true), refused with the `--type string`
+ * command where it is not (1.30, read as 1.3).
+ */
+export const text = <T extends z.ZodType<string> = z.ZodString>(schema?: T) =>
+    textFrom("refuse", schema ?? z.string());
+/** A Kubernetes quantity (CPU, memory), which may be written as a number (0.5, 1). */
+export const quantityText = <T extends z.ZodType<string>>(schema: T) => textFrom("accept", schema);
 
 /**
  * Invalid stack config. A `RunError` to Pulumi, so `pulumi up` prints the message alone, without
@@ -58,8 +101,44 @@ export function pathText(path: readonly PropertyKey[]): string {
         .join("");
 }
 
-function show(v: unknown): string {
-    return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+/** Values longer than this (as JSON) are cut in messages: a kubeconfig pasted into a name. */
+const SHOWN_MAX = 80;
+/** How much of a cut value a message keeps. */
+const SHOWN_HEAD = 60;
+
+/** A value as a message quotes it: JSON, cut with an ellipsis and its length past SHOWN_MAX. */
+export function show(v: unknown): string {
+    const text = JSON.stringify(v) ?? String(v);
+    if (text.length <= SHOWN_MAX) return text;
+    const length = typeof v === "string" ? v.length : text.length;
+    return `${text.slice(0, SHOWN_HEAD)}… (${length} characters)`;
+}
+
+/** What a value is, for a message that must not quote it (a secret). */
+function kind(v: unknown): string {
+    const what = Array.isArray(v)
+        ? "a list"
+        : typeof v === "string"
+          ? `a text of ${v.length} characters`
+          : v === null
+            ? "null"
+            : typeof v === "object"
+              ? "an object"
+              : "a value";
+    return `${what} (not shown: a secret key)`;
+}
+
+/** `edge.sites[0].kubeconfig` -> `edge.sites[].kubeconfig`, the form secret keys are listed in. */
+function documentedPath(path: readonly PropertyKey[]): string {
+    return pathText(path.map((p) => (typeof p === "number" ? -1 : p))).replace(/\[-1\]/g, "[]");
+}
+
+/** Whether the value at `path` is, holds or is part of a secret key's value. */
+function touchesSecret(path: readonly PropertyKey[], secretKeys: readonly string[]): boolean {
+    const at = documentedPath(path);
+    const within = (inner: string, outer: string) =>
+        inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+    return secretKeys.some((key) => at === "" || within(at, key) || within(key, at));
 }
 
 /** Edit distance up to which an unknown key is taken for a misspelling of a known one. */
@@ -120,22 +199,78 @@ function unwrap(schema: unknown): unknown {
     return s;
 }
 
+/** The issue of a number that a text key cannot take back (see `text`). */
+function isNumberAsText(issue: z.core.$ZodIssue): boolean {
+    return (
+        issue.code === "custom" &&
+        (issue.params as Record<string, unknown> | undefined)?.[NUMBER_AS_TEXT] === true
+    );
+}
+
+/**
+ * Whether the issue is about the key's own value (its type, format or range), not a check
+ * across keys: a cross-key check on a key that failed on its own adds nothing.
+ */
+export function ownValueIssue(issue: z.core.$ZodIssue): boolean {
+    return issue.code !== "custom" || isNumberAsText(issue);
+}
+
+/** What `describeIssue` needs to know about the config beyond its schema. */
+export interface DescribeOptions {
+    /**
+     * Keys whose values are secrets, as the config reference writes them
+     * (`edge.sites[].kubeconfig`): a message never quotes a value at, in or around one.
+     */
+    readonly secretKeys?: readonly string[];
+    /**
+     * The fix for a required key that is missing, where it is not `pulumi config set` (a key
+     * that Pulumi.yaml gives every stack); undefined for the usual command.
+     */
+    readonly requiredFix?: (path: readonly PropertyKey[]) => string | undefined;
+}
+
 /**
  * One zod issue of `root` -> message lines `<ns>:<path> <what is wrong and how to fix it>`.
+ * Values are quoted cut to SHOWN_MAX characters, and never when they are secrets.
  */
-export function describeIssue(issue: z.core.$ZodIssue, ns: string, root: z.ZodType): string[] {
+export function describeIssue(
+    issue: z.core.$ZodIssue,
+    ns: string,
+    root: z.ZodType,
+    options: DescribeOptions = {},
+): string[] {
     const key = (path: readonly PropertyKey[]) =>
         path.length === 0 ? `the ${ns} stack config` : `${ns}:${pathText(path)}`;
-    const setHint = (path: readonly PropertyKey[]) =>
-        `fix it with \`pulumi config set --path ${pathText(path)} <value>\``;
     const input = (issue as { input?: unknown }).input;
+    const secretKeys = options.secretKeys ?? [];
+    const secret = touchesSecret(issue.path, secretKeys);
+    // The value itself is a secret (not only part of a secret top-level key): set with --secret.
+    const secretLeaf = secretKeys.includes(documentedPath(issue.path));
+    const setHint = (path: readonly PropertyKey[]) =>
+        `fix it with \`pulumi config set${secretLeaf ? " --secret" : ""} --path ${pathText(path)} <value>\``;
+    const given = (v: unknown) => (secret ? kind(v) : show(v));
+    // Pulumi stores a secret as text, and --type cannot go with --secret (config.go).
+    const textHint = (path: readonly PropertyKey[]) =>
+        secretLeaf
+            ? `${setHint(path)} (a secret is always stored as text)`
+            : `set it as text with \`pulumi config set --path ${pathText(path)} <value> --type string\`, or quote it in the stack file`;
     switch (issue.code) {
         case "invalid_type":
             if (input === undefined) {
-                return [`${key(issue.path)} is required: ${setHint(issue.path)}`];
+                const fix = options.requiredFix?.(issue.path) ?? setHint(issue.path);
+                return [`${key(issue.path)} is required: ${fix}`];
+            }
+            if (
+                issue.expected === "string" &&
+                (typeof input === "number" || typeof input === "boolean")
+            ) {
+                return [
+                    `${key(issue.path)} must be text, got the ${typeof input} ${given(input)}: YAML and ` +
+                        `\`pulumi config set --path\` store a value that looks like a number or true/false as one; ${textHint(issue.path)}`,
+                ];
             }
             return [
-                `${key(issue.path)} must be ${article(issue.expected)}, got ${show(input)}: ${setHint(issue.path)}`,
+                `${key(issue.path)} must be ${article(issue.expected)}, got ${given(input)}: ${setHint(issue.path)}`,
             ];
         case "too_small":
         case "too_big": {
@@ -153,7 +288,7 @@ export function describeIssue(issue: z.core.$ZodIssue, ns: string, root: z.ZodTy
                     ? `must list ${op} ${bound} items`
                     : issue.origin === "string"
                       ? `must have ${op} ${bound} characters`
-                      : `(${show(input)}) must be ${op} ${bound}`;
+                      : `(${given(input)}) must be ${op} ${bound}`;
             return [`${key(issue.path)} ${what}: ${setHint(issue.path)}`];
         }
         case "unrecognized_keys": {
@@ -176,12 +311,20 @@ export function describeIssue(issue: z.core.$ZodIssue, ns: string, root: z.ZodTy
             );
         case "invalid_value":
             return [
-                `${key(issue.path)} must be one of ${issue.values.map(show).join(", ")}, got ${show(input)}: ${setHint(issue.path)}`,
+                `${key(issue.path)} must be one of ${issue.values.map((v) => show(v)).join(", ")}, got ${given(input)}: ${setHint(issue.path)}`,
             ];
         case "invalid_format":
             return [
-                `${key(issue.path)} ${issue.message}, got ${show(input)}: ${setHint(issue.path)}`,
+                `${key(issue.path)} ${issue.message}, got ${given(input)}: ${setHint(issue.path)}`,
             ];
+        case "custom":
+            if (isNumberAsText(issue)) {
+                return [
+                    `${key(issue.path)} takes text, but got ${secret ? "a number (not shown: a secret key)" : `the number ${show(input)}`}, which may not be what was written ` +
+                        `(an unquoted 1.30 in YAML reads as 1.3; digits past 2^53 are lost): ${textHint(issue.path)}`,
+                ];
+            }
+            return [`${key(issue.path)} ${issue.message}`];
         default:
             return [`${key(issue.path)} ${issue.message}`];
     }

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { boolean, integer, text } from "../config-issues";
+import { boolean, integer, quantityText, text } from "../config-issues";
 import { DEFAULT_PROVENANCE, DEFAULT_SBOM, PROVENANCE_MODES } from "../components/app/attestations";
 import {
     APP_IMAGE_DEFAULTS,
@@ -38,9 +38,13 @@ import { KMS_KEY } from "../components/gcp/checks";
 import { distinct } from "./common";
 
 const imageByDigest = z.string().regex(IMAGE_BY_DIGEST, { message: IMAGE_BY_DIGEST_RULE });
-const cpuQuantity = text().pipe(z.string().regex(KUBE_CPU, { message: CPU_QUANTITY_RULE }));
-const memoryQuantity = z.string().regex(KUBE_MEMORY, { message: MEMORY_QUANTITY_RULE });
-const k8sName = z.string().regex(DNS_LABEL, { message: DNS_LABEL_RULE });
+// Quantities may be written as numbers (cpu: 0.5, memory: 134217728), as in a Kubernetes manifest.
+const cpuQuantity = quantityText(z.string().regex(KUBE_CPU, { message: CPU_QUANTITY_RULE }));
+const memoryQuantity = quantityText(
+    z.string().regex(KUBE_MEMORY, { message: MEMORY_QUANTITY_RULE }),
+);
+// A DNS label may be all digits: one that YAML read as a number is taken back as text.
+const k8sName = text(z.string().regex(DNS_LABEL, { message: DNS_LABEL_RULE }));
 const computeResources = (defaults: { readonly cpu: string; readonly memory: string }) =>
     z
         .strictObject({
@@ -91,7 +95,7 @@ export const AppSchema = z
             /** Namespace of the ingress controller: the only one whose pods may reach the app (and cert-manager's HTTP-01 solver). @default "ingress-nginx" */
             controllerNamespace: k8sName.default(D.ingress.controllerNamespace),
             /** Labels of the controller's pods in that namespace, to admit only those. @default {} (every pod of the namespace) */
-            controllerPodLabels: z.record(z.string(), z.string()).default({}),
+            controllerPodLabels: z.record(z.string(), text()).default({}),
         }),
         /**
          * The per-client rate limit, the same on every cloud: the AWS web ACL's rate-based rule
@@ -122,9 +126,7 @@ export const AppSchema = z
          * account), which the policy kubernetes-rolebinding-no-broad-subjects refuses.
          * @default "app-deployers"
          */
-        deployerGroup: z
-            .string()
-            .min(1)
+        deployerGroup: text(z.string().min(1))
             .refine((g) => !g.startsWith("system:"), {
                 message:
                     "must not be a system: group (Kubernetes' own groups: system:authenticated is everyone signed in, on GKE any Google account): name the group of the people who deploy the app",
@@ -277,7 +279,7 @@ export const RegistryPullCredentialSchema = z.strictObject({
         const problem = pullUsernameProblem(username);
         if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
-    password: z.string().min(1),
+    password: text(z.string().min(1)),
     /** @default "app-registry" */
     secretName: k8sName.default(DEFAULT_PULL_SECRET_NAME),
 });

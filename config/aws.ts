@@ -52,7 +52,7 @@ import { distinct, networkAddress, requiredWhenEnabled, Section } from "./common
 const awsRegion = z.string().regex(AWS_FORMATS.region, {
     message: "must be an AWS region code such as us-east-1 or eu-west-2",
 });
-const awsAccountId = text().pipe(
+const awsAccountId = text(
     z.string().regex(AWS_FORMATS.accountId, {
         message:
             'must be a 12-digit AWS account id, quoted in the stack file ("012345678901") so that a leading zero survives',

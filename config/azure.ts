@@ -3,7 +3,7 @@
  * security baseline and Flux for every Arc cluster (components/azure/).
  */
 import { z } from "zod";
-import { boolean, integer } from "../config-issues";
+import { boolean, integer, text } from "../config-issues";
 import {
     DEFAULT_POD_SECURITY_EFFECT,
     FLUX_GIT_DEFAULTS,
@@ -28,7 +28,7 @@ const proxyUrl = z.string().regex(/^https?:\/\/\S+$/, { message: "must be a prox
 
 const ArcSchema = z.strictObject({
     /** Version of the azure-arc-k8sagents chart, pinned. Required when edge sites are listed. */
-    agentChartVersion: z.string().optional(),
+    agentChartVersion: text().optional(),
     /** Proxy the agents reach Azure through. @default none */
     proxy: z
         .strictObject({
@@ -46,7 +46,7 @@ const AzureGitOpsSchema = z.strictObject({
     /** A public https URL (`FLUX_GIT_URL`). Required when Azure is enabled. */
     url: gitUrl.optional(),
     /** @default "main" */
-    branch: z.string().min(1).default(FLUX_GIT_DEFAULTS.branch),
+    branch: text(z.string().min(1)).default(FLUX_GIT_DEFAULTS.branch),
     /** The baseline and the workload, as on every fleet cluster. @default "./gitops" */
     path: z.string().min(1).default(FLUX_GIT_DEFAULTS.path),
 });

@@ -37,7 +37,7 @@ export const tagKey = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, {
     message:
         "must be a valid tag key on every cloud: start with a lowercase letter, then up to 62 lowercase letters, digits, _ or - (Google Cloud label rules)",
 });
-export const tagValue = text().pipe(
+export const tagValue = text(
     z.string().regex(/^[a-z0-9_-]{0,63}$/, {
         message:
             "must be a valid tag value on every cloud: up to 63 lowercase letters, digits, _ or - (Google Cloud label rules)",

@@ -4,7 +4,7 @@
  * SDK-free components/azure/dashboards.ts.
  */
 import { z } from "zod";
-import { boolean } from "../config-issues";
+import { boolean, text } from "../config-issues";
 import {
     GRAFANA_DEFAULTS,
     GRAFANA_MAJOR_VERSION,
@@ -37,10 +37,9 @@ export const DashboardSchema = z.strictObject({
     /** `Essential` has no SLA and no zone redundancy: for dev. @default "Standard" */
     sku: z.enum(GRAFANA_SKUS).default(GRAFANA_DEFAULTS.sku),
     /** Grafana major version of the workspace. @default "11" */
-    grafanaMajorVersion: z
-        .string()
-        .regex(GRAFANA_MAJOR_VERSION, { message: GRAFANA_MAJOR_VERSION_RULE })
-        .default(GRAFANA_DEFAULTS.grafanaMajorVersion),
+    grafanaMajorVersion: text(
+        z.string().regex(GRAFANA_MAJOR_VERSION, { message: GRAFANA_MAJOR_VERSION_RULE }),
+    ).default(GRAFANA_DEFAULTS.grafanaMajorVersion),
     /** Spread the workspace over availability zones (Standard only). @default false */
     zoneRedundancy: boolean().default(GRAFANA_DEFAULTS.zoneRedundancy),
     /**
@@ -61,10 +60,9 @@ export const DashboardSchema = z.strictObject({
      * CloudWatch and Cloud Monitoring data sources hold (the clouds offer Grafana no keyless
      * way in). @default "1"
      */
-    credentialRotation: z
-        .string()
-        .regex(ROTATION_LABEL, { message: ROTATION_LABEL_RULE })
-        .default(DEFAULT_CREDENTIAL_ROTATION),
+    credentialRotation: text(
+        z.string().regex(ROTATION_LABEL, { message: ROTATION_LABEL_RULE }),
+    ).default(DEFAULT_CREDENTIAL_ROTATION),
 });
 
 /** Zone redundancy is a Standard feature. Read defensively: the value may be partly invalid. */

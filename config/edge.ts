@@ -4,7 +4,7 @@
  * `checkEdge` reads the azure and gcp sections too, so the whole-stack schema runs it.
  */
 import { z } from "zod";
-import { boolean } from "../config-issues";
+import { boolean, text } from "../config-issues";
 import {
     agentChartVersionProblem,
     ARC_DISTRIBUTIONS,
@@ -19,9 +19,12 @@ import {
 import { EdgeShard, ShardableSite, shardProblems } from "../components/edge/shards";
 import { attachedPlatformVersion, gcpRegion, oidcIssuerUrl, tagKey, tagValue } from "./common";
 
-const edgeRegion = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    message: "must be a region label such as eu-west or store-region-7 (lowercase, digits, -)",
-});
+// A region label may be all digits: one that YAML read as a number is taken back as text.
+const edgeRegion = text(
+    z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+        message: "must be a region label such as eu-west or store-region-7 (lowercase, digits, -)",
+    }),
+);
 const shardName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, {
     message: "must be a short lowercase name such as eu or stores-north",
 });

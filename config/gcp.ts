@@ -4,7 +4,7 @@
  * come from components/gcp/checks.ts.
  */
 import { z } from "zod";
-import { boolean, integer } from "../config-issues";
+import { boolean, integer, text } from "../config-issues";
 import { GITOPS_WORKLOAD_DIR } from "../components/app/checks";
 import { AWS_FORMATS } from "../components/aws/checks";
 import { cidrsOverlap } from "../components/cidr";
@@ -87,7 +87,9 @@ const cidr = networkAddress(
 );
 
 /** A branch Config Sync syncs. */
-const syncBranch = z.string().regex(SYNC_BRANCH, { message: "must name a branch: it is blank" });
+const syncBranch = text(
+    z.string().regex(SYNC_BRANCH, { message: "must name a branch: it is blank" }),
+);
 /** A folder of the repository Config Sync syncs. */
 const repositoryFolder = z
     .string()
@@ -131,7 +133,7 @@ const GkeClusterSchema = z
         ).optional(),
         /** Ranges allowed to reach the control plane. @default [] */
         masterAuthorizedNetworks: z
-            .array(z.strictObject({ cidrBlock: cidr, displayName: z.string().min(1) }))
+            .array(z.strictObject({ cidrBlock: cidr, displayName: text(z.string().min(1)) }))
             .default([]),
         /** Cloud KMS key for Secrets encryption. @default a key created with 90-day rotation */
         databaseEncryptionKey: z

@@ -11,7 +11,13 @@
  * default settled, or throws one `ConfigError` that lists every problem at once.
  */
 import { z } from "zod";
-import { ConfigError, describeIssue, namespaceValues, pathText } from "../config-issues";
+import {
+    ConfigError,
+    describeIssue,
+    namespaceValues,
+    ownValueIssue,
+    pathText,
+} from "../config-issues";
 import { attestationProblems } from "../components/app/attestations";
 import { DEFAULT_PULL_SECRET_NAME } from "../components/app/checks";
 import { imagePlatformProblems } from "../components/app/platforms";
@@ -237,6 +243,31 @@ export const SECRET_CONFIG: readonly {
     },
 ];
 
+/** Every key of SECRET_CONFIG: messages never quote their values. */
+const SECRET_KEYS = SECRET_CONFIG.flatMap((s) => s.keys);
+
+/**
+ * The fix for a missing required key of `app`, which Pulumi.yaml gives every stack as
+ * project-level config. Pulumi applies a project-level value only to a stack that does not set
+ * the key itself, and then the stack's whole value stands, never merged with the project's
+ * (pulumi/pulumi pkg/workspace/config.go, `mergeConfig`: the project value is set only
+ * `if !foundOnStack && (hasValue || hasDefault)`). So a stack that sets `multicloud:app` to
+ * change one field loses Pulumi.yaml's image and ingress.
+ */
+function appRequiredFix(path: readonly PropertyKey[], project: string): string | undefined {
+    if (path[0] !== "app") return undefined;
+    const config = `${project}:app`;
+    if (path.length === 1) {
+        return `Pulumi.yaml gives it to every stack (config: ${config}: value: image, ingress, ...); restore it there`;
+    }
+    const field = pathText(path.slice(1));
+    return (
+        `a stack that sets ${config} replaces Pulumi.yaml's whole ${config} object (Pulumi does not merge the two), ` +
+        `so copy ${field} from Pulumi.yaml's ${config} into the stack's ${config}, ` +
+        `or remove the stack's with \`pulumi config rm app\` to use the project's`
+    );
+}
+
 /** The validated stack config, every default settled. */
 export type StackConfig = Omit<Parsed, "aws" | "gcp" | "azure" | "appImage" | "dashboard"> & {
     readonly dashboard: Parsed["dashboard"] & {
@@ -300,15 +331,20 @@ export function parseStackConfig(
     if (!result.success) {
         // A cross-field check on a key that already failed on its own adds nothing: drop it.
         const failed = new Set(
-            result.error.issues.filter((i) => i.code !== "custom").map((i) => pathText(i.path)),
+            result.error.issues.filter(ownValueIssue).map((i) => pathText(i.path)),
         );
         const standalone = (i: z.core.$ZodIssue) =>
             i.code === "custom" && (i.params as { standalone?: boolean } | undefined)?.standalone;
         const issues = result.error.issues.filter(
-            (i) => i.code !== "custom" || standalone(i) || !failed.has(pathText(i.path)),
+            (i) => ownValueIssue(i) || standalone(i) || !failed.has(pathText(i.path)),
         );
         problems.push(
-            ...issues.flatMap((issue) => describeIssue(issue, project, StackConfigSchema)),
+            ...issues.flatMap((issue) =>
+                describeIssue(issue, project, StackConfigSchema, {
+                    secretKeys: SECRET_KEYS,
+                    requiredFix: (path) => appRequiredFix(path, project),
+                }),
+            ),
         );
     }
     // Kubeconfigs, credentials and the database URL must arrive as Pulumi secrets.
@@ -482,6 +518,13 @@ export function parseAppConfig(value: unknown, project: string): AppConfig {
                 { ...issue, path: ["app", ...issue.path] } as z.core.$ZodIssue,
                 project,
                 StackConfigSchema,
+                {
+                    // Pulumi.yaml's own object: the fix is there.
+                    requiredFix: (path) =>
+                        path.length === 1
+                            ? `set it in Pulumi.yaml (config: ${project}:app: value: image, ingress, ...)`
+                            : `add ${pathText(path.slice(1))} to ${project}:app in Pulumi.yaml`,
+                },
             ),
         ),
     );

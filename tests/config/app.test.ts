@@ -94,6 +94,36 @@ describe("app: the release", () => {
             ],
         );
     });
+
+    // Pulumi applies Pulumi.yaml's project-level `multicloud:app` only to a stack that does not
+    // set the key, and never merges the two (pulumi/pulumi pkg/workspace/config.go,
+    // `mergeConfig`): a stack that sets `app` to change one field has no image or ingress.
+    it("says that a stack's app replaces Pulumi.yaml's whole object when it lacks image or ingress", () => {
+        const replaced = (field: string) =>
+            `${NS}:app.${field} is required: a stack that sets multicloud:app replaces Pulumi.yaml's whole ` +
+            "multicloud:app object (Pulumi does not merge the two), so copy " +
+            `${field} from Pulumi.yaml's multicloud:app into the stack's multicloud:app, ` +
+            "or remove the stack's with `pulumi config rm app` to use the project's";
+        expect(problemsOf(raw({ app: { minReplicas: 3 } }))).toEqual([
+            replaced("image"),
+            replaced("ingress"),
+        ]);
+        expect(problemsOf(raw({ app: { ...APP, ingress: { className: "nginx" } } }))).toEqual([
+            replaced("ingress.host"),
+        ]);
+        expect(problemsOf(raw({ app: undefined }))).toEqual([
+            `${NS}:app is required: Pulumi.yaml gives it to every stack (config: multicloud:app: value: image, ingress, ...); restore it there`,
+        ]);
+    });
+
+    it("points at Pulumi.yaml for the release read alone", () => {
+        expect(() => parseAppConfig({ ingress: APP.ingress }, NS)).toThrow(
+            `${NS}:app.image is required: add image to multicloud:app in Pulumi.yaml`,
+        );
+        expect(() => parseAppConfig(undefined, NS)).toThrow(
+            `${NS}:app is required: set it in Pulumi.yaml (config: multicloud:app: value: image, ingress, ...)`,
+        );
+    });
 });
 
 describe("appImage: the image this stack builds", () => {

@@ -160,11 +160,12 @@ describe("gcp.attachedClusters", () => {
                 }),
             }),
         );
-        // The secret check waits for a section that parses: the missing fields come first.
+        // The secret check waits for a section that parses: the missing fields come first; the
+        // kubeconfig's fix sets it as the secret it must be.
         expect(problems).toEqual(
             ["oidcIssuerUrl", "platformVersion", "kubeconfig"].map(
                 (field) =>
-                    `multicloud:gcp.attachedClusters[1].${field} is required: fix it with \`pulumi config set --path gcp.attachedClusters[1].${field} <value>\``,
+                    `multicloud:gcp.attachedClusters[1].${field} is required: fix it with \`pulumi config set${field === "kubeconfig" ? " --secret" : ""} --path gcp.attachedClusters[1].${field} <value>\``,
             ),
         );
     });

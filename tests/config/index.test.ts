@@ -6,7 +6,18 @@
  */
 import { ConfigError, parseStackConfig, StackConfig } from "../../config";
 import { closestKey } from "../../config-issues";
-import { APP, AWS_ON, AWS_REQUIRED, awsWith, NS, problemsOf, raw } from "./harness";
+import {
+    APP,
+    AWS_ON,
+    AWS_REQUIRED,
+    awsWith,
+    AZURE_ARC,
+    EDGE_SITE,
+    KUBECONFIG,
+    NS,
+    problemsOf,
+    raw,
+} from "./harness";
 
 describe("parseStackConfig: valid config", () => {
     it("settles every default, with the blueprint's fleet values", () => {
@@ -309,5 +320,172 @@ describe("closestKey: the known key an unknown one misspells", () => {
         expect(closestKey("od", known)).toBe("os");
         expect(closestKey("id", known)).toBeUndefined();
         expect(closestKey("spotInstances", known)).toBeUndefined();
+    });
+});
+
+/**
+ * `pulumi config set --path <key> <value>` stores true/false as booleans and digits without a
+ * leading zero as integers unless `--type string` is given (pulumi/pulumi
+ * pkg/cmd/pulumi/config/config.go, sdk/go/common/resource/config/object.go `coerce`), and an
+ * unquoted 11 or 1.30 in a YAML stack file is a number too.
+ */
+describe("parseStackConfig: text keys given numbers", () => {
+    const GCP = {
+        enabled: true,
+        project: "proj-123456",
+        region: "europe-west1",
+        configSync: { syncRepo: "https://github.com/org/fleet.git", syncBranch: 2024 },
+        clusters: [
+            {
+                name: "gke-1",
+                location: "europe-west1",
+                masterIpv4CidrBlock: "172.16.0.0/28",
+                configSyncBranch: 7,
+                masterAuthorizedNetworks: [{ cidrBlock: "203.0.113.0/24", displayName: 42 }],
+            },
+        ],
+    };
+    const numbers = {
+        tags: { "cost-center": 4711, billable: true },
+        app: {
+            ...APP,
+            // Public: the edge site pulls it without a pull secret.
+            image: `ghcr.io/org/app@sha256:${"0".repeat(64)}`,
+            requests: { cpu: 0.5, memory: 134217728 },
+            deployerGroup: 1001,
+            databaseSecretName: 123,
+            ingress: { ...APP.ingress, controllerPodLabels: { version: 2 } },
+        },
+        azure: { ...AZURE_ARC, gitops: { ...AZURE_ARC.gitops, branch: 2024 } },
+        gcp: GCP,
+        edge: {
+            sites: [{ ...EDGE_SITE, region: 7, labels: { tier: 1, pos: false } }],
+            shards: { eu: { regions: [7] } },
+            shard: "eu",
+        },
+        dashboard: {
+            deployerObjectId: "55555555-5555-5555-5555-555555555555",
+            grafanaMajorVersion: 11,
+            credentialRotation: 2,
+        },
+    };
+
+    it("takes back as text an integer or a boolean, which print as they were written", () => {
+        const config = parseStackConfig(raw(numbers), NS, "dev", [`${NS}:edge`]);
+        expect(config.tags).toEqual({ "cost-center": "4711", billable: "true" });
+        expect(config.app.requests).toEqual({ cpu: "0.5", memory: "134217728" });
+        expect(config.app.deployerGroup).toBe("1001");
+        expect(config.app.databaseSecretName).toBe("123");
+        expect(config.app.ingress.controllerPodLabels).toEqual({ version: "2" });
+        expect(config.azure.enabled && config.azure.gitops.branch).toBe("2024");
+        expect(config.gcp.enabled && config.gcp.configSync.syncBranch).toBe("2024");
+        expect(config.gcp.enabled && config.gcp.clusters[0].configSyncBranch).toBe("7");
+        expect(
+            config.gcp.enabled && config.gcp.clusters[0].masterAuthorizedNetworks[0].displayName,
+        ).toBe("42");
+        expect(config.edge.sites[0].region).toBe("7");
+        expect(config.edge.sites[0].labels).toEqual({ tier: "1", pos: "false" });
+        expect(config.edge.shards.eu.regions).toEqual(["7"]);
+        expect(config.dashboard.grafanaMajorVersion).toBe("11");
+        expect(config.dashboard.credentialRotation).toBe("2");
+    });
+
+    it("refuses a fraction or a huge integer, which may not be what was written, with `--type string`", () => {
+        const hint = (key: string, value: string) =>
+            `multicloud:${key} takes text, but got the number ${value}, which may not be what was written ` +
+            "(an unquoted 1.30 in YAML reads as 1.3; digits past 2^53 are lost): set it as text with " +
+            `\`pulumi config set --path ${key} <value> --type string\`, or quote it in the stack file`;
+        expect(
+            problemsOf(
+                raw({
+                    tags: { release: 1.3, serial: 12345678901234567890 },
+                    azure: { ...AZURE_ARC, arc: { agentChartVersion: 1.3 } },
+                    edge: { sites: [EDGE_SITE] },
+                    appImage: { build: false, buildArgs: { PYTHON_VERSION: 3.1 } },
+                }),
+                [`${NS}:edge`],
+            ),
+        ).toEqual([
+            hint("tags.release", "1.3"),
+            hint("tags.serial", "12345678901234567000"),
+            // Once: not also "agentChartVersion is required when edge.sites are listed".
+            hint("azure.arc.agentChartVersion", "1.3"),
+            hint("appImage.buildArgs.PYTHON_VERSION", "3.1"),
+        ]);
+    });
+
+    it("refuses a number on any other text key with the same `--type string` fix", () => {
+        expect(
+            problemsOf(
+                raw({ azure: { ...AZURE_ARC, gitops: { ...AZURE_ARC.gitops, path: 2024 } } }),
+            ),
+        ).toEqual([
+            "multicloud:azure.gitops.path must be text, got the number 2024: YAML and `pulumi config set --path` " +
+                "store a value that looks like a number or true/false as one; " +
+                "set it as text with `pulumi config set --path azure.gitops.path <value> --type string`, or quote it in the stack file",
+        ]);
+    });
+
+    it("asks for --secret instead on a secret key, which Pulumi always stores as text, and never quotes it", () => {
+        const credential = { server: "x.azurecr.io", username: "u", password: 1.25 };
+        expect(problemsOf(raw({ registryPullCredential: credential }))).toEqual([
+            "multicloud:registryPullCredential.password takes text, but got a number (not shown: a secret key), " +
+                "which may not be what was written (an unquoted 1.30 in YAML reads as 1.3; digits past 2^53 are lost): " +
+                "fix it with `pulumi config set --secret --path registryPullCredential.password <value>` (a secret is always stored as text)",
+        ]);
+    });
+});
+
+describe("parseStackConfig: values in messages", () => {
+    it("cuts a long value (a kubeconfig pasted into a name) with an ellipsis and its length", () => {
+        const pasted = `${KUBECONFIG}${"# padding\n".repeat(20)}`;
+        const [problem] = problemsOf(
+            raw({ azure: AZURE_ARC, edge: { sites: [{ ...EDGE_SITE, name: pasted }] } }),
+            [`${NS}:edge`],
+        );
+        expect(problem).toBe(
+            `multicloud:edge.sites[0].name must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id), ` +
+                `got ${JSON.stringify(pasted).slice(0, 60)}… (${pasted.length} characters): ` +
+                "fix it with `pulumi config set --path edge.sites[0].name <value>`",
+        );
+    });
+
+    it("quotes a value of up to 80 characters whole", () => {
+        const name = `a${"-".repeat(70)}`;
+        expect(problemsOf(raw({ environment: name }))).toEqual([
+            `multicloud:environment must be a short lowercase name such as dev, staging or prod, got "${name}": ` +
+                "fix it with `pulumi config set --path environment <value>`",
+        ]);
+    });
+
+    it("never quotes a secret: a kubeconfig, a password or a database URL of the wrong type", () => {
+        const kubeconfig = { apiVersion: "v1", kind: "Config", users: [{ token: "s3cr3t-token" }] };
+        const problems = problemsOf(
+            raw({
+                azure: AZURE_ARC,
+                edge: { sites: [{ ...EDGE_SITE, kubeconfig }] },
+                registryPullCredential: {
+                    server: "x.azurecr.io",
+                    username: "u",
+                    password: ["s3cr3t-token"],
+                },
+                databaseUrl: '["s3cr3t-token"]',
+            }),
+            [`${NS}:edge`, `${NS}:registryPullCredential`, `${NS}:databaseUrl`],
+        );
+        expect(problems).toEqual([
+            "multicloud:edge.sites[0].kubeconfig must be a string, got an object (not shown: a secret key): " +
+                "fix it with `pulumi config set --secret --path edge.sites[0].kubeconfig <value>`",
+            "multicloud:databaseUrl must be a string, got a list (not shown: a secret key): " +
+                "fix it with `pulumi config set --secret --path databaseUrl <value>`",
+            "multicloud:registryPullCredential.password must be a string, got a list (not shown: a secret key): " +
+                "fix it with `pulumi config set --secret --path registryPullCredential.password <value>`",
+        ]);
+        // Nor a whole section that holds one.
+        const [section] = problemsOf(raw({ edge: [{ ...EDGE_SITE, kubeconfig: "s3cr3t-token" }] }));
+        expect(section).toBe(
+            "multicloud:edge must be an object, got a list (not shown: a secret key): fix it with `pulumi config set --path edge <value>`",
+        );
+        for (const p of [...problems, section]) expect(p).not.toContain("s3cr3t");
     });
 });
