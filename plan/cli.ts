@@ -22,7 +22,9 @@ import { headCommit, planBase, prepareBase, PreparedBase } from "./base";
 import { diffPlans, PlanDiff, renderDiff, renderDiffMarkdown, savePlan } from "./diff";
 import { renderVerdict, runGate, toSarif, Verdict } from "./gate";
 import { progressLine } from "./progress";
-import { renderPlan } from "./render";
+import { findPlaceholders, PlaceholderFinding, stackConfigAsWritten } from "../lib/placeholders";
+import { BLUEPRINT_PROJECT, withFixes } from "./policy-fixes";
+import { nextStep, renderPlan } from "./render";
 import { PlanOptions, runPlan, STACK_TYPE } from "./run";
 import { PlanInputError } from "../lib/stack-files";
 
@@ -141,6 +143,9 @@ export async function main(
         }
         let diff: PlanDiff | undefined;
         const saved = savePlan(plan, headCommit(projectDir));
+        // The template values still in the stack: warnings, never a failure.
+        const written = stackConfigAsWritten(plan.project, plan.settings.file);
+        const placeholders = findPlaceholders(written.config, plan.project.name);
         if (base) {
             const progressBase = progressLine("registered", "resources of the base");
             const basePlan =
@@ -158,8 +163,6 @@ export async function main(
                     `${note}${renderDiffMarkdown(diff, base.label)}\n`,
                 );
             }
-        } else {
-            io.log(renderPlan(plan));
         }
         let verdict: Verdict | undefined;
         if (!args["no-policy"]) {
@@ -170,18 +173,56 @@ export async function main(
             const configFile =
                 args["policy-config"] ?? (fs.existsSync(stackConfig) ? stackConfig : undefined);
             const checking = progressLine("checked", "resources");
-            verdict = await runGate(plan, {
-                packDir,
-                configFile,
-                onProgress: checking.update,
-            }).finally(checking.done);
-            io.log(`\n${renderVerdict(verdict, plan)}`);
+            try {
+                verdict = await runGate(plan, {
+                    packDir,
+                    configFile,
+                    onProgress: checking.update,
+                }).finally(checking.done);
+            } catch (e) {
+                // The plan itself succeeded: print it before the gate's error.
+                if (!diff) {
+                    io.log(
+                        renderPlan(plan, {
+                            placeholders,
+                            files: written.files,
+                            policies: "not checked: the policy gate could not run (below)",
+                        }),
+                    );
+                }
+                throw e;
+            }
+        }
+        if (diff) {
+            // The diff's output stays as it was: a review of the change, not a first run.
+            if (verdict) io.log(`\n${renderVerdict(verdict, plan)}`);
+        } else {
+            // The summary needs the verdict: the plan is printed once the gate has run.
+            io.log(renderPlan(plan, { verdict, placeholders, files: written.files }));
+            // The fixes name this blueprint's config keys: other programs get the pack's text.
+            if (verdict && plan.project.name === BLUEPRINT_PROJECT) {
+                const fixes = {
+                    project: plan.project.name,
+                    stack: args.stack,
+                    config: written.config,
+                    files: written.files,
+                };
+                io.log(`\n${renderVerdict(withFixes(verdict, fixes), plan)}`);
+            } else if (verdict) {
+                io.log(`\n${renderVerdict(verdict, plan)}`);
+            }
+            io.log(`\n${nextStep(args.stack, verdict, placeholders)}`);
         }
         if (args.json) {
             // Secrets: digests in the saved plan; none in the verdict's messages (runGate).
             writeFile(
                 { flag: "--json", file: args.json },
-                { ...saved, verdict: verdict ?? null, ...(diff ? { diff } : {}) },
+                {
+                    ...saved,
+                    verdict: verdict ?? null,
+                    placeholders: placeholders.map(savedPlaceholder),
+                    ...(diff ? { diff } : {}),
+                },
             );
         }
         // verdict is always set with --sarif: --no-policy with it is refused above.
@@ -217,6 +258,21 @@ export async function main(
     } finally {
         base?.cleanup();
     }
+}
+
+/**
+ * A placeholder as `--json` saves it: the key, the value as printed (never a secret's), the
+ * catalogue entry (lib/placeholders.ts) and where to get the real value.
+ */
+function savedPlaceholder(p: PlaceholderFinding) {
+    return {
+        key: p.key,
+        path: p.path,
+        value: p.value,
+        secret: p.secret,
+        id: p.entry.id,
+        where: p.where,
+    };
 }
 
 /** A file the plan writes, and the flag that named it. */

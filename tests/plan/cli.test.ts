@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { findPlaceholders, stackConfigAsWritten } from "../../lib/placeholders";
+import { loadProject } from "../../lib/stack-files";
 import { planCli, PROJECT_DIR, runPlanCli } from "../harness";
 
 const plan = planCli;
@@ -23,13 +25,46 @@ function projectWith(stackFiles: Record<string, string>): string {
 }
 
 describe("npm run plan", () => {
-    it("prints the dev plan: the tree of type, name and parent, counts by provider and type, outputs", () => {
+    it("prints the dev plan: the summary, the placeholders, the tree, counts, outputs, policies and what next", () => {
         const r = runPlanCli("--stack", "dev");
         expect(r.stderr).toBe("");
+        // Placeholders are warnings: the plan still succeeds.
         expect(r.code).toBe(0);
-        expect(r.stdout).toContain(
-            "Plan for stack multicloud/dev (Pulumi.dev.yaml), run under Pulumi's mock runtime",
+        const lines = r.stdout.trimEnd().split("\n");
+        expect(lines[0]).toBe(
+            "Plan for stack multicloud/dev (Pulumi.dev.yaml), run under Pulumi's mock runtime: nothing was deployed.",
         );
+        // The summary first, as a newcomer reads it.
+        expect(lines.slice(1, 7)).toEqual([
+            "",
+            "Summary:",
+            "  Clouds:        AWS (us-east-1), Google Cloud (multicloud-dev-000000, europe-west1), Azure (westeurope); 0 edge sites",
+            expect.stringMatching(
+                /^ {2}Resources: {5}\d+ to create: aws \d+, gcp \d+, .*kubernetes \d+.*, and \d+ components$/,
+            ),
+            expect.stringMatching(
+                /^ {2}Policies: {6}the gate passes: 0 mandatory, \d+ advisory violations? \(\d+ policies\)/,
+            ),
+            "  Placeholders:  9 template values to replace before `pulumi up` (below)",
+        ]);
+        // One warning per placeholder, then what leaving them means.
+        const project = loadProject(PROJECT_DIR);
+        const expected = findPlaceholders(
+            stackConfigAsWritten(project, "Pulumi.dev.yaml").config,
+            project.name,
+        );
+        expect(expected).toHaveLength(9);
+        const warnings = lines.filter((l) => l.startsWith("  warning: "));
+        expect(warnings.map((w) => w.slice("  warning: ".length).split(" ")[0])).toEqual(
+            expected.map((p) => p.key),
+        );
+        expect(warnings).toContain(
+            "  warning: multicloud:gcp.project = multicloud-dev-000000; replace with your Google Cloud project id: `gcloud projects list`",
+        );
+        expect(r.stdout).toContain(
+            "`pulumi up` would fail, or deploy into someone else's ids, until they are replaced.",
+        );
+        // Then the details as before: the tree...
         expect(r.stdout).toMatch(/^pulumi:pulumi:Stack\s+multicloud-dev$/m);
         expect(r.stdout).toMatch(/^├─ multicloud:gcp:ProjectServices\s+gcp-services$/m);
         expect(r.stdout).toMatch(
@@ -38,12 +73,62 @@ describe("npm run plan", () => {
         expect(r.stdout).toMatch(
             /^[├└]─ azure-native:resources:ResourceGroup\s+fleet {2}\(provider: azure\)$/m,
         );
-        // The count matches the tree: every row but the stack itself.
-        const rows = r.stdout.split("\n\n")[1].split("\n").slice(2); // after the header and the stack
+        // ...whose rows the counts match: every row but the stack itself...
+        const tree = r.stdout.slice(r.stdout.indexOf("\nType ") + 1).split("\n\n")[0];
+        const rows = tree.split("\n").slice(2); // after the header and the stack
         expect(r.stdout).toContain(`Resources: ${rows.length} to create`);
+        expect(lines[4]).toContain(`  Resources:     ${rows.length} to create: `);
         expect(r.stdout).toMatch(/^ {2}gcp: \d+$/m);
         expect(r.stdout).toMatch(/^ {6}11 {2}gcp:projects\/service:Service$/m);
-        expect(r.stdout).toMatch(/^ {2}environment: "dev"$/m);
+        // ...the outputs as YAML...
+        expect(r.stdout).toMatch(
+            /^Outputs:\n {2}app:\n {4}built:\n {6}digest: sha256:[0-9a-f]{64}$/m,
+        );
+        expect(r.stdout).toMatch(/^ {2}environment: dev$/m);
+        expect(r.stdout).toMatch(/^ {2}enabledClouds:\n {4}- aws\n {4}- gcp\n {4}- azure$/m);
+        // ...the policies, each violation with the config key that fixes it in this stack...
+        expect(r.stdout).toContain(
+            "    gcp-gke-rbac-groups  gcp:container/cluster:Cluster dev-gke\n" +
+                "      GKE cluster 'dev-gke' does not set authenticatorGroupsConfig.securityGroup",
+        );
+        expect(r.stdout).toMatch(
+            /\(GkeCluster's rbacGroupDomain\)[^\n]*\n {6}In this stack: `pulumi config set --path gcp\.rbacGroupDomain <your domain>`\.$/m,
+        );
+        // ...and what to do next, last.
+        expect(lines[lines.length - 1]).toBe(
+            "Next: `pulumi stack init dev` on your backend, then replace the 9 placeholder values listed at the top, " +
+                'each as its warning says (README, "Deploy for real"), and `pulumi preview`.',
+        );
+    });
+
+    it("saves the placeholders with --json, never a secret's value, and keeps the plan's fields", async () => {
+        const file = path.join(os.tmpdir(), `multicloud-cli-${process.pid}-placeholders.json`);
+        try {
+            const r = await plan("--stack", "prod", "--no-policy", "--json", file);
+            expect(r.code).toBe(0);
+            expect(r.stdout).toContain("  Policies:      not checked (--no-policy)");
+            const saved = JSON.parse(fs.readFileSync(file, "utf8")) as {
+                format: unknown;
+                resources: unknown[];
+                verdict: unknown;
+                placeholders: Record<string, unknown>[];
+            };
+            expect(saved.format).toBeDefined();
+            expect(saved.resources.length).toBeGreaterThan(200);
+            expect(saved.verdict).toBeNull();
+            expect(saved.placeholders).toContainEqual({
+                key: "multicloud:edge.sites[store-0042].kubeconfig",
+                path: "edge.sites[0].kubeconfig",
+                value: "[secret]",
+                secret: true,
+                id: "secret-kubeconfig",
+                where: "the cluster's kubeconfig, as a secret of your stack: `pulumi config set --secret --path 'edge.sites[0].kubeconfig' \"$(cat kubeconfig)\"`",
+            });
+            expect(saved.placeholders.map((p) => p.key)).toContain("multicloud:azure.tenantId");
+            expect(JSON.stringify(saved.placeholders)).not.toContain("placeholder-ciphertext");
+        } finally {
+            fs.rmSync(file, { force: true });
+        }
     });
 
     it("refuses an unknown stack, listing the stacks that exist", async () => {
