@@ -114,6 +114,38 @@ export function show(v: unknown): string {
     return `${text.slice(0, SHOWN_HEAD)}… (${length} characters)`;
 }
 
+/**
+ * A message with each value it quotes ('...') cut as `show` cuts one: a rule's own message
+ * (`'<region>' is claimed by no shard`) may quote whatever was pasted into the key.
+ */
+function shortenQuoted(message: string): string {
+    return message.replace(QUOTED, (whole, before: string, quoted: string) => {
+        if (quoted.length <= SHOWN_MAX) return whole;
+        const text = JSON.stringify(quoted).slice(1, -1);
+        return `${before}'${text.slice(0, SHOWN_HEAD)}…' (${quoted.length} characters)`;
+    });
+}
+
+/**
+ * A value a message quotes: the quote opens after a space or a parenthesis and closes before
+ * one or a stop, so not the apostrophes of "the stack's account".
+ */
+const QUOTED = /(^|[\s(])'([^']*)'(?=$|[\s).,:;])/g;
+
+/** Marks a rule's message that names no fix: `describeIssue` adds the key's set command. */
+const SET_FIX = "setFix";
+
+/**
+ * The params of a custom issue whose message (a rule shared with a component, worded for its
+ * argument) may name no fix: the set command of its key is added when it names none (no `: `
+ * before an instruction, no command).
+ */
+export function setFixUnlessGiven(message: string): Record<string, unknown> | undefined {
+    // Not counting what the message quotes: a pasted value may hold ": ".
+    const own = message.replace(QUOTED, "$1''");
+    return /: \S|`pulumi /.test(own) ? undefined : { [SET_FIX]: true };
+}
+
 /** What a value is, for a message that must not quote it (a secret). */
 function kind(v: unknown): string {
     const what = Array.isArray(v)
@@ -324,7 +356,13 @@ export function describeIssue(
                         `(an unquoted 1.30 in YAML reads as 1.3; digits past 2^53 are lost): ${textHint(issue.path)}`,
                 ];
             }
-            return [`${key(issue.path)} ${issue.message}`];
+            return [
+                `${key(issue.path)} ${shortenQuoted(issue.message)}${
+                    (issue.params as Record<string, unknown> | undefined)?.[SET_FIX] === true
+                        ? `: ${setHint(issue.path)}`
+                        : ""
+                }`,
+            ];
         default:
             return [`${key(issue.path)} ${issue.message}`];
     }

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { boolean, integer, quantityText, text } from "../config-issues";
+import { boolean, integer, quantityText, setFixUnlessGiven, text } from "../config-issues";
 import { DEFAULT_PROVENANCE, DEFAULT_SBOM, PROVENANCE_MODES } from "../components/app/attestations";
 import {
     APP_IMAGE_DEFAULTS,
@@ -45,10 +45,17 @@ const memoryQuantity = quantityText(
 );
 // A DNS label may be all digits: one that YAML read as a number is taken back as text.
 const k8sName = text(z.string().regex(DNS_LABEL, { message: DNS_LABEL_RULE }));
-const computeResources = (defaults: { readonly cpu: string; readonly memory: string }) =>
+/** A container's CPU and memory, as requests or limits. */
+interface ComputeQuantities {
+    readonly cpu: string;
+    readonly memory: string;
+}
+const computeResources = (defaults: ComputeQuantities) =>
     z
         .strictObject({
+            /** CPU of the app container, a Kubernetes quantity (`100m`, `0.5`). */
             cpu: cpuQuantity.default(defaults.cpu),
+            /** Memory of the app container, a Kubernetes quantity (`128Mi`). */
             memory: memoryQuantity.default(defaults.memory),
         })
         .prefault({});
@@ -66,29 +73,30 @@ export const AppSchema = z
     .strictObject({
         /** The released image, by digest: what GitOps delivers, and what runs where no image is built. Required. */
         image: imageByDigest,
-        /** @default 2 */
+        /** Pods the HorizontalPodAutoscaler keeps at least, on every cluster. @default 2 */
         minReplicas: replicas.default(D.minReplicas),
-        /** @default 10 */
+        /** Pods the HorizontalPodAutoscaler may scale up to, on every cluster. @default 10 */
         maxReplicas: replicas.default(D.maxReplicas),
-        /** @default 65 */
+        /** Average CPU utilization (percent of the CPU request) the autoscaler aims for. @default 65 */
         targetCpuUtilization: integer()
             .pipe(z.number().min(TARGET_CPU_RANGE.min).max(TARGET_CPU_RANGE.max))
             .default(D.targetCpuUtilization),
-        /** @default { cpu: "100m", memory: "128Mi" } */
+        /** What the app container requests: the scheduler reserves it, the autoscaler's percentage is of it. @default { cpu: "100m", memory: "128Mi" } */
         requests: computeResources(D.requests),
-        /** @default { cpu: "500m", memory: "256Mi" } */
+        /** The most the app container may use: CPU above it is throttled, memory above it kills the container. @default { cpu: "500m", memory: "256Mi" } */
         limits: computeResources(D.limits),
+        /** How clients reach the app: the Ingress on every cluster, its host, class and TLS certificate. */
         ingress: z.strictObject({
             /** Public DNS name of the app. Required. */
             host: z.string().regex(INGRESS_HOST, { message: INGRESS_HOST_RULE }),
-            /** @default "nginx" */
+            /** The IngressClass that serves the app (the Ingress's spec.ingressClassName). @default "nginx" */
             className: k8sName
                 .refine((c) => !(GKE_INGRESS_CLASSES as readonly string[]).includes(c), {
                     message:
                         "is GKE's own ingress controller, which ignores spec.ingressClassName: run an ingress controller in the cluster (e.g. ingress-nginx, class nginx)",
                 })
                 .default(D.ingress.className),
-            /** @default "app-tls" */
+            /** The Secret in the app namespace that holds the TLS certificate for the host (cert-manager writes it when clusterIssuer is set). @default "app-tls" */
             tlsSecretName: k8sName.default(D.ingress.tlsSecretName),
             /** cert-manager ClusterIssuer for the certificate. @default none */
             clusterIssuer: k8sName.optional(),
@@ -112,7 +120,7 @@ export const AppSchema = z
                                 message: `must be at least ${WAF_RATE_LIMIT_MIN}: AWS WAF's rate-based rules count no fewer than ${WAF_RATE_LIMIT_MIN} requests per 5 minutes; raise it with \`pulumi config set --path app.rateLimit.requestsPer5Minutes ${WAF_RATE_LIMIT_MIN}\``,
                             })
                             .refine((n) => n <= WAF_RATE_LIMIT_MAX, {
-                                message: `must be at most ${WAF_RATE_LIMIT_MAX}, AWS WAF's largest rate limit`,
+                                message: `must be at most ${WAF_RATE_LIMIT_MAX}, AWS WAF's largest rate limit: lower it with \`pulumi config set --path app.rateLimit.requestsPer5Minutes ${WAF_RATE_LIMIT_MAX}\``,
                             }),
                     )
                     .default(D.rateLimit.requestsPer5Minutes),
@@ -277,10 +285,13 @@ export const RegistryPullCredentialSchema = z.strictObject({
     /** An ACR token name, or _json_key for an Artifact Registry key. */
     username: z.string().superRefine((username, ctx) => {
         const problem = pullUsernameProblem(username);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
+        if (problem) {
+            ctx.addIssue({ code: "custom", message: problem, params: setFixUnlessGiven(problem) });
+        }
     }),
+    /** The ACR token's password, or the Artifact Registry service-account key (JSON); a secret. */
     password: text(z.string().min(1)),
-    /** @default "app-registry" */
+    /** Name of the docker-registry Secret Pulumi writes into the app namespace; list it in app.imagePullSecrets. @default "app-registry" */
     secretName: k8sName.default(DEFAULT_PULL_SECRET_NAME),
 });
 

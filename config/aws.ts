@@ -4,7 +4,7 @@
  * come from components/aws/checks.ts.
  */
 import { z } from "zod";
-import { boolean, integer, number, text } from "../config-issues";
+import { boolean, integer, number, setFixUnlessGiven, text } from "../config-issues";
 import {
     ACCESS_LOG_EXPIRATION_DAYS,
     architectureProblems,
@@ -66,11 +66,11 @@ const percentage = (fallback: number) =>
 /** The EC2 Auto Scaling fleet; sizing defaults are the blueprint's Terraform values. */
 const AwsFleetSchema = z
     .strictObject({
-        /** @default 2 */
+        /** Fewest instances the Auto Scaling group keeps. @default 2 */
         minSize: integer()
             .pipe(z.number().min(FLEET_SIZE.minSize.min))
             .default(FLEET_SIZE.minSize.default),
-        /** @default 10 */
+        /** Most instances the Auto Scaling group scales out to. @default 10 */
         maxSize: integer()
             .pipe(z.number().min(FLEET_SIZE.maxSize.min))
             .default(FLEET_SIZE.maxSize.default),
@@ -80,18 +80,18 @@ const AwsFleetSchema = z
             .default(FLEET_SIZE.desiredCapacity.default),
         /** Target average CPU utilization (percent) of the target-tracking policy. @default 65 */
         targetCpuUtilization: number().default(DEFAULT_TARGET_CPU_UTILIZATION),
-        /** @default "t3.small" */
+        /** EC2 instance type of the fleet's launch template. @default "t3.small" */
         instanceType: z
             .string()
             .regex(AWS_FORMATS.instanceType, {
                 message: "must be an EC2 instance type such as t3.small or m7g.large",
             })
             .default(DEFAULT_INSTANCE_TYPE),
-        /** @default "al2023" */
+        /** Operating system of the instances: its latest AMI for the architecture, read from SSM at deploy time. @default "al2023" */
         os: z.enum(Object.keys(FLEET_OS) as [keyof typeof FLEET_OS]).default(DEFAULT_FLEET_OS),
         /** CPU architecture; must match instanceType (arm64 for Graviton types such as m7g). @default "x86_64" */
         architecture: z.enum(FLEET_ARCHITECTURES).default(DEFAULT_ARCHITECTURE),
-        /** @default 20 */
+        /** Size of each instance's encrypted gp3 root volume, GiB. @default 20 */
         rootVolumeSizeGiB: integer()
             .pipe(z.number().min(ROOT_VOLUME_SIZE_GIB.min).max(ROOT_VOLUME_SIZE_GIB.max))
             .default(ROOT_VOLUME_SIZE_GIB.default),
@@ -114,24 +114,39 @@ const AwsFleetSchema = z
         /** Rolling instance refresh bounds; AWS requires max - min <= 100. @default { minHealthyPercentage: 100, maxHealthyPercentage: 150 } */
         instanceRefresh: z
             .strictObject({
-                /** @default 100 */
+                /** Share of the group's desired capacity that must stay healthy during an instance refresh, percent. @default 100 */
                 minHealthyPercentage: integer().default(DEFAULT_REFRESH_MIN_HEALTHY_PERCENTAGE),
-                /** @default 150 */
+                /** Most of the group's desired capacity, percent, that may run during a refresh, old and new instances together. @default 150 */
                 maxHealthyPercentage: integer().default(DEFAULT_REFRESH_MAX_HEALTHY_PERCENTAGE),
             })
             .prefault({}),
-        /** @default 300 */
+        /** Seconds after an instance launches before the load balancer's health checks count against it. @default 300 */
         healthCheckGracePeriodSeconds: integer()
             .pipe(z.number().min(HEALTH_CHECK_GRACE_PERIOD_SECONDS.min))
             .default(HEALTH_CHECK_GRACE_PERIOD_SECONDS.default),
     })
     .superRefine((f, ctx) => {
         for (const p of fleetSizingProblems(f))
-            ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+            ctx.addIssue({
+                code: "custom",
+                path: [p.path],
+                message: p.message,
+                params: setFixUnlessGiven(p.message),
+            });
         for (const p of instanceRefreshProblems(f.instanceRefresh))
-            ctx.addIssue({ code: "custom", path: ["instanceRefresh", p.path], message: p.message });
+            ctx.addIssue({
+                code: "custom",
+                path: ["instanceRefresh", p.path],
+                message: p.message,
+                params: setFixUnlessGiven(p.message),
+            });
         for (const message of architectureProblems(f.instanceType, f.architecture))
-            ctx.addIssue({ code: "custom", path: ["architecture"], message });
+            ctx.addIssue({
+                code: "custom",
+                path: ["architecture"],
+                message,
+                params: setFixUnlessGiven(message),
+            });
         if (f.createServiceLinkedRole !== undefined) {
             ctx.addIssue({
                 code: "custom",
@@ -190,13 +205,14 @@ const AwsNetworkSchema = z
         }
     });
 
+/** The Application Load Balancer in front of the fleet: its HTTPS listener, clients and logs. */
 const AwsLoadBalancerSchema = z.strictObject({
     /** ACM certificate of the HTTPS listener. Required when aws.enabled is true. */
     certificateArn: awsFormat(
         AWS_FORMATS.certificateArn,
         "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
     ).optional(),
-    /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2); "ELBSecurityPolicy-TLS13-1-3-2021-06" is TLS 1.3 only */
+    /** Security policy of the HTTPS listener, which sets its TLS versions and ciphers. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2); "ELBSecurityPolicy-TLS13-1-3-2021-06" is TLS 1.3 only */
     sslPolicy: awsFormat(
         AWS_FORMATS.tls13SslPolicy,
         "must be a TLS 1.3 policy with a TLS 1.2 minimum (ELBSecurityPolicy-TLS13-1-2-* or -1-3-*)",
@@ -211,9 +227,9 @@ const AwsLoadBalancerSchema = z.strictObject({
     )
         .min(1)
         .default(() => [...DEFAULT_INGRESS_CIDRS]),
-    /** @default false */
+    /** Refuse to delete the load balancer (`pulumi destroy` fails until it is turned off). @default false */
     deletionProtection: boolean().default(DEFAULT_DELETION_PROTECTION),
-    /** @default 60 */
+    /** Seconds a connection may stay idle before the load balancer closes it. @default 60 */
     idleTimeoutSeconds: integer()
         .pipe(z.number().min(IDLE_TIMEOUT_SECONDS.min).max(IDLE_TIMEOUT_SECONDS.max))
         .default(IDLE_TIMEOUT_SECONDS.default),
@@ -236,6 +252,7 @@ const AwsLoadBalancerSchema = z.strictObject({
         .prefault({}),
 });
 
+/** CloudWatch alarms on the fleet (high CPU, 5xx share), sent to an encrypted SNS topic. */
 const AwsAlertsSchema = z.strictObject({
     /** Subscribed to the alert topic; each must confirm by mail. @default [] */
     emails: z
@@ -282,7 +299,8 @@ const AwsWafSchema = z.strictObject({
             z
                 .number()
                 .refine((d) => (CLOUDWATCH_LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-                    message: `must be one of CloudWatch Logs' retention periods: ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}`,
+                    message: `must be one of CloudWatch Logs' retention periods (${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")})`,
+                    params: { setFix: true },
                 }),
         )
         .default(DEFAULT_WAF_LOG_RETENTION_DAYS),
@@ -326,7 +344,12 @@ export const AwsSchema = z
                 a.region,
                 a.allowedAccountIds,
             ))
-                ctx.addIssue({ code: "custom", path: ["loadBalancer", "certificateArn"], message });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["loadBalancer", "certificateArn"],
+                    message,
+                    params: setFixUnlessGiven(message),
+                });
         }
     });
 

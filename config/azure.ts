@@ -26,14 +26,18 @@ const azureResourceGroupName = z.string().regex(/^[-\w.()]{0,89}[-\w()]$/, {
 /** The Arc agents' proxy, as `az connectedk8s connect --proxy-https/--proxy-http` take it. */
 const proxyUrl = z.string().regex(/^https?:\/\/\S+$/, { message: "must be a proxy URL" });
 
+/** The Azure Arc agents every edge site runs. */
 const ArcSchema = z.strictObject({
     /** Version of the azure-arc-k8sagents chart, pinned. Required when edge sites are listed. */
     agentChartVersion: text().optional(),
     /** Proxy the agents reach Azure through. @default none */
     proxy: z
         .strictObject({
+            /** Proxy for the agents' HTTPS traffic (`--proxy-https`). */
             httpsProxy: proxyUrl.optional(),
+            /** Proxy for the agents' plain HTTP traffic (`--proxy-http`). */
             httpProxy: proxyUrl.optional(),
+            /** Comma-separated hosts and ranges that bypass the proxy; keep the cluster's service range here (`--proxy-skip-range`). */
             noProxy: z.string().optional(),
         })
         .optional(),
@@ -45,7 +49,7 @@ const ArcSchema = z.strictObject({
 const AzureGitOpsSchema = z.strictObject({
     /** A public https URL (`FLUX_GIT_URL`). Required when Azure is enabled. */
     url: gitUrl.optional(),
-    /** @default "main" */
+    /** Branch of the repository that Flux syncs. @default "main" */
     branch: text(z.string().min(1)).default(FLUX_GIT_DEFAULTS.branch),
     /** The baseline and the workload, as on every fleet cluster. @default "./gitops" */
     path: z.string().min(1).default(FLUX_GIT_DEFAULTS.path),

@@ -4,7 +4,7 @@
  * `checkEdge` reads the azure and gcp sections too, so the whole-stack schema runs it.
  */
 import { z } from "zod";
-import { boolean, text } from "../config-issues";
+import { boolean, setFixUnlessGiven, text } from "../config-issues";
 import {
     agentChartVersionProblem,
     ARC_DISTRIBUTIONS,
@@ -42,11 +42,17 @@ const EdgeSiteSchema = z.strictObject({
         .superRefine((text, ctx) => {
             // The offline plan's placeholders are well-formed kubeconfigs; anything else is checked.
             const problem = kubeconfigProblem(text);
-            if (problem) ctx.addIssue({ code: "custom", message: problem });
+            if (problem) {
+                ctx.addIssue({
+                    code: "custom",
+                    message: problem,
+                    params: setFixUnlessGiven(problem),
+                });
+            }
         }),
-    /** @default "generic" */
+    /** Kubernetes distribution of the site's cluster, as Azure Arc records it (`az connectedk8s connect --distribution`). @default "generic" */
     distribution: z.enum(ARC_DISTRIBUTIONS).default(EDGE_SITE_DEFAULTS.distribution),
-    /** @default "generic" */
+    /** Infrastructure the site's cluster runs on, as Azure Arc records it (`--infrastructure`). @default "generic" */
     infrastructure: z.enum(ARC_INFRASTRUCTURES).default(EDGE_SITE_DEFAULTS.infrastructure),
     /**
      * Azure RBAC inside the cluster (the Arc guard).
@@ -85,7 +91,7 @@ export const EdgeSchema = z.strictObject({
     /** Attach every site to the GKE fleet too (as GKE attached clusters). */
     anthos: z
         .strictObject({
-            /** @default false */
+            /** Attach every site to the GKE fleet as well, as a GKE attached cluster. @default false */
             enabled: boolean().default(false),
             /** Google Cloud region that hosts the attached cluster resources. Required when enabled. */
             location: gcpRegion.optional(),
@@ -130,7 +136,10 @@ export function checkEdge(value: unknown, ctx: z.RefinementCtx): void {
     const names = sites.map((s) => s?.name);
     names.forEach((n, i) => {
         if (typeof n === "string" && names.indexOf(n) !== i) {
-            issue(["sites", i, "name"], `'${n}' is used twice: every site needs its own name`);
+            issue(
+                ["sites", i, "name"],
+                `'${n}' is used twice: every site needs its own name; rename one of them`,
+            );
         }
     });
 
@@ -150,7 +159,7 @@ export function checkEdge(value: unknown, ctx: z.RefinementCtx): void {
         issue(
             ["shard"],
             shardNames.length
-                ? `'${edge.shard}' is not a shard in edge.shards (${shardNames.join(", ")})`
+                ? `'${edge.shard}' is not a shard in edge.shards (${shardNames.join(", ")}): set it to one of them with \`pulumi config set --path edge.shard <${shardNames.join("|")}>\``
                 : `'${edge.shard}' names a shard, but edge.shards defines none: define the shards, or remove edge.shard so this stack owns every site`,
         );
     }
@@ -193,6 +202,7 @@ export function checkEdge(value: unknown, ctx: z.RefinementCtx): void {
                     code: "custom",
                     path: ["azure", "arc", "agentChartVersion"],
                     message: problem,
+                    params: setFixUnlessGiven(problem),
                 });
             }
         }
@@ -218,7 +228,7 @@ export function checkEdge(value: unknown, ctx: z.RefinementCtx): void {
             if (s && s.oidcIssuerUrl === undefined) {
                 issue(
                     ["sites", i, "oidcIssuerUrl"],
-                    "is required when edge.anthos.enabled is true: the GKE fleet trusts the cluster's own service account issuer (and its jwks when the issuer is not public)",
+                    `is required when edge.anthos.enabled is true: the GKE fleet trusts the cluster's own service account issuer (and its jwks when the issuer is not public); set it with \`pulumi config set --path edge.sites[${i}].oidcIssuerUrl <issuer>\`, the \`issuer\` that \`kubectl get --raw /.well-known/openid-configuration\` prints`,
                 );
             }
         });
@@ -229,7 +239,7 @@ export function checkEdge(value: unknown, ctx: z.RefinementCtx): void {
             if (typeof n === "string" && taken.includes(n)) {
                 issue(
                     ["sites", i, "name"],
-                    `'${n}' is also a gcp cluster's name: fleet memberships need distinct names`,
+                    `'${n}' is also a gcp cluster's name: fleet memberships need distinct names; rename the site or the cluster`,
                 );
             }
         });

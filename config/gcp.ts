@@ -4,7 +4,7 @@
  * come from components/gcp/checks.ts.
  */
 import { z } from "zod";
-import { boolean, integer, text } from "../config-issues";
+import { boolean, integer, setFixUnlessGiven, text } from "../config-issues";
 import { GITOPS_WORKLOAD_DIR } from "../components/app/checks";
 import { AWS_FORMATS } from "../components/aws/checks";
 import { cidrsOverlap } from "../components/cidr";
@@ -106,20 +106,20 @@ const GkeClusterSchema = z
         name: clusterName,
         /** A region (regional, highly available control plane) or a zone (zonal). */
         location: gcpLocation,
-        /** @default "REGULAR" */
+        /** GKE release channel, which picks the cluster's Kubernetes version and upgrades it. @default "REGULAR" */
         releaseChannel: z.enum(RELEASE_CHANNELS).default(DEFAULT_RELEASE_CHANNEL),
-        /** @default "e2-standard-4" */
+        /** Machine type of the node pool; Arm series (t2a, c4a, ...) make arm64 nodes. @default "e2-standard-4" */
         machineType: z
             .string()
             .regex(MACHINE_TYPE, {
                 message: `must be a machine type such as ${DEFAULT_MACHINE_TYPE}`,
             })
             .default(DEFAULT_MACHINE_TYPE),
-        /** @default 1 */
+        /** Fewest nodes the node pool's autoscaler keeps in each zone. @default 1 */
         minNodesPerZone: integer()
             .pipe(z.number().min(MIN_NODES_PER_ZONE.min))
             .default(MIN_NODES_PER_ZONE.default),
-        /** @default 3 */
+        /** Most nodes the node pool's autoscaler adds in each zone. @default 3 */
         maxNodesPerZone: integer()
             .pipe(z.number().min(MAX_NODES_PER_ZONE.min))
             .default(MAX_NODES_PER_ZONE.default),
@@ -133,7 +133,14 @@ const GkeClusterSchema = z
         ).optional(),
         /** Ranges allowed to reach the control plane. @default [] */
         masterAuthorizedNetworks: z
-            .array(z.strictObject({ cidrBlock: cidr, displayName: text(z.string().min(1)) }))
+            .array(
+                z.strictObject({
+                    /** A client range (IPv4 CIDR) allowed to reach the control plane. */
+                    cidrBlock: cidr,
+                    /** Its name in the cluster's authorized networks. */
+                    displayName: text(z.string().min(1)),
+                }),
+            )
             .default([]),
         /** Cloud KMS key for Secrets encryption. @default a key created with 90-day rotation */
         databaseEncryptionKey: z
@@ -147,7 +154,7 @@ const GkeClusterSchema = z
         network: z.string().min(1).optional(),
         /** Subnetwork of the nodes. @default the network's subnetwork in the region */
         subnetwork: z.string().min(1).optional(),
-        /** @default true */
+        /** Refuse to delete the cluster (`pulumi destroy` fails until it is turned off). @default true */
         deletionProtection: boolean().default(DEFAULT_DELETION_PROTECTION),
         /**
          * How NetworkPolicies are enforced: `dataplane-v2` can be chosen only when the cluster is
@@ -163,7 +170,12 @@ const GkeClusterSchema = z
     })
     .superRefine((c, ctx) => {
         for (const p of nodesPerZoneProblems(c))
-            ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+            ctx.addIssue({
+                code: "custom",
+                path: [p.path],
+                message: p.message,
+                params: setFixUnlessGiven(p.message),
+            });
     });
 
 /**
@@ -185,9 +197,11 @@ export function masterRange(cluster: { masterIpv4CidrBlock?: string }): string {
 
 /** A cluster outside Google Cloud, attached to the fleet (EKS, AKS, on-prem). */
 const AttachedClusterSchema = z.strictObject({
+    /** Name of the attached cluster and its fleet membership. */
     name: clusterName,
     /** Google Cloud region that hosts the attached cluster's resource. */
     location: gcpRegion,
+    /** What the cluster is, as GKE attached clusters take it: EKS, AKS or any other conformant one. */
     distribution: z.enum(ATTACHED_DISTRIBUTIONS),
     /** The cluster's OIDC issuer URL (https). */
     oidcIssuerUrl,
@@ -213,11 +227,11 @@ const AttachedClusterSchema = z.strictObject({
 
 /** Config Sync: what every cluster of the fleet syncs. */
 const ConfigSyncSchema = z.strictObject({
-    /** @default true */
+    /** Turn on Config Sync for the fleet, syncing syncRepo to every member. @default true */
     enabled: boolean().default(true),
     /** Repository, https or ssh. Required when Config Sync is enabled. */
     syncRepo: gitUrl.optional(),
-    /** @default "main" */
+    /** Branch of syncRepo that every member syncs unless it names its own. @default "main" */
     syncBranch: syncBranch.default(DEFAULT_SYNC_BRANCH),
     /** What every fleet cluster syncs: the baseline and the workload. @default "gitops" */
     policyDir: repositoryFolder.default(DEFAULT_POLICY_DIR),
@@ -226,9 +240,9 @@ const ConfigSyncSchema = z.strictObject({
      * applies the workload to them itself. @default "gitops/cluster"
      */
     baselinePolicyDir: repositoryFolder.default(DEFAULT_BASELINE_POLICY_DIR),
-    /** @default "none" */
+    /** How Config Sync authenticates to syncRepo; none is a public repository. @default "none" */
     secretType: z.enum(SECRET_TYPES).default(DEFAULT_SECRET_TYPE),
-    /** @default "unstructured" */
+    /** Layout of the synced folder: unstructured (plain manifests) or hierarchy. @default "unstructured" */
     sourceFormat: z.enum(SOURCE_FORMATS).default(DEFAULT_SOURCE_FORMAT),
     /** Google service account for secretType gcpserviceaccount. */
     gcpServiceAccountEmail: z
@@ -309,7 +323,7 @@ export const GcpSchema = z
                         i < g.clusters.length
                             ? ["clusters", i, "name"]
                             : ["attachedClusters", i - g.clusters.length, "name"],
-                    message: `'${n}' is used twice: every fleet member needs its own name`,
+                    message: `'${n}' is used twice: every fleet member needs its own name; rename one of them`,
                 });
             }
         });
@@ -344,7 +358,12 @@ export const GcpSchema = z
         // Only what is created is checked: a switched-off Config Sync keeps its settings.
         if (g.enabled && g.configSync.enabled) {
             for (const p of configSyncGitProblems(g.configSync))
-                ctx.addIssue({ code: "custom", path: ["configSync", p.path], message: p.message });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["configSync", p.path],
+                    message: p.message,
+                    params: setFixUnlessGiven(p.message),
+                });
         }
     });
 

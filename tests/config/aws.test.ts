@@ -84,14 +84,14 @@ describe("the aws section's problems, each with its key and fix", () => {
             "desiredCapacity outside [min, max]",
             awsWith({}, { desiredCapacity: 20 }),
             [
-                "multicloud:aws.fleet.desiredCapacity (20) must be within [minSize, maxSize] = [2, 10]",
+                "multicloud:aws.fleet.desiredCapacity (20) must be within [minSize, maxSize] = [2, 10]: fix it with `pulumi config set --path aws.fleet.desiredCapacity <value>`",
             ],
         ],
         [
             "a CPU target outside (0, 100]",
             awsWith({}, { targetCpuUtilization: 0 }),
             [
-                "multicloud:aws.fleet.targetCpuUtilization (0) must be a percentage in (0, 100], e.g. 65",
+                "multicloud:aws.fleet.targetCpuUtilization (0) must be a percentage in (0, 100], e.g. 65: fix it with `pulumi config set --path aws.fleet.targetCpuUtilization <value>`",
             ],
         ],
         [

@@ -187,7 +187,7 @@ describe("edge: bad input, every problem with its key and its fix", () => {
             SECRET,
         );
         expect(problems).toContain(
-            "multicloud:edge.shard 'us' is not a shard in edge.shards (eu, any)",
+            "multicloud:edge.shard 'us' is not a shard in edge.shards (eu, any): set it to one of them with `pulumi config set --path edge.shard <eu|any>`",
         );
         expect(problems.join("\n")).toContain(
             "multicloud:edge.shards.any claims every site: give it regions, a selector or both",
@@ -203,7 +203,7 @@ describe("edge: bad input, every problem with its key and its fix", () => {
             sites: [{ ...site, name: "gke-1", oidcIssuerUrl: "https://issuer.example.com" }],
         };
         expect(problemsOf(stack(attached, { gcp: GCP }), SECRET)).toEqual([
-            "multicloud:edge.sites[0].name 'gke-1' is also a gcp cluster's name: fleet memberships need distinct names",
+            "multicloud:edge.sites[0].name 'gke-1' is also a gcp cluster's name: fleet memberships need distinct names; rename the site or the cluster",
         ]);
         expect(problemsOf(stack(attached), SECRET).join("\n")).toContain(
             "multicloud:edge.anthos.enabled is true, but gcp.enabled is not: the GKE fleet lives in the gcp project",

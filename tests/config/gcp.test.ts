@@ -110,7 +110,7 @@ describe("gcp: clusters and Config Sync", () => {
         );
         // Named where the repeat is: the attached cluster's entry.
         expect(problems).toEqual([
-            "multicloud:gcp.attachedClusters[0].name 'dev-gke' is used twice: every fleet member needs its own name",
+            "multicloud:gcp.attachedClusters[0].name 'dev-gke' is used twice: every fleet member needs its own name; rename one of them",
         ]);
     });
 

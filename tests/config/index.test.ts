@@ -268,9 +268,9 @@ describe("parseStackConfig: every kind of bad input is reported with its key and
         ).toEqual([
             'multicloud:aws.waf.rateLimitAction must be one of "block", "count", got "drop": fix it with `pulumi config set --path aws.waf.rateLimitAction <value>`',
             expect.stringMatching(
-                /^multicloud:aws\.waf\.logRetentionDays must be one of CloudWatch Logs' retention periods: 0, 1, 3, 5, 7, 14, 30, 60, 90,/,
+                /^multicloud:aws\.waf\.logRetentionDays must be one of CloudWatch Logs' retention periods \(0, 1, 3, 5, 7, 14, 30, 60, 90,.*\): fix it with `pulumi config set --path aws\.waf\.logRetentionDays <value>`$/,
             ),
-            "multicloud:app.rateLimit.requestsPer5Minutes must be at most 2000000000, AWS WAF's largest rate limit",
+            "multicloud:app.rateLimit.requestsPer5Minutes must be at most 2000000000, AWS WAF's largest rate limit: lower it with `pulumi config set --path app.rateLimit.requestsPer5Minutes 2000000000`",
             expect.stringMatching(
                 /^multicloud:dashboard\.name must be 2-23 letters, digits or hyphens, starting with a letter/,
             ),

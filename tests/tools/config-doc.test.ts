@@ -138,6 +138,15 @@ describe("docs/config.md", () => {
         ]);
     });
 
+    it("describes every key: no row has an empty description", () => {
+        const undescribed = [...committedRows()]
+            .filter(([, cells]) => cells[4] === "")
+            .map(([key]) => key);
+        expect(undescribed).toEqual([]);
+        // The rows are whole: five cells each, the description last.
+        expect([...committedRows().values()].every((cells) => cells.length === 5)).toBe(true);
+    });
+
     it("shows allowed values and schema defaults", () => {
         const row = committedRows().get("aws.fleet.architecture");
         expect(row?.slice(1, 3)).toEqual(["one of `x86_64`, `arm64`", '`"x86_64"`']);

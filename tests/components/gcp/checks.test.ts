@@ -376,7 +376,7 @@ describe("Google Cloud rules: the config and the components agree", () => {
         expect(verdicts("maxNodesPerZone", 0)).toEqual({ config: true, component: true });
         const order = { minNodesPerZone: 3, maxNodesPerZone: 2 };
         expect(configProblems(gcpSection(order))).toEqual([
-            "multicloud:gcp.clusters[0].maxNodesPerZone (2) must be >= minNodesPerZone (3)",
+            "multicloud:gcp.clusters[0].maxNodesPerZone (2) must be >= minNodesPerZone (3): fix it with `pulumi config set --path gcp.clusters[0].maxNodesPerZone <value>`",
         ]);
         expect(
             validateGkeClusterArgs("c1", {
@@ -429,7 +429,7 @@ describe("Google Cloud rules: the config and the components agree", () => {
 
         it("ssh authentication needs an ssh URL", () => {
             expect(config({ secretType: "ssh" })).toEqual([
-                "multicloud:gcp.configSync.secretType 'ssh' needs an ssh syncRepo URL, but syncRepo is https",
+                "multicloud:gcp.configSync.secretType 'ssh' needs an ssh syncRepo URL, but syncRepo is https: fix it with `pulumi config set --path gcp.configSync.secretType <value>`",
             ]);
             expect(fleet({ secretType: "ssh" })).toEqual([
                 "git.secretType 'ssh' needs an ssh syncRepo URL, but syncRepo is https",
@@ -439,7 +439,7 @@ describe("Google Cloud rules: the config and the components agree", () => {
         // The config let this through before; the component refused it at `pulumi up`.
         it("a Google service account authentication names the account", () => {
             expect(config({ secretType: "gcpserviceaccount" })).toEqual([
-                "multicloud:gcp.configSync.gcpServiceAccountEmail is required when secretType is 'gcpserviceaccount'",
+                "multicloud:gcp.configSync.gcpServiceAccountEmail is required when secretType is 'gcpserviceaccount': fix it with `pulumi config set --path gcp.configSync.gcpServiceAccountEmail <value>`",
             ]);
             expect(fleet({ secretType: "gcpserviceaccount" })).toEqual([
                 "git.gcpServiceAccountEmail is required when secretType is 'gcpserviceaccount'",
