@@ -4,9 +4,11 @@
  * `pulumi up` with any of them left fails (a certificate, subscription or secret that does not
  * exist, or cannot be decrypted) or, worse, deploys into ids that belong to someone else.
  *
- * The offline plan warns about every one it finds (plan/render.ts); the README's "deploy for
- * real" checklist is tested against `PLACEHOLDERS`. No Pulumi SDK here: `findPlaceholders` is a
- * pure function of the config, and `stackConfigAsWritten` only reads the two YAML files.
+ * The offline plan warns about every one it finds (plan/render.ts); the README's checklist
+ * (README.md#checklist-every-placeholder-in-the-committed-stacks) is tested against what
+ * `findPlaceholders` finds in the committed stacks (tests/docs.test.ts). No Pulumi SDK here:
+ * `findPlaceholders` is a pure function of the config, and `stackConfigAsWritten` only reads the
+ * two YAML files.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -15,7 +17,7 @@ import { isSecretPlaceholder, type ProjectFile } from "./stack-files";
 
 /** One kind of placeholder, and where the real value comes from. */
 export interface PlaceholderEntry {
-    /** A stable id (`acm-certificate-arn`): the plan's `--json` names it, the README links it. */
+    /** A stable id (`acm-certificate-arn`): the plan's `--json` names it. */
     readonly id: string;
     /** What the placeholder looks like, in words. */
     readonly pattern: string;

@@ -196,7 +196,7 @@ export function nextStep(
 ): string {
     const replace =
         `replace the ${plural(placeholders.length, "placeholder value")} listed at the top, ` +
-        `each as its warning says (README, "Deploy for real")`;
+        `each as its warning says (README.md#deploy-for-real)`;
     if (verdict && verdict.mandatory > 0) {
         return (
             `Next: fix the ${plural(verdict.mandatory, "mandatory violation")} above (under each, what to change in this stack), ` +

@@ -10,6 +10,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { findPlaceholders, stackConfigAsWritten } from "../lib/placeholders";
+import { listStacks, loadProject } from "../lib/stack-files";
 import { PROJECT_DIR, runPlanCli } from "./harness";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
@@ -210,4 +212,62 @@ describe("the sample config error in docs/plan.md", () => {
             fs.rmSync(project, { recursive: true, force: true });
         }
     }, 60_000);
+});
+
+describe("the README's checklist of placeholders", () => {
+    /**
+     * Values the template names that are not someone else's ids but names a user creates to
+     * match (a ClusterIssuer, a buildx builder): listed in the checklist, not flagged by the
+     * plan (a real stack may keep them).
+     */
+    const NAMES_YOU_CREATE = ["app.ingress.clusterIssuer", "appImage.builder"];
+
+    /** The key column of README.md's checklist table, namespace dropped. */
+    function checklistKeys(): string[] {
+        const section = /### Checklist: every placeholder[\s\S]*?(?=\n## )/.exec(read("README.md"));
+        expect(section).not.toBeNull();
+        return [...section![0].matchAll(/^\| `multicloud:([^`]+)`/gm)].map((m) => m[1]);
+    }
+
+    /** Every key whose value in a committed stack is a catalogued placeholder (lib/placeholders.ts). */
+    function committedPlaceholderKeys(): Set<string> {
+        const project = loadProject(PROJECT_DIR);
+        const keys = new Set<string>();
+        for (const stack of listStacks(project)) {
+            const { config } = stackConfigAsWritten(project, `Pulumi.${stack}.yaml`);
+            for (const found of findPlaceholders(config, project.name)) keys.add(found.schemaKey);
+        }
+        return keys;
+    }
+
+    it("has a row for every placeholder the plan warns about in the committed stacks", () => {
+        const rows = checklistKeys();
+        const found = committedPlaceholderKeys();
+        // The catalogue finds the known ones (a sanity floor: the checks below compare sets).
+        expect(found).toContain("aws.loadBalancer.certificateArn");
+        expect(found).toContain("edge.sites[].kubeconfig");
+        expect([...found].filter((k) => !rows.includes(k))).toEqual([]);
+    });
+
+    it("lists only keys that hold a placeholder today, or a name a user creates, once each", () => {
+        const rows = checklistKeys();
+        const found = committedPlaceholderKeys();
+        expect(rows.filter((k) => !found.has(k) && !NAMES_YOU_CREATE.includes(k))).toEqual([]);
+        expect(rows.filter((k, i) => rows.indexOf(k) !== i)).toEqual([]);
+        // A name a user creates is still in a committed stack file, under that key.
+        const project = loadProject(PROJECT_DIR);
+        const written = listStacks(project).map(
+            (s) => stackConfigAsWritten(project, `Pulumi.${s}.yaml`).config,
+        );
+        for (const key of NAMES_YOU_CREATE) {
+            const [section, ...rest] = key.split(".");
+            const present = written.some((config) => {
+                let value: unknown = config[`${project.name}:${section}`];
+                for (const part of rest)
+                    value = (value as Record<string, unknown> | undefined)?.[part];
+                return typeof value === "string";
+            });
+            expect([key, present]).toEqual([key, true]);
+        }
+    });
 });

@@ -97,7 +97,7 @@ describe("npm run plan", () => {
         // ...and what to do next, last.
         expect(lines[lines.length - 1]).toBe(
             "Next: `pulumi stack init dev` on your backend, then replace the 9 placeholder values listed at the top, " +
-                'each as its warning says (README, "Deploy for real"), and `pulumi preview`.',
+                "each as its warning says (README.md#deploy-for-real), and `pulumi preview`.",
         );
     });
 

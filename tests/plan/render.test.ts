@@ -120,14 +120,14 @@ describe("nextStep", () => {
     it("asks for the mandatory fixes first, then the placeholders", () => {
         expect(nextStep("prod", verdict(3, 1), PLACEHOLDERS)).toBe(
             "Next: fix the 3 mandatory violations above (under each, what to change in this stack), then plan again: `npm run plan -- --stack prod`.\n" +
-                'Then replace the 2 placeholder values listed at the top, each as its warning says (README, "Deploy for real").',
+                "Then replace the 2 placeholder values listed at the top, each as its warning says (README.md#deploy-for-real).",
         );
     });
 
     it("with placeholders left, starts the stack on a backend and replaces them", () => {
         expect(nextStep("dev", verdict(0, 3), PLACEHOLDERS)).toBe(
             "Next: `pulumi stack init dev` on your backend, then replace the 2 placeholder values listed at the top, " +
-                'each as its warning says (README, "Deploy for real"), and `pulumi preview`.',
+                "each as its warning says (README.md#deploy-for-real), and `pulumi preview`.",
         );
     });
 
