@@ -23,7 +23,7 @@ import { diffPlans, PlanDiff, renderDiff, renderDiffMarkdown, savePlan } from ".
 import { renderVerdict, runGate, toSarif, Verdict } from "./gate";
 import { progressLine } from "./progress";
 import { findPlaceholders, PlaceholderFinding, stackConfigAsWritten } from "../lib/placeholders";
-import { BLUEPRINT_PROJECT, withFixes } from "./policy-fixes";
+import { isBlueprint, withFixes } from "./policy-fixes";
 import { nextStep, renderPlan } from "./render";
 import { PlanOptions, runPlan, STACK_TYPE } from "./run";
 import { PlanInputError } from "../lib/stack-files";
@@ -200,7 +200,7 @@ export async function main(
             // The summary needs the verdict: the plan is printed once the gate has run.
             io.log(renderPlan(plan, { verdict, placeholders, files: written.files }));
             // The fixes name this blueprint's config keys: other programs get the pack's text.
-            if (verdict && plan.project.name === BLUEPRINT_PROJECT) {
+            if (verdict && isBlueprint(projectDir)) {
                 const fixes = {
                     project: plan.project.name,
                     stack: args.stack,

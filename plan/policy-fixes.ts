@@ -6,10 +6,18 @@
  * One entry per policy of the pack (tests/plan/policy-fixes.test.ts checks that every policy has
  * one and that every key named is in the stack config's schema, as docs/config.md lists it).
  */
+import * as fs from "fs";
+import * as path from "path";
 import type { Verdict } from "./gate";
 
-/** The project whose config keys the fixes name (Pulumi.yaml's `name`). */
-export const BLUEPRINT_PROJECT = "multicloud";
+/**
+ * Whether the project in `projectDir` is this blueprint (a clone may rename the project, and with
+ * it the keys' namespace): its stack config schema is there. Other programs the plan is pointed
+ * at (`--cwd`) get the pack's messages alone, since these keys are not theirs.
+ */
+export function isBlueprint(projectDir: string): boolean {
+    return fs.existsSync(path.join(projectDir, "config", "index.ts"));
+}
 
 /** A config key to set, and what to set it to. */
 export interface ConfigSetting {

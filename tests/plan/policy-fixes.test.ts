@@ -7,9 +7,10 @@ import { stackConfigAsWritten } from "../../lib/placeholders";
 import { loadProject } from "../../lib/stack-files";
 import { SECRET_CONFIG } from "../../config";
 import type { Verdict } from "../../plan/gate";
-import { fixLine, FixContext, POLICY_FIXES, withFixes } from "../../plan/policy-fixes";
+import { fixLine, FixContext, isBlueprint, POLICY_FIXES, withFixes } from "../../plan/policy-fixes";
 import { POLICIES_BY_GROUP } from "../../policy/policies";
 import { configSections } from "../../tools/config-doc";
+import * as path from "path";
 import { PROJECT_DIR } from "../harness";
 
 const project = loadProject(PROJECT_DIR);
@@ -160,5 +161,14 @@ describe("withFixes", () => {
             "d\nno web ACL\nIn this stack: `pulumi config set --path aws.waf.enabled true`.",
         );
         expect(verdict.diagnostics[0].message).toBe("d\nno web ACL");
+    });
+});
+
+describe("which projects get the fix lines", () => {
+    it("is this blueprint, whatever its project is named, and not another program", () => {
+        // The keys are the blueprint's own: a clone that renames the project keeps them (under
+        // its own namespace); the policy gate's fixture program (another program) has none.
+        expect(isBlueprint(PROJECT_DIR)).toBe(true);
+        expect(isBlueprint(path.join(PROJECT_DIR, "tests", "fixtures", "insecure"))).toBe(false);
     });
 });
