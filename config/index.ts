@@ -443,7 +443,7 @@ const PRIVATE_REGISTRY_HOST = /^([a-z0-9]+\.azurecr\.(io|cn|us)|[a-z0-9-]+-docke
  *   for 12 hours (docs.aws.amazon.com/AmazonECR/latest/userguide/registry_auth.html), so a
  *   pull secret made from one stops working the same day;
  * - an ACR or Artifact Registry image needs a pull secret in the app namespace of every such
- *   cluster, listed in `app.imagePullSecrets` (README: "Pulling the released image").
+ *   cluster, listed in `app.imagePullSecrets` (docs/app.md#pulling-the-released-image).
  */
 function releasedImageProblems(
     data: Pick<Parsed, "app" | "edge" | "gcp" | "registryPullCredential">,
@@ -499,7 +499,7 @@ function releasedImageProblems(
     }
     if (data.app.imagePullSecrets.length === 0) {
         return [
-            `${project}:app.imagePullSecrets is empty, but app.image is in a private registry that ${where} ${pull} from with no cloud identity: create a pull credential (README, "Pulling the released image"), set it as registryPullCredential so that Pulumi writes it into each of those clusters, and list its secret name (${DEFAULT_PULL_SECRET_NAME}) in app.imagePullSecrets`,
+            `${project}:app.imagePullSecrets is empty, but app.image is in a private registry that ${where} ${pull} from with no cloud identity: create a pull credential (docs/app.md#pulling-the-released-image), set it as registryPullCredential so that Pulumi writes it into each of those clusters, and list its secret name (${DEFAULT_PULL_SECRET_NAME}) in app.imagePullSecrets`,
         ];
     }
     return [];

@@ -300,7 +300,7 @@ describe("app.image and registryPullCredential: the released image, pulled throu
             "multicloud:app.image is in a private Amazon ECR registry, but edge site 'store-1' pulls it through GitOps with no AWS identity, and an ECR pull token expires after 12 hours: release the image through ACR or Artifact Registry (app.built.refs.azure or .gcp after a `pulumi up`) with a pull secret in app.imagePullSecrets, or through a public registry",
         ]);
         expect(edgeProblems(raw({ azure: AZURE_ARC, dashboard, edge, app: ACR_APP }))).toEqual([
-            "multicloud:app.imagePullSecrets is empty, but app.image is in a private registry that edge site 'store-1' pulls from with no cloud identity: create a pull credential (README, \"Pulling the released image\"), set it as registryPullCredential so that Pulumi writes it into each of those clusters, and list its secret name (app-registry) in app.imagePullSecrets",
+            "multicloud:app.imagePullSecrets is empty, but app.image is in a private registry that edge site 'store-1' pulls from with no cloud identity: create a pull credential (docs/app.md#pulling-the-released-image), set it as registryPullCredential so that Pulumi writes it into each of those clusters, and list its secret name (app-registry) in app.imagePullSecrets",
         ]);
         const app = { ...ACR_APP, imagePullSecrets: ["app-registry"] };
         expect(edgeProblems(raw({ azure: AZURE_ARC, dashboard, edge, app }))).toEqual([]);

@@ -162,7 +162,7 @@ describe("CloudWatchReader", () => {
     // CreateRole: Path "Length Constraints: Minimum length of 1. Maximum length of 512.
     // Pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)"; MaxSessionDuration "Valid Range:
     // Minimum value of 3600. Maximum value of 43200" (IAM API Reference). The shared path lets
-    // the deployer's rights be limited to user/grafana/* and role/grafana/* (README).
+    // the deployer's rights be limited to user/grafana/* and role/grafana/* (docs/permissions.md#aws).
     it("puts the user and the role under /grafana/, with the shortest session IAM allows", () => {
         expect(GRAFANA_IAM_PATH).toMatch(/^(\/|\/[\u0021-\u007E]+\/)$/);
         expect(GRAFANA_IAM_PATH.length).toBeLessThanOrEqual(512);
