@@ -10,6 +10,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { REQUIRED_GCP_SERVICES } from "../config/gcp";
 import { findPlaceholders, stackConfigAsWritten } from "../lib/placeholders";
 import { listStacks, loadProject } from "../lib/stack-files";
 import { PROJECT_DIR, runPlanCli } from "./harness";
@@ -268,6 +269,31 @@ describe("the README's checklist of placeholders", () => {
                 return typeof value === "string";
             });
             expect([key, present]).toEqual([key, true]);
+        }
+    });
+});
+
+describe("the stack files' comments", () => {
+    it("list the APIs the program enables itself as config/gcp.ts does, and no stack repeats one", () => {
+        // Pulumi.dev.yaml's comment names them; an extra service the program already enables
+        // would read as needed (prod listed monitoring, which the program enables itself).
+        const comment = /APIs to enable besides the ones the program needs \(([^)]*)\)/.exec(
+            read("Pulumi.dev.yaml").replace(/\n\s*#\s*/g, " "),
+        );
+        expect(comment).not.toBeNull();
+        const named = comment![1]
+            .split(":")[0]
+            .split(",")
+            .map((s) => `${s.trim()}.googleapis.com`);
+        expect([...named].sort()).toEqual([...REQUIRED_GCP_SERVICES].sort());
+        const project = loadProject(PROJECT_DIR);
+        for (const stack of listStacks(project)) {
+            const { config } = stackConfigAsWritten(project, `Pulumi.${stack}.yaml`);
+            const gcp = config[`${project.name}:gcp`] as { extraServices?: string[] } | undefined;
+            const repeated = (gcp?.extraServices ?? []).filter((s) =>
+                (REQUIRED_GCP_SERVICES as readonly string[]).includes(s),
+            );
+            expect([stack, repeated]).toEqual([stack, []]);
         }
     });
 });
