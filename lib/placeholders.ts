@@ -268,7 +268,7 @@ export const PLACEHOLDERS: readonly PlaceholderEntry[] = [
         id: "key-vault-key",
         pattern: "the template's Key Vault, multicloud-prod-keys.vault.azure.net",
         value: TEMPLATE_VAULT,
-        where: "your Key Vault key's id without its version: `az keyvault key show --vault-name <vault> --name <key> --query key.kid -o tsv` (drop the last path segment)",
+        where: "your Key Vault key's id without its version: `az keyvault key show --vault-name <vault> --name <key name> --query key.kid -o tsv` (drop the last path segment)",
     },
     {
         id: "aws-account",

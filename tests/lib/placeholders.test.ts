@@ -217,6 +217,20 @@ describe("the catalogue", () => {
         expect(keys.filter((k) => !schemaKeys.has(k))).toEqual([]);
     });
 
+    it("puts the key's path only where a `pulumi config` command takes it", () => {
+        // `<key>` is filled in with the config path (whereToGet): inside another tool's command
+        // (`az keyvault key show --name <key>`) it would print the config path as a key name.
+        for (const e of PLACEHOLDERS) {
+            const outside = e.where
+                .split("`")
+                .filter(
+                    (part, i) =>
+                        part.includes("<key>") && !(i % 2 === 1 && /^pulumi config /.test(part)),
+                );
+            expect([e.id, outside]).toEqual([e.id, []]);
+        }
+    });
+
     it("tries the entries for given keys before the ones for any key", () => {
         const firstAny = PLACEHOLDERS.findIndex((e) => !e.keys);
         expect(PLACEHOLDERS.slice(firstAny).every((e) => !e.keys)).toBe(true);
