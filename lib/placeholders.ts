@@ -128,7 +128,7 @@ export const PLACEHOLDERS: readonly PlaceholderEntry[] = [
             "an ACM certificate ARN with account 123456789012 or 210987654321 and an all-one-digit certificate id",
         value: UUID_OR_ACCOUNT,
         keys: ["aws.loadBalancer.certificateArn"],
-        where: "the ARN of an ACM certificate for your ingress host in the stack's region: `aws acm list-certificates --region <region>`",
+        where: "the ARN of an ACM certificate for your ingress host in the stack's region: `aws acm list-certificates --region <region> --includes keyTypes=RSA_2048,EC_prime256v1,EC_secp384r1` (without --includes it lists RSA_1024 and RSA_2048 certificates only)",
     },
     {
         id: "aws-account-id",
@@ -175,7 +175,7 @@ export const PLACEHOLDERS: readonly PlaceholderEntry[] = [
         pattern: "an all-one-digit UUID (55555555-5555-...)",
         value: ONE_DIGIT_UUID,
         keys: ["dashboard.deployerObjectId"],
-        where: "the object id of the identity that runs Pulumi for this stack: `az ad sp show --id <appId> --query id -o tsv` (a service principal) or `az ad signed-in-user show --query id -o tsv` (you)",
+        where: "the object id of the identity that runs Pulumi for this stack: `az ad sp show --id <appId> --query id -o tsv` (a service principal), or `az ad signed-in-user show --query id -o tsv` (you, with dashboard.deployerPrincipalType set to User: Azure refuses a role assignment whose principal type does not match)",
     },
     {
         id: "key-vault-id",
@@ -234,7 +234,7 @@ export const PLACEHOLDERS: readonly PlaceholderEntry[] = [
         value: PLACEHOLDER_CIPHERTEXT,
         secure: true,
         keys: ["registryPullCredential.password"],
-        where: "an ACR token's password (`az acr token create -r <registry> -n app-pull --scope-map app-pull` prints password1), as a secret: `pulumi config set --secret --path registryPullCredential.password <password1>`",
+        where: "an ACR token's password (`az acr scope-map create -r <registry> -n app-pull --repository multicloud-app content/read`, then `az acr token create -r <registry> -n app-pull --scope-map app-pull` prints password1), as a secret: `pulumi config set --secret --path registryPullCredential.password <password1>`",
     },
     {
         id: "secret-database-url",

@@ -74,7 +74,7 @@ export const POLICY_FIXES: Readonly<Record<string, PolicyFix>> = {
     "gcp-iam-no-primitive-roles": inCode("the IAM members of components/gcp/"),
     "gcp-service-account-key": {
         set: [{ key: "dashboard.credentialRotation", value: "<a new label, e.g. 2026-12>" }],
-        note: "on a schedule: each new label replaces the key; the dashboard's Cloud Monitoring data source has no keyless option",
+        note: "on a schedule: each new label replaces the key, but the advisory stays, since the policy reports every key and the dashboard's Cloud Monitoring data source has no keyless option (only dashboard.enabled false removes the key)",
     },
     "azure-container-registry-no-admin-user": inCode("components/app/AppImage.ts"),
     "azure-aks-azure-rbac": {
@@ -96,12 +96,9 @@ export const POLICY_FIXES: Readonly<Record<string, PolicyFix>> = {
         none: "the program creates no Google Cloud load balancer; set the SSL policy where one is created",
     },
     "azure-min-tls-12": inCode("the Azure resources of components/azure/ and components/app/"),
-    "kubernetes-ingress-tls": {
-        set: [
-            { key: "app.ingress.tlsSecretName", value: "app-tls" },
-            { key: "app.ingress.clusterIssuer", value: "<your cert-manager ClusterIssuer>" },
-        ],
-    },
+    "kubernetes-ingress-tls": inCode(
+        "components/app/Workload.ts lists app.ingress.host in the app Ingress's spec.tls, with its certificate in app.ingress.tlsSecretName, which cert-manager issues when app.ingress.clusterIssuer is set",
+    ),
     "gitops-source-https": {
         set: [
             {
@@ -137,15 +134,9 @@ export const POLICY_FIXES: Readonly<Record<string, PolicyFix>> = {
     ),
     "aws-ecr-kms": inCode("components/app/AppImage.ts"),
     "aws-sns-kms": inCode("components/aws/AsgFleet.ts; aws.fleet.kmsKeyArn only chooses the key"),
-    "gcp-gke-secrets-encryption": {
-        set: [
-            {
-                key: "gcp.clusters[].databaseEncryptionKey",
-                value: "projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>",
-            },
-        ],
-        note: "or leave it out for a key the program creates",
-    },
+    "gcp-gke-secrets-encryption": inCode(
+        "components/gcp/GkeCluster.ts encrypts every cluster's Secrets, with gcp.clusters[].databaseEncryptionKey or a key it creates",
+    ),
     "gcp-artifact-registry-cmek": {
         set: [
             {
@@ -179,12 +170,8 @@ export const POLICY_FIXES: Readonly<Record<string, PolicyFix>> = {
         set: [{ key: "aws.waf.rateLimitAction", value: "block" }],
     },
     "kubernetes-ingress-rate-limit": {
-        set: [
-            {
-                key: "app.rateLimit.requestsPer5Minutes",
-                value: "<requests per client IP, 10 or more>",
-            },
-        ],
+        set: [{ key: "app.ingress.className", value: "nginx" }],
+        note: "or another class ingress-nginx serves: the app's Ingress carries ingress-nginx's limit-rpm annotation (from app.rateLimit.requestsPer5Minutes, never 0), which other controllers ignore",
     },
 };
 

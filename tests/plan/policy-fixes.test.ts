@@ -71,30 +71,30 @@ describe("fixLine", () => {
     it("names the list item the resource comes from, by its position and name", () => {
         expect(
             fixLine(
-                "gcp-gke-secrets-encryption",
-                { type: "gcp:container/cluster:Cluster", name: "prod-us" },
+                "azure-arc-connected-cluster-azure-rbac",
+                { type: "azure-native:kubernetes:ConnectedCluster", name: "factory-eu-1" },
                 context("prod"),
             ),
         ).toBe(
-            "In this stack: `pulumi config set --path 'gcp.clusters[1].databaseEncryptionKey' projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>`, " +
-                "or leave it out for a key the program creates (gcp.clusters[1] is prod-us).",
+            "In this stack: `pulumi config set --path 'edge.sites[1].azureRbac' true`, " +
+                "not on aks, eks, gke or openshift, where Arc's Azure RBAC is unsupported (edge.sites[1] is factory-eu-1).",
         );
         // A site's resources are named from the site: the longest matching name wins.
         expect(
             fixLine(
                 "azure-arc-connected-cluster-azure-rbac",
-                { type: "azure-native:kubernetes:ConnectedCluster", name: "factory-eu-1" },
+                { type: "kubernetes:helm.sh/v3:Release", name: "store-0042-arc-agents" },
                 context("prod"),
             ),
-        ).toContain("`pulumi config set --path 'edge.sites[1].azureRbac' true`");
+        ).toContain("`pulumi config set --path 'edge.sites[0].azureRbac' true`");
         // No such item: the path says which one to look for.
         expect(
             fixLine(
-                "gcp-gke-secrets-encryption",
-                { type: "gcp:container/cluster:Cluster", name: "elsewhere" },
-                context("dev"),
+                "azure-arc-connected-cluster-azure-rbac",
+                { type: "azure-native:kubernetes:ConnectedCluster", name: "elsewhere" },
+                context("prod"),
             ),
-        ).toContain("'gcp.clusters[<the item of elsewhere>].databaseEncryptionKey'");
+        ).toContain("'edge.sites[<the item of elsewhere>].azureRbac'");
     });
 
     it("sends keys Pulumi.yaml holds back to Pulumi.yaml, and sets secrets with --secret", () => {
@@ -105,8 +105,10 @@ describe("fixLine", () => {
                 context("dev"),
             ),
         ).toBe(
-            "In this stack: set app.rateLimit.requestsPer5Minutes to <requests per client IP, 10 or more> in Pulumi.yaml " +
-                "(multicloud:app; `pulumi config set` would replace the whole object for this stack).",
+            "In this stack: set app.ingress.className to nginx in Pulumi.yaml " +
+                "(multicloud:app; `pulumi config set` would replace the whole object for this stack), " +
+                "or another class ingress-nginx serves: the app's Ingress carries ingress-nginx's limit-rpm annotation " +
+                "(from app.rateLimit.requestsPer5Minutes, never 0), which other controllers ignore.",
         );
         expect(fixLine("kubernetes-secret-database-tls", { name: "app-db" }, context("prod"))).toBe(
             "In this stack: `pulumi config set --secret databaseUrl 'postgresql://<user>:<password>@<host>:5432/<db>?sslmode=verify-full'`.",
@@ -134,6 +136,13 @@ describe("fixLine", () => {
         expect(fixLine("kubernetes-rolebinding-no-cluster-admin", {}, context("prod"))).toMatch(
             /^In this stack: no config key: .*policy\/config\/prod\.json/,
         );
+        // The program always encrypts GKE Secrets and lists the app's host in its Ingress's
+        // spec.tls: no value of the stack turns either off, so no key is offered as the fix.
+        for (const policy of ["gcp-gke-secrets-encryption", "kubernetes-ingress-tls"]) {
+            expect(fixLine(policy, { name: "x" }, context("prod"))).toMatch(
+                /^In this stack: no config key: the program always sets this \(components\//,
+            );
+        }
         expect(fixLine("not-a-policy", {}, context("dev"))).toBeUndefined();
     });
 });
