@@ -7,13 +7,9 @@
  * The offline plan warns about every one it finds (plan/render.ts); the README's checklist
  * (README.md#checklist-every-placeholder-in-the-committed-stacks) is tested against what
  * `findPlaceholders` finds in the committed stacks (tests/docs.test.ts). No Pulumi SDK here:
- * `findPlaceholders` is a pure function of the config, and `stackConfigAsWritten` only reads the
- * two YAML files.
+ * `findPlaceholders` is a pure function of the config, which `loadStackSettings` reads as written.
  */
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
-import { isSecretPlaceholder, type ProjectFile } from "./stack-files";
+import { isSecretPlaceholder, type StackSettings } from "./stack-files";
 
 /** One kind of placeholder, and where the real value comes from. */
 export interface PlaceholderEntry {
@@ -467,37 +463,16 @@ export function findPlaceholders(
 /** A stack's config as its files hold it, and which file each top-level key comes from. */
 export interface ConfigAsWritten {
     /** Full key (`multicloud:aws`) -> value, `secure:` values as `{ secure: <ciphertext> }`. */
-    readonly config: Record<string, unknown>;
+    readonly config: Readonly<Record<string, unknown>>;
     /** Full key -> the file that sets it: `Pulumi.yaml`, or the stack file. */
-    readonly files: Record<string, string>;
+    readonly files: Readonly<Record<string, string>>;
 }
 
 /**
  * The values of `Pulumi.yaml`'s `config:` block (values and defaults) with the stack file's on
- * top, as written: the same merge `loadStackSettings` (lib/stack-files.ts) makes before it turns
- * secure values into the offline plan's placeholders. Files it loaded already, so no checks here.
+ * top, as written: the merge `loadStackSettings` (lib/stack-files.ts) makes, before it turns
+ * secure values into the offline plan's placeholders.
  */
-export function stackConfigAsWritten(project: ProjectFile, stackFile: string): ConfigAsWritten {
-    const config: Record<string, unknown> = {};
-    const files: Record<string, string> = {};
-    const full = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
-    for (const [key, decl] of Object.entries(project.config)) {
-        let value: unknown = decl;
-        if (isRecord(decl) && !isSecure(decl)) {
-            if ("value" in decl) value = decl.value;
-            else if ("default" in decl) value = decl.default;
-            else continue;
-        }
-        config[full(key)] = value;
-        files[full(key)] = "Pulumi.yaml";
-    }
-    const doc: unknown = YAML.parse(fs.readFileSync(path.resolve(project.dir, stackFile), "utf8"));
-    const stack = isRecord(doc) && isRecord(doc.config) ? doc.config : {};
-    for (const [key, value] of Object.entries(stack)) {
-        const parts = key.split(":");
-        const name = parts.length === 3 && parts[1] === "config" ? `${parts[0]}:${parts[2]}` : key;
-        config[name] = value;
-        files[name] = stackFile;
-    }
-    return { config, files };
+export function stackConfigAsWritten(settings: StackSettings): ConfigAsWritten {
+    return { config: settings.written, files: settings.sources };
 }

@@ -44,6 +44,14 @@ export interface StackSettings {
     readonly disableDefaultProviders: string[];
     /** Full paths (`ns:key.a[0].b`) of the secure values replaced by placeholders. */
     readonly placeholders: string[];
+    /**
+     * The same config as the files hold it, before secure values become placeholders:
+     * `namespace:key` -> value, a `secure:` value as `{ secure: <ciphertext> }` (the offline
+     * plan's warnings about template values read the ciphertext: lib/placeholders.ts).
+     */
+    readonly written: Record<string, unknown>;
+    /** `namespace:key` -> the file that sets it: `Pulumi.yaml`, or the stack file (overrides too). */
+    readonly sources: Record<string, string>;
 }
 
 const PLACEHOLDER_PREFIX = "<offline-plan placeholder for secret ";
@@ -180,13 +188,17 @@ export function loadStackSettings(
 
     const problems: string[] = [];
     const merged = new Map<string, unknown>();
+    const sources: Record<string, string> = {};
     const requiredByProject: string[] = [];
     for (const [key, decl] of Object.entries(project.config)) {
         const full = fullKey(project.name, key);
         const { value, required, problem } = projectConfigValue(full, project.name, decl);
         if (problem) problems.push(`Pulumi.yaml: ${problem}`);
         if (required) requiredByProject.push(full);
-        if (value !== undefined) merged.set(full, value);
+        if (value !== undefined) {
+            merged.set(full, value);
+            sources[full] = "Pulumi.yaml";
+        }
     }
     for (const [key, value] of Object.entries(stackConfig)) {
         const parts = key.split(":");
@@ -202,10 +214,14 @@ export function loadStackSettings(
             );
             continue;
         }
-        merged.set(parts.length === 3 ? `${parts[0]}:${parts[2]}` : key, value);
+        const full = parts.length === 3 ? `${parts[0]}:${parts[2]}` : key;
+        merged.set(full, value);
+        sources[full] = path.relative(project.dir, file);
     }
-    for (const [keyPath, value] of Object.entries(overrides))
+    for (const [keyPath, value] of Object.entries(overrides)) {
         setPath(merged, project.name, keyPath, value);
+        sources[fullKey(project.name, keyPath.split(/[.[]/)[0])] = path.relative(project.dir, file);
+    }
     for (const key of requiredByProject.filter((k) => !merged.has(k))) {
         problems.push(
             `Stack '${stack}' is missing configuration value '${key}', which Pulumi.yaml declares without a default: ` +
@@ -214,6 +230,8 @@ export function loadStackSettings(
     }
     if (problems.length) throw new PlanInputError(problems.join("\n"));
 
+    const written = Object.fromEntries(merged);
+    for (const key of Object.keys(sources)) if (!merged.has(key)) delete sources[key];
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const placeholders: string[] = [];
@@ -242,6 +260,8 @@ export function loadStackSettings(
         secretKeys,
         disableDefaultProviders,
         placeholders,
+        written,
+        sources,
     };
 }
 

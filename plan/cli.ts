@@ -144,7 +144,7 @@ export async function main(
         let diff: PlanDiff | undefined;
         const saved = savePlan(plan, headCommit(projectDir));
         // The template values still in the stack: warnings, never a failure.
-        const written = stackConfigAsWritten(plan.project, plan.settings.file);
+        const written = stackConfigAsWritten(plan.settings);
         const placeholders = findPlaceholders(written.config, plan.project.name);
         if (base) {
             const progressBase = progressLine("registered", "resources of the base");

@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { REQUIRED_GCP_SERVICES } from "../config/gcp";
 import { findPlaceholders, stackConfigAsWritten } from "../lib/placeholders";
-import { listStacks, loadProject } from "../lib/stack-files";
+import { listStacks, loadProject, loadStackSettings } from "../lib/stack-files";
 import { PROJECT_DIR, runPlanCli } from "./harness";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
@@ -235,7 +235,7 @@ describe("the README's checklist of placeholders", () => {
         const project = loadProject(PROJECT_DIR);
         const keys = new Set<string>();
         for (const stack of listStacks(project)) {
-            const { config } = stackConfigAsWritten(project, `Pulumi.${stack}.yaml`);
+            const { config } = stackConfigAsWritten(loadStackSettings(project, stack));
             for (const found of findPlaceholders(config, project.name)) keys.add(found.schemaKey);
         }
         return keys;
@@ -258,7 +258,7 @@ describe("the README's checklist of placeholders", () => {
         // A name a user creates is still in a committed stack file, under that key.
         const project = loadProject(PROJECT_DIR);
         const written = listStacks(project).map(
-            (s) => stackConfigAsWritten(project, `Pulumi.${s}.yaml`).config,
+            (s) => stackConfigAsWritten(loadStackSettings(project, s)).config,
         );
         for (const key of NAMES_YOU_CREATE) {
             const [section, ...rest] = key.split(".");
@@ -288,7 +288,7 @@ describe("the stack files' comments", () => {
         expect([...named].sort()).toEqual([...REQUIRED_GCP_SERVICES].sort());
         const project = loadProject(PROJECT_DIR);
         for (const stack of listStacks(project)) {
-            const { config } = stackConfigAsWritten(project, `Pulumi.${stack}.yaml`);
+            const { config } = stackConfigAsWritten(loadStackSettings(project, stack));
             const gcp = config[`${project.name}:gcp`] as { extraServices?: string[] } | undefined;
             const repeated = (gcp?.extraServices ?? []).filter((s) =>
                 (REQUIRED_GCP_SERVICES as readonly string[]).includes(s),

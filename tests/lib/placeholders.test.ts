@@ -19,7 +19,7 @@ import { PROJECT_DIR } from "../harness";
 const project = loadProject(PROJECT_DIR);
 
 function findingsOf(stack: string) {
-    const { config } = stackConfigAsWritten(project, `Pulumi.${stack}.yaml`);
+    const { config } = stackConfigAsWritten(loadStackSettings(project, stack));
     return findPlaceholders(config, project.name);
 }
 
@@ -298,7 +298,7 @@ describe("findPlaceholders", () => {
     });
 
     it("reads Pulumi.yaml's values, defaults and short forms under the stack file's", () => {
-        const written = stackConfigAsWritten(project, "Pulumi.prod.yaml");
+        const written = stackConfigAsWritten(loadStackSettings(project, "prod"));
         expect(written.files["multicloud:app"]).toBe("Pulumi.yaml");
         expect(written.files["multicloud:aws"]).toBe("Pulumi.prod.yaml");
         expect(written.config["pulumi:disable-default-providers"]).toEqual(["*"]);

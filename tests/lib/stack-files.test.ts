@@ -172,6 +172,34 @@ describe("loadStackSettings", () => {
         expect(s.config["demo:count"]).toBeUndefined();
     });
 
+    it("keeps the config as written, secure values as ciphertext, and the file each key comes from", () => {
+        const dir = project({
+            "Pulumi.yaml": PROJECT_YAML,
+            "Pulumi.dev.yaml":
+                "config:\n  demo:region: eu-central-1\n  demo:token:\n    secure: v1:abc\n",
+        });
+        const s = loadStackSettings(loadProject(dir), "dev", {
+            "shape.size": "large",
+            count: undefined,
+        });
+        expect(s.written).toEqual({
+            "pulumi:disable-default-providers": ["*"],
+            "demo:region": "eu-central-1",
+            "demo:shape": { size: "large" },
+            "demo:token": { secure: "v1:abc" },
+        });
+        // The program sees a placeholder; the written config keeps the ciphertext.
+        expect(s.config["demo:token"]).not.toContain("v1:abc");
+        // A key the stack sets (or an override, as `pulumi config set` would) is the stack
+        // file's: it replaces Pulumi.yaml's whole value; a removed key has no source.
+        expect(s.sources).toEqual({
+            "pulumi:disable-default-providers": "Pulumi.yaml",
+            "demo:region": "Pulumi.dev.yaml",
+            "demo:shape": "Pulumi.dev.yaml",
+            "demo:token": "Pulumi.dev.yaml",
+        });
+    });
+
     it("names the stacks that exist when asked for one that does not", () => {
         const dir = project({
             "Pulumi.yaml": PROJECT_YAML,

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findPlaceholders, stackConfigAsWritten } from "../../lib/placeholders";
-import { loadProject } from "../../lib/stack-files";
+import { loadProject, loadStackSettings } from "../../lib/stack-files";
 import { planCli, PROJECT_DIR, runPlanCli } from "../harness";
 
 const plan = planCli;
@@ -50,7 +50,7 @@ describe("npm run plan", () => {
         // One warning per placeholder, then what leaving them means.
         const project = loadProject(PROJECT_DIR);
         const expected = findPlaceholders(
-            stackConfigAsWritten(project, "Pulumi.dev.yaml").config,
+            stackConfigAsWritten(loadStackSettings(project, "dev")).config,
             project.name,
         );
         expect(expected).toHaveLength(9);

@@ -4,7 +4,7 @@
  * plan prints under a violation.
  */
 import { stackConfigAsWritten } from "../../lib/placeholders";
-import { loadProject } from "../../lib/stack-files";
+import { loadProject, loadStackSettings } from "../../lib/stack-files";
 import { SECRET_CONFIG } from "../../config";
 import type { Verdict } from "../../plan/gate";
 import { fixLine, FixContext, isBlueprint, POLICY_FIXES, withFixes } from "../../plan/policy-fixes";
@@ -16,7 +16,7 @@ import { PROJECT_DIR } from "../harness";
 const project = loadProject(PROJECT_DIR);
 
 function context(stack: string): FixContext {
-    const { config, files } = stackConfigAsWritten(project, `Pulumi.${stack}.yaml`);
+    const { config, files } = stackConfigAsWritten(loadStackSettings(project, stack));
     return { project: project.name, stack, config, files };
 }
 
