@@ -297,3 +297,22 @@ describe("the stack files' comments", () => {
         }
     });
 });
+
+describe("the README's first screen", () => {
+    it("holds the quick start: its heading and the two commands, the test command the one CI runs", () => {
+        // A first screen: a terminal's or a browser's 50 lines, without scrolling.
+        const lines = read("README.md").split("\n");
+        const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+        expect(at(/^## Quick start$/)).toBeGreaterThan(0);
+        expect(at(/^## Quick start$/)).toBeLessThan(25);
+        const plan = at(/^npm ci && npm run plan -- --stack dev\b/);
+        const test = at(/^npm test\b/);
+        expect(plan).toBeGreaterThan(at(/^## Quick start$/));
+        expect(test).toBeGreaterThan(plan);
+        expect(test).toBeLessThan(50);
+        // The test command is the one CI runs (.ci/run), so the quick start proves what CI does.
+        expect(read(".ci/run")).toMatch(/^\s*npm test\b/m);
+        // The committed dev stack exists for the command to plan.
+        expect(listStacks(loadProject(PROJECT_DIR))).toContain("dev");
+    });
+});
