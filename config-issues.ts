@@ -101,6 +101,15 @@ export function pathText(path: readonly PropertyKey[]): string {
         .join("");
 }
 
+/**
+ * A key path as a shell word in a command: quoted when it holds a list position, since zsh
+ * (macOS's default shell) refuses an unquoted `[0]` that matches no file ("no matches found").
+ */
+export function pathArg(path: readonly PropertyKey[]): string {
+    const text = pathText(path);
+    return /[[\]*?]/.test(text) ? `'${text}'` : text;
+}
+
 /** Values longer than this (as JSON) are cut in messages: a kubeconfig pasted into a name. */
 const SHOWN_MAX = 80;
 /** How much of a cut value a message keeps. */
@@ -279,13 +288,13 @@ export function describeIssue(
     // The value itself is a secret (not only part of a secret top-level key): set with --secret.
     const secretLeaf = secretKeys.includes(documentedPath(issue.path));
     const setHint = (path: readonly PropertyKey[]) =>
-        `fix it with \`pulumi config set${secretLeaf ? " --secret" : ""} --path ${pathText(path)} <value>\``;
+        `fix it with \`pulumi config set${secretLeaf ? " --secret" : ""} --path ${pathArg(path)} <value>\``;
     const given = (v: unknown) => (secret ? kind(v) : show(v));
     // Pulumi stores a secret as text, and --type cannot go with --secret (config.go).
     const textHint = (path: readonly PropertyKey[]) =>
         secretLeaf
             ? `${setHint(path)} (a secret is always stored as text)`
-            : `set it as text with \`pulumi config set --path ${pathText(path)} <value> --type string\`, or quote it in the stack file`;
+            : `set it as text with \`pulumi config set --path ${pathArg(path)} <value> --type string\`, or quote it in the stack file`;
     switch (issue.code) {
         case "invalid_type":
             if (input === undefined) {
@@ -328,7 +337,7 @@ export function describeIssue(
             const knownHere = known.length ? ` (known here: ${known.join(", ")})` : "";
             return issue.keys.map((k) => {
                 const path = [...issue.path, k];
-                const remove = `\`pulumi config rm --path ${pathText(path)}\``;
+                const remove = `\`pulumi config rm --path ${pathArg(path)}\``;
                 const near = closestKey(k, known);
                 return near === undefined
                     ? `${key(path)} is not a known setting${knownHere}: remove it with ${remove} or fix its spelling`
@@ -346,8 +355,14 @@ export function describeIssue(
                 `${key(issue.path)} must be one of ${issue.values.map((v) => show(v)).join(", ")}, got ${given(input)}: ${setHint(issue.path)}`,
             ];
         case "invalid_format":
+            // Digits alone in a text key: `pulumi config set --path` stores them as a number
+            // (dropping a leading zero, as in an AWS account id) unless told `--type string`.
             return [
-                `${key(issue.path)} ${issue.message}, got ${given(input)}: ${setHint(issue.path)}`,
+                `${key(issue.path)} ${issue.message}, got ${given(input)}: ${
+                    typeof input === "string" && /^\d+$/.test(input)
+                        ? textHint(issue.path)
+                        : setHint(issue.path)
+                }`,
             ];
         case "custom":
             if (isNumberAsText(issue)) {

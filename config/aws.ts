@@ -55,7 +55,7 @@ const awsRegion = z.string().regex(AWS_FORMATS.region, {
 const awsAccountId = text(
     z.string().regex(AWS_FORMATS.accountId, {
         message:
-            'must be a 12-digit AWS account id, quoted in the stack file ("012345678901") so that a leading zero survives',
+            'must be a 12-digit AWS account id, as text so that a leading zero survives ("012345678901")',
     }),
 );
 

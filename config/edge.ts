@@ -228,7 +228,7 @@ export function checkEdge(value: unknown, ctx: z.RefinementCtx): void {
             if (s && s.oidcIssuerUrl === undefined) {
                 issue(
                     ["sites", i, "oidcIssuerUrl"],
-                    `is required when edge.anthos.enabled is true: the GKE fleet trusts the cluster's own service account issuer (and its jwks when the issuer is not public); set it with \`pulumi config set --path edge.sites[${i}].oidcIssuerUrl <issuer>\`, the \`issuer\` that \`kubectl get --raw /.well-known/openid-configuration\` prints`,
+                    `is required when edge.anthos.enabled is true: the GKE fleet trusts the cluster's own service account issuer (and its jwks when the issuer is not public); set it with \`pulumi config set --path 'edge.sites[${i}].oidcIssuerUrl' <issuer>\`, the \`issuer\` that \`kubectl get --raw /.well-known/openid-configuration\` prints`,
                 );
             }
         });

@@ -106,9 +106,11 @@ describe("the aws section's problems, each with its key and fix", () => {
             "a malformed account id",
             awsWith({ allowedAccountIds: ["1234"] }),
             [
-                "multicloud:aws.allowedAccountIds[0] must be a 12-digit AWS account id, quoted in the stack file " +
-                    '("012345678901") so that a leading zero survives, got "1234": ' +
-                    "fix it with `pulumi config set --path aws.allowedAccountIds[0] <value>`",
+                // Digits alone: `pulumi config set --path` would store a number and drop a
+                // leading zero, so the fix says --type string.
+                "multicloud:aws.allowedAccountIds[0] must be a 12-digit AWS account id, as text so that a " +
+                    'leading zero survives ("012345678901"), got "1234": ' +
+                    "set it as text with `pulumi config set --path 'aws.allowedAccountIds[0]' <value> --type string`, or quote it in the stack file",
             ],
         ],
     ];

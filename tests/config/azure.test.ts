@@ -24,7 +24,9 @@ const azureOf = (config: StackConfig) => {
 const parse = (patch: Record<string, unknown> = {}) =>
     azureOf(parseStackConfig(withAzure(patch), NS, "dev"));
 /** The fix every problem of a plain value names. */
-const fix = (key: string) => `fix it with \`pulumi config set --path ${key} <value>\``;
+/** The fix a message gives; a key with a list position is quoted for the shell (zsh). */
+const fix = (key: string) =>
+    `fix it with \`pulumi config set --path ${key.includes("[") ? `'${key}'` : key} <value>\``;
 
 describe("the azure section's defaults: ArcGovernance's", () => {
     it("is off unless enabled", () => {

@@ -54,7 +54,7 @@ describe("gcp: clusters and Config Sync", () => {
             }),
         );
         expect(problems).toEqual([
-            'multicloud:gcp.clusters[0].location must be a Google Cloud region (europe-west1) for a regional cluster or a zone (europe-west1-b) for a zonal one, got "europe-west": fix it with `pulumi config set --path gcp.clusters[0].location <value>`',
+            "multicloud:gcp.clusters[0].location must be a Google Cloud region (europe-west1) for a regional cluster or a zone (europe-west1-b) for a zonal one, got \"europe-west\": fix it with `pulumi config set --path 'gcp.clusters[0].location' <value>`",
             'multicloud:gcp.configSync.syncRepo must be an https or ssh git URL (https://host/org/repo.git or git@host:org/repo.git); plain http is refused, got "http://git.example.com/fleet.git": fix it with `pulumi config set --path gcp.configSync.syncRepo <value>`',
         ]);
         expect(problemsOf(raw({ gcp: gcp({ configSync: {} }) }))).toEqual([
@@ -165,7 +165,7 @@ describe("gcp.attachedClusters", () => {
         expect(problems).toEqual(
             ["oidcIssuerUrl", "platformVersion", "kubeconfig"].map(
                 (field) =>
-                    `multicloud:gcp.attachedClusters[1].${field} is required: fix it with \`pulumi config set${field === "kubeconfig" ? " --secret" : ""} --path gcp.attachedClusters[1].${field} <value>\``,
+                    `multicloud:gcp.attachedClusters[1].${field} is required: fix it with \`pulumi config set${field === "kubeconfig" ? " --secret" : ""} --path 'gcp.attachedClusters[1].${field}' <value>\``,
             ),
         );
     });

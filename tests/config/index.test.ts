@@ -446,7 +446,7 @@ describe("parseStackConfig: values in messages", () => {
         expect(problem).toBe(
             `multicloud:edge.sites[0].name must be a lowercase DNS label of up to 63 characters (a connected cluster name and a fleet membership id), ` +
                 `got ${JSON.stringify(pasted).slice(0, 60)}… (${pasted.length} characters): ` +
-                "fix it with `pulumi config set --path edge.sites[0].name <value>`",
+                "fix it with `pulumi config set --path 'edge.sites[0].name' <value>`",
         );
     });
 
@@ -475,7 +475,7 @@ describe("parseStackConfig: values in messages", () => {
         );
         expect(problems).toEqual([
             "multicloud:edge.sites[0].kubeconfig must be a string, got an object (not shown: a secret key): " +
-                "fix it with `pulumi config set --secret --path edge.sites[0].kubeconfig <value>`",
+                "fix it with `pulumi config set --secret --path 'edge.sites[0].kubeconfig' <value>`",
             "multicloud:databaseUrl must be a string, got a list (not shown: a secret key): " +
                 "fix it with `pulumi config set --secret --path databaseUrl <value>`",
             "multicloud:registryPullCredential.password must be a string, got a list (not shown: a secret key): " +

@@ -193,6 +193,10 @@ describe("every config message names its key and its fix", () => {
                         HAS_FIX.test(problem) ? "" : "gives no fix",
                         problem.includes(PASTED.slice(0, 90)) ? "quotes a long value" : "",
                         problem.includes("pasted-token") ? "quotes a pasted secret" : "",
+                        // zsh (macOS's shell) refuses an unquoted [0] that matches no file.
+                        /pulumi config (set|rm)[^`]* --path [^'`\s]*\[/.test(problem)
+                            ? "leaves a list position unquoted in a command"
+                            : "",
                     ].filter(Boolean);
                     if (why.length) bad.push(`${why.join(", ")}: ${problem}`);
                 }

@@ -376,7 +376,7 @@ describe("Google Cloud rules: the config and the components agree", () => {
         expect(verdicts("maxNodesPerZone", 0)).toEqual({ config: true, component: true });
         const order = { minNodesPerZone: 3, maxNodesPerZone: 2 };
         expect(configProblems(gcpSection(order))).toEqual([
-            "multicloud:gcp.clusters[0].maxNodesPerZone (2) must be >= minNodesPerZone (3): fix it with `pulumi config set --path gcp.clusters[0].maxNodesPerZone <value>`",
+            "multicloud:gcp.clusters[0].maxNodesPerZone (2) must be >= minNodesPerZone (3): fix it with `pulumi config set --path 'gcp.clusters[0].maxNodesPerZone' <value>`",
         ]);
         expect(
             validateGkeClusterArgs("c1", {
