@@ -102,12 +102,17 @@ export function pathText(path: readonly PropertyKey[]): string {
 }
 
 /**
- * A key path as a shell word in a command: quoted when it holds a list position, since zsh
- * (macOS's default shell) refuses an unquoted `[0]` that matches no file ("no matches found").
+ * A command-line word: quoted when the shell would read it otherwise (a list position: zsh,
+ * macOS's default shell, refuses an unquoted `[0]` that matches no file, "no matches found").
+ * A word already quoted, or a `<placeholder>`, stays as it is.
  */
+export function shellWord(text: string): string {
+    return /[[\]*?$ ]/.test(text) && !/^['"<]/.test(text) ? `'${text}'` : text;
+}
+
+/** A key path as a shell word in a command (`'edge.sites[0].kubeconfig'`). */
 export function pathArg(path: readonly PropertyKey[]): string {
-    const text = pathText(path);
-    return /[[\]*?]/.test(text) ? `'${text}'` : text;
+    return shellWord(pathText(path));
 }
 
 /** Values longer than this (as JSON) are cut in messages: a kubeconfig pasted into a name. */

@@ -9,7 +9,7 @@
  * `findPlaceholders` finds in the committed stacks (tests/docs.test.ts). No Pulumi SDK here:
  * `findPlaceholders` is a pure function of the config, which `loadStackSettings` reads as written.
  */
-import { isSecretPlaceholder, type StackSettings } from "./stack-files";
+import { isRecord, isSecretPlaceholder, isSecure, type StackSettings } from "./stack-files";
 
 /** One kind of placeholder, and where the real value comes from. */
 export interface PlaceholderEntry {
@@ -340,14 +340,6 @@ export function shortenAround(
     return `${match.index - before > 0 ? "…" : ""}${head}${core}${tail}${
         match.index + match.length + after < text.length ? "…" : ""
     }`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function isSecure(v: unknown): v is { secure: string } {
-    return isRecord(v) && Object.keys(v).length === 1 && typeof v.secure === "string";
 }
 
 /** Whether a value is, or holds, a `secure:` value or the offline plan's text for one. */

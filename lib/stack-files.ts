@@ -103,7 +103,8 @@ function readYaml(file: string): unknown {
     }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A plain object (not null, not a list). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
@@ -350,7 +351,8 @@ function isScalar(v: unknown): boolean {
     return v === null || ["number", "boolean", "bigint"].includes(typeof v);
 }
 
-function isSecure(v: unknown): v is { secure: string } {
+/** A `secure:` value as a stack file holds it: `{ secure: <ciphertext> }`. */
+export function isSecure(v: unknown): v is { secure: string } {
     return isRecord(v) && Object.keys(v).length === 1 && typeof v.secure === "string";
 }
 

@@ -8,6 +8,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { shellWord } from "../config-issues";
+import { isRecord } from "../lib/stack-files";
 import type { Verdict } from "./gate";
 
 /**
@@ -186,10 +188,6 @@ export interface FixContext {
     readonly files: Readonly<Record<string, string>>;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** The value at a dotted path (`gcp.clusters`) of the project's config. */
 function valueAt(ctx: FixContext, dotted: string): unknown {
     const [top, ...rest] = dotted.split(".");
@@ -214,11 +212,6 @@ function itemOf(ctx: FixContext, listKey: string, resource: string): number | un
         if (!best || n.length > best.length) best = { i, length: n.length };
     });
     return best?.i;
-}
-
-/** A command-line word: quoted when the shell would read it otherwise. */
-function word(text: string): string {
-    return /[[\]*?$ ]/.test(text) && !/^['"<]/.test(text) ? `'${text}'` : text;
 }
 
 /** How to set one key in this stack, and which item it is on. */
@@ -246,7 +239,7 @@ function setting(
         };
     }
     const flags = `${s.secret ? "--secret " : ""}${key.includes(".") || key.includes("[") ? "--path " : ""}`;
-    return { how: `\`pulumi config set ${flags}${word(key)} ${s.value}\``, item };
+    return { how: `\`pulumi config set ${flags}${shellWord(key)} ${s.value}\``, item };
 }
 
 /**

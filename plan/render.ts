@@ -7,6 +7,7 @@
  */
 import * as YAML from "yaml";
 import type { PlaceholderFinding } from "../lib/placeholders";
+import { isRecord } from "../lib/stack-files";
 import type { Verdict } from "./gate";
 import { mapAtPaths, type RecordedResource } from "./mocks";
 import type { PlanResult } from "./run";
@@ -85,18 +86,10 @@ function plural(n: number, one: string, many = `${one}s`): string {
     return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The parsed value of a structured config key (`multicloud:aws`), or undefined. */
+/** A structured config key's value as the stack files hold it (`multicloud:aws`), or undefined. */
 function sectionOf(plan: PlanResult, key: string): Record<string, unknown> | undefined {
-    const text = plan.settings.config[`${plan.project.name}:${key}`];
-    if (text === undefined) return undefined;
-    try {
-        const value: unknown = JSON.parse(text);
-        return typeof value === "object" && value !== null && !Array.isArray(value)
-            ? (value as Record<string, unknown>)
-            : undefined;
-    } catch {
-        return undefined;
-    }
+    const value = plan.settings.written[`${plan.project.name}:${key}`];
+    return isRecord(value) ? value : undefined;
 }
 
 /** The clouds the stack config enables, each with where it deploys; undefined without sections. */

@@ -48,11 +48,8 @@ describe("the summary", () => {
             ({
                 project: { name: "multicloud" },
                 settings: {
-                    config: Object.fromEntries(
-                        Object.entries(config).map(([k, v]) => [
-                            `multicloud:${k}`,
-                            JSON.stringify(v),
-                        ]),
+                    written: Object.fromEntries(
+                        Object.entries(config).map(([k, v]) => [`multicloud:${k}`, v]),
                     ),
                 },
             }) as unknown as PlanResult;
